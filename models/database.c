@@ -1,0 +1,43 @@
+/*
+ * database.c - a database tier: the server engine (server.c) with a
+ * database's defaults and vocabulary.  `workers` are its connections.
+ *
+ * Keys: instances (1), cores (1), workers (100 connections), queue (1000),
+ * service (required), calls ([]), price ($0/h per instance).
+ * Status codes: 502 (all connections busy and the queue full).
+ */
+#include "server.h"
+
+#define OFF(f) offsetof(struct server_cfg, f)
+static const struct param database_params[] = {
+	{"instances", PT_COUNT, OFF(instances), "1", 1, 100000, NULL, 0,
+	 "database machines, each with its own queue"},
+	{"cores", PT_COUNT, OFF(cores), "1", 1, 100000, NULL, 0,
+	 "queries executing at once, per instance"},
+	{"workers", PT_COUNT, OFF(workers), "100", 1, 1e7, NULL, 0,
+	 "connections per instance, held for the whole query"},
+	{"queue", PT_COUNT, OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED,
+	 "queries waiting for a connection; beyond: refused (502)"},
+	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED,
+	 "time per query, e.g. exp(1ms)"},
+	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0,
+	 "downstream calls, in order, after the query's own work"},
+	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0,
+	 "cost per instance, e.g. $0.192/h"},
+	{0},
+};
+#undef OFF
+
+const struct node_kind database_kind = {
+	.name = "database",
+	.summary = "database tier: connections, cores, queue (a server with database defaults)",
+	.size = sizeof(struct server),
+	.cfg_size = sizeof(struct server_cfg),
+	.params = database_params,
+	.flags = KIND_INSTANCES,
+	.init = server_init,
+	.arrive = server_arrive,
+	.reply = server_reply,
+	.report = server_report,
+	.release = server_release,
+};

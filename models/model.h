@@ -1,0 +1,292 @@
+/*
+ * model.h - the component interface: requests, nodes, kinds and the network.
+ *
+ * A node is one component of the backend (a workload, a load balancer, a
+ * tier of servers, a database, a link).  Its behaviour comes from its kind:
+ * a small vtable with the size of its state, the size of its parsed config
+ * and its parameter table (param.h).  A new kind is one file in models/ plus
+ * one line in registry.c.
+ *
+ * A request's life: a workload makes it and calls its target.  Calling
+ * pushes a frame on the request's stack naming the caller, so the callee
+ * knows where to answer; answering pops it.  Every hop is an event, even
+ * with zero delay; a link between the two nodes adds its delay.
+ *
+ * Ownership: a struct request * given to node_call, node_reply, an arrive or
+ * a reply handler is consumed by it.  Requests come from a per-network free
+ * list; nothing is malloc'd per request once the run is warm.
+ *
+ * Statistics common to every kind live in the node base (struct node_stats)
+ * and are updated through the node_* helpers, so each kind only says when
+ * things happen.  Per-node status counts distinguish codes the node made
+ * itself ("ELB" codes, in CloudWatch terms) from codes it passed on from
+ * downstream ("Target" codes).
+ */
+#ifndef MODELS_MODEL_H
+#define MODELS_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/engine/hist.h"
+#include "../sim/engine/rng.h"
+#include "../sim/engine/sim.h"
+#include "../sim/engine/stats.h"
+#include "param.h"
+
+#define REQ_MAX_DEPTH 16 /* frames: the deepest call chain allowed */
+
+/* Status codes, as in HTTP; 0 never leaves a node. */
+enum {
+	HTTP_OK = 200,
+	HTTP_TOO_MANY = 429,
+	HTTP_CLIENT_CLOSED = 460,
+	HTTP_INTERNAL = 500,
+	HTTP_BAD_GATEWAY = 502,
+	HTTP_UNAVAILABLE = 503,
+	HTTP_GATEWAY_TIMEOUT = 504,
+};
+
+/* Status classes counted per node. */
+enum status_slot { SS_2XX, SS_429, SS_460, SS_500, SS_502, SS_503, SS_504, SS_N };
+extern const int status_slot_code[SS_N];
+enum status_slot status_slot_of(int code);
+
+struct frame {
+	double t_arrive;   /* callee: when the request arrived, seconds */
+	double t_call;     /* owner of the frame: when it last called downstream */
+	int32_t from_inst; /* instance of the caller, or -1 */
+	int32_t self_inst; /* callee: which of its instances serves it */
+	uint16_t from;     /* caller node id */
+	uint16_t step;     /* callee: progress through its work (e.g. call index) */
+	uint16_t flags;    /* callee: private bits */
+};
+
+struct request {
+	struct request *next; /* free list or a node's queue (one at a time) */
+	uint64_t id;
+	double t_created;     /* seconds */
+	double req_bytes;     /* request size, bytes */
+	double resp_bytes;    /* response size, bytes */
+	int status;           /* HTTP status so far */
+	int origin;           /* node id that set an error status, -1 if none */
+	int dst_inst;         /* instance the next delivery is for, -1: callee picks */
+	uint16_t workload;    /* node id of the workload that made it */
+	uint8_t depth;        /* frames in use */
+	struct frame f[REQ_MAX_DEPTH];
+};
+
+/* The top frame: the one the node now handling the request owns. */
+static inline struct frame *request_frame(struct request *r)
+{
+	return &r->f[r->depth - 1];
+}
+
+struct node_stats {
+	uint64_t arrivals;    /* requests that reached the node */
+	uint64_t completions; /* requests answered after being served */
+	uint64_t rejections;  /* requests refused without service */
+	uint64_t spillover;   /* refused because a bounded queue was full */
+	uint64_t own[SS_N];   /* codes of answers sent, made by this node */
+	uint64_t passed[SS_N];/* codes of answers sent, made downstream (or 2xx) */
+	struct tally resp;    /* residence time of answered requests, seconds */
+	struct hist resp_hist;
+	struct tavg busy;     /* servers busy (cores, ...) */
+	struct tavg waiting;  /* requests waiting for a server or a worker */
+	struct tavg active;   /* requests inside the node */
+
+	/* Current period, for the time series. */
+	uint64_t p_arrivals, p_spillover;
+	uint64_t p_own[SS_N], p_passed[SS_N];
+	struct hist p_hist;   /* TargetResponseTime in this period */
+	double p_busy0, p_active0; /* integrals at the period start */
+	double p_wait_max;    /* largest wait queue in this period */
+};
+
+struct node {
+	const struct node_kind *kind;
+	struct net *net;
+	const char *name;   /* not owned (the spec's) */
+	int id;             /* index in net->nodes */
+	int n_instances;    /* machines behind this name (1 unless the kind says) */
+	int n_healthy;      /* instances in service */
+	double capacity;    /* servers in total, for utilization; 0: not a queue */
+	struct node_stats st;
+};
+
+struct report;
+struct node_spec;
+
+enum kind_flags {
+	KIND_WORKLOAD = 1,  /* a source of requests (the workloads: section) */
+	KIND_LINK = 2,      /* a network link: delays messages between two nodes */
+	KIND_INSTANCES = 4, /* has instances a load balancer can target */
+};
+
+struct node_kind {
+	const char *name;    /* as written in `kind:` */
+	const char *summary; /* one line for `chokepoint kinds` */
+	size_t size;         /* state struct size, base first */
+	size_t cfg_size;     /* parsed config struct size */
+	const struct param *params;
+	unsigned flags;
+
+	/*
+	 * Cross-key checks after parsing.  present has bit i set when params[i]
+	 * was written in the scenario.  Returns NULL, or an error message and
+	 * sets *key to the key to point at (NULL: the node itself).
+	 */
+	const char *(*check)(const void *cfg, unsigned long present, const char **key);
+
+	void (*init)(struct node *n, const void *cfg); /* state is zeroed */
+	void (*start)(struct node *n);                 /* schedule first events */
+	void (*arrive)(struct node *n, struct request *r);
+	void (*reply)(struct node *n, struct request *r); /* answer from downstream */
+	/* Links: delay of a message from node `from` to node `to`, seconds. */
+	double (*transit)(struct node *link, const struct request *r, int from, int is_reply);
+	void (*report)(const struct node *n, struct report *rep);
+	void (*reset)(struct node *n); /* end of warm-up: clear kind statistics */
+	void (*release)(struct node *n);
+};
+
+/* The registry (registry.c): all kinds, NULL-terminated. */
+extern const struct node_kind *const node_kinds[];
+const struct node_kind *node_kind_find(const char *name);
+
+/* A parsed scenario, produced by the program layer, read-only here. */
+struct node_spec {
+	const struct node_kind *kind;
+	char name[64];
+	void *cfg; /* kind->cfg_size bytes, owned by the spec */
+};
+
+struct net_spec {
+	double duration;   /* measured seconds per replication */
+	double warmup;     /* seconds deleted at the start */
+	double period;     /* time-series period, seconds */
+	long replications;
+	uint64_t seed;
+	int n_nodes;
+	struct node_spec *nodes; /* owned */
+};
+
+/* Metrics a replication reports: (scope, key) -> value. */
+struct metric {
+	char scope[64]; /* "e2e" or a node name */
+	char key[48];
+	double value;
+};
+
+struct report {
+	struct metric *m; /* owned */
+	size_t n, cap;
+};
+
+void report_add(struct report *rep, const char *scope, const char *key, double value);
+void report_release(struct report *rep);
+
+/* Time-series columns, one row per (period, node). */
+enum ts_col {
+	TS_REQUESTS,
+	TS_TARGET_2XX, TS_TARGET_4XX, TS_TARGET_5XX,
+	TS_ELB_4XX, TS_ELB_5XX, TS_ELB_502, TS_ELB_503, TS_ELB_504,
+	TS_TRT_P50, TS_TRT_P90, TS_TRT_P99,
+	TS_HEALTHY, TS_UNHEALTHY, TS_SURGE, TS_SPILLOVER, TS_ACTIVE, TS_UTIL,
+	TS_NCOLS
+};
+extern const char *const ts_col_name[TS_NCOLS];
+
+struct req_chunk;
+
+/* One replication's world. */
+struct net {
+	struct sim sim;
+	const struct net_spec *spec;
+	uint64_t rep;
+	int n_nodes;
+	struct node **nodes;     /* owned */
+	struct node **link_of;   /* n_nodes^2: the link between i and j, or NULL */
+	struct request *free_reqs;
+	struct req_chunk *chunks; /* owned: request storage */
+	uint64_t next_req_id;
+	uint64_t n_in_flight;
+	double t_warm, t_end;    /* seconds */
+	int n_periods, period_i;
+	double *ts;              /* owned: n_periods * n_nodes * TS_NCOLS */
+};
+
+/* Number of time-series periods of a replication (the last may be partial). */
+int net_spec_periods(const struct net_spec *spec);
+
+/* Builds replication rep of spec; net_free frees it. */
+struct net *net_new(const struct net_spec *spec, uint64_t rep);
+void net_free(struct net *net);
+
+/* Runs the replication to its end (warm-up plus duration). */
+void net_run(struct net *net);
+
+/* Appends the replication's metrics, in a fixed order, to rep. */
+void net_report(struct net *net, struct report *rep);
+
+/* Initialises a random stream named "<node>/<purpose>" for this replication. */
+void node_rng_init(const struct node *n, struct rng *rng, const char *purpose);
+
+/* Requests. */
+struct request *request_new(struct net *net, struct node *workload);
+void request_free(struct net *net, struct request *r);
+
+/*
+ * Sends r from n (its instance inst, or -1) to node dst, instance dst_inst
+ * (-1: dst chooses).  Consumes r.
+ */
+void node_call(struct node *n, int inst, struct request *r, int dst, int dst_inst);
+
+/* Answers r to whoever called n (pops n's frame).  Consumes r. */
+void node_reply(struct node *n, struct request *r);
+
+/* Refuses r with code (n made it): counts it and answers.  Consumes r. */
+void node_reject(struct node *n, struct request *r, int code, int is_spillover);
+
+/* Statistics helpers. */
+void node_arrival(struct node *n);
+/* Counts r's status among the answers n sends (node_done does it too). */
+void node_count_status(struct node *n, const struct request *r);
+/* r was served and is being answered: resid at this node, target time for TRT. */
+void node_done(struct node *n, const struct request *r, double resid, double target_time);
+static inline void node_busy(struct node *n, double d) { tavg_add(&n->st.busy, n->net->sim.now, d); }
+static inline void node_active(struct node *n, double d) { tavg_add(&n->st.active, n->net->sim.now, d); }
+void node_waiting(struct node *n, double d);
+
+/* Writes the metrics every node has (utilization, throughput, ...). */
+void node_report_base(const struct node *n, struct report *rep);
+
+/* Intrusive FIFO of requests (through request.next): O(1) push and pop. */
+struct req_fifo {
+	struct request *head, *tail;
+	long n;
+};
+
+static inline void fifo_push(struct req_fifo *q, struct request *r)
+{
+	r->next = NULL;
+	if (q->tail)
+		q->tail->next = r;
+	else
+		q->head = r;
+	q->tail = r;
+	q->n++;
+}
+
+static inline struct request *fifo_pop(struct req_fifo *q)
+{
+	struct request *r = q->head;
+	if (r) {
+		q->head = r->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->n--;
+	}
+	return r;
+}
+
+#endif

@@ -1,0 +1,460 @@
+/*
+ * net.c - one replication's network: nodes, request pool, message delivery,
+ * common statistics, warm-up deletion and the time series.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/engine/util.h"
+#include "model.h"
+
+const int status_slot_code[SS_N] = {200, 429, 460, 500, 502, 503, 504};
+
+const char *const ts_col_name[TS_NCOLS] = {
+	"RequestCount",
+	"HTTPCode_Target_2XX_Count", "HTTPCode_Target_4XX_Count", "HTTPCode_Target_5XX_Count",
+	"HTTPCode_ELB_4XX_Count", "HTTPCode_ELB_5XX_Count", "HTTPCode_ELB_502_Count",
+	"HTTPCode_ELB_503_Count", "HTTPCode_ELB_504_Count",
+	"TargetResponseTime_p50", "TargetResponseTime_p90", "TargetResponseTime_p99",
+	"HealthyHostCount", "UnHealthyHostCount", "SurgeQueueLength", "SpilloverCount",
+	"ActiveConnectionCount", "Utilization",
+};
+
+enum status_slot status_slot_of(int code)
+{
+	switch (code) {
+	case 429: return SS_429;
+	case 460: return SS_460;
+	case 502: return SS_502;
+	case 503: return SS_503;
+	case 504: return SS_504;
+	default: return code >= 200 && code < 300 ? SS_2XX : SS_500;
+	}
+}
+
+#define CHUNK_REQS 1024
+
+struct req_chunk {
+	struct req_chunk *next;
+	struct request r[CHUNK_REQS];
+};
+
+struct request *request_new(struct net *net, struct node *workload)
+{
+	if (!net->free_reqs) {
+		/* Amortised: a chunk is allocated only when more requests are in
+		 * flight than ever before in this replication. */
+		struct req_chunk *c = xmalloc(sizeof(*c));
+		c->next = net->chunks;
+		net->chunks = c;
+		for (int i = CHUNK_REQS - 1; i >= 0; i--) {
+			c->r[i].next = net->free_reqs;
+			net->free_reqs = &c->r[i];
+		}
+	}
+	struct request *r = net->free_reqs;
+	net->free_reqs = r->next;
+	r->next = NULL;
+	r->id = net->next_req_id++;
+	r->t_created = net->sim.now;
+	r->status = HTTP_OK;
+	r->origin = -1;
+	r->dst_inst = -1;
+	r->workload = (uint16_t)workload->id;
+	r->depth = 0;
+	r->req_bytes = r->resp_bytes = 0;
+	net->n_in_flight++;
+	return r;
+}
+
+void request_free(struct net *net, struct request *r)
+{
+	r->next = net->free_reqs;
+	net->free_reqs = r;
+	net->n_in_flight--;
+}
+
+void report_add(struct report *rep, const char *scope, const char *key, double value)
+{
+	if (rep->n == rep->cap) {
+		rep->cap = rep->cap ? 2 * rep->cap : 64;
+		rep->m = xrealloc(rep->m, rep->cap * sizeof(*rep->m));
+	}
+	struct metric *m = &rep->m[rep->n++];
+	snprintf(m->scope, sizeof(m->scope), "%s", scope);
+	snprintf(m->key, sizeof(m->key), "%s", key);
+	m->value = value;
+}
+
+void report_release(struct report *rep)
+{
+	free(rep->m);
+	*rep = (struct report){0};
+}
+
+void node_rng_init(const struct node *n, struct rng *rng, const char *purpose)
+{
+	char name[160];
+	snprintf(name, sizeof(name), "%s/%s", n->name, purpose);
+	rng_init(rng, n->net->spec->seed, n->net->rep, name);
+}
+
+/* Delivery events: the engine calls these with obj = node, arg = request. */
+static void ev_arrive(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	struct node *n = obj;
+	n->kind->arrive(n, arg);
+}
+
+static void ev_reply(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	struct node *n = obj;
+	n->kind->reply(n, arg);
+}
+
+static double hop_delay(struct net *net, int from, int to, const struct request *r, int is_reply)
+{
+	struct node *link = net->link_of[from * net->n_nodes + to];
+	return link ? link->kind->transit(link, r, from, is_reply) : 0.0;
+}
+
+void node_call(struct node *n, int inst, struct request *r, int dst, int dst_inst)
+{
+	struct net *net = n->net;
+	SIM_ASSERT(r->depth < REQ_MAX_DEPTH); /* the loader bounds call depth */
+	double now = net->sim.now;
+	if (r->depth > 0)
+		request_frame(r)->t_call = now;
+	struct frame *f = &r->f[r->depth++];
+	f->from = (uint16_t)n->id;
+	f->from_inst = inst;
+	f->self_inst = -1;
+	f->step = 0;
+	f->flags = 0;
+	f->t_arrive = now;
+	r->dst_inst = dst_inst;
+	sim_after(&net->sim, hop_delay(net, n->id, dst, r, 0), ev_arrive, net->nodes[dst], r);
+}
+
+void node_reply(struct node *n, struct request *r)
+{
+	struct net *net = n->net;
+	SIM_ASSERT(r->depth > 0);
+	struct frame *f = &r->f[--r->depth];
+	r->dst_inst = f->from_inst;
+	sim_after(&net->sim, hop_delay(net, n->id, f->from, r, 1), ev_reply, net->nodes[f->from], r);
+}
+
+void node_count_status(struct node *n, const struct request *r)
+{
+	enum status_slot s = status_slot_of(r->status);
+	if (r->origin == n->id && s != SS_2XX) {
+		n->st.own[s]++;
+		n->st.p_own[s]++;
+	} else {
+		n->st.passed[s]++;
+		n->st.p_passed[s]++;
+	}
+}
+
+void node_reject(struct node *n, struct request *r, int code, int is_spillover)
+{
+	r->status = code;
+	r->origin = n->id;
+	n->st.rejections++;
+	if (is_spillover) {
+		n->st.spillover++;
+		n->st.p_spillover++;
+	}
+	node_count_status(n, r);
+	node_reply(n, r);
+}
+
+void node_arrival(struct node *n)
+{
+	n->st.arrivals++;
+	n->st.p_arrivals++;
+}
+
+void node_done(struct node *n, const struct request *r, double resid, double target_time)
+{
+	n->st.completions++;
+	node_count_status(n, r);
+	tally_add(&n->st.resp, resid);
+	hist_add(&n->st.resp_hist, resid);
+	hist_add(&n->st.p_hist, target_time);
+}
+
+void node_waiting(struct node *n, double d)
+{
+	struct tavg *w = &n->st.waiting;
+	tavg_add(w, n->net->sim.now, d);
+	if (w->value > n->st.p_wait_max)
+		n->st.p_wait_max = w->value;
+}
+
+/* Integral of a tavg from its window start to t (for period averages). */
+static double integral(const struct tavg *a, double t)
+{
+	return a->area + a->value * (t - a->t_last);
+}
+
+static void stats_reset(struct node *n, double now)
+{
+	struct node_stats *s = &n->st;
+	s->arrivals = s->completions = s->rejections = s->spillover = 0;
+	memset(s->own, 0, sizeof(s->own));
+	memset(s->passed, 0, sizeof(s->passed));
+	tally_reset(&s->resp);
+	hist_reset(&s->resp_hist);
+	/* The period running across the warm-up boundary keeps its integral. */
+	double busy = integral(&s->busy, now) - s->p_busy0;
+	double active = integral(&s->active, now) - s->p_active0;
+	tavg_reset(&s->busy, now);
+	tavg_reset(&s->waiting, now);
+	tavg_reset(&s->active, now);
+	s->p_busy0 = -busy;
+	s->p_active0 = -active;
+}
+
+static void ev_warm(struct sim *sim, void *obj, void *arg)
+{
+	(void)arg;
+	struct net *net = obj;
+	for (int i = 0; i < net->n_nodes; i++) {
+		stats_reset(net->nodes[i], sim->now);
+		if (net->nodes[i]->kind->reset)
+			net->nodes[i]->kind->reset(net->nodes[i]);
+	}
+}
+
+/* Writes the period's row for every node and starts the next period. */
+static void close_period(struct net *net, double t0, double t1)
+{
+	double len = t1 - t0;
+	for (int i = 0; i < net->n_nodes; i++) {
+		struct node *n = net->nodes[i];
+		struct node_stats *s = &n->st;
+		double *row = &net->ts[((size_t)net->period_i * net->n_nodes + i) * TS_NCOLS];
+		uint64_t t4 = s->p_passed[SS_429] + s->p_passed[SS_460];
+		uint64_t t5 = s->p_passed[SS_500] + s->p_passed[SS_502] + s->p_passed[SS_503] +
+			      s->p_passed[SS_504];
+		uint64_t e4 = s->p_own[SS_429] + s->p_own[SS_460];
+		uint64_t e5 = s->p_own[SS_500] + s->p_own[SS_502] + s->p_own[SS_503] + s->p_own[SS_504];
+		row[TS_REQUESTS] = (double)s->p_arrivals;
+		row[TS_TARGET_2XX] = (double)s->p_passed[SS_2XX];
+		row[TS_TARGET_4XX] = (double)t4;
+		row[TS_TARGET_5XX] = (double)t5;
+		row[TS_ELB_4XX] = (double)e4;
+		row[TS_ELB_5XX] = (double)e5;
+		row[TS_ELB_502] = (double)s->p_own[SS_502];
+		row[TS_ELB_503] = (double)s->p_own[SS_503];
+		row[TS_ELB_504] = (double)s->p_own[SS_504];
+		row[TS_TRT_P50] = hist_quantile(&s->p_hist, 0.50);
+		row[TS_TRT_P90] = hist_quantile(&s->p_hist, 0.90);
+		row[TS_TRT_P99] = hist_quantile(&s->p_hist, 0.99);
+		row[TS_HEALTHY] = n->n_healthy;
+		row[TS_UNHEALTHY] = n->n_instances - n->n_healthy;
+		row[TS_SURGE] = s->p_wait_max;
+		row[TS_SPILLOVER] = (double)s->p_spillover;
+		double busy = integral(&s->busy, t1), active = integral(&s->active, t1);
+		row[TS_ACTIVE] = len > 0 ? (active - s->p_active0) / len : 0;
+		row[TS_UTIL] = len > 0 && n->capacity > 0 ? (busy - s->p_busy0) / len / n->capacity : 0;
+
+		s->p_arrivals = s->p_spillover = 0;
+		memset(s->p_own, 0, sizeof(s->p_own));
+		memset(s->p_passed, 0, sizeof(s->p_passed));
+		hist_reset(&s->p_hist);
+		s->p_busy0 = busy;
+		s->p_active0 = active;
+		s->p_wait_max = s->waiting.value;
+	}
+	net->period_i++;
+}
+
+static void ev_period(struct sim *sim, void *obj, void *arg)
+{
+	(void)arg;
+	struct net *net = obj;
+	double t0 = net->period_i * net->spec->period;
+	close_period(net, t0, sim->now);
+	double next = (net->period_i + 1) * net->spec->period;
+	if (net->period_i < net->n_periods - 1)
+		sim_at(sim, next, ev_period, net, NULL);
+}
+
+static void init_stats(struct node_stats *s)
+{
+	hist_init(&s->resp_hist);
+	hist_init(&s->p_hist);
+}
+
+int net_spec_periods(const struct net_spec *spec)
+{
+	int n = (int)ceil((spec->warmup + spec->duration) / spec->period - 1e-9);
+	return n < 1 ? 1 : n;
+}
+
+struct net *net_new(const struct net_spec *spec, uint64_t rep)
+{
+	struct net *net = xcalloc(1, sizeof(*net));
+	sim_init(&net->sim);
+	net->spec = spec;
+	net->rep = rep;
+	net->n_nodes = spec->n_nodes;
+	net->nodes = xcalloc(spec->n_nodes, sizeof(*net->nodes));
+	net->link_of = xcalloc((size_t)spec->n_nodes * spec->n_nodes, sizeof(*net->link_of));
+	net->t_warm = spec->warmup;
+	net->t_end = spec->warmup + spec->duration;
+	net->n_periods = net_spec_periods(spec);
+	net->ts = xcalloc((size_t)net->n_periods * spec->n_nodes * TS_NCOLS, sizeof(double));
+
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_spec *ns = &spec->nodes[i];
+		struct node *n = xcalloc(1, ns->kind->size);
+		n->kind = ns->kind;
+		n->net = net;
+		n->name = ns->name;
+		n->id = i;
+		n->n_instances = n->n_healthy = 1;
+		init_stats(&n->st);
+		net->nodes[i] = n;
+	}
+	for (int i = 0; i < spec->n_nodes; i++) {
+		struct node *n = net->nodes[i];
+		n->kind->init(n, spec->nodes[i].cfg);
+	}
+	return net;
+}
+
+/* Links register themselves between two nodes (see link.c). */
+void net_set_link(struct net *net, int a, int b, struct node *link);
+void net_set_link(struct net *net, int a, int b, struct node *link)
+{
+	net->link_of[a * net->n_nodes + b] = link;
+	net->link_of[b * net->n_nodes + a] = link;
+}
+
+void net_free(struct net *net)
+{
+	if (!net)
+		return;
+	for (int i = 0; i < net->n_nodes; i++) {
+		struct node *n = net->nodes[i];
+		if (n->kind->release)
+			n->kind->release(n);
+		hist_release(&n->st.resp_hist);
+		hist_release(&n->st.p_hist);
+		free(n);
+	}
+	while (net->chunks) {
+		struct req_chunk *c = net->chunks;
+		net->chunks = c->next;
+		free(c);
+	}
+	free(net->nodes);
+	free(net->link_of);
+	free(net->ts);
+	sim_release(&net->sim);
+	free(net);
+}
+
+void net_run(struct net *net)
+{
+	struct sim *sim = &net->sim;
+	for (int i = 0; i < net->n_nodes; i++)
+		if (net->nodes[i]->kind->start)
+			net->nodes[i]->kind->start(net->nodes[i]);
+	if (net->t_warm > 0)
+		sim_at(sim, net->t_warm, ev_warm, net, NULL);
+	if (net->n_periods > 1)
+		sim_at(sim, net->spec->period, ev_period, net, NULL);
+	sim_run(sim, net->t_end);
+	close_period(net, net->period_i * net->spec->period, net->t_end);
+}
+
+void node_report_base(const struct node *n, struct report *rep)
+{
+	const struct node_stats *s = &n->st;
+	double now = n->net->sim.now, T = n->net->t_end - n->net->t_warm;
+	uint64_t answered = s->completions + s->rejections;
+	report_add(rep, n->name, "arrivals", (double)s->arrivals);
+	report_add(rep, n->name, "throughput", T > 0 ? (double)s->completions / T : 0);
+	if (n->capacity > 0) /* links report their own, from bytes sent */
+		report_add(rep, n->name, "utilization", tavg_mean(&s->busy, now) / n->capacity);
+	report_add(rep, n->name, "mean_waiting", tavg_mean(&s->waiting, now));
+	report_add(rep, n->name, "mean_in_service", tavg_mean(&s->busy, now));
+	report_add(rep, n->name, "mean_in_node", tavg_mean(&s->active, now));
+	report_add(rep, n->name, "max_waiting", s->waiting.max);
+	report_add(rep, n->name, "response_mean", s->resp.mean);
+	report_add(rep, n->name, "response_p50", hist_quantile(&s->resp_hist, 0.50));
+	report_add(rep, n->name, "response_p99", hist_quantile(&s->resp_hist, 0.99));
+	report_add(rep, n->name, "rejections", (double)s->rejections);
+	report_add(rep, n->name, "rejection_ratio",
+		   answered ? (double)s->rejections / (double)answered : 0);
+	report_add(rep, n->name, "spillover", (double)s->spillover);
+}
+
+/* End-to-end metrics from the workloads' statistics, merged. */
+static void report_e2e(struct net *net, struct report *rep, const char *scope,
+		       const struct node *only)
+{
+	struct tally lat = {0};
+	struct hist h;
+	uint64_t codes[SS_N] = {0}, created = 0, answered = 0;
+	double T = net->t_end - net->t_warm;
+
+	hist_init(&h);
+	for (int i = 0; i < net->n_nodes; i++) {
+		const struct node *n = net->nodes[i];
+		if (!(n->kind->flags & KIND_WORKLOAD) || (only && n != only))
+			continue;
+		tally_merge(&lat, &n->st.resp);
+		hist_merge(&h, &n->st.resp_hist);
+		created += n->st.arrivals;
+		for (int s = 0; s < SS_N; s++) {
+			codes[s] += n->st.own[s] + n->st.passed[s];
+			answered += n->st.own[s] + n->st.passed[s];
+		}
+	}
+	report_add(rep, scope, "offered_throughput", T > 0 ? (double)created / T : 0);
+	report_add(rep, scope, "served_throughput", T > 0 ? (double)codes[SS_2XX] / T : 0);
+	report_add(rep, scope, "latency_mean", lat.mean);
+	static const double qs[] = {0.50, 0.90, 0.95, 0.99, 0.999};
+	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95",
+					 "latency_p99", "latency_p99.9"};
+	for (int i = 0; i < 5; i++)
+		report_add(rep, scope, qn[i], hist_quantile(&h, qs[i]));
+	report_add(rep, scope, "requests", (double)answered);
+	for (int s = 0; s < SS_N; s++) {
+		char key[32];
+		if (s == SS_2XX)
+			snprintf(key, sizeof key, "status_2xx");
+		else
+			snprintf(key, sizeof key, "status_%d", status_slot_code[s]);
+		report_add(rep, scope, key, (double)codes[s]);
+	}
+	report_add(rep, scope, "success_ratio", answered ? (double)codes[SS_2XX] / answered : 0);
+	report_add(rep, scope, "latency_overflow", (double)h.over);
+	hist_release(&h);
+}
+
+void net_report(struct net *net, struct report *rep)
+{
+	report_e2e(net, rep, "e2e", NULL);
+	for (int i = 0; i < net->n_nodes; i++) {
+		const struct node *n = net->nodes[i];
+		if (n->kind->flags & KIND_WORKLOAD)
+			report_e2e(net, rep, n->name, n);
+		else
+			node_report_base(n, rep);
+		if (n->kind->report)
+			n->kind->report(n, rep);
+	}
+	report_add(rep, "run", "events", (double)net->sim.n_events);
+	report_add(rep, "run", "in_flight_at_end", (double)net->n_in_flight);
+}

@@ -1,0 +1,72 @@
+/*
+ * param.h - declarative parameter tables for component kinds and sections.
+ *
+ * Each kind describes its scenario keys once: key, type, where the parsed
+ * value goes in the kind's config struct, default, range and help.  The
+ * scenario loader parses, range-checks and reports errors from the table;
+ * `chokepoint kinds` and docs/kinds.md are generated from the same table.
+ * A model never parses text itself.
+ */
+#ifndef MODELS_PARAM_H
+#define MODELS_PARAM_H
+
+#include <stddef.h>
+
+#include "../sim/engine/dist.h"
+
+enum param_type {
+	PT_COUNT,     /* long; "unlimited" allowed with P_UNLIMITED */
+	PT_DURATION,  /* double, seconds */
+	PT_RATE,      /* double, per second */
+	PT_SIZE,      /* double, bytes */
+	PT_BANDWIDTH, /* double, bits per second */
+	PT_MONEY,     /* double, dollars per hour */
+	PT_FRACTION,  /* double in [0, 1] */
+	PT_DIST,      /* struct dist */
+	PT_ENUM,      /* int: index into choices */
+	PT_NODE,      /* int: index of a node, resolved after loading */
+	PT_NODES,     /* struct node_list: a YAML list of node names */
+	PT_STRING,    /* char[64] */
+};
+
+enum param_flags {
+	P_REQUIRED = 1,  /* no default: the key must be given */
+	P_UNLIMITED = 2, /* PT_COUNT accepts "unlimited" */
+	P_OPTIONAL = 4,  /* may be absent with no default (the kind checks) */
+	P_REF_INSTANCES = 8, /* PT_NODE: must name a kind with instances */
+};
+
+#define NODE_LIST_MAX 16
+
+struct node_list {
+	int n;
+	int idx[NODE_LIST_MAX]; /* node indices */
+};
+
+struct param {
+	const char *key;
+	enum param_type type;
+	size_t offset;       /* into the kind's config struct */
+	const char *def;     /* default as scenario text; NULL if none */
+	double min, max;     /* inclusive range of the parsed value */
+	const char *choices; /* PT_ENUM: "a|b|c" */
+	unsigned flags;
+	const char *help;    /* one line, with the unit */
+};
+
+/* The number of entries of a NULL-key-terminated table. */
+size_t param_count(const struct param *p);
+
+/* The entry for key, or NULL. */
+const struct param *param_find(const struct param *p, const char *key);
+
+/* Whether key was written, given the presence bits handed to a check. */
+int param_is_present(const struct param *p, unsigned long present, const char *key);
+
+/* The index of word in a "a|b|c" choice list, or -1. */
+int param_choice(const char *choices, const char *word);
+
+/* Copies choice number i of a "a|b|c" list into buf. */
+void param_choice_name(const char *choices, int i, char *buf, size_t size);
+
+#endif

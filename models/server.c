@@ -1,0 +1,197 @@
+/*
+ * server.c - a tier of identical instances (web/app servers, databases).
+ *
+ * Each of `instances` machines has its own queue.  A request is admitted
+ * when the instance has a free slot: a worker thread (`workers`, sync mode)
+ * or a connection (`max_connections`, async mode); otherwise it waits, and
+ * when `queue` requests already wait the connection is refused (502).  An
+ * admitted request waits for one of `cores`, takes `service` CPU time, then
+ * makes its `calls` one after another, and answers.  The slot is held from
+ * admission to the answer, including the time blocked on downstream calls:
+ * in sync mode a thread pool of 64 is exhausted when the database slows
+ * down, in async mode the connection limit (default 10,000) rarely binds.
+ * A failed downstream call makes the server answer 500 at once.
+ *
+ * Keys (per instance): instances (1), cores (1), workers (64),
+ * max_connections (10000), queue (1000; 'unlimited' allowed), mode
+ * (sync | async), service (distribution, required), calls (list of nodes),
+ * price ($/h per instance, $0/h).
+ *
+ * Complexity: O(1) per event; queues are intrusive FIFOs.
+ * Metrics: common ones, utilization = busy cores / (cores x instances),
+ * plus cost_per_hour.  Status codes: 502 (queue full), 500 (call failed).
+ */
+#include <stdlib.h>
+
+#include "../sim/engine/util.h"
+#include "server.h"
+
+
+void server_init(struct node *n, const void *cfg)
+{
+	struct server *s = (struct server *)n;
+	s->cfg = *(const struct server_cfg *)cfg;
+	s->slots = s->cfg.mode == MODE_SYNC ? s->cfg.workers : s->cfg.max_connections;
+	n->n_instances = n->n_healthy = (int)s->cfg.instances;
+	n->capacity = (double)(s->cfg.cores * s->cfg.instances);
+	s->inst = xcalloc(s->cfg.instances, sizeof(*s->inst));
+	node_rng_init(n, &s->rng_service, "service");
+}
+
+static void ev_cpu_done(struct sim *sim, void *obj, void *arg);
+
+static void start_cpu(struct server *s, struct instance *in, struct request *r)
+{
+	in->busy_cores++;
+	node_busy(&s->base, 1);
+	sim_after(&s->base.net->sim, dist_sample(&s->cfg.service, &s->rng_service), ev_cpu_done, s, r);
+}
+
+static void want_cpu(struct server *s, struct instance *in, struct request *r)
+{
+	if (in->busy_cores < s->cfg.cores) {
+		start_cpu(s, in, r);
+	} else {
+		node_waiting(&s->base, 1);
+		fifo_push(&in->wait_cpu, r);
+	}
+}
+
+/* Ends r's visit: frees its slot, admits the next waiting request, answers. */
+static void finish(struct server *s, struct request *r)
+{
+	struct node *n = &s->base;
+	struct frame *f = request_frame(r);
+	struct instance *in = &s->inst[f->self_inst];
+	double resid = n->net->sim.now - f->t_arrive;
+
+	in->admitted--;
+	node_active(n, -1);
+	if (in->wait_slot.n > 0) {
+		struct request *next = fifo_pop(&in->wait_slot);
+		node_waiting(n, -1);
+		in->admitted++;
+		want_cpu(s, in, next);
+	}
+	node_done(n, r, resid, resid);
+	node_reply(n, r);
+}
+
+/* Makes the next downstream call, or finishes. */
+static void next_call(struct server *s, struct request *r)
+{
+	struct frame *f = request_frame(r);
+	if (f->step < s->cfg.calls.n) {
+		int dst = s->cfg.calls.idx[f->step++];
+		node_call(&s->base, f->self_inst, r, dst, -1);
+	} else {
+		finish(s, r);
+	}
+}
+
+static void ev_cpu_done(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	struct server *s = obj;
+	struct request *r = arg;
+	struct instance *in = &s->inst[request_frame(r)->self_inst];
+
+	in->busy_cores--;
+	node_busy(&s->base, -1);
+	if (in->wait_cpu.n > 0) {
+		node_waiting(&s->base, -1);
+		start_cpu(s, in, fifo_pop(&in->wait_cpu));
+	}
+	next_call(s, r);
+}
+
+void server_arrive(struct node *n, struct request *r)
+{
+	struct server *s = (struct server *)n;
+	struct frame *f = request_frame(r);
+	int i = r->dst_inst;
+	if (i < 0) {
+		i = s->rr;
+		s->rr = (s->rr + 1) % (int)s->cfg.instances;
+	}
+	struct instance *in = &s->inst[i];
+
+	node_arrival(n);
+	f->t_arrive = n->net->sim.now;
+	f->self_inst = i;
+	f->step = 0;
+	if (in->admitted < s->slots) {
+		in->admitted++;
+		node_active(n, 1);
+		want_cpu(s, in, r);
+	} else if (in->wait_slot.n < s->cfg.queue) {
+		node_active(n, 1);
+		node_waiting(n, 1);
+		fifo_push(&in->wait_slot, r);
+	} else {
+		node_reject(n, r, HTTP_BAD_GATEWAY, 1);
+	}
+}
+
+void server_reply(struct node *n, struct request *r)
+{
+	struct server *s = (struct server *)n;
+	if (r->status < 200 || r->status >= 300) {
+		r->status = HTTP_INTERNAL;
+		r->origin = n->id;
+		finish(s, r);
+		return;
+	}
+	next_call(s, r);
+}
+
+void server_report(const struct node *n, struct report *rep)
+{
+	const struct server *s = (const struct server *)n;
+	report_add(rep, n->name, "cost_per_hour", s->cfg.price * (double)s->cfg.instances);
+}
+
+void server_release(struct node *n)
+{
+	struct server *s = (struct server *)n;
+	rng_release(&s->rng_service);
+	free(s->inst);
+}
+
+#define OFF(f) offsetof(struct server_cfg, f)
+static const struct param server_params[] = {
+	{"instances", PT_COUNT, OFF(instances), "1", 1, 100000, NULL, 0,
+	 "separate machines, each with its own queue"},
+	{"cores", PT_COUNT, OFF(cores), "1", 1, 100000, NULL, 0,
+	 "requests on CPU at once, per instance"},
+	{"workers", PT_COUNT, OFF(workers), "64", 1, 1e7, NULL, 0,
+	 "sync mode: threads per instance, held until the answer is sent"},
+	{"max_connections", PT_COUNT, OFF(max_connections), "10000", 1, 1e8, NULL, 0,
+	 "async mode: connections per instance, held until the answer is sent"},
+	{"queue", PT_COUNT, OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED,
+	 "requests waiting for a worker per instance; beyond: refused (502)"},
+	{"mode", PT_ENUM, OFF(mode), "sync", 0, 0, "sync|async", 0,
+	 "sync: a thread per request; async: an event loop"},
+	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED,
+	 "CPU time per request, e.g. exp(4ms)"},
+	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0,
+	 "downstream calls, in order, after the CPU work"},
+	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0,
+	 "cost per instance, e.g. $0.096/h"},
+	{0},
+};
+#undef OFF
+
+const struct node_kind server_kind = {
+	.name = "server",
+	.summary = "web/app tier: instances x cores, worker pool, queue, sync or async",
+	.size = sizeof(struct server),
+	.cfg_size = sizeof(struct server_cfg),
+	.params = server_params,
+	.flags = KIND_INSTANCES,
+	.init = server_init,
+	.arrive = server_arrive,
+	.reply = server_reply,
+	.report = server_report,
+	.release = server_release,
+};

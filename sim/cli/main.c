@@ -1,0 +1,352 @@
+/*
+ * main.c - the chokepoint command: subcommands, options, exit codes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/util.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+#include "version.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_CHECKS = 1,   /* checks failed (SLO or regression; later issues) */
+	EXIT_USAGE = 2,
+	EXIT_INVALID = 3,  /* the scenario is invalid */
+	EXIT_IO = 4,       /* a file could not be read or written */
+	EXIT_INTERNAL = 5, /* a bug in chokepoint */
+};
+
+static const char exit_codes_help[] =
+	"Exit codes:\n"
+	"  0  success\n"
+	"  1  checks failed (SLO or regression checks)\n"
+	"  2  usage error (unknown command or option)\n"
+	"  3  invalid scenario (every error is printed as file:line:col)\n"
+	"  4  I/O error (a file could not be read or written)\n"
+	"  5  internal error (a bug: please report it; assertion failures abort)\n";
+
+static const char main_help[] =
+	"usage: chokepoint <command> [options]\n"
+	"\n"
+	"Simulate a web backend described in a YAML scenario and show where it breaks.\n"
+	"\n"
+	"Commands:\n"
+	"  run SCENARIO.yaml       run the replications, print a summary, write results\n"
+	"  validate SCENARIO.yaml  check scenario files without running them\n"
+	"  kinds [KIND]            list component kinds and their keys\n"
+	"  help [COMMAND]          show help for a command\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help              show this help\n"
+	"  -V, --version           show the version\n"
+	"\n";
+
+static const char run_help[] =
+	"usage: chokepoint run SCENARIO.yaml [options]\n"
+	"\n"
+	"Runs independent replications, deletes the warm-up from each, prints the\n"
+	"end-to-end and per-node figures with 95% confidence intervals, names the\n"
+	"bottleneck, and writes results files into the output directory.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output DIR   results directory (default: results/<scenario name>)\n"
+	"      --seed N       master seed (default: the scenario's, else 1)\n"
+	"      --reps N       replications (default: the scenario's, else 10)\n"
+	"  -j, --jobs N       replications run in parallel (default: CPUs online);\n"
+	"                     results are identical for every N\n"
+	"  -q, --quiet        no summary and no progress line\n"
+	"      --no-write     write no files\n"
+	"\n"
+	"Files written: summary.json, summary.csv, nodes.csv, replications.csv,\n"
+	"timeseries.csv, scenario.resolved.yaml (see docs/results.md).\n";
+
+static const char validate_help[] =
+	"usage: chokepoint validate SCENARIO.yaml...\n"
+	"\n"
+	"Checks each scenario (syntax, keys, units, references, call cycles) and\n"
+	"prints every error as file:line:col: error: message.  Runs nothing.\n";
+
+static const char kinds_help[] =
+	"usage: chokepoint kinds [--markdown] [KIND]\n"
+	"\n"
+	"Lists the component kinds, or the keys of one kind with their defaults,\n"
+	"ranges and meaning.  --markdown prints the reference tables of docs/kinds.md.\n";
+
+static void gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
+{
+	fprintf(stderr, "chokepoint: internal error: GSL: %s (%s:%d, error %d)\n", reason, file, line, gsl_errno);
+	exit(EXIT_INTERNAL);
+}
+
+static int usage_error(const char *fmt, const char *arg, const char *cmd)
+{
+	fprintf(stderr, "chokepoint: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'chokepoint help%s%s'.\n", cmd ? " " : "", cmd ? cmd : "");
+	return EXIT_USAGE;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Loads a scenario, printing diagnostics; returns an exit code. */
+static int load(const char *path, struct scenario **sc)
+{
+	struct diags d;
+	diags_init(&d, path);
+	enum scenario_status st = scenario_load(path, sc, &d);
+	diags_print(&d, stderr);
+	size_t n = d.n;
+	diags_release(&d);
+	if (st == SCENARIO_IO)
+		return EXIT_IO;
+	if (st == SCENARIO_INVALID) {
+		fprintf(stderr, "%s: %zu error%s; nothing was run\n", path, n, n == 1 ? "" : "s");
+		return EXIT_INVALID;
+	}
+	return EXIT_OK;
+}
+
+static void default_output(const char *path, char *buf, size_t n)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strlen(base);
+	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
+		len -= 5;
+	else if (len > 4 && strcmp(base + len - 4, ".yml") == 0)
+		len -= 4;
+	snprintf(buf, n, "results/%.*s", (int)len, base);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},	  {"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},	  {"no-write", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},	  {0},
+	};
+	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
+	int quiet = 0, no_write = 0, c;
+	if (jobs < 1)
+		jobs = 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out_dir = optarg; break;
+		case 's': seed_s = optarg; break;
+		case 'r': reps_s = optarg; break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &jobs) < 0)
+				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg, "run");
+			break;
+		case 'q': quiet = 1; break;
+		case 'n': no_write = 1; break;
+		case 'h': fputs(run_help, stdout); return EXIT_OK;
+		default: return usage_error("%s", "invalid option for 'run'", "run");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("%s", "'run' takes exactly one scenario file", "run");
+	const char *path = argv[optind];
+
+	struct scenario *sc;
+	int rc = load(path, &sc);
+	if (rc != EXIT_OK)
+		return rc;
+	if (seed_s) {
+		if (parse_long(seed_s, 0, LONG_MAX, &v) < 0) {
+			scenario_free(sc);
+			return usage_error("invalid value '%s' for --seed (expected a whole number >= 0)", seed_s, "run");
+		}
+		sc->spec.seed = (uint64_t)v;
+	}
+	if (reps_s) {
+		if (parse_long(reps_s, 1, 100000, &v) < 0) {
+			scenario_free(sc);
+			return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", reps_s, "run");
+		}
+		sc->spec.replications = v;
+	}
+
+	struct run_opts ro = {.jobs = (int)jobs, .progress = !quiet && isatty(STDERR_FILENO)};
+	struct results res;
+	if (runner_run(sc, &ro, &res) != 0) {
+		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
+		scenario_free(sc);
+		return EXIT_INTERNAL;
+	}
+	if (!quiet)
+		report_print(stdout, &res);
+	char dir[1100];
+	if (!out_dir) {
+		default_output(path, dir, sizeof dir);
+		out_dir = dir;
+	}
+	if (!no_write) {
+		if (report_write(out_dir, &res) != 0)
+			rc = EXIT_IO;
+		else if (!quiet)
+			printf("\nResults written to %s/\n", out_dir);
+	}
+	fflush(stdout);
+	if (!quiet)
+		fprintf(stderr, "(%.2fs wall, %.2fM events/s)\n", res.wall_seconds,
+			res.wall_seconds > 0 ? (double)res.events / res.wall_seconds / 1e6 : 0);
+	results_release(&res);
+	scenario_free(sc);
+	return rc;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("%s", "'validate' needs at least one scenario file", "validate");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(validate_help, stdout);
+		return EXIT_OK;
+	}
+	int worst = EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		struct scenario *sc = NULL;
+		int rc = load(argv[i], &sc);
+		if (rc == EXIT_OK)
+			printf("%s: ok (%d nodes, %ld replications of %gs)\n", argv[i], sc->spec.n_nodes,
+			       sc->spec.replications, sc->spec.duration);
+		scenario_free(sc);
+		if (rc > worst)
+			worst = rc;
+	}
+	return worst;
+}
+
+static const char *type_name(const struct param *p)
+{
+	switch (p->type) {
+	case PT_COUNT: return p->flags & P_UNLIMITED ? "count or unlimited" : "count";
+	case PT_DURATION: return "duration";
+	case PT_RATE: return "rate";
+	case PT_SIZE: return "size";
+	case PT_BANDWIDTH: return "bandwidth";
+	case PT_MONEY: return "price";
+	case PT_FRACTION: return "fraction";
+	case PT_DIST: return "distribution";
+	case PT_ENUM: return "choice";
+	case PT_NODE: return "node";
+	case PT_NODES: return "list of nodes";
+	case PT_STRING: return "text";
+	}
+	return "?";
+}
+
+static void print_kind(const struct node_kind *k, int markdown)
+{
+	if (markdown) {
+		printf("## %s\n\n%s.\n\n| key | type | default | range | meaning |\n|---|---|---|---|---|\n", k->name,
+		       k->summary);
+	} else {
+		printf("%s: %s\n", k->name, k->summary);
+	}
+	for (const struct param *p = k->params; p->key; p++) {
+		char def[64], range[96] = "";
+		snprintf(def, sizeof def, "%s", p->def ? p->def : (p->flags & P_REQUIRED ? "required" : "none"));
+		if (p->type == PT_ENUM)
+			snprintf(range, sizeof range, "%s", p->choices);
+		else if (p->type != PT_DIST && p->type != PT_NODE && p->type != PT_NODES && p->type != PT_STRING)
+			snprintf(range, sizeof range, "%g .. %g", p->min, p->max);
+		if (markdown) {
+			for (char *c = range; *c; c++)
+				if (*c == '|')
+					*c = ',';
+			printf("| `%s` | %s | `%s` | %s | %s |\n", p->key, type_name(p), def, range, p->help);
+		} else {
+			printf("  %-16s %-20s default %-14s %s\n", p->key, type_name(p), def, p->help);
+		}
+	}
+	printf("\n");
+}
+
+static int cmd_kinds(int argc, char **argv)
+{
+	int markdown = 0;
+	const char *only = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--markdown") == 0)
+			markdown = 1;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(kinds_help, stdout);
+			return EXIT_OK;
+		} else if (argv[i][0] == '-')
+			return usage_error("invalid option '%s' for 'kinds'", argv[i], "kinds");
+		else
+			only = argv[i];
+	}
+	if (only && !node_kind_find(only))
+		return usage_error("unknown kind '%s'", only, "kinds");
+	for (int k = 0; node_kinds[k]; k++)
+		if (!only || strcmp(only, node_kinds[k]->name) == 0)
+			print_kind(node_kinds[k], markdown);
+	return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const char *topic = argc > 1 ? argv[1] : NULL;
+	if (!topic) {
+		fputs(main_help, stdout);
+		fputs(exit_codes_help, stdout);
+	} else if (strcmp(topic, "run") == 0) {
+		fputs(run_help, stdout);
+	} else if (strcmp(topic, "validate") == 0) {
+		fputs(validate_help, stdout);
+	} else if (strcmp(topic, "kinds") == 0) {
+		fputs(kinds_help, stdout);
+	} else {
+		return usage_error("no help for '%s' (commands: run, validate, kinds)", topic, NULL);
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	gsl_set_error_handler(gsl_handler);
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
+		return cmd_help(1, argv);
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("chokepoint %s\n", CHOKEPOINT_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "validate") == 0)
+		return cmd_validate(argc - 1, argv + 1);
+	if (strcmp(cmd, "kinds") == 0)
+		return cmd_kinds(argc - 1, argv + 1);
+	if (strcmp(cmd, "help") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", cmd, NULL);
+}

@@ -1,0 +1,438 @@
+/* report.c - see report.h. */
+#include "report.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../engine/units.h"
+#include "../engine/util.h"
+#include "version.h"
+
+/* ---- units of metrics, by name ------------------------------------------ */
+
+enum unit { U_COUNT, U_RATE, U_TIME, U_PERCENT, U_PLAIN, U_MONEY };
+
+static enum unit unit_of(const char *key)
+{
+	if (strstr(key, "throughput"))
+		return U_RATE;
+	if (strstr(key, "latency_") == key || strstr(key, "response_") == key)
+		return strcmp(key, "latency_overflow") == 0 ? U_COUNT : U_TIME;
+	if (strstr(key, "utilization") || strstr(key, "ratio"))
+		return U_PERCENT;
+	if (strstr(key, "mean_") == key || strstr(key, "max_") == key || strstr(key, "gbps"))
+		return U_PLAIN;
+	if (strstr(key, "cost"))
+		return U_MONEY;
+	return U_COUNT;
+}
+
+static const char *unit_name(enum unit u)
+{
+	switch (u) {
+	case U_RATE: return "1/s";
+	case U_TIME: return "s";
+	case U_PERCENT: return "fraction";
+	case U_MONEY: return "$/h";
+	case U_PLAIN: return "";
+	default: return "count";
+	}
+}
+
+/* Formats v (and optionally its half-width) for people. */
+static void fmt(char *buf, size_t n, enum unit u, double v)
+{
+	char t[32];
+	switch (u) {
+	case U_RATE: snprintf(buf, n, "%.1f/s", v); return;
+	case U_TIME:
+		units_format_duration(v, t, sizeof t);
+		snprintf(buf, n, "%s", t);
+		return;
+	case U_PERCENT: snprintf(buf, n, "%.1f%%", 100 * v); return;
+	case U_MONEY: snprintf(buf, n, "$%.3f/h", v); return;
+	case U_PLAIN: snprintf(buf, n, "%.2f", v); return;
+	default: snprintf(buf, n, "%.0f", v); return;
+	}
+}
+
+static void fmt_ci(char *buf, size_t n, enum unit u, const struct ci *c)
+{
+	char a[40], b[40];
+	fmt(a, sizeof a, u, c->mean);
+	if (c->n < 2) {
+		snprintf(buf, n, "%s", a);
+		return;
+	}
+	fmt(b, sizeof b, u, c->half);
+	snprintf(buf, n, "%s ±%s", a, b);
+}
+
+static const struct node_spec *spec_of(const struct results *res, const char *name)
+{
+	for (int i = 0; i < res->sc->spec.n_nodes; i++)
+		if (strcmp(res->sc->spec.nodes[i].name, name) == 0)
+			return &res->sc->spec.nodes[i];
+	return NULL;
+}
+
+int report_bottleneck(const struct results *res, size_t *metric_index)
+{
+	int best = -1;
+	double best_u = -1;
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		if (strcmp(m->key, "utilization") != 0)
+			continue;
+		if (res->ci[i].mean > best_u) {
+			const struct node_spec *ns = spec_of(res, m->scope);
+			best_u = res->ci[i].mean;
+			best = ns ? (int)(ns - res->sc->spec.nodes) : -1;
+			if (metric_index)
+				*metric_index = i;
+		}
+	}
+	return best;
+}
+
+/* ---- terminal ------------------------------------------------------------ */
+
+static void line(FILE *out, const struct results *res, const char *scope, const char *key, const char *label)
+{
+	const struct ci *c = results_ci(res, scope, key);
+	char buf[96];
+	if (!c)
+		return;
+	fmt_ci(buf, sizeof buf, unit_of(key), c);
+	fprintf(out, "  %-22s %s\n", label, buf);
+}
+
+void report_print(FILE *out, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	char d[32], w[32];
+	units_format_duration(spec->duration, d, sizeof d);
+	units_format_duration(spec->warmup, w, sizeof w);
+	fprintf(out, "chokepoint %s · %s\n", CHOKEPOINT_VERSION, res->sc->path);
+	fprintf(out, "%ld replications × %s measured (after %s warm-up) · seed %llu · %.0f%% confidence intervals\n\n",
+		res->n_reps, d, w, (unsigned long long)spec->seed, 100 * RUNNER_CONFIDENCE);
+
+	fprintf(out, "End to end\n");
+	line(out, res, "e2e", "offered_throughput", "offered throughput");
+	line(out, res, "e2e", "served_throughput", "served throughput");
+	line(out, res, "e2e", "success_ratio", "success ratio");
+	line(out, res, "e2e", "latency_mean", "latency mean");
+	line(out, res, "e2e", "latency_p50", "latency p50");
+	line(out, res, "e2e", "latency_p90", "latency p90");
+	line(out, res, "e2e", "latency_p95", "latency p95");
+	line(out, res, "e2e", "latency_p99", "latency p99");
+	line(out, res, "e2e", "latency_p99.9", "latency p99.9");
+	fprintf(out, "  %-22s", "status codes");
+	static const char *const codes[] = {"2xx", "429", "460", "500", "502", "503", "504"};
+	for (size_t i = 0; i < ARRAY_LEN(codes); i++) {
+		char key[32];
+		snprintf(key, sizeof key, "status_%s", codes[i]);
+		const struct ci *c = results_ci(res, "e2e", key);
+		if (c && (c->mean > 0 || i == 0))
+			fprintf(out, " %s: %.0f", codes[i], c->mean);
+	}
+	fprintf(out, "  (per replication, mean)\n\n");
+
+	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting",
+		"in service", "throughput", "response mean", "response p99", "rejected");
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_spec *ns = &spec->nodes[i];
+		if (ns->kind->flags & KIND_WORKLOAD)
+			continue;
+		static const char *const keys[] = {"utilization", "mean_waiting", "mean_in_service", "throughput",
+						   "response_mean", "response_p99", "rejections"};
+		static const int width[] = {16, 13, 13, 16, 18, 18, 0};
+		fprintf(out, "%-14.14s", ns->name);
+		for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+			const struct ci *c = results_ci(res, ns->name, keys[k]);
+			char buf[96] = "-";
+			if (c && !(ns->kind->flags & KIND_LINK && k != 0 && k != 6))
+				fmt_ci(buf, sizeof buf, unit_of(keys[k]), c);
+			fprintf(out, " %-*s", width[k], buf);
+		}
+		fprintf(out, "\n");
+	}
+	size_t bi = 0;
+	int b = report_bottleneck(res, &bi);
+	if (b >= 0) {
+		char buf[96];
+		fmt_ci(buf, sizeof buf, U_PERCENT, &res->ci[bi]);
+		fprintf(out, "\nBottleneck: %s (%s) at %s utilization\n", spec->nodes[b].name, spec->nodes[b].kind->name,
+			buf);
+	}
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+#define N_FILES 6
+
+struct out_file {
+	char tmp[4200], final[4200];
+	FILE *f;
+};
+
+static int out_open(struct out_file *o, const char *dir, const char *name)
+{
+	snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
+	snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+	o->f = fopen(o->tmp, "wb");
+	if (!o->f) {
+		fprintf(stderr, "chokepoint: cannot write '%s': %s\n", o->tmp, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int out_close(struct out_file *o)
+{
+	int bad = ferror(o->f);
+	if (fclose(o->f) != 0 || bad) {
+		fprintf(stderr, "chokepoint: error writing '%s': %s\n", o->tmp, strerror(errno));
+		o->f = NULL;
+		return -1;
+	}
+	o->f = NULL;
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0777) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static void csv_str(FILE *f, const char *s)
+{
+	csv_fwrite(f, s, strlen(s));
+}
+
+static json_t *ci_json(const struct ci *c, const char *unit)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "mean", json_real(c->mean));
+	json_object_set_new(o, "half_width", json_real(c->half));
+	json_object_set_new(o, "ci_low", json_real(c->mean - c->half));
+	json_object_set_new(o, "ci_high", json_real(c->mean + c->half));
+	json_object_set_new(o, "sd", json_real(c->sd));
+	json_object_set_new(o, "unit", json_string(unit));
+	return o;
+}
+
+static int write_json(FILE *f, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	char hash[32];
+	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)res->sc->hash);
+	json_t *root = json_object();
+	json_object_set_new(root, "format", json_string("chokepoint-summary-1"));
+	json_object_set_new(root, "version", json_string(CHOKEPOINT_VERSION));
+	json_t *sc = json_object();
+	json_object_set_new(sc, "path", json_string(res->sc->path));
+	json_object_set_new(sc, "hash", json_string(hash));
+	json_object_set_new(root, "scenario", sc);
+	json_t *sim = json_object();
+	json_object_set_new(sim, "duration_s", json_real(spec->duration));
+	json_object_set_new(sim, "warmup_s", json_real(spec->warmup));
+	json_object_set_new(sim, "replications", json_integer(spec->replications));
+	json_object_set_new(sim, "seed", json_integer((json_int_t)spec->seed));
+	json_object_set_new(sim, "confidence", json_real(RUNNER_CONFIDENCE));
+	json_object_set_new(sim, "events", json_integer((json_int_t)res->events));
+	json_object_set_new(root, "simulation", sim);
+
+	json_t *e2e = json_object(), *workloads = json_object(), *nodes = json_object();
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		json_t *obj;
+		if (strcmp(m->scope, "run") == 0)
+			continue;
+		if (strcmp(m->scope, "e2e") == 0) {
+			obj = e2e;
+		} else {
+			const struct node_spec *ns = spec_of(res, m->scope);
+			json_t *group = ns && (ns->kind->flags & KIND_WORKLOAD) ? workloads : nodes;
+			obj = json_object_get(group, m->scope);
+			if (!obj) {
+				obj = json_object();
+				json_object_set_new(obj, "kind", json_string(ns ? ns->kind->name : "?"));
+				json_object_set_new(group, m->scope, obj);
+			}
+		}
+		json_object_set_new(obj, m->key, ci_json(&res->ci[i], unit_name(unit_of(m->key))));
+	}
+	json_object_set_new(root, "end_to_end", e2e);
+	json_object_set_new(root, "workloads", workloads);
+	json_object_set_new(root, "nodes", nodes);
+	size_t bi = 0;
+	int b = report_bottleneck(res, &bi);
+	if (b >= 0) {
+		json_t *bo = json_object();
+		json_object_set_new(bo, "node", json_string(spec->nodes[b].name));
+		json_object_set_new(bo, "kind", json_string(spec->nodes[b].kind->name));
+		json_object_set_new(bo, "utilization", ci_json(&res->ci[bi], "fraction"));
+		json_object_set_new(root, "bottleneck", bo);
+	} else {
+		json_object_set_new(root, "bottleneck", json_null());
+	}
+	int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	fputc('\n', f);
+	json_decref(root);
+	return rc;
+}
+
+static void write_summary_csv(FILE *f, const struct results *res)
+{
+	fprintf(f, "scope,metric,unit,mean,half_width,ci_low,ci_high,sd,n\n");
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		const struct ci *c = &res->ci[i];
+		csv_str(f, m->scope);
+		fputc(',', f);
+		csv_str(f, m->key);
+		fprintf(f, ",%s,%.12g,%.12g,%.12g,%.12g,%.12g,%zu\n", unit_name(unit_of(m->key)), c->mean, c->half,
+			c->mean - c->half, c->mean + c->half, c->sd, c->n);
+	}
+}
+
+static void write_nodes_csv(FILE *f, const struct results *res)
+{
+	static const char *const keys[] = {"utilization", "throughput", "mean_waiting", "mean_in_service",
+					   "mean_in_node", "response_mean", "response_p50", "response_p99",
+					   "rejections", "spillover", "cost_per_hour"};
+	const struct net_spec *spec = &res->sc->spec;
+	fprintf(f, "node,kind");
+	for (size_t k = 0; k < ARRAY_LEN(keys); k++)
+		fprintf(f, ",%s,%s_half_width", keys[k], keys[k]);
+	fprintf(f, "\n");
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_spec *ns = &spec->nodes[i];
+		if (ns->kind->flags & KIND_WORKLOAD)
+			continue;
+		csv_str(f, ns->name);
+		fprintf(f, ",%s", ns->kind->name);
+		for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+			const struct ci *c = results_ci(res, ns->name, keys[k]);
+			if (c)
+				fprintf(f, ",%.12g,%.12g", c->mean, c->half);
+			else
+				fprintf(f, ",,");
+		}
+		fprintf(f, "\n");
+	}
+}
+
+static void write_replications_csv(FILE *f, const struct results *res)
+{
+	fprintf(f, "replication,scope,metric,value\n");
+	for (long r = 0; r < res->n_reps; r++) {
+		for (size_t i = 0; i < res->n_metrics; i++) {
+			fprintf(f, "%ld,", r);
+			csv_str(f, res->metrics[i].scope);
+			fputc(',', f);
+			csv_str(f, res->metrics[i].key);
+			fprintf(f, ",%.17g\n", results_value(res, r, i));
+		}
+	}
+}
+
+static void write_timeseries_csv(FILE *f, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	double end = spec->warmup + spec->duration;
+	fprintf(f, "period_start_s,period_end_s,in_warmup,node,kind");
+	for (int c = 0; c < TS_NCOLS; c++)
+		fprintf(f, ",%s", ts_col_name[c]);
+	fprintf(f, "\n");
+	for (int p = 0; p < res->n_periods; p++) {
+		double t0 = p * spec->period, t1 = (p + 1) * spec->period;
+		if (t1 > end)
+			t1 = end;
+		for (int i = 0; i < res->n_nodes; i++) {
+			const double *row = &res->ts[((size_t)p * res->n_nodes + i) * TS_NCOLS];
+			fprintf(f, "%.10g,%.10g,%d,", t0, t1, t0 < spec->warmup);
+			csv_str(f, spec->nodes[i].name);
+			fprintf(f, ",%s", spec->nodes[i].kind->name);
+			for (int c = 0; c < TS_NCOLS; c++)
+				fprintf(f, ",%.10g", row[c]);
+			fprintf(f, "\n");
+		}
+	}
+}
+
+int report_write(const char *dir, const struct results *res)
+{
+	static const char *const names[N_FILES] = {"summary.json",    "summary.csv",    "nodes.csv",
+						   "replications.csv", "timeseries.csv", "scenario.resolved.yaml"};
+	struct out_file o[N_FILES];
+	int n_open = 0, rc = -1;
+
+	if (mkdir_p(dir) != 0) {
+		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", dir, strerror(errno));
+		return -1;
+	}
+	for (; n_open < N_FILES; n_open++)
+		if (out_open(&o[n_open], dir, names[n_open]) != 0)
+			goto fail;
+	if (write_json(o[0].f, res) != 0) {
+		fprintf(stderr, "chokepoint: cannot write JSON to '%s'\n", o[0].tmp);
+		goto fail;
+	}
+	write_summary_csv(o[1].f, res);
+	write_nodes_csv(o[2].f, res);
+	write_replications_csv(o[3].f, res);
+	write_timeseries_csv(o[4].f, res);
+	size_t len;
+	char *yaml = scenario_resolved_yaml(res->sc, &len);
+	if (!yaml) {
+		fprintf(stderr, "chokepoint: libcyaml could not write the resolved scenario\n");
+		goto fail;
+	}
+	fprintf(o[5].f, "# %s with every default filled in, as run by chokepoint %s\n", res->sc->path,
+		CHOKEPOINT_VERSION);
+	fwrite(yaml, 1, len, o[5].f);
+	free(yaml);
+	for (int i = 0; i < N_FILES; i++) {
+		if (out_close(&o[i]) != 0)
+			goto fail;
+	}
+	/* Everything is complete: now put it in place. */
+	for (int i = 0; i < N_FILES; i++) {
+		if (rename(o[i].tmp, o[i].final) != 0) {
+			fprintf(stderr, "chokepoint: cannot rename '%s' to '%s': %s\n", o[i].tmp, o[i].final,
+				strerror(errno));
+			goto fail;
+		}
+		o[i].tmp[0] = '\0';
+	}
+	return 0;
+
+fail:
+	for (int i = 0; i < n_open; i++) {
+		if (o[i].f)
+			fclose(o[i].f);
+		if (o[i].tmp[0])
+			unlink(o[i].tmp);
+	}
+	return rc;
+}

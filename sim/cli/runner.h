@@ -1,0 +1,52 @@
+/*
+ * runner.h - independent replications, run in parallel, reduced in order.
+ *
+ * Replication r of a scenario builds a fresh network whose random streams
+ * depend only on (seed, r, stream name).  Workers take replications from a
+ * shared counter, but every result is stored at its replication's index and
+ * reduced in index order, so the output is byte-identical for any number
+ * of jobs.
+ */
+#ifndef CLI_RUNNER_H
+#define CLI_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../engine/stats.h"
+#include "scenario.h"
+
+#define RUNNER_CONFIDENCE 0.95
+
+struct run_opts {
+	int jobs;     /* worker threads, >= 1 */
+	int progress; /* print a progress line on stderr */
+};
+
+struct results {
+	const struct scenario *sc;
+	long n_reps;
+	size_t n_metrics;
+	struct metric *metrics; /* owned: names (and replication 0's values) */
+	double *values;         /* owned: n_reps x n_metrics, replication-major */
+	struct ci *ci;          /* owned: per metric, across replications */
+	int n_periods, n_nodes;
+	double *ts;             /* owned: time series averaged over replications */
+	uint64_t events;        /* all replications */
+	double wall_seconds;    /* elapsed real time (not written to files) */
+};
+
+/* Runs every replication of sc->spec; 0, or -1 if a thread cannot start. */
+int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *out);
+void results_release(struct results *res);
+
+/* The CI of metric (scope, key), or NULL if there is none. */
+const struct ci *results_ci(const struct results *res, const char *scope, const char *key);
+
+/* The replication values of metric number i (n_reps of them, stride n_metrics). */
+static inline double results_value(const struct results *res, long rep, size_t i)
+{
+	return res->values[(size_t)rep * res->n_metrics + i];
+}
+
+#endif

@@ -1,0 +1,1236 @@
+/*
+ * scenario.c - see scenario.h.
+ *
+ * The kinds' parameter tables are the single source of truth: the libyaml
+ * walk, the libcyaml schema and the typed parser all read them.  A section's
+ * "slots" are the union of the keys its items may have (name, kind and
+ * every kind's parameters); the raw item loaded by libcyaml has one string
+ * (or list of strings) per slot.
+ */
+#include "scenario.h"
+
+#include <csv.h>
+#include <cyaml/cyaml.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "../engine/units.h"
+#include "../engine/util.h"
+
+#define MAX_SLOTS 64
+#define MAX_ITEMS 10000
+
+enum section { SEC_SIM, SEC_WORKLOADS, SEC_NODES, SEC_N };
+static const char *const section_key[SEC_N] = {"simulation", "workloads", "nodes"};
+
+/* What libcyaml loads an item into: one string or list per slot. */
+struct raw_item {
+	char *v[MAX_SLOTS];
+	char **list[MAX_SLOTS];
+	uint32_t n_list[MAX_SLOTS];
+};
+
+struct raw_doc {
+	struct raw_item *simulation;
+	struct raw_item *workloads;
+	uint32_t n_workloads;
+	struct raw_item *nodes;
+	uint32_t n_nodes;
+};
+
+/* The simulation section, parsed with the same machinery as a kind. */
+struct sim_cfg {
+	double duration, warmup, period;
+	long replications, seed;
+};
+
+#define OFF(f) offsetof(struct sim_cfg, f)
+static const struct param sim_params[] = {
+	{"duration", PT_DURATION, OFF(duration), "10m", 1e-6, 1e9, NULL, 0,
+	 "measured time per replication, after the warm-up"},
+	{"warmup", PT_DURATION, OFF(warmup), "1m", 0, 1e9, NULL, 0,
+	 "time simulated and then deleted from the statistics"},
+	{"replications", PT_COUNT, OFF(replications), "10", 1, 100000, NULL, 0,
+	 "independent replications (confidence intervals need at least 2)"},
+	{"seed", PT_COUNT, OFF(seed), "1", 0, 9e18, NULL, 0,
+	 "master seed of all random streams"},
+	{"period", PT_DURATION, OFF(period), "60s", 1e-3, 1e9, NULL, 0,
+	 "length of one time-series period (CloudWatch uses 60s)"},
+	{0},
+};
+#undef OFF
+
+/* The pseudo-kind that gives the simulation section its table. */
+static const struct node_kind sim_section_kind = {
+	.name = "simulation", .params = sim_params, .cfg_size = sizeof(struct sim_cfg),
+};
+
+struct pos {
+	int line, col;
+};
+
+struct slots {
+	int n;
+	const char *key[MAX_SLOTS];
+	int is_list[MAX_SLOTS];
+	cyaml_schema_field_t fields[MAX_SLOTS + 1];
+};
+
+struct item_info {
+	const struct node_kind *kind;
+	struct pos self;
+	struct pos key[MAX_SLOTS], val[MAX_SLOTS];
+	struct pos list[MAX_SLOTS][NODE_LIST_MAX];
+	int seen[MAX_SLOTS];
+	char name[64];
+};
+
+struct ref {
+	int *dest;
+	const char *name; /* points into the raw document */
+	struct pos pos;
+	int from;         /* node index that refers */
+	unsigned flags;   /* the param's flags */
+	const char *key;
+};
+
+struct scenario_impl {
+	struct slots slots[SEC_N];
+	cyaml_schema_field_t top_fields[4];
+	cyaml_schema_value_t item_value[SEC_N];
+	cyaml_schema_value_t top_value;
+	cyaml_config_t config;
+	struct raw_doc *raw; /* owned (libcyaml's allocator, i.e. realloc/free) */
+	struct sim_cfg sim;
+	double **samples;    /* owned: empirical data */
+	size_t n_samples;
+	char log[1024];      /* libcyaml's last error message */
+};
+
+static const cyaml_schema_value_t string_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+/* Adds key to a section's slots; its slot number. */
+static int add_slot(struct slots *s, const char *key, int is_list)
+{
+	for (int i = 0; i < s->n; i++) {
+		if (strcmp(s->key[i], key) == 0) {
+			SIM_ASSERT(s->is_list[i] == is_list); /* kinds must agree on shape */
+			return i;
+		}
+	}
+	SIM_ASSERT(s->n < MAX_SLOTS);
+	int i = s->n++;
+	s->key[i] = key;
+	s->is_list[i] = is_list;
+	cyaml_schema_field_t *f = &s->fields[i];
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	if (is_list) {
+		f->data_offset = (uint32_t)(offsetof(struct raw_item, list) + i * sizeof(char **));
+		f->count_offset = (uint32_t)(offsetof(struct raw_item, n_list) + i * sizeof(uint32_t));
+		f->count_size = sizeof(uint32_t);
+		f->value.type = CYAML_SEQUENCE;
+		f->value.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL | CYAML_FLAG_FLOW;
+		f->value.data_size = sizeof(char *);
+		f->value.sequence.entry = &string_entry;
+		f->value.sequence.min = 0;
+		f->value.sequence.max = NODE_LIST_MAX;
+	} else {
+		f->data_offset = (uint32_t)(offsetof(struct raw_item, v) + i * sizeof(char *));
+		f->value.type = CYAML_STRING;
+		f->value.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL;
+		f->value.data_size = sizeof(char *);
+		f->value.string.min = 0;
+		f->value.string.max = CYAML_UNLIMITED;
+	}
+	s->fields[s->n] = (cyaml_schema_field_t)CYAML_FIELD_END;
+	return i;
+}
+
+static int slot_of(const struct slots *s, const char *key)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->key[i], key) == 0)
+			return i;
+	return -1;
+}
+
+static void add_params(struct slots *s, const struct param *p)
+{
+	for (; p->key; p++)
+		add_slot(s, p->key, p->type == PT_NODES);
+}
+
+static void capture_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+	struct scenario_impl *im = ctx;
+	if (level < CYAML_LOG_ERROR)
+		return;
+	size_t n = strlen(im->log);
+	if (n + 1 < sizeof(im->log))
+		vsnprintf(im->log + n, sizeof(im->log) - n, fmt, args);
+}
+
+static void build_schema(struct scenario_impl *im)
+{
+	add_params(&im->slots[SEC_SIM], sim_params);
+	add_slot(&im->slots[SEC_WORKLOADS], "name", 0);
+	add_slot(&im->slots[SEC_NODES], "name", 0);
+	add_slot(&im->slots[SEC_NODES], "kind", 0);
+	for (int k = 0; node_kinds[k]; k++) {
+		int sec = node_kinds[k]->flags & KIND_WORKLOAD ? SEC_WORKLOADS : SEC_NODES;
+		add_params(&im->slots[sec], node_kinds[k]->params);
+	}
+	for (int s = 0; s < SEC_N; s++) {
+		cyaml_schema_value_t *v = &im->item_value[s];
+		v->type = CYAML_MAPPING;
+		v->flags = s == SEC_SIM ? CYAML_FLAG_POINTER : CYAML_FLAG_DEFAULT;
+		v->data_size = sizeof(struct raw_item);
+		v->mapping.fields = im->slots[s].fields;
+	}
+	cyaml_schema_field_t *f = im->top_fields;
+	f[0] = (cyaml_schema_field_t){
+		.key = "simulation",
+		.data_offset = offsetof(struct raw_doc, simulation),
+		.value = im->item_value[SEC_SIM],
+	};
+	f[0].value.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL;
+	for (int s = SEC_WORKLOADS; s <= SEC_NODES; s++) {
+		f[s] = (cyaml_schema_field_t){
+			.key = section_key[s],
+			.data_offset = s == SEC_WORKLOADS ? offsetof(struct raw_doc, workloads)
+							  : offsetof(struct raw_doc, nodes),
+			.count_offset = s == SEC_WORKLOADS ? offsetof(struct raw_doc, n_workloads)
+							   : offsetof(struct raw_doc, n_nodes),
+			.count_size = sizeof(uint32_t),
+			.value = {
+				.type = CYAML_SEQUENCE,
+				.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				.data_size = sizeof(struct raw_item),
+				.sequence = {.entry = &im->item_value[s], .min = 0, .max = MAX_ITEMS},
+			},
+		};
+	}
+	f[3] = (cyaml_schema_field_t)CYAML_FIELD_END;
+	im->top_value = (cyaml_schema_value_t){
+		.type = CYAML_MAPPING,
+		.flags = CYAML_FLAG_POINTER,
+		.data_size = sizeof(struct raw_doc),
+		.mapping = {.fields = im->top_fields},
+	};
+	im->config = (cyaml_config_t){
+		.log_fn = capture_log,
+		.log_ctx = im,
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_STYLE_BLOCK,
+	};
+}
+
+/* ---- pass 1: libyaml ---------------------------------------------------- */
+
+struct walker {
+	struct diags *d;
+	yaml_document_t *doc;
+	struct scenario_impl *im;
+	struct item_info *items[SEC_N];
+	int n_items[SEC_N];
+	int has[SEC_N];
+};
+
+static struct pos mark(const yaml_node_t *n)
+{
+	return (struct pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static const char *node_type_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SEQUENCE_NODE: return "list";
+	case YAML_MAPPING_NODE: return "mapping";
+	default: return "single value";
+	}
+}
+
+static void describe(const struct item_info *it, int sec, int index, char *buf, size_t n)
+{
+	const char *what = sec == SEC_SIM ? "section" : sec == SEC_WORKLOADS ? "workload" : "node";
+	if (sec == SEC_SIM)
+		snprintf(buf, n, "section 'simulation'");
+	else if (it->name[0])
+		snprintf(buf, n, "%s '%s'", what, it->name);
+	else
+		snprintf(buf, n, "%s #%d", what, index + 1);
+}
+
+/* The keys an item of this kind may have, for suggestions. */
+static size_t kind_keys(const struct node_kind *k, int sec, const char **out, size_t max)
+{
+	size_t n = 0;
+	if (sec != SEC_SIM && n < max)
+		out[n++] = "name";
+	if (sec == SEC_NODES && n < max)
+		out[n++] = "kind";
+	for (const struct param *p = k ? k->params : NULL; p && p->key && n < max; p++)
+		out[n++] = p->key;
+	return n;
+}
+
+static void kind_names(const char **out, size_t *n, int workloads)
+{
+	*n = 0;
+	for (int k = 0; node_kinds[k]; k++)
+		if (!!(node_kinds[k]->flags & KIND_WORKLOAD) == workloads)
+			out[(*n)++] = node_kinds[k]->name;
+}
+
+static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
+{
+	struct diags *d = w->d;
+	struct slots *sl = &w->im->slots[sec];
+	char label[128];
+
+	it->self = mark(map);
+	if (map->type != YAML_MAPPING_NODE) {
+		diag_error(d, it->self.line, it->self.col,
+			   "expected a mapping of keys for %s #%d, found a %s",
+			   sec == SEC_WORKLOADS ? "workload" : sec == SEC_NODES ? "node" : "section",
+			   index + 1, node_type_name(map));
+		return;
+	}
+	/* First find the name and the kind: messages and key checks need them. */
+	yaml_node_pair_t *pair;
+	const char *kind_text = NULL;
+	struct pos kind_pos = it->self;
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		const char *k = scalar(yaml_document_get_node(w->doc, pair->key));
+		yaml_node_t *v = yaml_document_get_node(w->doc, pair->value);
+		if (!k)
+			continue;
+		if (strcmp(k, "name") == 0 && scalar(v))
+			snprintf(it->name, sizeof(it->name), "%s", scalar(v));
+		if (strcmp(k, "kind") == 0 && scalar(v)) {
+			kind_text = scalar(v);
+			kind_pos = mark(v);
+		}
+	}
+	describe(it, sec, index, label, sizeof(label));
+	if (sec == SEC_SIM) {
+		it->kind = &sim_section_kind;
+	} else if (sec == SEC_WORKLOADS) {
+		it->kind = node_kinds[0];
+		for (int k = 0; node_kinds[k]; k++)
+			if (node_kinds[k]->flags & KIND_WORKLOAD)
+				it->kind = node_kinds[k];
+	} else if (!kind_text) {
+		diag_error(d, it->self.line, it->self.col, "missing required key 'kind' in %s", label);
+	} else {
+		const struct node_kind *k = node_kind_find(kind_text);
+		if (!k || (k->flags & KIND_WORKLOAD)) {
+			const char *names[32];
+			size_t n;
+			kind_names(names, &n, 0);
+			const char *s = diag_suggest(kind_text, names, n);
+			if (k)
+				diag_error(d, kind_pos.line, kind_pos.col,
+					   "kind 'workload' belongs in the 'workloads' section, not under 'nodes' (%s)", label);
+			else if (s)
+				diag_error(d, kind_pos.line, kind_pos.col,
+					   "unknown kind '%s' in %s (did you mean '%s'?)", kind_text, label, s);
+			else
+				diag_error(d, kind_pos.line, kind_pos.col,
+					   "unknown kind '%s' in %s (run 'chokepoint kinds' for the list)", kind_text, label);
+		} else {
+			it->kind = k;
+		}
+	}
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = yaml_document_get_node(w->doc, pair->key);
+		yaml_node_t *vn = yaml_document_get_node(w->doc, pair->value);
+		struct pos kp = mark(kn), vp = mark(vn);
+		const char *key = scalar(kn);
+		if (!key) {
+			diag_error(d, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s",
+				   label, node_type_name(kn));
+			continue;
+		}
+		int slot = slot_of(sl, key);
+		int own = (strcmp(key, "name") == 0 && sec != SEC_SIM) ||
+			  (strcmp(key, "kind") == 0 && sec == SEC_NODES) ||
+			  (it->kind && param_find(it->kind->params, key));
+		if (!own) {
+			if (!it->kind && sec == SEC_NODES && slot >= 0)
+				continue; /* unknown kind: its keys cannot be judged */
+			const char *keys[MAX_SLOTS + 2];
+			size_t n = kind_keys(it->kind, sec, keys, ARRAY_LEN(keys));
+			const char *s = diag_suggest(key, keys, n);
+			if (s)
+				diag_error(d, kp.line, kp.col, "unknown key '%s' in %s (did you mean '%s'?)", key, label, s);
+			else if (slot >= 0 && it->kind)
+				diag_error(d, kp.line, kp.col, "key '%s' does not apply to kind '%s' (%s)", key,
+					   it->kind->name, label);
+			else
+				diag_error(d, kp.line, kp.col, "unknown key '%s' in %s", key, label);
+			continue;
+		}
+		if (it->seen[slot]) {
+			diag_error(d, kp.line, kp.col, "duplicate key '%s' in %s (first at line %d)", key, label,
+				   it->key[slot].line);
+			continue;
+		}
+		it->seen[slot] = 1;
+		it->key[slot] = kp;
+		it->val[slot] = vp;
+		if (sl->is_list[slot]) {
+			if (vn->type != YAML_SEQUENCE_NODE) {
+				diag_error(d, vp.line, vp.col, "key '%s' in %s expects a list, e.g. [a, b]", key, label);
+				continue;
+			}
+			yaml_node_item_t *item = vn->data.sequence.items.start;
+			int i = 0;
+			for (; item < vn->data.sequence.items.top; item++, i++) {
+				yaml_node_t *e = yaml_document_get_node(w->doc, *item);
+				if (i >= NODE_LIST_MAX) {
+					diag_error(d, mark(e).line, mark(e).col,
+						   "key '%s' in %s lists more than %d entries", key, label, NODE_LIST_MAX);
+					break;
+				}
+				it->list[slot][i] = mark(e);
+				if (e->type != YAML_SCALAR_NODE)
+					diag_error(d, mark(e).line, mark(e).col,
+						   "entries of '%s' in %s must be names, found a %s", key, label,
+						   node_type_name(e));
+			}
+		} else if (vn->type != YAML_SCALAR_NODE) {
+			diag_error(d, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key,
+				   label, node_type_name(vn));
+		}
+	}
+	if (sec != SEC_SIM && !it->seen[0])
+		diag_error(d, it->self.line, it->self.col, "missing required key 'name' in %s", label);
+	for (const struct param *p = it->kind ? it->kind->params : NULL; p && p->key; p++)
+		if ((p->flags & P_REQUIRED) && !it->seen[slot_of(sl, p->key)])
+			diag_error(d, it->self.line, it->self.col, "missing required key '%s' in %s", p->key, label);
+}
+
+static void walk_section(struct walker *w, yaml_node_t *v, int sec)
+{
+	if (sec == SEC_SIM) {
+		w->items[sec] = xcalloc(1, sizeof(struct item_info));
+		w->n_items[sec] = 1;
+		walk_item(w, v, sec, 0, w->items[sec]);
+		return;
+	}
+	struct pos p = mark(v);
+	if (v->type != YAML_SEQUENCE_NODE) {
+		diag_error(w->d, p.line, p.col,
+			   "'%s' expects a list of mappings (each item starting with '- name: ...'), found a %s",
+			   section_key[sec], node_type_name(v));
+		return;
+	}
+	long n = v->data.sequence.items.top - v->data.sequence.items.start;
+	if (n > MAX_ITEMS) {
+		diag_error(w->d, p.line, p.col, "'%s' has %ld items; at most %d are allowed", section_key[sec], n,
+			   MAX_ITEMS);
+		return;
+	}
+	w->items[sec] = xcalloc(n ? n : 1, sizeof(struct item_info));
+	w->n_items[sec] = (int)n;
+	for (long i = 0; i < n; i++)
+		walk_item(w, yaml_document_get_node(w->doc, v->data.sequence.items.start[i]), sec, (int)i,
+			  &w->items[sec][i]);
+}
+
+static void walk(struct walker *w)
+{
+	yaml_node_t *root = yaml_document_get_root_node(w->doc);
+	if (!root) {
+		diag_error(w->d, 1, 1, "the scenario is empty: it needs 'workloads' and 'nodes'");
+		return;
+	}
+	struct pos rp = mark(root);
+	if (root->type != YAML_MAPPING_NODE) {
+		diag_error(w->d, rp.line, rp.col,
+			   "expected a mapping with 'simulation', 'workloads' and 'nodes' at the top, found a %s",
+			   node_type_name(root));
+		return;
+	}
+	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = yaml_document_get_node(w->doc, pr->key);
+		yaml_node_t *vn = yaml_document_get_node(w->doc, pr->value);
+		const char *key = scalar(kn);
+		struct pos kp = mark(kn);
+		int sec = -1;
+		for (int s = 0; key && s < SEC_N; s++)
+			if (strcmp(key, section_key[s]) == 0)
+				sec = s;
+		if (sec < 0) {
+			const char *s = key ? diag_suggest(key, section_key, SEC_N) : NULL;
+			if (s)
+				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)", key, s);
+			else
+				diag_error(w->d, kp.line, kp.col,
+					   "unknown top-level key '%s' (expected 'simulation', 'workloads' or 'nodes')",
+					   key ? key : "?");
+			continue;
+		}
+		if (w->has[sec]) {
+			diag_error(w->d, kp.line, kp.col, "duplicate top-level key '%s'", key);
+			continue;
+		}
+		w->has[sec] = 1;
+		walk_section(w, vn, sec);
+	}
+	if (!w->has[SEC_WORKLOADS] || w->n_items[SEC_WORKLOADS] == 0)
+		diag_error(w->d, rp.line, rp.col, "the scenario has no workloads: add a 'workloads' list");
+	if (!w->has[SEC_NODES] || w->n_items[SEC_NODES] == 0)
+		diag_error(w->d, rp.line, rp.col, "the scenario has no nodes: add a 'nodes' list");
+	if (!w->has[SEC_SIM]) {
+		w->items[SEC_SIM] = xcalloc(1, sizeof(struct item_info));
+		w->items[SEC_SIM]->kind = &sim_section_kind;
+		w->items[SEC_SIM]->self = rp;
+		w->n_items[SEC_SIM] = 1;
+	}
+}
+
+/* ---- pass 3: typed values ----------------------------------------------- */
+
+struct parser {
+	struct diags *d;
+	struct scenario *sc;
+	struct walker *w;
+	struct ref *refs; /* owned */
+	size_t n_refs, cap_refs;
+	char dir[1024];   /* the scenario's directory, for empirical files */
+};
+
+struct sample_buf {
+	double *v;
+	size_t n, cap;
+	long row;
+	int field;
+	int bad;
+	char bad_text[64];
+	long bad_row;
+	int is_first_row_text;
+};
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	struct sample_buf *b = data;
+	if (b->field++ != 0 || b->bad)
+		return;
+	char text[64];
+	snprintf(text, sizeof(text), "%.*s", (int)(len < 63 ? len : 63), (const char *)s);
+	double v;
+	const char *err;
+	if (units_duration(text, &v, &err) < 0 && units_number(text, &v, &err) < 0) {
+		if (b->row == 0) { /* a header line */
+			b->is_first_row_text = 1;
+			return;
+		}
+		b->bad = 1;
+		b->bad_row = b->row;
+		snprintf(b->bad_text, sizeof(b->bad_text), "%s", text);
+		return;
+	}
+	if (v < 0) {
+		b->bad = 1;
+		b->bad_row = b->row;
+		snprintf(b->bad_text, sizeof(b->bad_text), "%s", text);
+		return;
+	}
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 256;
+		b->v = xrealloc(b->v, b->cap * sizeof(double));
+	}
+	b->v[b->n++] = v;
+}
+
+static void csv_row(int c, void *data)
+{
+	(void)c;
+	struct sample_buf *b = data;
+	b->row++;
+	b->field = 0;
+}
+
+/* Loads an empirical distribution's samples; 0, or -1 with a diagnostic. */
+static int load_samples(struct parser *P, struct dist *dist, struct pos at, const char *label)
+{
+	char path[2200];
+	if (dist->path[0] == '/')
+		snprintf(path, sizeof(path), "%s", dist->path);
+	else
+		snprintf(path, sizeof(path), "%s/%s", P->dir, dist->path);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_error(P->d, at.line, at.col, "cannot read empirical file '%s' of %s (looked for '%s'): %s",
+			   dist->path, label, path, strerror(errno));
+		return -1;
+	}
+	struct csv_parser cp;
+	struct sample_buf b = {0};
+	csv_init(&cp, CSV_APPEND_NULL);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		csv_parse(&cp, buf, n, csv_field, csv_row, &b);
+	int read_error = ferror(f);
+	fclose(f);
+	csv_fini(&cp, csv_field, csv_row, &b);
+	csv_free(&cp);
+	if (read_error || b.bad || b.n == 0) {
+		if (read_error)
+			diag_error(P->d, at.line, at.col, "error reading empirical file '%s' of %s", path, label);
+		else if (b.bad)
+			diag_error(P->d, at.line, at.col,
+				   "empirical file '%s' of %s, row %ld: '%s' is not a duration >= 0 (write '4ms', or seconds)",
+				   path, label, b.bad_row + 1, b.bad_text);
+		else
+			diag_error(P->d, at.line, at.col, "empirical file '%s' of %s has no values", path, label);
+		free(b.v);
+		return -1;
+	}
+	struct scenario_impl *im = P->sc->impl;
+	im->samples = xrealloc(im->samples, (im->n_samples + 1) * sizeof(double *));
+	im->samples[im->n_samples++] = b.v;
+	dist_set_values(dist, b.v, b.n);
+	return 0;
+}
+
+static void add_ref(struct parser *P, int *dest, const char *name, struct pos pos, int from,
+		    const struct param *p)
+{
+	if (P->n_refs == P->cap_refs) {
+		P->cap_refs = P->cap_refs ? 2 * P->cap_refs : 32;
+		P->refs = xrealloc(P->refs, P->cap_refs * sizeof(*P->refs));
+	}
+	P->refs[P->n_refs++] = (struct ref){dest, name, pos, from, p->flags, p->key};
+}
+
+static void range_error(struct parser *P, struct pos at, const struct param *p, const char *label,
+			const char *text)
+{
+	char lo[48], hi[48];
+	snprintf(lo, sizeof lo, "%g", p->min);
+	snprintf(hi, sizeof hi, "%g", p->max);
+	diag_error(P->d, at.line, at.col, "value '%s' of '%s' in %s is out of range (allowed: %s to %s%s)",
+		   text, p->key, label, lo, hi, p->flags & P_UNLIMITED ? ", or 'unlimited'" : "");
+}
+
+/* Parses one scalar value into dest; -1 after a diagnostic. */
+static int parse_scalar(struct parser *P, const struct param *p, const char *text, void *dest,
+			struct pos at, const char *label, int node)
+{
+	const char *err = NULL;
+	double v = 0;
+	int rc = 0;
+	switch (p->type) {
+	case PT_COUNT: {
+		long c;
+		if (units_count(text, p->flags & P_UNLIMITED, &c, &err) < 0)
+			break;
+		if (!(c == LONG_MAX && (p->flags & P_UNLIMITED)) && (c < p->min || c > p->max)) {
+			range_error(P, at, p, label, text);
+			return -1;
+		}
+		*(long *)dest = c;
+		return 0;
+	}
+	case PT_DURATION: rc = units_duration(text, &v, &err); break;
+	case PT_RATE: rc = units_rate(text, &v, &err); break;
+	case PT_SIZE: rc = units_size(text, &v, &err); break;
+	case PT_BANDWIDTH: rc = units_bandwidth(text, &v, &err); break;
+	case PT_MONEY: rc = units_money(text, &v, &err); break;
+	case PT_FRACTION: rc = units_fraction(text, &v, &err); break;
+	case PT_DIST: {
+		char msg[512];
+		struct dist *dist = dest;
+		if (dist_parse(dist, text, msg, sizeof(msg)) < 0) {
+			diag_error(P->d, at.line, at.col, "invalid distribution for '%s' in %s: %s", p->key, label, msg);
+			return -1;
+		}
+		if (dist->type == DIST_EMPIRICAL)
+			return load_samples(P, dist, at, label);
+		return 0;
+	}
+	case PT_ENUM: {
+		int i = param_choice(p->choices, text);
+		if (i < 0) {
+			char list[256];
+			snprintf(list, sizeof list, "%s", p->choices);
+			for (char *c = list; *c; c++)
+				if (*c == '|')
+					*c = ',';
+			diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s (expected one of: %s)", text,
+				   p->key, label, list);
+			return -1;
+		}
+		*(int *)dest = i;
+		return 0;
+	}
+	case PT_NODE:
+		add_ref(P, dest, text, at, node, p);
+		return 0;
+	case PT_STRING:
+		snprintf(dest, 64, "%s", text);
+		return 0;
+	case PT_NODES:
+		BUG("lists are parsed by parse_item");
+	}
+	if (rc < 0 || err) {
+		diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s: expected %s", text, p->key, label,
+			   err ? err : "a value");
+		return -1;
+	}
+	if (v < p->min || v > p->max) {
+		range_error(P, at, p, label, text);
+		return -1;
+	}
+	*(double *)dest = v;
+	return 0;
+}
+
+/* Parses an item's values into cfg; node is its index in the spec (-1: sim). */
+static void parse_item(struct parser *P, int sec, struct item_info *it, struct raw_item *raw, int index,
+		       void *cfg, int node)
+{
+	struct slots *sl = &P->sc->impl->slots[sec];
+	char label[128];
+
+	describe(it, sec, index, label, sizeof(label));
+	const struct param *params = it->kind->params;
+	for (size_t i = 0; params[i].key; i++) {
+		const struct param *p = &params[i];
+		int slot = slot_of(sl, p->key);
+		void *dest = (char *)cfg + p->offset;
+		int given = raw && it->seen[slot];
+		struct pos at = given ? it->val[slot] : it->self;
+		if (p->type == PT_NODES) {
+			struct node_list *l = dest;
+			l->n = 0;
+			if (!given)
+				continue; /* default: the empty list */
+			for (uint32_t k = 0; k < raw->n_list[slot]; k++) {
+				l->idx[l->n] = -1;
+				add_ref(P, &l->idx[l->n], raw->list[slot][k], it->list[slot][k], node, p);
+				l->n++;
+			}
+			continue;
+		}
+		const char *text = given ? raw->v[slot] : p->def;
+		if (!text)
+			continue; /* required and missing (reported) or optional */
+		parse_scalar(P, p, text, dest, at, label, node);
+	}
+}
+
+static unsigned long presence(const struct slots *sl, const struct item_info *it)
+{
+	unsigned long present = 0;
+	for (size_t i = 0; it->kind->params[i].key; i++)
+		if (it->seen[slot_of(sl, it->kind->params[i].key)])
+			present |= 1ul << i;
+	return present;
+}
+
+static int name_ok(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+static int find_node(const struct net_spec *spec, const char *name)
+{
+	for (int i = 0; i < spec->n_nodes; i++)
+		if (strcmp(spec->nodes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static void resolve_refs(struct parser *P)
+{
+	struct net_spec *spec = &P->sc->spec;
+	for (size_t i = 0; i < P->n_refs; i++) {
+		struct ref *r = &P->refs[i];
+		const struct node_spec *from = &spec->nodes[r->from];
+		int j = find_node(spec, r->name);
+		if (j < 0) {
+			const char *names[MAX_ITEMS > 256 ? 256 : MAX_ITEMS];
+			size_t n = 0;
+			for (int k = 0; k < spec->n_nodes && n < ARRAY_LEN(names); k++)
+				names[n++] = spec->nodes[k].name;
+			const char *s = diag_suggest(r->name, names, n);
+			if (s)
+				diag_error(P->d, r->pos.line, r->pos.col,
+					   "'%s' of '%s' names a node '%s' that does not exist (did you mean '%s'?)",
+					   r->key, from->name, r->name, s);
+			else
+				diag_error(P->d, r->pos.line, r->pos.col,
+					   "'%s' of '%s' names a node '%s' that does not exist", r->key, from->name,
+					   r->name);
+			continue;
+		}
+		const struct node_kind *k = spec->nodes[j].kind;
+		const char *why = NULL;
+		if (k->flags & KIND_LINK)
+			why = "a link carries messages between two nodes and cannot be called";
+		else if ((k->flags & KIND_WORKLOAD) && !(from->kind->flags & KIND_LINK))
+			why = "a workload sends requests and cannot receive them";
+		else if ((r->flags & P_REF_INSTANCES) && !(k->flags & KIND_INSTANCES))
+			why = "it must name a tier with instances (a server or a database)";
+		if (why) {
+			diag_error(P->d, r->pos.line, r->pos.col, "'%s' of '%s' cannot be '%s' (kind %s): %s", r->key,
+				   from->name, r->name, k->name, why);
+			continue;
+		}
+		*r->dest = j;
+	}
+}
+
+/* Depth-first search for call cycles and the deepest call chain. */
+static int visit(struct parser *P, int v, int *color, int *depth, int *stack, int sp)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	if (color[v] == 2)
+		return depth[v];
+	if (color[v] == 1) {
+		char path[512] = "";
+		int start = sp - 1;
+		while (start > 0 && stack[start] != v)
+			start--;
+		for (int i = start; i < sp; i++) {
+			strncat(path, spec->nodes[stack[i]].name, sizeof(path) - strlen(path) - 1);
+			strncat(path, " -> ", sizeof(path) - strlen(path) - 1);
+		}
+		strncat(path, spec->nodes[v].name, sizeof(path) - strlen(path) - 1);
+		/* Point at the reference that closes the cycle. */
+		struct pos at = {0, 0};
+		for (size_t i = 0; i < P->n_refs; i++)
+			if (P->refs[i].from == stack[sp - 1] && *P->refs[i].dest == v)
+				at = P->refs[i].pos;
+		diag_error(P->d, at.line, at.col, "call cycle: %s", path);
+		return -1;
+	}
+	color[v] = 1;
+	stack[sp++] = v;
+	int best = 0;
+	if (!(spec->nodes[v].kind->flags & KIND_LINK)) {
+		for (size_t i = 0; i < P->n_refs; i++) {
+			if (P->refs[i].from != v || *P->refs[i].dest < 0)
+				continue;
+			int d = visit(P, *P->refs[i].dest, color, depth, stack, sp);
+			if (d < 0) {
+				color[v] = 2;
+				depth[v] = -1;
+				return -1;
+			}
+			if (d > best)
+				best = d;
+		}
+	}
+	color[v] = 2;
+	depth[v] = best + 1;
+	return depth[v];
+}
+
+static void check_graph(struct parser *P)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	int n = spec->n_nodes;
+	int *color = xcalloc(n, sizeof(int)), *depth = xcalloc(n, sizeof(int)), *stack = xcalloc(n + 1, sizeof(int));
+	for (int v = 0; v < n; v++) {
+		if (!(spec->nodes[v].kind->flags & KIND_WORKLOAD))
+			continue;
+		int d = visit(P, v, color, depth, stack, 0);
+		if (d > REQ_MAX_DEPTH) {
+			struct item_info *it = &P->w->items[SEC_WORKLOADS][v];
+			diag_error(P->d, it->self.line, it->self.col,
+				   "requests of workload '%s' pass through %d nodes; at most %d are supported", spec->nodes[v].name,
+				   d - 1, REQ_MAX_DEPTH - 1);
+		}
+	}
+	/* Nodes no workload reaches still get their cycles reported. */
+	for (int v = 0; v < n; v++)
+		if (!color[v])
+			visit(P, v, color, depth, stack, 0);
+	free(color);
+	free(depth);
+	free(stack);
+}
+
+/* A link's pair of nodes: its (only) list parameter. */
+static const struct node_list *link_pair(const struct node_spec *ns)
+{
+	for (const struct param *p = ns->kind->params; p->key; p++)
+		if (p->type == PT_NODES)
+			return (const struct node_list *)((const char *)ns->cfg + p->offset);
+	BUG("a link kind without a list of nodes");
+}
+
+static void check_links(struct parser *P)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		if (!(spec->nodes[i].kind->flags & KIND_LINK))
+			continue;
+		const struct node_list *a = link_pair(&spec->nodes[i]);
+		for (int j = 0; j < i; j++) {
+			if (!(spec->nodes[j].kind->flags & KIND_LINK))
+				continue;
+			const struct node_list *b = link_pair(&spec->nodes[j]);
+			if (a->n == 2 && b->n == 2 && a->idx[0] >= 0 && a->idx[1] >= 0 &&
+			    ((a->idx[0] == b->idx[0] && a->idx[1] == b->idx[1]) ||
+			     (a->idx[0] == b->idx[1] && a->idx[1] == b->idx[0]))) {
+				struct item_info *it = &P->w->items[SEC_NODES][i - P->w->n_items[SEC_WORKLOADS]];
+				diag_error(P->d, it->self.line, it->self.col,
+					   "links '%s' and '%s' connect the same two nodes", spec->nodes[j].name,
+					   spec->nodes[i].name);
+			}
+		}
+	}
+}
+
+/* ---- the whole load ------------------------------------------------------ */
+
+static uint64_t hash_bytes(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static char *read_file(const char *path, size_t *len, struct diags *d)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_error(d, 0, 0, "cannot open scenario: %s", strerror(errno));
+		return NULL;
+	}
+	size_t cap = 65536, n = 0;
+	char *buf = xmalloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n > SCENARIO_MAX_BYTES) {
+			fclose(f);
+			free(buf);
+			diag_error(d, 0, 0, "the scenario is larger than %u MiB; refusing to read it",
+				   SCENARIO_MAX_BYTES >> 20);
+			return NULL;
+		}
+		if (n == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+	}
+	if (ferror(f)) {
+		diag_error(d, 0, 0, "error reading scenario: %s", strerror(errno));
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static void syntax_error(struct diags *d, const yaml_parser_t *p)
+{
+	const yaml_mark_t *m = &p->problem_mark;
+	if (p->error == YAML_MEMORY_ERROR) {
+		diag_error(d, 0, 0, "out of memory while parsing YAML");
+		return;
+	}
+	if (p->context)
+		diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s %s (line %d)", p->problem,
+			   p->context, (int)p->context_mark.line + 1);
+	else
+		diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s", p->problem);
+}
+
+static void free_items(struct walker *w)
+{
+	for (int s = 0; s < SEC_N; s++)
+		free(w->items[s]);
+}
+
+enum scenario_status scenario_load(const char *path, struct scenario **out, struct diags *d)
+{
+	size_t len = 0;
+	*out = NULL;
+	char *text = read_file(path, &len, d);
+	if (!text)
+		return SCENARIO_IO;
+	if (memchr(text, '\0', len)) {
+		const char *z = memchr(text, '\0', len);
+		int line = 1;
+		for (const char *c = text; c < z; c++)
+			line += *c == '\n';
+		diag_error(d, line, 1, "the scenario contains a NUL byte: it is not a text file");
+		free(text);
+		return SCENARIO_INVALID;
+	}
+
+	yaml_parser_t yp;
+	yaml_document_t doc;
+	yaml_parser_initialize(&yp);
+	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&yp, &doc)) {
+		syntax_error(d, &yp);
+		yaml_parser_delete(&yp);
+		free(text);
+		return SCENARIO_INVALID;
+	}
+	/* A second document in the same file is almost always a mistake. */
+	yaml_document_t doc2;
+	if (yaml_document_get_root_node(&doc) && yaml_parser_load(&yp, &doc2)) {
+		yaml_node_t *r2 = yaml_document_get_root_node(&doc2);
+		if (r2)
+			diag_error(d, (int)r2->start_mark.line + 1, (int)r2->start_mark.column + 1,
+				   "a scenario file holds one YAML document; remove this second one");
+		yaml_document_delete(&doc2);
+	} else if (yp.error != YAML_NO_ERROR) {
+		syntax_error(d, &yp);
+	}
+	yaml_parser_delete(&yp);
+
+	struct scenario *sc = xcalloc(1, sizeof(*sc));
+	sc->impl = xcalloc(1, sizeof(*sc->impl));
+	snprintf(sc->path, sizeof(sc->path), "%s", path);
+	sc->hash = hash_bytes((const unsigned char *)text, len);
+	struct scenario_impl *im = sc->impl;
+	build_schema(im);
+
+	struct walker w = {.d = d, .doc = &doc, .im = im};
+	walk(&w);
+	yaml_document_delete(&doc);
+	if (d->n > 0)
+		goto invalid;
+
+	cyaml_err_t err = cyaml_load_data((const uint8_t *)text, len, &im->config, &im->top_value,
+					  (cyaml_data_t **)&im->raw, NULL);
+	if (err != CYAML_OK) {
+		/* The walk accepts only what the schema does, so this is unexpected. */
+		char *nl;
+		while ((nl = strchr(im->log, '\n')))
+			*nl = ' ';
+		diag_error(d, 0, 0, "libcyaml: %s%s%s", cyaml_strerror(err), im->log[0] ? ": " : "", im->log);
+		goto invalid;
+	}
+
+	struct parser P = {.d = d, .sc = sc, .w = &w};
+	snprintf(P.dir, sizeof(P.dir), "%s", path);
+	char *slash = strrchr(P.dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(P.dir, ".");
+
+	struct net_spec *spec = &sc->spec;
+	int nw = w.n_items[SEC_WORKLOADS], nn = w.n_items[SEC_NODES];
+	spec->n_nodes = nw + nn;
+	spec->nodes = xcalloc(spec->n_nodes, sizeof(*spec->nodes));
+	parse_item(&P, SEC_SIM, w.items[SEC_SIM], im->raw->simulation, 0, &im->sim, -1);
+	for (int i = 0; i < spec->n_nodes; i++) {
+		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
+		int j = i < nw ? i : i - nw;
+		struct item_info *it = &w.items[sec][j];
+		struct raw_item *raw = sec == SEC_WORKLOADS ? &im->raw->workloads[j] : &im->raw->nodes[j];
+		struct node_spec *ns = &spec->nodes[i];
+		ns->kind = it->kind;
+		snprintf(ns->name, sizeof(ns->name), "%s", raw->v[0] ? raw->v[0] : "");
+		ns->cfg = xcalloc(1, it->kind->cfg_size);
+		if (!name_ok(ns->name) || strlen(raw->v[0]) >= sizeof(ns->name))
+			diag_error(d, it->val[0].line, it->val[0].col,
+				   "invalid name '%s': use up to 63 letters, digits, '_', '-' or '.'", raw->v[0]);
+		for (int k = 0; k < i; k++) {
+			if (strcmp(spec->nodes[k].name, ns->name) == 0) {
+				int ksec = k < nw ? SEC_WORKLOADS : SEC_NODES;
+				struct item_info *first = &w.items[ksec][k < nw ? k : k - nw];
+				diag_error(d, it->val[0].line, it->val[0].col,
+					   "duplicate name '%s' (first used at line %d)", ns->name, first->val[0].line);
+				break;
+			}
+		}
+		parse_item(&P, sec, it, raw, j, ns->cfg, i);
+	}
+	if (d->n == 0) {
+		resolve_refs(&P);
+		if (d->n == 0) {
+			check_graph(&P);
+			check_links(&P);
+		}
+		for (int i = 0; d->n == 0 && i < spec->n_nodes; i++) {
+			const struct node_kind *k = spec->nodes[i].kind;
+			int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
+			struct item_info *it = &w.items[sec][i < nw ? i : i - nw];
+			const char *key = NULL, *msg;
+			if (k->check && (msg = k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key))) {
+				int slot = key ? slot_of(&im->slots[sec], key) : -1;
+				struct pos at = slot >= 0 && it->seen[slot] ? it->key[slot] : it->self;
+				diag_error(d, at.line, at.col, "%s '%s': %s", sec == SEC_WORKLOADS ? "workload" : "node",
+					   spec->nodes[i].name, msg);
+			}
+		}
+	}
+	free(P.refs);
+	if (d->n > 0)
+		goto invalid;
+
+	spec->duration = im->sim.duration;
+	spec->warmup = im->sim.warmup;
+	spec->period = im->sim.period;
+	spec->replications = im->sim.replications;
+	spec->seed = (uint64_t)im->sim.seed;
+	free_items(&w);
+	free(text);
+	*out = sc;
+	return SCENARIO_OK;
+
+invalid:
+	free_items(&w);
+	free(text);
+	scenario_free(sc);
+	return SCENARIO_INVALID;
+}
+
+void scenario_free(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	struct scenario_impl *im = sc->impl;
+	if (im) {
+		if (im->raw)
+			cyaml_free(&im->config, &im->top_value, im->raw, 0);
+		for (size_t i = 0; i < im->n_samples; i++)
+			free(im->samples[i]);
+		free(im->samples);
+		free(im);
+	}
+	for (int i = 0; i < sc->spec.n_nodes; i++)
+		free(sc->spec.nodes[i].cfg);
+	free(sc->spec.nodes);
+	free(sc);
+}
+
+/* ---- resolved scenario --------------------------------------------------- */
+
+/* The canonical text of a parsed value, so the resolved file round-trips. */
+static void format_value(const struct param *p, const void *cfg, const struct net_spec *spec, char *buf,
+			 size_t n)
+{
+	const void *src = (const char *)cfg + p->offset;
+	double v = p->type == PT_COUNT || p->type == PT_ENUM || p->type == PT_NODE || p->type == PT_NODES ||
+				   p->type == PT_DIST || p->type == PT_STRING
+			   ? 0
+			   : *(const double *)src;
+	switch (p->type) {
+	case PT_COUNT:
+		if (*(const long *)src == LONG_MAX)
+			snprintf(buf, n, "unlimited");
+		else
+			snprintf(buf, n, "%ld", *(const long *)src);
+		return;
+	case PT_DURATION: {
+		struct dist d = {.type = DIST_CONST, .a = v};
+		char tmp[64];
+		dist_format(&d, tmp, sizeof tmp); /* "const(4ms)" */
+		snprintf(buf, n, "%.*s", (int)strlen(tmp) - 7, tmp + 6);
+		return;
+	}
+	case PT_RATE: snprintf(buf, n, "%.10g/s", v); return;
+	case PT_SIZE: snprintf(buf, n, "%.10gB", v); return;
+	case PT_BANDWIDTH: snprintf(buf, n, "%.10gbps", v); return;
+	case PT_MONEY: snprintf(buf, n, "$%.10g/h", v); return;
+	case PT_FRACTION: snprintf(buf, n, "%.10g", v); return;
+	case PT_DIST: dist_format(src, buf, n); return;
+	case PT_ENUM: param_choice_name(p->choices, *(const int *)src, buf, n); return;
+	case PT_NODE: snprintf(buf, n, "%s", spec->nodes[*(const int *)src].name); return;
+	case PT_STRING: snprintf(buf, n, "%s", (const char *)src); return;
+	case PT_NODES: BUG("lists are not formatted here");
+	}
+}
+
+static void resolve_item(struct raw_item *raw, const struct slots *sl, const struct node_kind *k, const void *cfg,
+			 const struct net_spec *spec)
+{
+	for (const struct param *p = k->params; p->key; p++) {
+		int slot = slot_of(sl, p->key);
+		if (p->type == PT_NODES) {
+			const struct node_list *l = (const struct node_list *)((const char *)cfg + p->offset);
+			for (uint32_t i = 0; i < raw->n_list[slot]; i++)
+				free(raw->list[slot][i]);
+			free(raw->list[slot]);
+			raw->list[slot] = xcalloc(l->n ? l->n : 1, sizeof(char *));
+			raw->n_list[slot] = (uint32_t)l->n;
+			for (int i = 0; i < l->n; i++)
+				raw->list[slot][i] = xstrdup(spec->nodes[l->idx[i]].name);
+			continue;
+		}
+		if (!raw->v[slot] && !p->def)
+			continue; /* optional and absent */
+		char buf[512];
+		format_value(p, cfg, spec, buf, sizeof(buf));
+		free(raw->v[slot]);
+		raw->v[slot] = xstrdup(buf);
+	}
+}
+
+char *scenario_resolved_yaml(const struct scenario *sc, size_t *len)
+{
+	struct scenario_impl *im = sc->impl;
+	struct raw_doc *raw = im->raw;
+	const struct net_spec *spec = &sc->spec;
+	int nw = (int)raw->n_workloads;
+
+	if (!raw->simulation)
+		raw->simulation = xcalloc(1, sizeof(struct raw_item));
+	struct sim_cfg sim = im->sim;
+	sim.duration = spec->duration;
+	sim.warmup = spec->warmup;
+	sim.period = spec->period;
+	sim.replications = spec->replications;
+	sim.seed = (long)spec->seed;
+	resolve_item(raw->simulation, &im->slots[SEC_SIM], &sim_section_kind, &sim, spec);
+	for (int i = 0; i < spec->n_nodes; i++) {
+		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
+		struct raw_item *ri = i < nw ? &raw->workloads[i] : &raw->nodes[i - nw];
+		resolve_item(ri, &im->slots[sec], spec->nodes[i].kind, spec->nodes[i].cfg, spec);
+	}
+	char *out = NULL;
+	size_t n = 0;
+	im->log[0] = '\0';
+	if (cyaml_save_data(&out, &n, &im->config, &im->top_value, raw, 0) != CYAML_OK)
+		return NULL;
+	/* libcyaml's buffer is not NUL-terminated: copy into one that is. */
+	char *s = xmalloc(n + 1);
+	memcpy(s, out, n);
+	s[n] = '\0';
+	im->config.mem_fn(im->config.mem_ctx, out, 0);
+	*len = n;
+	return s;
+}

@@ -1,0 +1,56 @@
+/*
+ * scenario.h - reading a scenario file into a validated struct net_spec.
+ *
+ * Three passes, all errors of each collected before stopping:
+ *  1. libyaml parses the file: syntax errors with their exact line:col, and
+ *     a walk of the document checks its shape against the kinds' parameter
+ *     tables (unknown keys with a suggestion, keys of another kind, lists
+ *     vs single values, duplicates, missing required keys), remembering the
+ *     position of every key and value.
+ *  2. libcyaml loads the file against a schema generated from the same
+ *     tables into raw strings.
+ *  3. Every value is parsed by type (units, distributions, choices, node
+ *     references), range-checked, and cross-checked (references, call
+ *     cycles and depth, each kind's own checks).
+ * Nothing is simulated unless all three pass.
+ */
+#ifndef CLI_SCENARIO_H
+#define CLI_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../models/model.h"
+#include "diag.h"
+
+/* Files larger than this are refused before parsing. */
+#define SCENARIO_MAX_BYTES (16u << 20)
+
+enum scenario_status {
+	SCENARIO_OK = 0,
+	SCENARIO_INVALID = -1, /* errors are in the diags */
+	SCENARIO_IO = -2,      /* the file could not be read; message in the diags */
+};
+
+struct scenario_impl;
+
+struct scenario {
+	struct net_spec spec;       /* workloads first, then nodes, in file order */
+	char path[1024];
+	uint64_t hash;              /* FNV-1a of the file's bytes */
+	struct scenario_impl *impl; /* owned: raw document, schema, samples */
+};
+
+/* Loads path.  On success *out is a new scenario (scenario_free frees it). */
+enum scenario_status scenario_load(const char *path, struct scenario **out, struct diags *d);
+void scenario_free(struct scenario *sc);
+
+/*
+ * The scenario as YAML with every default filled in and the simulation
+ * section as run (seed and replications after command-line overrides).
+ * Returns a malloc'd string (caller frees) and its length, or NULL on a
+ * libcyaml failure.
+ */
+char *scenario_resolved_yaml(const struct scenario *sc, size_t *len);
+
+#endif
