@@ -46,7 +46,7 @@ static const char *link_check(const void *cfgp, unsigned long present, const cha
 	*key = "between";
 	if (cfg->between.n != 2)
 		return "a link needs exactly two nodes in 'between'";
-	if (cfg->between.idx[0] == cfg->between.idx[1])
+	if (cfg->between.idx[0] >= 0 && cfg->between.idx[0] == cfg->between.idx[1])
 		return "a link cannot connect a node to itself";
 	return NULL;
 }

@@ -239,6 +239,7 @@ static void build_schema(struct scenario_impl *im)
 
 struct walker {
 	struct diags *d;
+	int n_hard;          /* errors libcyaml could not load past */
 	yaml_document_t *doc;
 	struct scenario_impl *im;
 	struct item_info *items[SEC_N];
@@ -297,6 +298,13 @@ static void kind_names(const char **out, size_t *n, int workloads)
 			out[(*n)++] = node_kinds[k]->name;
 }
 
+/* An error that leaves the file unloadable by libcyaml (wrong shape, duplicate). */
+#define hard_error(w, ...)                      \
+	do {                                    \
+		(w)->n_hard++;                  \
+		diag_error((w)->d, __VA_ARGS__); \
+	} while (0)
+
 static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
 {
 	struct diags *d = w->d;
@@ -305,7 +313,7 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 
 	it->self = mark(map);
 	if (map->type != YAML_MAPPING_NODE) {
-		diag_error(d, it->self.line, it->self.col,
+		hard_error(w, it->self.line, it->self.col,
 			   "expected a mapping of keys for %s #%d, found a %s",
 			   sec == SEC_WORKLOADS ? "workload" : sec == SEC_NODES ? "node" : "section",
 			   index + 1, node_type_name(map));
@@ -364,7 +372,7 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 		struct pos kp = mark(kn), vp = mark(vn);
 		const char *key = scalar(kn);
 		if (!key) {
-			diag_error(d, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s",
+			hard_error(w, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s",
 				   label, node_type_name(kn));
 			continue;
 		}
@@ -373,8 +381,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 			  (strcmp(key, "kind") == 0 && sec == SEC_NODES) ||
 			  (it->kind && param_find(it->kind->params, key));
 		if (!own) {
-			if (!it->kind && sec == SEC_NODES && slot >= 0)
-				continue; /* unknown kind: its keys cannot be judged */
+			if (!it->kind && sec == SEC_NODES)
+				continue; /* unknown kind (reported): its keys cannot be judged */
 			const char *keys[MAX_SLOTS + 2];
 			size_t n = kind_keys(it->kind, sec, keys, ARRAY_LEN(keys));
 			const char *s = diag_suggest(key, keys, n);
@@ -388,7 +396,7 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 			continue;
 		}
 		if (it->seen[slot]) {
-			diag_error(d, kp.line, kp.col, "duplicate key '%s' in %s (first at line %d)", key, label,
+			hard_error(w, kp.line, kp.col, "duplicate key '%s' in %s (first at line %d)", key, label,
 				   it->key[slot].line);
 			continue;
 		}
@@ -397,7 +405,7 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 		it->val[slot] = vp;
 		if (sl->is_list[slot]) {
 			if (vn->type != YAML_SEQUENCE_NODE) {
-				diag_error(d, vp.line, vp.col, "key '%s' in %s expects a list, e.g. [a, b]", key, label);
+				hard_error(w, vp.line, vp.col, "key '%s' in %s expects a list, e.g. [a, b]", key, label);
 				continue;
 			}
 			yaml_node_item_t *item = vn->data.sequence.items.start;
@@ -405,18 +413,18 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 			for (; item < vn->data.sequence.items.top; item++, i++) {
 				yaml_node_t *e = yaml_document_get_node(w->doc, *item);
 				if (i >= NODE_LIST_MAX) {
-					diag_error(d, mark(e).line, mark(e).col,
+					hard_error(w, mark(e).line, mark(e).col,
 						   "key '%s' in %s lists more than %d entries", key, label, NODE_LIST_MAX);
 					break;
 				}
 				it->list[slot][i] = mark(e);
 				if (e->type != YAML_SCALAR_NODE)
-					diag_error(d, mark(e).line, mark(e).col,
+					hard_error(w, mark(e).line, mark(e).col,
 						   "entries of '%s' in %s must be names, found a %s", key, label,
 						   node_type_name(e));
 			}
 		} else if (vn->type != YAML_SCALAR_NODE) {
-			diag_error(d, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key,
+			hard_error(w, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key,
 				   label, node_type_name(vn));
 		}
 	}
@@ -437,14 +445,14 @@ static void walk_section(struct walker *w, yaml_node_t *v, int sec)
 	}
 	struct pos p = mark(v);
 	if (v->type != YAML_SEQUENCE_NODE) {
-		diag_error(w->d, p.line, p.col,
+		hard_error(w, p.line, p.col,
 			   "'%s' expects a list of mappings (each item starting with '- name: ...'), found a %s",
 			   section_key[sec], node_type_name(v));
 		return;
 	}
 	long n = v->data.sequence.items.top - v->data.sequence.items.start;
 	if (n > MAX_ITEMS) {
-		diag_error(w->d, p.line, p.col, "'%s' has %ld items; at most %d are allowed", section_key[sec], n,
+		hard_error(w, p.line, p.col, "'%s' has %ld items; at most %d are allowed", section_key[sec], n,
 			   MAX_ITEMS);
 		return;
 	}
@@ -459,12 +467,12 @@ static void walk(struct walker *w)
 {
 	yaml_node_t *root = yaml_document_get_root_node(w->doc);
 	if (!root) {
-		diag_error(w->d, 1, 1, "the scenario is empty: it needs 'workloads' and 'nodes'");
+		hard_error(w, 1, 1, "the scenario is empty: it needs 'workloads' and 'nodes'");
 		return;
 	}
 	struct pos rp = mark(root);
 	if (root->type != YAML_MAPPING_NODE) {
-		diag_error(w->d, rp.line, rp.col,
+		hard_error(w, rp.line, rp.col,
 			   "expected a mapping with 'simulation', 'workloads' and 'nodes' at the top, found a %s",
 			   node_type_name(root));
 		return;
@@ -489,7 +497,7 @@ static void walk(struct walker *w)
 			continue;
 		}
 		if (w->has[sec]) {
-			diag_error(w->d, kp.line, kp.col, "duplicate top-level key '%s'", key);
+			hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
 			continue;
 		}
 		w->has[sec] = 1;
@@ -620,6 +628,7 @@ static void add_ref(struct parser *P, int *dest, const char *name, struct pos po
 		P->cap_refs = P->cap_refs ? 2 * P->cap_refs : 32;
 		P->refs = xrealloc(P->refs, P->cap_refs * sizeof(*P->refs));
 	}
+	*dest = -1; /* until resolved: never a valid node by accident */
 	P->refs[P->n_refs++] = (struct ref){dest, name, pos, from, p->flags, p->key};
 }
 
@@ -627,7 +636,10 @@ static void range_error(struct parser *P, struct pos at, const struct param *p, 
 			const char *text)
 {
 	char lo[48], hi[48];
-	snprintf(lo, sizeof lo, "%g", p->min);
+	if (p->min > 0 && p->min < 1e-6)
+		snprintf(lo, sizeof lo, "more than 0");
+	else
+		snprintf(lo, sizeof lo, "%g", p->min);
 	snprintf(hi, sizeof hi, "%g", p->max);
 	diag_error(P->d, at.line, at.col, "value '%s' of '%s' in %s is out of range (allowed: %s to %s%s)",
 		   text, p->key, label, lo, hi, p->flags & P_UNLIMITED ? ", or 'unlimited'" : "");
@@ -672,11 +684,16 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 	case PT_ENUM: {
 		int i = param_choice(p->choices, text);
 		if (i < 0) {
-			char list[256];
-			snprintf(list, sizeof list, "%s", p->choices);
-			for (char *c = list; *c; c++)
-				if (*c == '|')
-					*c = ',';
+			char list[256] = "";
+			for (int c = 0;; c++) {
+				char one[64];
+				param_choice_name(p->choices, c, one, sizeof one);
+				if (strcmp(one, "?") == 0)
+					break;
+				if (c > 0)
+					strncat(list, ", ", sizeof list - strlen(list) - 1);
+				strncat(list, one, sizeof list - strlen(list) - 1);
+			}
 			diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s (expected one of: %s)", text,
 				   p->key, label, list);
 			return -1;
@@ -793,6 +810,8 @@ static void resolve_refs(struct parser *P)
 		}
 		const struct node_kind *k = spec->nodes[j].kind;
 		const char *why = NULL;
+		if (!k)
+			continue; /* its unknown kind is reported already */
 		if (k->flags & KIND_LINK)
 			why = "a link carries messages between two nodes and cannot be called";
 		else if ((k->flags & KIND_WORKLOAD) && !(from->kind->flags & KIND_LINK))
@@ -806,6 +825,12 @@ static void resolve_refs(struct parser *P)
 		}
 		*r->dest = j;
 	}
+}
+
+/* A node's kind flags; 0 for a node whose kind is unknown (reported). */
+static unsigned kind_flags(const struct node_spec *ns)
+{
+	return ns->kind ? ns->kind->flags : 0;
 }
 
 /* Depth-first search for call cycles and the deepest call chain. */
@@ -835,7 +860,7 @@ static int visit(struct parser *P, int v, int *color, int *depth, int *stack, in
 	color[v] = 1;
 	stack[sp++] = v;
 	int best = 0;
-	if (!(spec->nodes[v].kind->flags & KIND_LINK)) {
+	if (!(kind_flags(&spec->nodes[v]) & KIND_LINK)) {
 		for (size_t i = 0; i < P->n_refs; i++) {
 			if (P->refs[i].from != v || *P->refs[i].dest < 0)
 				continue;
@@ -860,7 +885,7 @@ static void check_graph(struct parser *P)
 	int n = spec->n_nodes;
 	int *color = xcalloc(n, sizeof(int)), *depth = xcalloc(n, sizeof(int)), *stack = xcalloc(n + 1, sizeof(int));
 	for (int v = 0; v < n; v++) {
-		if (!(spec->nodes[v].kind->flags & KIND_WORKLOAD))
+		if (!(kind_flags(&spec->nodes[v]) & KIND_WORKLOAD))
 			continue;
 		int d = visit(P, v, color, depth, stack, 0);
 		if (d > REQ_MAX_DEPTH) {
@@ -892,11 +917,11 @@ static void check_links(struct parser *P)
 {
 	const struct net_spec *spec = &P->sc->spec;
 	for (int i = 0; i < spec->n_nodes; i++) {
-		if (!(spec->nodes[i].kind->flags & KIND_LINK))
+		if (!(kind_flags(&spec->nodes[i]) & KIND_LINK))
 			continue;
 		const struct node_list *a = link_pair(&spec->nodes[i]);
 		for (int j = 0; j < i; j++) {
-			if (!(spec->nodes[j].kind->flags & KIND_LINK))
+			if (!(kind_flags(&spec->nodes[j]) & KIND_LINK))
 				continue;
 			const struct node_list *b = link_pair(&spec->nodes[j]);
 			if (a->n == 2 && b->n == 2 && a->idx[0] >= 0 && a->idx[1] >= 0 &&
@@ -965,7 +990,10 @@ static void syntax_error(struct diags *d, const yaml_parser_t *p)
 		diag_error(d, 0, 0, "out of memory while parsing YAML");
 		return;
 	}
-	if (p->context)
+	if (strstr(p->problem, "tab"))
+		diag_error(d, (int)m->line + 1, (int)m->column + 1,
+			   "YAML syntax error: a tab character; YAML indents with spaces only");
+	else if (p->context)
 		diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s %s (line %d)", p->problem,
 			   p->context, (int)p->context_mark.line + 1);
 	else
@@ -987,10 +1015,12 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 		return SCENARIO_IO;
 	if (memchr(text, '\0', len)) {
 		const char *z = memchr(text, '\0', len);
-		int line = 1;
-		for (const char *c = text; c < z; c++)
+		int line = 1, col = 1;
+		for (const char *c = text; c < z; c++) {
+			col = *c == '\n' ? 1 : col + 1;
 			line += *c == '\n';
-		diag_error(d, line, 1, "the scenario contains a NUL byte: it is not a text file");
+		}
+		diag_error(d, line, col, "the scenario contains a NUL byte: it is not a text file");
 		free(text);
 		return SCENARIO_INVALID;
 	}
@@ -1028,8 +1058,12 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 	struct walker w = {.d = d, .doc = &doc, .im = im};
 	walk(&w);
 	yaml_document_delete(&doc);
-	if (d->n > 0)
+	if (w.n_hard > 0)
 		goto invalid;
+	/* Unknown keys and kinds are reported already: load past them, so that
+	 * every value error is reported in the same run. */
+	if (d->n > 0)
+		im->config.flags |= CYAML_CFG_IGNORE_UNKNOWN_KEYS;
 
 	cyaml_err_t err = cyaml_load_data((const uint8_t *)text, len, &im->config, &im->top_value,
 					  (cyaml_data_t **)&im->raw, NULL);
@@ -1063,11 +1097,13 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 		struct node_spec *ns = &spec->nodes[i];
 		ns->kind = it->kind;
 		snprintf(ns->name, sizeof(ns->name), "%s", raw->v[0] ? raw->v[0] : "");
+		if (!it->kind)
+			continue; /* unknown kind, reported: its keys mean nothing */
 		ns->cfg = xcalloc(1, it->kind->cfg_size);
-		if (!name_ok(ns->name) || strlen(raw->v[0]) >= sizeof(ns->name))
+		if (raw->v[0] && (!name_ok(ns->name) || strlen(raw->v[0]) >= sizeof(ns->name)))
 			diag_error(d, it->val[0].line, it->val[0].col,
 				   "invalid name '%s': use up to 63 letters, digits, '_', '-' or '.'", raw->v[0]);
-		for (int k = 0; k < i; k++) {
+		for (int k = 0; raw->v[0] && k < i; k++) {
 			if (strcmp(spec->nodes[k].name, ns->name) == 0) {
 				int ksec = k < nw ? SEC_WORKLOADS : SEC_NODES;
 				struct item_info *first = &w.items[ksec][k < nw ? k : k - nw];
@@ -1078,23 +1114,21 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 		}
 		parse_item(&P, sec, it, raw, j, ns->cfg, i);
 	}
-	if (d->n == 0) {
-		resolve_refs(&P);
-		if (d->n == 0) {
-			check_graph(&P);
-			check_links(&P);
-		}
-		for (int i = 0; d->n == 0 && i < spec->n_nodes; i++) {
-			const struct node_kind *k = spec->nodes[i].kind;
-			int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
-			struct item_info *it = &w.items[sec][i < nw ? i : i - nw];
-			const char *key = NULL, *msg;
-			if (k->check && (msg = k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key))) {
-				int slot = key ? slot_of(&im->slots[sec], key) : -1;
-				struct pos at = slot >= 0 && it->seen[slot] ? it->key[slot] : it->self;
-				diag_error(d, at.line, at.col, "%s '%s': %s", sec == SEC_WORKLOADS ? "workload" : "node",
-					   spec->nodes[i].name, msg);
-			}
+	/* Unresolved references stay -1 and the checks below skip them, so
+	 * they report alongside every other error. */
+	resolve_refs(&P);
+	check_graph(&P);
+	check_links(&P);
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_kind *k = spec->nodes[i].kind;
+		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
+		struct item_info *it = &w.items[sec][i < nw ? i : i - nw];
+		const char *key = NULL, *msg;
+		if (k && k->check && (msg = k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key))) {
+			int slot = key ? slot_of(&im->slots[sec], key) : -1;
+			struct pos at = slot >= 0 && it->seen[slot] ? it->key[slot] : it->self;
+			diag_error(d, at.line, at.col, "%s '%s': %s", sec == SEC_WORKLOADS ? "workload" : "node",
+				   spec->nodes[i].name, msg);
 		}
 	}
 	free(P.refs);

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Command-line tests: exit codes, help, written files, byte-identical
+# results for any -j, no progress line on a pipe, I/O errors.
+# Usage: sh tests/cli.sh [BUILD].  Prints "cli: N passed, N failed".
+BUILD=${1:-build}
+CP="$BUILD/chokepoint"
+T=$(mktemp -d "${TMPDIR:-/tmp}/chokepoint-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_rc RC DESCRIPTION COMMAND...
+expect_rc() {
+	want=$1 what=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want"; cat "$T/err"; fi
+}
+
+# Fast settings for the default scenario.
+cat > "$T/small.yaml" <<YAML
+simulation: {duration: 20s, warmup: 2s, replications: 4, seed: 42}
+workloads:
+  - {name: shoppers, target: lb, rate: 800/s}
+  - {name: staff, target: lb, users: 50, think: exp(2s)}
+nodes:
+  - {name: lb, kind: load_balancer, targets: web}
+  - {name: web, kind: server, instances: 4, cores: 2, service: exp(4ms), calls: [db]}
+  - {name: db, kind: database, service: exp(1ms)}
+  - {name: web-db, kind: link, between: [web, db]}
+YAML
+
+expect_rc 0 "--version" "$CP" --version
+grep -q '^chokepoint [0-9]' "$T/out" && ok || bad "--version prints the version"
+expect_rc 0 "--help" "$CP" --help
+grep -q '3  invalid scenario' "$T/out" && ok || bad "--help lists the exit codes"
+expect_rc 0 "help run" "$CP" help run
+grep -q -- '--reps N' "$T/out" && ok || bad "help run documents --reps"
+expect_rc 2 "no command" "$CP"
+expect_rc 2 "unknown command" "$CP" frobnicate
+grep -q "unknown command 'frobnicate'" "$T/err" && ok || bad "unknown command is named"
+expect_rc 2 "run without a file" "$CP" run
+expect_rc 2 "bad --jobs" "$CP" run "$T/small.yaml" -j 0
+expect_rc 2 "bad --reps" "$CP" run "$T/small.yaml" --reps ten
+expect_rc 0 "kinds" "$CP" kinds
+for k in workload load_balancer server database link; do
+	grep -q "^$k:" "$T/out" && ok || bad "kinds lists $k"
+done
+
+expect_rc 3 "validate a broken scenario" "$CP" validate tests/bad/many-errors-at-once.yaml
+grep -q '^tests/bad/many-errors-at-once.yaml:15:5: error: unknown key' "$T/err" && ok || bad "errors carry file:line:col"
+grep -q '8 errors; nothing was run' "$T/err" && ok || bad "error count is reported"
+expect_rc 4 "validate a missing file" "$CP" validate "$T/missing.yaml"
+expect_rc 3 "run refuses an invalid scenario" "$CP" run tests/bad/cores-zero.yaml -o "$T/never"
+[ ! -e "$T/never" ] && ok || bad "nothing is written for an invalid scenario"
+expect_rc 0 "validate good scenarios" "$CP" validate scenarios/three-tier.yaml "$T/small.yaml"
+
+# A run writes every file, atomically (no temporary names left behind).
+expect_rc 0 "run" "$CP" run "$T/small.yaml" -o "$T/a" -j 1
+for f in summary.json summary.csv nodes.csv replications.csv timeseries.csv scenario.resolved.yaml; do
+	[ -s "$T/a/$f" ] && ok || bad "run writes $f"
+done
+[ -z "$(ls -A "$T/a" | grep '\.tmp')" ] && ok || bad "no temporary files remain"
+grep -q '"bottleneck"' "$T/a/summary.json" && ok || bad "summary.json names the bottleneck"
+grep -q 'Bottleneck: db (database)' "$T/out" && ok || bad "the summary names db as the bottleneck"
+grep -q 'HTTPCode_ELB_503_Count' "$T/a/timeseries.csv" && ok || bad "timeseries.csv has CloudWatch names"
+[ "$(wc -l < "$T/a/replications.csv")" -gt 100 ] && ok || bad "replications.csv has one row per replication and metric"
+
+# Same scenario and seed: byte-identical files, for any -j and run after run.
+expect_rc 0 "run -j 2" "$CP" run "$T/small.yaml" -o "$T/b" -j 2 -q
+expect_rc 0 "run again -j 3" "$CP" run "$T/small.yaml" -o "$T/c" -j 3 -q
+for f in summary.json summary.csv nodes.csv replications.csv timeseries.csv scenario.resolved.yaml; do
+	cmp -s "$T/a/$f" "$T/b/$f" && ok || bad "$f differs between -j 1 and -j 2"
+	cmp -s "$T/a/$f" "$T/c/$f" && ok || bad "$f differs between two runs"
+done
+expect_rc 0 "another seed" "$CP" run "$T/small.yaml" -o "$T/d" --seed 7 -q
+cmp -s "$T/a/summary.json" "$T/d/summary.json" && bad "--seed changes the results" || ok
+grep -q 'seed: 7' "$T/d/scenario.resolved.yaml" && ok || bad "the resolved scenario records --seed"
+
+# The resolved scenario is itself a valid scenario.
+expect_rc 0 "validate the resolved scenario" "$CP" validate "$T/a/scenario.resolved.yaml"
+
+# No progress line when stderr is not a terminal.
+"$CP" run "$T/small.yaml" -o "$T/e" >/dev/null 2>"$T/err"
+grep -q 'replications [0-9]*/' "$T/err" && bad "a progress line was printed on a pipe" || ok
+
+# An output directory that cannot be created is an I/O error.
+: > "$T/file"
+expect_rc 4 "unwritable output" "$CP" run "$T/small.yaml" -o "$T/file/sub" -q
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

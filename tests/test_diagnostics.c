@@ -1,0 +1,141 @@
+/*
+ * test_diagnostics.c - the catalogue of broken scenarios in tests/bad/.
+ *
+ * Each tests/bad/NAME.yaml is loaded and its diagnostics, printed exactly as
+ * `chokepoint validate` prints them, must equal tests/bad/NAME.expected
+ * byte for byte: messages and positions are user interface.  To add a case,
+ * add the .yaml, run `chokepoint validate` on it, read the output as a
+ * user would, and save it as the .expected file.
+ * Also: every scenario shipped in scenarios/ loads without a diagnostic.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	int c;
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted .yaml files of a directory; the count in *n. */
+static char **list_yaml(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	char **v = NULL;
+	*n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+			v = realloc(v, (*n + 1) * sizeof(char *));
+			v[(*n)++] = strdup(e->d_name);
+		}
+	}
+	closedir(d);
+	qsort(v, *n, sizeof(char *), by_name);
+	return v;
+}
+
+static void test_diagnostics_catalogue(void **state)
+{
+	(void)state;
+	size_t n, failures = 0;
+	char **names = list_yaml("tests/bad", &n);
+	assert_true(n >= 60);
+	for (size_t i = 0; i < n; i++) {
+		char path[512], expected_path[512];
+		snprintf(path, sizeof path, "tests/bad/%s", names[i]);
+		snprintf(expected_path, sizeof expected_path, "tests/bad/%.*s.expected",
+			 (int)strlen(names[i]) - 5, names[i]);
+		char *expected = slurp(expected_path);
+		if (!expected) {
+			print_error("%s: missing %s\n", path, expected_path);
+			failures++;
+			continue;
+		}
+		struct diags d;
+		struct scenario *sc = NULL;
+		diags_init(&d, path);
+		enum scenario_status st = scenario_load(path, &sc, &d);
+		char *got = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&got, &len);
+		diags_print(&d, m);
+		fclose(m);
+		if (st != SCENARIO_INVALID || d.n == 0 || strcmp(got, expected) != 0) {
+			print_error("%s: status %d\n--- expected\n%s--- got\n%s", path, st, expected, got);
+			failures++;
+		}
+		scenario_free(sc);
+		diags_release(&d);
+		free(got);
+		free(expected);
+		free(names[i]);
+	}
+	free(names);
+	assert_int_equal(failures, 0);
+}
+
+static void test_diagnostics_shipped_scenarios_are_valid(void **state)
+{
+	(void)state;
+	size_t n;
+	char **names = list_yaml("scenarios", &n);
+	assert_true(n >= 2);
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		snprintf(path, sizeof path, "scenarios/%s", names[i]);
+		struct diags d;
+		struct scenario *sc = NULL;
+		diags_init(&d, path);
+		if (scenario_load(path, &sc, &d) != SCENARIO_OK) {
+			diags_print(&d, stderr);
+			fail_msg("%s does not load", path);
+		}
+		scenario_free(sc);
+		diags_release(&d);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void test_diagnostics_missing_file_is_an_io_error(void **state)
+{
+	(void)state;
+	struct diags d;
+	struct scenario *sc = NULL;
+	diags_init(&d, "tests/bad/no-such-file.yaml");
+	assert_int_equal(scenario_load("tests/bad/no-such-file.yaml", &sc, &d), SCENARIO_IO);
+	assert_null(sc);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].msg, "cannot open scenario: No such file or directory");
+	diags_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diagnostics_catalogue),
+		cmocka_unit_test(test_diagnostics_shipped_scenarios_are_valid),
+		cmocka_unit_test(test_diagnostics_missing_file_is_an_io_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

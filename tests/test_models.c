@@ -1,0 +1,303 @@
+/*
+ * test_models.c - behaviour of the component kinds and of the runner that
+ * theory does not pin down: each test would fail if its mechanism were
+ * missing or wrong.
+ */
+#include "testutil.h"
+
+static struct scenario *run_jobs(const char *yaml, int jobs, struct results *res)
+{
+	struct scenario *sc = load_text(yaml);
+	struct run_opts o = {.jobs = jobs, .progress = 0};
+	assert_int_equal(runner_run(sc, &o, res), 0);
+	return sc;
+}
+
+static double mean_of(const struct results *res, const char *scope, const char *key)
+{
+	return res->ci[metric_index(res, scope, key)].mean;
+}
+
+static void assert_same_values(const struct results *a, const struct results *b)
+{
+	assert_int_equal(a->n_metrics, b->n_metrics);
+	assert_int_equal(a->n_reps, b->n_reps);
+	assert_memory_equal(a->values, b->values, a->n_metrics * a->n_reps * sizeof(double));
+	size_t nts = (size_t)a->n_periods * a->n_nodes * TS_NCOLS;
+	assert_memory_equal(a->ts, b->ts, nts * sizeof(double));
+}
+
+static const char three_tier[] =
+	"simulation: {duration: 30s, warmup: 5s, replications: 4, seed: 42}\n"
+	"workloads:\n"
+	"  - {name: shoppers, target: lb, rate: 800/s}\n"
+	"  - {name: staff, target: lb, users: 50, think: exp(2s)}\n"
+	"nodes:\n"
+	"  - {name: lb, kind: load_balancer, targets: web}\n"
+	"  - {name: web, kind: server, instances: 4, cores: 2, service: exp(4ms), calls: [db]}\n"
+	"  - {name: db, kind: database, service: exp(1ms)}\n"
+	"  - {name: web-db, kind: link, between: [web, db], latency: 0.5ms}\n";
+
+static void test_runner_results_do_not_depend_on_jobs(void **state)
+{
+	(void)state;
+	struct results a, b, c;
+	struct scenario *s1 = run_jobs(three_tier, 1, &a);
+	struct scenario *s2 = run_jobs(three_tier, 2, &b);
+	struct scenario *s3 = run_jobs(three_tier, 3, &c);
+	assert_same_values(&a, &b);
+	assert_same_values(&a, &c);
+	results_release(&a);
+	results_release(&b);
+	results_release(&c);
+	scenario_free(s1);
+	scenario_free(s2);
+	scenario_free(s3);
+}
+
+static void test_runner_seed_changes_results(void **state)
+{
+	(void)state;
+	struct results a, b;
+	struct scenario *s1 = run_jobs(three_tier, 2, &a);
+	struct scenario *s2 = load_text(three_tier);
+	s2->spec.seed = 43;
+	run_all(s2, &b);
+	assert_true(mean_of(&a, "e2e", "latency_mean") != mean_of(&b, "e2e", "latency_mean"));
+	results_release(&a);
+	results_release(&b);
+	scenario_free(s1);
+	scenario_free(s2);
+}
+
+static void test_streams_adding_a_node_keeps_other_numbers(void **state)
+{
+	(void)state;
+	/* Common random numbers: a second, unrelated workload and server must
+	 * not change a single number drawn for the first pair. */
+	const char *one = "simulation: {duration: 20s, warmup: 1s, replications: 3, seed: 5}\n"
+			  "workloads:\n  - {name: a, target: s, rate: 300/s}\n"
+			  "nodes:\n  - {name: s, kind: server, service: exp(2ms)}\n";
+	const char *two = "simulation: {duration: 20s, warmup: 1s, replications: 3, seed: 5}\n"
+			  "workloads:\n  - {name: b, target: t, rate: 100/s}\n  - {name: a, target: s, rate: 300/s}\n"
+			  "nodes:\n  - {name: t, kind: server, service: exp(3ms)}\n  - {name: s, kind: server, service: exp(2ms)}\n";
+	struct results r1, r2;
+	struct scenario *s1 = run_jobs(one, 2, &r1), *s2 = run_jobs(two, 2, &r2);
+	static const char *const keys[] = {"arrivals", "response_mean", "response_p99", "utilization"};
+	for (size_t k = 0; k < 4; k++) {
+		size_t i1 = metric_index(&r1, "s", keys[k]), i2 = metric_index(&r2, "s", keys[k]);
+		for (long r = 0; r < 3; r++)
+			assert_true(results_value(&r1, r, i1) == results_value(&r2, r, i2));
+	}
+	results_release(&r1);
+	results_release(&r2);
+	scenario_free(s1);
+	scenario_free(s2);
+}
+
+static void test_lb_full_surge_queue_answers_503_and_counts_spillover(void **state)
+{
+	(void)state;
+	/* The balancer itself is the bottleneck (2 ms per request at 800/s). */
+	const char *yaml = "simulation: {duration: 20s, warmup: 0s, replications: 2, seed: 1}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 800/s}\n"
+			   "nodes:\n  - {name: lb, kind: load_balancer, targets: web, service: exp(2ms), surge_queue: 10}\n"
+			   "  - {name: web, kind: server, cores: 8, service: exp(1ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	double s503 = mean_of(&res, "e2e", "status_503");
+	assert_true(s503 > 1000);
+	assert_near(mean_of(&res, "lb", "spillover"), s503, 0);
+	assert_near(mean_of(&res, "e2e", "status_502"), 0, 0);
+	assert_true(mean_of(&res, "lb", "max_waiting") <= 10);
+	/* SpilloverCount and HTTPCode_ELB_503_Count in the time series add up. */
+	double spill = 0, elb503 = 0;
+	for (int p = 0; p < res.n_periods; p++) {
+		const double *row = &res.ts[((size_t)p * res.n_nodes + 1) * TS_NCOLS];
+		spill += row[TS_SPILLOVER];
+		elb503 += row[TS_ELB_503];
+	}
+	assert_near(spill, s503, 1e-6);
+	assert_near(elb503, s503, 1e-6);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_refused_connection_is_the_balancers_502(void **state)
+{
+	(void)state;
+	/* web holds 2 requests and queues 2 more; the rest are refused, which
+	 * the balancer reports as its own 502 (HTTPCode_ELB_502_Count). */
+	const char *yaml = "simulation: {duration: 20s, warmup: 0s, replications: 2, seed: 2}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 900/s}\n"
+			   "nodes:\n  - {name: lb, kind: load_balancer, targets: web}\n"
+			   "  - {name: web, kind: server, cores: 2, workers: 2, queue: 2, service: exp(2.5ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	double s502 = mean_of(&res, "e2e", "status_502");
+	assert_true(s502 > 100);
+	assert_near(mean_of(&res, "web", "rejections"), s502, 0);
+	double elb502 = 0, target5xx = 0;
+	for (int p = 0; p < res.n_periods; p++) {
+		const double *row = &res.ts[((size_t)p * res.n_nodes + 1) * TS_NCOLS];
+		elb502 += row[TS_ELB_502];
+		target5xx += row[TS_TARGET_5XX];
+	}
+	assert_near(elb502, s502, 1e-6);
+	assert_near(target5xx, 0, 0);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_link_adds_latency_and_transfer_time(void **state)
+{
+	(void)state;
+	/* 1 ms of service, 10 ms each way, 1 KB up and 10 KB down at 8 Mbps
+	 * (1 ms and 10 ms): every answer takes 1 + 10 + 1 + 10 + 10 = 32 ms. */
+	const char *yaml = "simulation: {duration: 100s, warmup: 1s, replications: 2, seed: 3}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 2/s}\n"
+			   "nodes:\n  - {name: s, kind: server, cores: 100, service: const(1ms)}\n"
+			   "  - {name: wire, kind: link, between: [w, s], latency: 10ms, bandwidth: 8Mbps}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	assert_near(mean_of(&res, "e2e", "latency_mean"), 0.032, 1e-9);
+	assert_near(mean_of(&res, "s", "response_mean"), 0.001, 1e-12);
+	/* Utilization of the busier direction: 2/s x 80,000 bits / 8 Mbps = 2%. */
+	assert_near(mean_of(&res, "wire", "utilization"), 0.02, 0.003);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_warmup_is_deleted(void **state)
+{
+	(void)state;
+	/* 100 s measured after 50 s of warm-up at 100/s: about 10,000 requests
+	 * are counted, not 15,000. */
+	const char *yaml = "simulation: {duration: 100s, warmup: 50s, replications: 3, seed: 4}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 100/s}\n"
+			   "nodes:\n  - {name: s, kind: server, service: exp(1ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	assert_near(mean_of(&res, "s", "arrivals"), 10000, 400);
+	assert_near(mean_of(&res, "e2e", "offered_throughput"), 100, 4);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_sync_thread_pool_exhausts_where_async_does_not(void **state)
+{
+	(void)state;
+	/* A slow database (20 ms) behind a web tier with 4 threads: sync
+	 * requests queue for a thread while async ones do not, though the web
+	 * CPU does exactly the same work in both. */
+	const char *fmt = "simulation: {duration: 60s, warmup: 5s, replications: 4, seed: 6}\n"
+			  "workloads:\n  - {name: w, target: web, rate: 170/s}\n"
+			  "nodes:\n  - {name: web, kind: server, cores: 2, workers: 4, queue: unlimited, mode: %s,"
+			  " service: exp(1ms), calls: [db]}\n"
+			  "  - {name: db, kind: database, cores: 100, workers: 1000, service: exp(20ms)}\n";
+	char yaml[1024];
+	struct results rs, ra;
+	snprintf(yaml, sizeof yaml, fmt, "sync");
+	struct scenario *s1 = run_jobs(yaml, 2, &rs);
+	snprintf(yaml, sizeof yaml, fmt, "async");
+	struct scenario *s2 = run_jobs(yaml, 2, &ra);
+	double sync_lat = mean_of(&rs, "e2e", "latency_mean"), async_lat = mean_of(&ra, "e2e", "latency_mean");
+	assert_true(sync_lat > 1.5 * async_lat);
+	assert_true(mean_of(&rs, "web", "mean_waiting") > 1);
+	assert_near(mean_of(&rs, "web", "utilization"), mean_of(&ra, "web", "utilization"), 0.01);
+	assert_near(mean_of(&rs, "web", "utilization"), 170 * 0.001 / 2, 0.01);
+	results_release(&rs);
+	results_release(&ra);
+	scenario_free(s1);
+	scenario_free(s2);
+}
+
+static double policy_latency(const char *policy)
+{
+	char yaml[1024];
+	snprintf(yaml, sizeof yaml,
+		 "simulation: {duration: 60s, warmup: 5s, replications: 4, seed: 7}\n"
+		 "workloads:\n  - {name: w, target: lb, rate: 1600/s}\n"
+		 "nodes:\n  - {name: lb, kind: load_balancer, targets: web, policy: %s, service: const(0s)}\n"
+		 "  - {name: web, kind: server, instances: 4, queue: unlimited, service: exp(2ms)}\n",
+		 policy);
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	double lat = mean_of(&res, "e2e", "latency_mean");
+	results_release(&res);
+	scenario_free(sc);
+	return lat;
+}
+
+static void test_lb_policies_order_as_theory_says(void **state)
+{
+	(void)state;
+	/* Four M/M/1 instances at 80%: random routing gives each an M/M/1
+	 * (10 ms); round robin smooths arrivals; joining the shortest queue
+	 * (least connections) is best, and two random choices come close. */
+	double rnd = policy_latency("random"), rr = policy_latency("round_robin");
+	double lc = policy_latency("least_connections"), p2 = policy_latency("power_of_two");
+	assert_near(rnd, 0.010, 0.001);
+	assert_true(rr < 0.8 * rnd);
+	assert_true(lc < rr);
+	assert_true(p2 < rnd && lc <= p2);
+}
+
+static void test_timeseries_adds_up_to_the_run(void **state)
+{
+	(void)state;
+	const char *yaml = "simulation: {duration: 150s, warmup: 0s, replications: 2, seed: 8, period: 60s}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 50/s}\n"
+			   "nodes:\n  - {name: s, kind: server, service: exp(5ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	assert_int_equal(res.n_periods, 3); /* 60 + 60 + a partial 30 */
+	double sum = 0, util = 0;
+	for (int p = 0; p < 3; p++) {
+		const double *row = &res.ts[((size_t)p * res.n_nodes + 1) * TS_NCOLS];
+		sum += row[TS_REQUESTS];
+		util += row[TS_UTIL] * (p < 2 ? 60 : 30) / 150;
+		assert_near(row[TS_HEALTHY], 1, 0);
+	}
+	assert_near(sum, mean_of(&res, "s", "arrivals"), 1e-6);
+	assert_near(util, mean_of(&res, "s", "utilization"), 1e-9);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_resolved_scenario_round_trips(void **state)
+{
+	(void)state;
+	struct results a, b;
+	struct scenario *s1 = run_jobs(three_tier, 2, &a);
+	size_t len;
+	char *text = scenario_resolved_yaml(s1, &len);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "surge_queue: 1024"));
+	assert_non_null(strstr(text, "policy: round_robin"));
+	struct scenario *s2 = run_jobs(text, 2, &b);
+	assert_same_values(&a, &b);
+	free(text);
+	results_release(&a);
+	results_release(&b);
+	scenario_free(s1);
+	scenario_free(s2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_runner_results_do_not_depend_on_jobs),
+		cmocka_unit_test(test_runner_seed_changes_results),
+		cmocka_unit_test(test_streams_adding_a_node_keeps_other_numbers),
+		cmocka_unit_test(test_lb_full_surge_queue_answers_503_and_counts_spillover),
+		cmocka_unit_test(test_refused_connection_is_the_balancers_502),
+		cmocka_unit_test(test_link_adds_latency_and_transfer_time),
+		cmocka_unit_test(test_warmup_is_deleted),
+		cmocka_unit_test(test_sync_thread_pool_exhausts_where_async_does_not),
+		cmocka_unit_test(test_lb_policies_order_as_theory_says),
+		cmocka_unit_test(test_timeseries_adds_up_to_the_run),
+		cmocka_unit_test(test_resolved_scenario_round_trips),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,268 @@
+/*
+ * test_theory.c - simulated results against closed-form queueing theory.
+ *
+ * Each check runs a scenario for 10 independent replications and asserts
+ * that the theoretical value lies inside the run's own 99.9% Student-t
+ * interval (testutil.h explains the level), and that the interval is
+ * narrow (under 5% of the value), so a check cannot pass by being vague.
+ * Warm-ups are long against the relaxation time of each system, so the
+ * initial empty state does not bias the means.
+ */
+#include "testutil.h"
+
+/* Erlang C: probability that an arrival waits in M/M/c with offered load a = lambda*S. */
+static double erlang_c(int c, double a)
+{
+	double term = 1, sum = 1; /* k = 0 */
+	for (int k = 1; k < c; k++) {
+		term *= a / k;
+		sum += term;
+	}
+	double last = term * a / c / (1 - a / c);
+	return last / (sum + last);
+}
+
+/* Mean response time of M/M/c. */
+static double mmc_response(int c, double lambda, double S)
+{
+	double a = lambda * S;
+	return S + erlang_c(c, a) * S / (c - a);
+}
+
+static struct results run_text(const char *yaml, struct scenario **sc)
+{
+	struct results res;
+	*sc = load_text(yaml);
+	run_all(*sc, &res);
+	return res;
+}
+
+static void done(struct results *res, struct scenario *sc)
+{
+	results_release(res);
+	scenario_free(sc);
+}
+
+static void check_mm1(double rho)
+{
+	char yaml[1024];
+	double S = 0.001, lambda = rho / S;
+	/* Relaxation time grows like 1/(1-sqrt(rho))^2: scale the run with it. */
+	double relax = S / ((1 - sqrt(rho)) * (1 - sqrt(rho)));
+	snprintf(yaml, sizeof yaml,
+		 "simulation: {duration: %.0fs, warmup: %.0fs, replications: 10, seed: 3}\n"
+		 "workloads:\n  - {name: w, target: q, rate: %g/s}\n"
+		 "nodes:\n  - {name: q, kind: server, cores: 1, workers: 1, queue: unlimited, service: exp(1ms)}\n",
+		 fmax(200, ceil(4000 * relax)), ceil(200 * relax), lambda);
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "latency_mean", S / (1 - rho));
+	assert_theory(&res, "q", "response_mean", S / (1 - rho));
+	assert_theory(&res, "q", "utilization", rho);
+	assert_theory(&res, "q", "mean_waiting", rho * rho / (1 - rho));
+	assert_theory(&res, "e2e", "served_throughput", lambda);
+	/* The median of M/M/1's exponential response time: ln 2 * R. */
+	assert_theory(&res, "e2e", "latency_p50", log(2) * S / (1 - rho));
+	done(&res, sc);
+}
+
+static void test_theory_mm1_light_load(void **state)
+{
+	(void)state;
+	check_mm1(0.3);
+}
+
+static void test_theory_mm1_medium_load(void **state)
+{
+	(void)state;
+	check_mm1(0.7);
+}
+
+static void test_theory_mm1_heavy_load(void **state)
+{
+	(void)state;
+	check_mm1(0.9);
+}
+
+static void test_theory_mmc_erlang_c(void **state)
+{
+	(void)state;
+	/* 4 cores, 4 ms each, 850/s: a = 3.4, rho = 0.85. */
+	const char *yaml = "simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 4}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 850/s}\n"
+			   "nodes:\n  - {name: web, kind: server, cores: 4, workers: 4, queue: unlimited, service: exp(4ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double R = mmc_response(4, 850, 0.004);
+	assert_theory(&res, "e2e", "latency_mean", R);
+	assert_theory(&res, "web", "utilization", 0.85);
+	assert_theory(&res, "web", "mean_waiting", 850 * (R - 0.004));
+	done(&res, sc);
+}
+
+static void test_theory_mmck_blocking(void **state)
+{
+	(void)state;
+	/* M/M/2/5: 2 workers, 3 waiting places, lambda = 600/s, S = 4 ms (a = 2.4). */
+	const char *yaml = "simulation: {duration: 200s, warmup: 10s, replications: 10, seed: 5}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 600/s}\n"
+			   "nodes:\n  - {name: s, kind: server, cores: 2, workers: 2, queue: 3, service: exp(4ms)}\n";
+	int c = 2, K = 5;
+	double lambda = 600, S = 0.004, a = lambda * S, p[6], sum = 0, L = 0;
+	for (int n = 0; n <= K; n++) {
+		p[n] = n <= c ? pow(a, n) / tgamma(n + 1) : pow(a, c) / tgamma(c + 1) * pow(a / c, n - c);
+		sum += p[n];
+	}
+	for (int n = 0; n <= K; n++) {
+		p[n] /= sum;
+		L += n * p[n];
+	}
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "s", "rejection_ratio", p[K]);
+	assert_theory(&res, "e2e", "latency_mean", L / (lambda * (1 - p[K])));
+	assert_theory(&res, "e2e", "served_throughput", lambda * (1 - p[K]));
+	/* Refused connections come back as 502s, and nothing else fails. */
+	struct ci s502 = metric_ci(&res, "e2e", "status_502", 0.99);
+	struct ci all = metric_ci(&res, "e2e", "requests", 0.99);
+	struct ci ok = metric_ci(&res, "e2e", "status_2xx", 0.99);
+	assert_near(s502.mean + ok.mean, all.mean, 1e-6);
+	done(&res, sc);
+}
+
+static void test_theory_md1_pollaczek_khinchine(void **state)
+{
+	(void)state;
+	/* M/G/1 with constant service: R = S + rho S / (2 (1 - rho)). */
+	const char *yaml = "simulation: {duration: 200s, warmup: 10s, replications: 10, seed: 6}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 800/s}\n"
+			   "nodes:\n  - {name: s, kind: server, service: const(1ms), queue: unlimited}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "latency_mean", 0.001 + 0.8 * 0.001 / (2 * 0.2));
+	done(&res, sc);
+}
+
+static void test_theory_mg1_high_variance(void **state)
+{
+	(void)state;
+	/* M/G/1 with gamma(1ms, cv 2): R = S + rho S (1 + cv^2) / (2 (1 - rho)). */
+	const char *yaml = "simulation: {duration: 1500s, warmup: 50s, replications: 10, seed: 8}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 600/s}\n"
+			   "nodes:\n  - {name: s, kind: server, service: 'gamma(1ms, 2)', queue: unlimited}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "latency_mean", 0.001 + 0.6 * 0.001 * 5 / (2 * 0.4));
+	done(&res, sc);
+}
+
+static void test_theory_jackson_tandem(void **state)
+{
+	(void)state;
+	/* Open tandem LB (1 server, 0.5 ms) -> web (4 cores, 4 ms) -> DB (1 server, 1 ms)
+	 * at 800/s: a Jackson network, so the mean response time is the sum of the
+	 * stations' M/M/c response times. */
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 9}\n"
+		"workloads:\n  - {name: w, target: lb, rate: 800/s}\n"
+		"nodes:\n"
+		"  - {name: lb, kind: load_balancer, targets: web, service: exp(0.5ms), surge_queue: unlimited}\n"
+		"  - {name: web, kind: server, cores: 4, workers: 10000, queue: unlimited, service: exp(4ms), calls: [db]}\n"
+		"  - {name: db, kind: database, workers: 10000, queue: unlimited, service: exp(1ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double r_lb = 0.0005 / (1 - 0.4), r_web = mmc_response(4, 800, 0.004), r_db = 0.001 / (1 - 0.8);
+	assert_theory(&res, "e2e", "latency_mean", r_lb + r_web + r_db);
+	assert_theory(&res, "db", "response_mean", r_db);
+	assert_theory(&res, "lb", "utilization", 0.4);
+	assert_theory(&res, "web", "utilization", 0.8);
+	assert_theory(&res, "db", "utilization", 0.8);
+	done(&res, sc);
+}
+
+static void test_theory_random_balancing_splits_poisson(void **state)
+{
+	(void)state;
+	/* Random routing over 3 instances of 2 cores: each instance is an M/M/2
+	 * at a third of the rate (a split Poisson stream is Poisson). */
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 10}\n"
+		"workloads:\n  - {name: w, target: lb, rate: 1200/s}\n"
+		"nodes:\n"
+		"  - {name: lb, kind: load_balancer, targets: web, policy: random, service: const(0s)}\n"
+		"  - {name: web, kind: server, instances: 3, cores: 2, queue: unlimited, service: exp(4ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "latency_mean", mmc_response(2, 400, 0.004));
+	assert_theory(&res, "web", "utilization", 0.8);
+	done(&res, sc);
+}
+
+static void test_theory_closed_network_mva(void **state)
+{
+	(void)state;
+	/* 8 users thinking exp(100ms) against web CPU (20 ms) and a DB (15 ms):
+	 * a closed product-form network, solved exactly by mean value analysis.
+	 * Unsaturated on purpose (web near 80%): with 30 users the web CPU is
+	 * saturated and X only measures the sample mean of the service times. */
+	const char *yaml =
+		"simulation: {duration: 600s, warmup: 30s, replications: 10, seed: 11}\n"
+		"workloads:\n  - {name: users, target: web, users: 8, think: exp(100ms)}\n"
+		"nodes:\n"
+		"  - {name: web, kind: server, workers: 1000, service: exp(20ms), calls: [db]}\n"
+		"  - {name: db, kind: database, workers: 1000, service: exp(15ms)}\n";
+	double D[2] = {0.020, 0.015}, Q[2] = {0, 0}, Z = 0.100, X = 0, R = 0;
+	for (int n = 1; n <= 8; n++) {
+		double r[2];
+		R = 0;
+		for (int k = 0; k < 2; k++) {
+			r[k] = D[k] * (1 + Q[k]);
+			R += r[k];
+		}
+		X = n / (Z + R);
+		for (int k = 0; k < 2; k++)
+			Q[k] = X * r[k];
+	}
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "served_throughput", X);
+	assert_theory(&res, "e2e", "latency_mean", R);
+	assert_theory(&res, "web", "utilization", X * D[0]);
+	done(&res, sc);
+}
+
+static void test_theory_sync_worker_pool_is_an_mmc_on_workers(void **state)
+{
+	(void)state;
+	/* A sync server with 4 workers whose requests each hold a worker for a
+	 * DB call of exp(8ms) on an ample DB: with negligible CPU the worker
+	 * pool is itself an M/M/4 whose service is the DB time. */
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 12}\n"
+		"workloads:\n  - {name: w, target: web, rate: 400/s}\n"
+		"nodes:\n"
+		"  - {name: web, kind: server, cores: 4, workers: 4, queue: unlimited, service: const(0s), calls: [db]}\n"
+		"  - {name: db, kind: database, cores: 1000, workers: 1000, service: exp(8ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "latency_mean", mmc_response(4, 400, 0.008));
+	done(&res, sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_theory_mm1_light_load),
+		cmocka_unit_test(test_theory_mm1_medium_load),
+		cmocka_unit_test(test_theory_mm1_heavy_load),
+		cmocka_unit_test(test_theory_mmc_erlang_c),
+		cmocka_unit_test(test_theory_mmck_blocking),
+		cmocka_unit_test(test_theory_md1_pollaczek_khinchine),
+		cmocka_unit_test(test_theory_mg1_high_variance),
+		cmocka_unit_test(test_theory_jackson_tandem),
+		cmocka_unit_test(test_theory_random_balancing_splits_poisson),
+		cmocka_unit_test(test_theory_closed_network_mva),
+		cmocka_unit_test(test_theory_sync_worker_pool_is_an_mmc_on_workers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
