@@ -41,6 +41,7 @@ help:
 	@echo "make asan       the test suite under AddressSanitizer + UBSan (in build/asan)"
 	@echo "make bench      benchmarks: events/s, customers/s, ratio to a bare reference loop"
 	@echo "make docs       regenerate docs/kinds.md from the kinds' parameter tables"
+	@echo "make format-check  check the sources against .clang-format"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX/bin (PREFIX=$(PREFIX))"
 	@echo "make clean      remove build/ and results/"
 
@@ -96,7 +97,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chokepoint
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) sim/cli/main.c $(TEST_SRC)
+	clang-format --dry-run --Werror $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c)
 
 clean:
 	rm -rf build results

@@ -10,20 +10,15 @@
 
 #define OFF(f) offsetof(struct server_cfg, f)
 static const struct param database_params[] = {
-	{"instances", PT_COUNT, OFF(instances), "1", 1, 100000, NULL, 0,
-	 "database machines, each with its own queue"},
-	{"cores", PT_COUNT, OFF(cores), "1", 1, 100000, NULL, 0,
-	 "queries executing at once, per instance"},
+	{"instances", PT_COUNT, OFF(instances), "1", 1, 100000, NULL, 0, "database machines, each with its own queue"},
+	{"cores", PT_COUNT, OFF(cores), "1", 1, 100000, NULL, 0, "queries executing at once, per instance"},
 	{"workers", PT_COUNT, OFF(workers), "100", 1, 1e7, NULL, 0,
 	 "connections per instance, held for the whole query"},
 	{"queue", PT_COUNT, OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED,
 	 "queries waiting for a connection; beyond: refused (502)"},
-	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED,
-	 "time per query, e.g. exp(1ms)"},
-	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0,
-	 "downstream calls, in order, after the query's own work"},
-	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0,
-	 "cost per instance, e.g. $0.192/h"},
+	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED, "time per query, e.g. exp(1ms)"},
+	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0, "downstream calls, in order, after the query's own work"},
+	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0, "cost per instance, e.g. $0.192/h"},
 	{0},
 };
 #undef OFF

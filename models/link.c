@@ -29,12 +29,9 @@ void net_set_link(struct net *net, int a, int b, struct node *link);
 
 #define OFF(f) offsetof(struct link_cfg, f)
 static const struct param link_params[] = {
-	{"between", PT_NODES, OFF(between), NULL, 0, 0, NULL, P_REQUIRED,
-	 "the two nodes it connects, e.g. [web, db]"},
-	{"latency", PT_DURATION, OFF(latency), "0.5ms", 0, 3600, NULL, 0,
-	 "one-way propagation delay"},
-	{"bandwidth", PT_BANDWIDTH, OFF(bandwidth), "1Gbps", 1, 1e15, NULL, 0,
-	 "capacity in each direction"},
+	{"between", PT_NODES, OFF(between), NULL, 0, 0, NULL, P_REQUIRED, "the two nodes it connects, e.g. [web, db]"},
+	{"latency", PT_DURATION, OFF(latency), "0.5ms", 0, 3600, NULL, 0, "one-way propagation delay"},
+	{"bandwidth", PT_BANDWIDTH, OFF(bandwidth), "1Gbps", 1, 1e15, NULL, 0, "capacity in each direction"},
 	{0},
 };
 #undef OFF

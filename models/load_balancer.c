@@ -46,19 +46,15 @@ struct lb {
 
 #define OFF(f) offsetof(struct lb_cfg, f)
 static const struct param lb_params[] = {
-	{"targets", PT_NODE, OFF(targets), NULL, 0, 0, NULL,
-	 P_REQUIRED | P_REF_INSTANCES, "the server tier whose instances receive the requests"},
-	{"policy", PT_ENUM, OFF(policy), "round_robin", 0, 0,
-	 "round_robin|random|least_connections|power_of_two", 0,
+	{"targets", PT_NODE, OFF(targets), NULL, 0, 0, NULL, P_REQUIRED | P_REF_INSTANCES,
+	 "the server tier whose instances receive the requests"},
+	{"policy", PT_ENUM, OFF(policy), "round_robin", 0, 0, "round_robin|random|least_connections|power_of_two", 0,
 	 "how an instance is chosen"},
 	{"surge_queue", PT_COUNT, OFF(surge_queue), "1024", 0, 1e9, NULL, P_UNLIMITED,
 	 "requests that may wait for the balancer; beyond: 503 and SpilloverCount"},
-	{"service", PT_DIST, OFF(service), "const(50us)", 0, 0, NULL, 0,
-	 "processing time per request at the balancer"},
-	{"cores", PT_COUNT, OFF(cores), "1", 1, 1e6, NULL, 0,
-	 "requests processed at once"},
-	{"price", PT_MONEY, OFF(price), "$0.0225/h", 0, 1e6, NULL, 0,
-	 "cost of running the balancer"},
+	{"service", PT_DIST, OFF(service), "const(50us)", 0, 0, NULL, 0, "processing time per request at the balancer"},
+	{"cores", PT_COUNT, OFF(cores), "1", 1, 1e6, NULL, 0, "requests processed at once"},
+	{"price", PT_MONEY, OFF(price), "$0.0225/h", 0, 1e6, NULL, 0, "cost of running the balancer"},
 	{0},
 };
 #undef OFF
@@ -84,8 +80,7 @@ static int pick_instance(struct lb *lb)
 {
 	int n = lb->n_targets;
 	switch (lb->cfg.policy) {
-	case LB_RANDOM:
-		return (int)gsl_rng_uniform_int(lb->rng_route.r, n);
+	case LB_RANDOM: return (int)gsl_rng_uniform_int(lb->rng_route.r, n);
 	case LB_LEAST_CONN: {
 		/* Scan from the round-robin position so ties rotate. */
 		int best = lb->rr;

@@ -65,14 +65,14 @@ struct frame {
 struct request {
 	struct request *next; /* free list or a node's queue (one at a time) */
 	uint64_t id;
-	double t_created;     /* seconds */
-	double req_bytes;     /* request size, bytes */
-	double resp_bytes;    /* response size, bytes */
-	int status;           /* HTTP status so far */
-	int origin;           /* node id that set an error status, -1 if none */
-	int dst_inst;         /* instance the next delivery is for, -1: callee picks */
-	uint16_t workload;    /* node id of the workload that made it */
-	uint8_t depth;        /* frames in use */
+	double t_created;  /* seconds */
+	double req_bytes;  /* request size, bytes */
+	double resp_bytes; /* response size, bytes */
+	int status;        /* HTTP status so far */
+	int origin;        /* node id that set an error status, -1 if none */
+	int dst_inst;      /* instance the next delivery is for, -1: callee picks */
+	uint16_t workload; /* node id of the workload that made it */
+	uint8_t depth;     /* frames in use */
 	struct frame f[REQ_MAX_DEPTH];
 };
 
@@ -83,34 +83,34 @@ static inline struct frame *request_frame(struct request *r)
 }
 
 struct node_stats {
-	uint64_t arrivals;    /* requests that reached the node */
-	uint64_t completions; /* requests answered after being served */
-	uint64_t rejections;  /* requests refused without service */
-	uint64_t spillover;   /* refused because a bounded queue was full */
-	uint64_t own[SS_N];   /* codes of answers sent, made by this node */
-	uint64_t passed[SS_N];/* codes of answers sent, made downstream (or 2xx) */
-	struct tally resp;    /* residence time of answered requests, seconds */
+	uint64_t arrivals;     /* requests that reached the node */
+	uint64_t completions;  /* requests answered after being served */
+	uint64_t rejections;   /* requests refused without service */
+	uint64_t spillover;    /* refused because a bounded queue was full */
+	uint64_t own[SS_N];    /* codes of answers sent, made by this node */
+	uint64_t passed[SS_N]; /* codes of answers sent, made downstream (or 2xx) */
+	struct tally resp;     /* residence time of answered requests, seconds */
 	struct hist resp_hist;
-	struct tavg busy;     /* servers busy (cores, ...) */
-	struct tavg waiting;  /* requests waiting for a server or a worker */
-	struct tavg active;   /* requests inside the node */
+	struct tavg busy;    /* servers busy (cores, ...) */
+	struct tavg waiting; /* requests waiting for a server or a worker */
+	struct tavg active;  /* requests inside the node */
 
 	/* Current period, for the time series. */
 	uint64_t p_arrivals, p_spillover;
 	uint64_t p_own[SS_N], p_passed[SS_N];
-	struct hist p_hist;   /* TargetResponseTime in this period */
+	struct hist p_hist;        /* TargetResponseTime in this period */
 	double p_busy0, p_active0; /* integrals at the period start */
-	double p_wait_max;    /* largest wait queue in this period */
+	double p_wait_max;         /* largest wait queue in this period */
 };
 
 struct node {
 	const struct node_kind *kind;
 	struct net *net;
-	const char *name;   /* not owned (the spec's) */
-	int id;             /* index in net->nodes */
-	int n_instances;    /* machines behind this name (1 unless the kind says) */
-	int n_healthy;      /* instances in service */
-	double capacity;    /* servers in total, for utilization; 0: not a queue */
+	const char *name; /* not owned (the spec's) */
+	int id;           /* index in net->nodes */
+	int n_instances;  /* machines behind this name (1 unless the kind says) */
+	int n_healthy;    /* instances in service */
+	double capacity;  /* servers in total, for utilization; 0: not a queue */
 	struct node_stats st;
 };
 
@@ -161,9 +161,9 @@ struct node_spec {
 };
 
 struct net_spec {
-	double duration;   /* measured seconds per replication */
-	double warmup;     /* seconds deleted at the start */
-	double period;     /* time-series period, seconds */
+	double duration; /* measured seconds per replication */
+	double warmup;   /* seconds deleted at the start */
+	double period;   /* time-series period, seconds */
 	long replications;
 	uint64_t seed;
 	int n_nodes;
@@ -188,10 +188,23 @@ void report_release(struct report *rep);
 /* Time-series columns, one row per (period, node). */
 enum ts_col {
 	TS_REQUESTS,
-	TS_TARGET_2XX, TS_TARGET_4XX, TS_TARGET_5XX,
-	TS_ELB_4XX, TS_ELB_5XX, TS_ELB_502, TS_ELB_503, TS_ELB_504,
-	TS_TRT_P50, TS_TRT_P90, TS_TRT_P99,
-	TS_HEALTHY, TS_UNHEALTHY, TS_SURGE, TS_SPILLOVER, TS_ACTIVE, TS_UTIL,
+	TS_TARGET_2XX,
+	TS_TARGET_4XX,
+	TS_TARGET_5XX,
+	TS_ELB_4XX,
+	TS_ELB_5XX,
+	TS_ELB_502,
+	TS_ELB_503,
+	TS_ELB_504,
+	TS_TRT_P50,
+	TS_TRT_P90,
+	TS_TRT_P99,
+	TS_HEALTHY,
+	TS_UNHEALTHY,
+	TS_SURGE,
+	TS_SPILLOVER,
+	TS_ACTIVE,
+	TS_UTIL,
 	TS_NCOLS
 };
 extern const char *const ts_col_name[TS_NCOLS];
@@ -204,15 +217,15 @@ struct net {
 	const struct net_spec *spec;
 	uint64_t rep;
 	int n_nodes;
-	struct node **nodes;     /* owned */
-	struct node **link_of;   /* n_nodes^2: the link between i and j, or NULL */
+	struct node **nodes;   /* owned */
+	struct node **link_of; /* n_nodes^2: the link between i and j, or NULL */
 	struct request *free_reqs;
 	struct req_chunk *chunks; /* owned: request storage */
 	uint64_t next_req_id;
 	uint64_t n_in_flight;
-	double t_warm, t_end;    /* seconds */
+	double t_warm, t_end; /* seconds */
 	int n_periods, period_i;
-	double *ts;              /* owned: n_periods * n_nodes * TS_NCOLS */
+	double *ts; /* owned: n_periods * n_nodes * TS_NCOLS */
 };
 
 /* Number of time-series periods of a replication (the last may be partial). */
@@ -253,8 +266,14 @@ void node_arrival(struct node *n);
 void node_count_status(struct node *n, const struct request *r);
 /* r was served and is being answered: resid at this node, target time for TRT. */
 void node_done(struct node *n, const struct request *r, double resid, double target_time);
-static inline void node_busy(struct node *n, double d) { tavg_add(&n->st.busy, n->net->sim.now, d); }
-static inline void node_active(struct node *n, double d) { tavg_add(&n->st.active, n->net->sim.now, d); }
+static inline void node_busy(struct node *n, double d)
+{
+	tavg_add(&n->st.busy, n->net->sim.now, d);
+}
+static inline void node_active(struct node *n, double d)
+{
+	tavg_add(&n->st.active, n->net->sim.now, d);
+}
 void node_waiting(struct node *n, double d);
 
 /* Writes the metrics every node has (utilization, throughput, ...). */

@@ -14,12 +14,23 @@ const int status_slot_code[SS_N] = {200, 429, 460, 500, 502, 503, 504};
 
 const char *const ts_col_name[TS_NCOLS] = {
 	"RequestCount",
-	"HTTPCode_Target_2XX_Count", "HTTPCode_Target_4XX_Count", "HTTPCode_Target_5XX_Count",
-	"HTTPCode_ELB_4XX_Count", "HTTPCode_ELB_5XX_Count", "HTTPCode_ELB_502_Count",
-	"HTTPCode_ELB_503_Count", "HTTPCode_ELB_504_Count",
-	"TargetResponseTime_p50", "TargetResponseTime_p90", "TargetResponseTime_p99",
-	"HealthyHostCount", "UnHealthyHostCount", "SurgeQueueLength", "SpilloverCount",
-	"ActiveConnectionCount", "Utilization",
+	"HTTPCode_Target_2XX_Count",
+	"HTTPCode_Target_4XX_Count",
+	"HTTPCode_Target_5XX_Count",
+	"HTTPCode_ELB_4XX_Count",
+	"HTTPCode_ELB_5XX_Count",
+	"HTTPCode_ELB_502_Count",
+	"HTTPCode_ELB_503_Count",
+	"HTTPCode_ELB_504_Count",
+	"TargetResponseTime_p50",
+	"TargetResponseTime_p90",
+	"TargetResponseTime_p99",
+	"HealthyHostCount",
+	"UnHealthyHostCount",
+	"SurgeQueueLength",
+	"SpilloverCount",
+	"ActiveConnectionCount",
+	"Utilization",
 };
 
 enum status_slot status_slot_of(int code)
@@ -241,8 +252,7 @@ static void close_period(struct net *net, double t0, double t1)
 		struct node_stats *s = &n->st;
 		double *row = &net->ts[((size_t)net->period_i * net->n_nodes + i) * TS_NCOLS];
 		uint64_t t4 = s->p_passed[SS_429] + s->p_passed[SS_460];
-		uint64_t t5 = s->p_passed[SS_500] + s->p_passed[SS_502] + s->p_passed[SS_503] +
-			      s->p_passed[SS_504];
+		uint64_t t5 = s->p_passed[SS_500] + s->p_passed[SS_502] + s->p_passed[SS_503] + s->p_passed[SS_504];
 		uint64_t e4 = s->p_own[SS_429] + s->p_own[SS_460];
 		uint64_t e5 = s->p_own[SS_500] + s->p_own[SS_502] + s->p_own[SS_503] + s->p_own[SS_504];
 		row[TS_REQUESTS] = (double)s->p_arrivals;
@@ -394,14 +404,12 @@ void node_report_base(const struct node *n, struct report *rep)
 	report_add(rep, n->name, "response_p50", hist_quantile(&s->resp_hist, 0.50));
 	report_add(rep, n->name, "response_p99", hist_quantile(&s->resp_hist, 0.99));
 	report_add(rep, n->name, "rejections", (double)s->rejections);
-	report_add(rep, n->name, "rejection_ratio",
-		   answered ? (double)s->rejections / (double)answered : 0);
+	report_add(rep, n->name, "rejection_ratio", answered ? (double)s->rejections / (double)answered : 0);
 	report_add(rep, n->name, "spillover", (double)s->spillover);
 }
 
 /* End-to-end metrics from the workloads' statistics, merged. */
-static void report_e2e(struct net *net, struct report *rep, const char *scope,
-		       const struct node *only)
+static void report_e2e(struct net *net, struct report *rep, const char *scope, const struct node *only)
 {
 	struct tally lat = {0};
 	struct hist h;
@@ -425,8 +433,7 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope,
 	report_add(rep, scope, "served_throughput", T > 0 ? (double)codes[SS_2XX] / T : 0);
 	report_add(rep, scope, "latency_mean", lat.mean);
 	static const double qs[] = {0.50, 0.90, 0.95, 0.99, 0.999};
-	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95",
-					 "latency_p99", "latency_p99.9"};
+	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95", "latency_p99", "latency_p99.9"};
 	for (int i = 0; i < 5; i++)
 		report_add(rep, scope, qn[i], hist_quantile(&h, qs[i]));
 	report_add(rep, scope, "requests", (double)answered);

@@ -30,9 +30,9 @@ enum param_type {
 };
 
 enum param_flags {
-	P_REQUIRED = 1,  /* no default: the key must be given */
-	P_UNLIMITED = 2, /* PT_COUNT accepts "unlimited" */
-	P_OPTIONAL = 4,  /* may be absent with no default (the kind checks) */
+	P_REQUIRED = 1,      /* no default: the key must be given */
+	P_UNLIMITED = 2,     /* PT_COUNT accepts "unlimited" */
+	P_OPTIONAL = 4,      /* may be absent with no default (the kind checks) */
 	P_REF_INSTANCES = 8, /* PT_NODE: must name a kind with instances */
 };
 
@@ -51,7 +51,7 @@ struct param {
 	double min, max;     /* inclusive range of the parsed value */
 	const char *choices; /* PT_ENUM: "a|b|c" */
 	unsigned flags;
-	const char *help;    /* one line, with the unit */
+	const char *help; /* one line, with the unit */
 };
 
 /* The number of entries of a NULL-key-terminated table. */

@@ -13,12 +13,7 @@ extern const struct node_kind database_kind;
 extern const struct node_kind link_kind;
 
 const struct node_kind *const node_kinds[] = {
-	&workload_kind,
-	&load_balancer_kind,
-	&server_kind,
-	&database_kind,
-	&link_kind,
-	NULL,
+	&workload_kind, &load_balancer_kind, &server_kind, &database_kind, &link_kind, NULL,
 };
 
 const struct node_kind *node_kind_find(const char *name)

@@ -26,7 +26,6 @@
 #include "../sim/engine/util.h"
 #include "server.h"
 
-
 void server_init(struct node *n, const void *cfg)
 {
 	struct server *s = (struct server *)n;
@@ -160,24 +159,18 @@ void server_release(struct node *n)
 
 #define OFF(f) offsetof(struct server_cfg, f)
 static const struct param server_params[] = {
-	{"instances", PT_COUNT, OFF(instances), "1", 1, 100000, NULL, 0,
-	 "separate machines, each with its own queue"},
-	{"cores", PT_COUNT, OFF(cores), "1", 1, 100000, NULL, 0,
-	 "requests on CPU at once, per instance"},
+	{"instances", PT_COUNT, OFF(instances), "1", 1, 100000, NULL, 0, "separate machines, each with its own queue"},
+	{"cores", PT_COUNT, OFF(cores), "1", 1, 100000, NULL, 0, "requests on CPU at once, per instance"},
 	{"workers", PT_COUNT, OFF(workers), "64", 1, 1e7, NULL, 0,
 	 "sync mode: threads per instance, held until the answer is sent"},
 	{"max_connections", PT_COUNT, OFF(max_connections), "10000", 1, 1e8, NULL, 0,
 	 "async mode: connections per instance, held until the answer is sent"},
 	{"queue", PT_COUNT, OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED,
 	 "requests waiting for a worker per instance; beyond: refused (502)"},
-	{"mode", PT_ENUM, OFF(mode), "sync", 0, 0, "sync|async", 0,
-	 "sync: a thread per request; async: an event loop"},
-	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED,
-	 "CPU time per request, e.g. exp(4ms)"},
-	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0,
-	 "downstream calls, in order, after the CPU work"},
-	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0,
-	 "cost per instance, e.g. $0.096/h"},
+	{"mode", PT_ENUM, OFF(mode), "sync", 0, 0, "sync|async", 0, "sync: a thread per request; async: an event loop"},
+	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED, "CPU time per request, e.g. exp(4ms)"},
+	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0, "downstream calls, in order, after the CPU work"},
+	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0, "cost per instance, e.g. $0.096/h"},
 	{0},
 };
 #undef OFF

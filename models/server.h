@@ -18,14 +18,14 @@ struct server_cfg {
 	long max_connections; /* async: connections, per instance */
 	long queue;           /* waiting for admission, per instance */
 	int mode;
-	struct dist service;  /* CPU time per request */
+	struct dist service; /* CPU time per request */
 	struct node_list calls;
-	double price;         /* dollars per hour per instance */
+	double price; /* dollars per hour per instance */
 };
 
 struct instance {
 	long busy_cores;
-	long admitted;           /* slots in use */
+	long admitted;             /* slots in use */
 	struct req_fifo wait_slot; /* waiting for admission */
 	struct req_fifo wait_cpu;  /* admitted, waiting for a core */
 };

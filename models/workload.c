@@ -20,8 +20,8 @@
 
 struct workload_cfg {
 	int target;
-	double rate;  /* per second; 0 for a closed workload */
-	long users;   /* 0 for an open workload */
+	double rate; /* per second; 0 for a closed workload */
+	long users;  /* 0 for an open workload */
 	struct dist think;
 	double req_bytes, resp_bytes;
 };
@@ -34,8 +34,7 @@ struct workload {
 
 #define OFF(f) offsetof(struct workload_cfg, f)
 static const struct param workload_params[] = {
-	{"target", PT_NODE, OFF(target), NULL, 0, 0, NULL, P_REQUIRED,
-	 "node the requests are sent to"},
+	{"target", PT_NODE, OFF(target), NULL, 0, 0, NULL, P_REQUIRED, "node the requests are sent to"},
 	{"rate", PT_RATE, OFF(rate), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
 	 "open workload: Poisson arrival rate, e.g. 800/s"},
 	{"users", PT_COUNT, OFF(users), NULL, 1, 1e7, NULL, P_OPTIONAL,

@@ -92,5 +92,9 @@ grep -q 'replications [0-9]*/' "$T/err" && bad "a progress line was printed on a
 : > "$T/file"
 expect_rc 4 "unwritable output" "$CP" run "$T/small.yaml" -o "$T/file/sub" -q
 
+# docs/kinds.md is generated from the parameter tables: it must be current.
+"$CP" kinds --markdown > "$T/kinds.md"
+tail -n +5 docs/kinds.md | cmp -s - "$T/kinds.md" && ok || bad "docs/kinds.md is stale: run 'make docs'"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -63,8 +63,8 @@ static void test_diagnostics_catalogue(void **state)
 	for (size_t i = 0; i < n; i++) {
 		char path[512], expected_path[512];
 		snprintf(path, sizeof path, "tests/bad/%s", names[i]);
-		snprintf(expected_path, sizeof expected_path, "tests/bad/%.*s.expected",
-			 (int)strlen(names[i]) - 5, names[i]);
+		snprintf(expected_path, sizeof expected_path, "tests/bad/%.*s.expected", (int)strlen(names[i]) - 5,
+			 names[i]);
 		char *expected = slurp(expected_path);
 		if (!expected) {
 			print_error("%s: missing %s\n", path, expected_path);

@@ -126,8 +126,8 @@ static void test_dist_parse_errors_say_what_is_expected(void **state)
 	expect_error("gamma(4ms)", "expected gamma(mean, cv)");
 	expect_error("uniform(3ms, 1ms)", "uniform(min, max) needs min <= max");
 	expect_error("pareto(1ms, 1)", "pareto(min, alpha) needs min > 0 and alpha > 1 (else the mean is infinite)");
-	expect_error("expo(4ms)",
-		     "unknown distribution 'expo' (known: const, exp, uniform, normal, lognormal, gamma, weibull, pareto, hyperexp, empirical)");
+	expect_error("expo(4ms)", "unknown distribution 'expo' (known: const, exp, uniform, normal, lognormal, gamma, "
+				  "weibull, pareto, hyperexp, empirical)");
 	expect_error("exp(4ms", "missing ')' in distribution 'exp(4ms'");
 	expect_error("fast", "expected a distribution such as 'exp(4ms)' or a duration such as '4ms', not 'fast'");
 }
@@ -135,9 +135,9 @@ static void test_dist_parse_errors_say_what_is_expected(void **state)
 static void test_dist_format_round_trips(void **state)
 {
 	(void)state;
-	static const char *const texts[] = {"const(4ms)",	   "exp(250us)",	   "uniform(1ms, 3s)",
+	static const char *const texts[] = {"const(4ms)",        "exp(250us)",           "uniform(1ms, 3s)",
 					    "normal(10ms, 2ms)", "lognormal(5ms, 10ms)", "gamma(4ms, 0.5)",
-					    "weibull(2ms, 1.5)", "pareto(1ms, 3.5)",	   "hyperexp(0.9, 1ms, 10ms)"};
+					    "weibull(2ms, 1.5)", "pareto(1ms, 3.5)",     "hyperexp(0.9, 1ms, 10ms)"};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		struct dist a, b;
 		char err[256], buf[256];

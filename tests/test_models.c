@@ -80,7 +80,8 @@ static void test_streams_adding_a_node_keeps_other_numbers(void **state)
 			  "nodes:\n  - {name: s, kind: server, service: exp(2ms)}\n";
 	const char *two = "simulation: {duration: 20s, warmup: 1s, replications: 3, seed: 5}\n"
 			  "workloads:\n  - {name: b, target: t, rate: 100/s}\n  - {name: a, target: s, rate: 300/s}\n"
-			  "nodes:\n  - {name: t, kind: server, service: exp(3ms)}\n  - {name: s, kind: server, service: exp(2ms)}\n";
+			  "nodes:\n  - {name: t, kind: server, service: exp(3ms)}\n  - {name: s, kind: server, "
+			  "service: exp(2ms)}\n";
 	struct results r1, r2;
 	struct scenario *s1 = run_jobs(one, 2, &r1), *s2 = run_jobs(two, 2, &r2);
 	static const char *const keys[] = {"arrivals", "response_mean", "response_p99", "utilization"};
@@ -99,10 +100,11 @@ static void test_lb_full_surge_queue_answers_503_and_counts_spillover(void **sta
 {
 	(void)state;
 	/* The balancer itself is the bottleneck (2 ms per request at 800/s). */
-	const char *yaml = "simulation: {duration: 20s, warmup: 0s, replications: 2, seed: 1}\n"
-			   "workloads:\n  - {name: w, target: lb, rate: 800/s}\n"
-			   "nodes:\n  - {name: lb, kind: load_balancer, targets: web, service: exp(2ms), surge_queue: 10}\n"
-			   "  - {name: web, kind: server, cores: 8, service: exp(1ms)}\n";
+	const char *yaml =
+		"simulation: {duration: 20s, warmup: 0s, replications: 2, seed: 1}\n"
+		"workloads:\n  - {name: w, target: lb, rate: 800/s}\n"
+		"nodes:\n  - {name: lb, kind: load_balancer, targets: web, service: exp(2ms), surge_queue: 10}\n"
+		"  - {name: web, kind: server, cores: 8, service: exp(1ms)}\n";
 	struct results res;
 	struct scenario *sc = run_jobs(yaml, 2, &res);
 	double s503 = mean_of(&res, "e2e", "status_503");

@@ -33,9 +33,9 @@ static void test_tavg_is_the_time_weighted_mean(void **state)
 	(void)state;
 	struct tavg a = {0};
 	tavg_reset(&a, 0);
-	tavg_set(&a, 0, 2);  /* 2 on [0, 1) */
-	tavg_set(&a, 1, 4);  /* 4 on [1, 4) */
-	tavg_set(&a, 4, 0);  /* 0 on [4, 5] */
+	tavg_set(&a, 0, 2); /* 2 on [0, 1) */
+	tavg_set(&a, 1, 4); /* 4 on [1, 4) */
+	tavg_set(&a, 4, 0); /* 0 on [4, 5] */
 	assert_near(tavg_mean(&a, 5), (2 * 1 + 4 * 3 + 0) / 5.0, 1e-12);
 	assert_near(a.max, 4, 0);
 	tavg_reset(&a, 5); /* warm-up deletion keeps the current value */

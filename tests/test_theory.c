@@ -88,9 +88,10 @@ static void test_theory_mmc_erlang_c(void **state)
 {
 	(void)state;
 	/* 4 cores, 4 ms each, 850/s: a = 3.4, rho = 0.85. */
-	const char *yaml = "simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 4}\n"
-			   "workloads:\n  - {name: w, target: web, rate: 850/s}\n"
-			   "nodes:\n  - {name: web, kind: server, cores: 4, workers: 4, queue: unlimited, service: exp(4ms)}\n";
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 4}\n"
+		"workloads:\n  - {name: w, target: web, rate: 850/s}\n"
+		"nodes:\n  - {name: web, kind: server, cores: 4, workers: 4, queue: unlimited, service: exp(4ms)}\n";
 	struct scenario *sc;
 	struct results res = run_text(yaml, &sc);
 	double R = mmc_response(4, 850, 0.004);
@@ -167,7 +168,8 @@ static void test_theory_jackson_tandem(void **state)
 		"workloads:\n  - {name: w, target: lb, rate: 800/s}\n"
 		"nodes:\n"
 		"  - {name: lb, kind: load_balancer, targets: web, service: exp(0.5ms), surge_queue: unlimited}\n"
-		"  - {name: web, kind: server, cores: 4, workers: 10000, queue: unlimited, service: exp(4ms), calls: [db]}\n"
+		"  - {name: web, kind: server, cores: 4, workers: 10000, queue: unlimited, service: exp(4ms), calls: "
+		"[db]}\n"
 		"  - {name: db, kind: database, workers: 10000, queue: unlimited, service: exp(1ms)}\n";
 	struct scenario *sc;
 	struct results res = run_text(yaml, &sc);
@@ -205,12 +207,11 @@ static void test_theory_closed_network_mva(void **state)
 	 * a closed product-form network, solved exactly by mean value analysis.
 	 * Unsaturated on purpose (web near 80%): with 30 users the web CPU is
 	 * saturated and X only measures the sample mean of the service times. */
-	const char *yaml =
-		"simulation: {duration: 600s, warmup: 30s, replications: 10, seed: 11}\n"
-		"workloads:\n  - {name: users, target: web, users: 8, think: exp(100ms)}\n"
-		"nodes:\n"
-		"  - {name: web, kind: server, workers: 1000, service: exp(20ms), calls: [db]}\n"
-		"  - {name: db, kind: database, workers: 1000, service: exp(15ms)}\n";
+	const char *yaml = "simulation: {duration: 600s, warmup: 30s, replications: 10, seed: 11}\n"
+			   "workloads:\n  - {name: users, target: web, users: 8, think: exp(100ms)}\n"
+			   "nodes:\n"
+			   "  - {name: web, kind: server, workers: 1000, service: exp(20ms), calls: [db]}\n"
+			   "  - {name: db, kind: database, workers: 1000, service: exp(15ms)}\n";
 	double D[2] = {0.020, 0.015}, Q[2] = {0, 0}, Z = 0.100, X = 0, R = 0;
 	for (int n = 1; n <= 8; n++) {
 		double r[2];
@@ -237,12 +238,12 @@ static void test_theory_sync_worker_pool_is_an_mmc_on_workers(void **state)
 	/* A sync server with 4 workers whose requests each hold a worker for a
 	 * DB call of exp(8ms) on an ample DB: with negligible CPU the worker
 	 * pool is itself an M/M/4 whose service is the DB time. */
-	const char *yaml =
-		"simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 12}\n"
-		"workloads:\n  - {name: w, target: web, rate: 400/s}\n"
-		"nodes:\n"
-		"  - {name: web, kind: server, cores: 4, workers: 4, queue: unlimited, service: const(0s), calls: [db]}\n"
-		"  - {name: db, kind: database, cores: 1000, workers: 1000, service: exp(8ms)}\n";
+	const char *yaml = "simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 12}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 400/s}\n"
+			   "nodes:\n"
+			   "  - {name: web, kind: server, cores: 4, workers: 4, queue: unlimited, service: const(0s), "
+			   "calls: [db]}\n"
+			   "  - {name: db, kind: database, cores: 1000, workers: 1000, service: exp(8ms)}\n";
 	struct scenario *sc;
 	struct results res = run_text(yaml, &sc);
 	assert_theory(&res, "e2e", "latency_mean", mmc_response(4, 400, 0.008));

@@ -22,8 +22,7 @@
 #include "../sim/engine/stats.h"
 
 /* cmocka 1.1's assert_float_equal truncates to float: this prints doubles. */
-#define assert_near(actual, expected, tol) \
-	assert_near_impl((actual), (expected), (tol), #actual, __FILE__, __LINE__)
+#define assert_near(actual, expected, tol) assert_near_impl((actual), (expected), (tol), #actual, __FILE__, __LINE__)
 
 static inline void assert_near_impl(double a, double e, double tol, const char *what, const char *file, int line)
 {
@@ -100,17 +99,16 @@ static inline struct ci metric_ci(const struct results *res, const char *scope, 
  * The guard below keeps the interval narrow, so no check passes by being
  * vague.
  */
-#define THEORY_LEVEL 0.999
-#define assert_theory(res, scope, key, theory) \
-	assert_theory_impl((res), (scope), (key), (theory), __FILE__, __LINE__)
+#define THEORY_LEVEL                           0.999
+#define assert_theory(res, scope, key, theory) assert_theory_impl((res), (scope), (key), (theory), __FILE__, __LINE__)
 
 static inline void assert_theory_impl(const struct results *res, const char *scope, const char *key, double theory,
 				      const char *file, int line)
 {
 	struct ci c = metric_ci(res, scope, key, THEORY_LEVEL);
 	if (!(fabs(c.mean - theory) <= c.half)) {
-		print_error("%s.%s = %.9g ± %.3g (99.9%% CI over %zu replications), theory %.9g is outside\n", scope, key,
-			    c.mean, c.half, c.n, theory);
+		print_error("%s.%s = %.9g ± %.3g (99.9%% CI over %zu replications), theory %.9g is outside\n", scope,
+			    key, c.mean, c.half, c.n, theory);
 		_fail(file, line);
 	}
 	/* A CI wide enough to hold anything proves nothing: keep it under 5%. */

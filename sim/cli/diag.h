@@ -26,8 +26,7 @@ void diags_init(struct diags *d, const char *file);
 void diags_release(struct diags *d);
 
 /* Records an error at line:col (printf-style message). */
-void diag_error(struct diags *d, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+void diag_error(struct diags *d, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Prints all errors sorted by position (stable), one per line. */
 void diags_print(const struct diags *d, FILE *out);

@@ -18,68 +18,63 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_CHECKS = 1,   /* checks failed (SLO or regression; later issues) */
+	EXIT_CHECKS = 1, /* checks failed (SLO or regression; later issues) */
 	EXIT_USAGE = 2,
 	EXIT_INVALID = 3,  /* the scenario is invalid */
 	EXIT_IO = 4,       /* a file could not be read or written */
 	EXIT_INTERNAL = 5, /* a bug in chokepoint */
 };
 
-static const char exit_codes_help[] =
-	"Exit codes:\n"
-	"  0  success\n"
-	"  1  checks failed (SLO or regression checks)\n"
-	"  2  usage error (unknown command or option)\n"
-	"  3  invalid scenario (every error is printed as file:line:col)\n"
-	"  4  I/O error (a file could not be read or written)\n"
-	"  5  internal error (a bug: please report it; assertion failures abort)\n";
+static const char exit_codes_help[] = "Exit codes:\n"
+				      "  0  success\n"
+				      "  1  checks failed (SLO or regression checks)\n"
+				      "  2  usage error (unknown command or option)\n"
+				      "  3  invalid scenario (every error is printed as file:line:col)\n"
+				      "  4  I/O error (a file could not be read or written)\n"
+				      "  5  internal error (a bug: please report it; assertion failures abort)\n";
 
-static const char main_help[] =
-	"usage: chokepoint <command> [options]\n"
-	"\n"
-	"Simulate a web backend described in a YAML scenario and show where it breaks.\n"
-	"\n"
-	"Commands:\n"
-	"  run SCENARIO.yaml       run the replications, print a summary, write results\n"
-	"  validate SCENARIO.yaml  check scenario files without running them\n"
-	"  kinds [KIND]            list component kinds and their keys\n"
-	"  help [COMMAND]          show help for a command\n"
-	"\n"
-	"Options:\n"
-	"  -h, --help              show this help\n"
-	"  -V, --version           show the version\n"
-	"\n";
+static const char main_help[] = "usage: chokepoint <command> [options]\n"
+				"\n"
+				"Simulate a web backend described in a YAML scenario and show where it breaks.\n"
+				"\n"
+				"Commands:\n"
+				"  run SCENARIO.yaml       run the replications, print a summary, write results\n"
+				"  validate SCENARIO.yaml  check scenario files without running them\n"
+				"  kinds [KIND]            list component kinds and their keys\n"
+				"  help [COMMAND]          show help for a command\n"
+				"\n"
+				"Options:\n"
+				"  -h, --help              show this help\n"
+				"  -V, --version           show the version\n"
+				"\n";
 
-static const char run_help[] =
-	"usage: chokepoint run SCENARIO.yaml [options]\n"
-	"\n"
-	"Runs independent replications, deletes the warm-up from each, prints the\n"
-	"end-to-end and per-node figures with 95% confidence intervals, names the\n"
-	"bottleneck, and writes results files into the output directory.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output DIR   results directory (default: results/<scenario name>)\n"
-	"      --seed N       master seed (default: the scenario's, else 1)\n"
-	"      --reps N       replications (default: the scenario's, else 10)\n"
-	"  -j, --jobs N       replications run in parallel (default: CPUs online);\n"
-	"                     results are identical for every N\n"
-	"  -q, --quiet        no summary and no progress line\n"
-	"      --no-write     write no files\n"
-	"\n"
-	"Files written: summary.json, summary.csv, nodes.csv, replications.csv,\n"
-	"timeseries.csv, scenario.resolved.yaml (see docs/results.md).\n";
+static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
+			       "\n"
+			       "Runs independent replications, deletes the warm-up from each, prints the\n"
+			       "end-to-end and per-node figures with 95% confidence intervals, names the\n"
+			       "bottleneck, and writes results files into the output directory.\n"
+			       "\n"
+			       "Options:\n"
+			       "  -o, --output DIR   results directory (default: results/<scenario name>)\n"
+			       "      --seed N       master seed (default: the scenario's, else 1)\n"
+			       "      --reps N       replications (default: the scenario's, else 10)\n"
+			       "  -j, --jobs N       replications run in parallel (default: CPUs online);\n"
+			       "                     results are identical for every N\n"
+			       "  -q, --quiet        no summary and no progress line\n"
+			       "      --no-write     write no files\n"
+			       "\n"
+			       "Files written: summary.json, summary.csv, nodes.csv, replications.csv,\n"
+			       "timeseries.csv, scenario.resolved.yaml (see docs/results.md).\n";
 
-static const char validate_help[] =
-	"usage: chokepoint validate SCENARIO.yaml...\n"
-	"\n"
-	"Checks each scenario (syntax, keys, units, references, call cycles) and\n"
-	"prints every error as file:line:col: error: message.  Runs nothing.\n";
+static const char validate_help[] = "usage: chokepoint validate SCENARIO.yaml...\n"
+				    "\n"
+				    "Checks each scenario (syntax, keys, units, references, call cycles) and\n"
+				    "prints every error as file:line:col: error: message.  Runs nothing.\n";
 
-static const char kinds_help[] =
-	"usage: chokepoint kinds [--markdown] [KIND]\n"
-	"\n"
-	"Lists the component kinds, or the keys of one kind with their defaults,\n"
-	"ranges and meaning.  --markdown prints the reference tables of docs/kinds.md.\n";
+static const char kinds_help[] = "usage: chokepoint kinds [--markdown] [KIND]\n"
+				 "\n"
+				 "Lists the component kinds, or the keys of one kind with their defaults,\n"
+				 "ranges and meaning.  --markdown prints the reference tables of docs/kinds.md.\n";
 
 static void gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
 {
@@ -140,9 +135,9 @@ static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'},	  {"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},	  {"no-write", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},	  {0},
+		{"reps", required_argument, NULL, 'r'},   {"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},        {"no-write", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},         {0},
 	};
 	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
@@ -176,7 +171,8 @@ static int cmd_run(int argc, char **argv)
 	if (seed_s) {
 		if (parse_long(seed_s, 0, LONG_MAX, &v) < 0) {
 			scenario_free(sc);
-			return usage_error("invalid value '%s' for --seed (expected a whole number >= 0)", seed_s, "run");
+			return usage_error("invalid value '%s' for --seed (expected a whole number >= 0)", seed_s,
+					   "run");
 		}
 		sc->spec.seed = (uint64_t)v;
 	}

@@ -144,13 +144,13 @@ void report_print(FILE *out, const struct results *res)
 	}
 	fprintf(out, "  (per replication, mean)\n\n");
 
-	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting",
-		"in service", "throughput", "response mean", "response p99", "rejected");
+	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting", "in service",
+		"throughput", "response mean", "response p99", "rejected");
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_spec *ns = &spec->nodes[i];
 		if (ns->kind->flags & KIND_WORKLOAD)
 			continue;
-		static const char *const keys[] = {"utilization", "mean_waiting", "mean_in_service", "throughput",
+		static const char *const keys[] = {"utilization",   "mean_waiting", "mean_in_service", "throughput",
 						   "response_mean", "response_p99", "rejections"};
 		static const int width[] = {16, 13, 13, 16, 18, 18, 0};
 		fprintf(out, "%-14.14s", ns->name);
@@ -168,8 +168,8 @@ void report_print(FILE *out, const struct results *res)
 	if (b >= 0) {
 		char buf[96];
 		fmt_ci(buf, sizeof buf, U_PERCENT, &res->ci[bi]);
-		fprintf(out, "\nBottleneck: %s (%s) at %s utilization\n", spec->nodes[b].name, spec->nodes[b].kind->name,
-			buf);
+		fprintf(out, "\nBottleneck: %s (%s) at %s utilization\n", spec->nodes[b].name,
+			spec->nodes[b].kind->name, buf);
 	}
 }
 
@@ -317,9 +317,9 @@ static void write_summary_csv(FILE *f, const struct results *res)
 
 static void write_nodes_csv(FILE *f, const struct results *res)
 {
-	static const char *const keys[] = {"utilization", "throughput", "mean_waiting", "mean_in_service",
+	static const char *const keys[] = {"utilization",  "throughput",    "mean_waiting", "mean_in_service",
 					   "mean_in_node", "response_mean", "response_p50", "response_p99",
-					   "rejections", "spillover", "cost_per_hour"};
+					   "rejections",   "spillover",     "cost_per_hour"};
 	const struct net_spec *spec = &res->sc->spec;
 	fprintf(f, "node,kind");
 	for (size_t k = 0; k < ARRAY_LEN(keys); k++)
@@ -382,7 +382,7 @@ static void write_timeseries_csv(FILE *f, const struct results *res)
 
 int report_write(const char *dir, const struct results *res)
 {
-	static const char *const names[N_FILES] = {"summary.json",    "summary.csv",    "nodes.csv",
+	static const char *const names[N_FILES] = {"summary.json",     "summary.csv",    "nodes.csv",
 						   "replications.csv", "timeseries.csv", "scenario.resolved.yaml"};
 	struct out_file o[N_FILES];
 	int n_open = 0, rc = -1;

@@ -19,11 +19,11 @@ struct rep_out {
 struct pool {
 	const struct scenario *sc;
 	struct rep_out *out;
-	atomic_long next;           /* next replication to take */
-	atomic_long done;           /* replications finished */
-	atomic_ullong events;       /* events of finished replications */
-	atomic_ullong live_events;  /* events of running ones, at the last hook */
-	atomic_llong live_time_ms;  /* simulated time of the latest hook */
+	atomic_long next;          /* next replication to take */
+	atomic_long done;          /* replications finished */
+	atomic_ullong events;      /* events of finished replications */
+	atomic_ullong live_events; /* events of running ones, at the last hook */
+	atomic_llong live_time_ms; /* simulated time of the latest hook */
 };
 
 static void on_progress(struct sim *sim, void *ctx)

@@ -31,9 +31,9 @@ struct results {
 	double *values;         /* owned: n_reps x n_metrics, replication-major */
 	struct ci *ci;          /* owned: per metric, across replications */
 	int n_periods, n_nodes;
-	double *ts;             /* owned: time series averaged over replications */
-	uint64_t events;        /* all replications */
-	double wall_seconds;    /* elapsed real time (not written to files) */
+	double *ts;          /* owned: time series averaged over replications */
+	uint64_t events;     /* all replications */
+	double wall_seconds; /* elapsed real time (not written to files) */
 };
 
 /* Runs every replication of sc->spec; 0, or -1 if a thread cannot start. */

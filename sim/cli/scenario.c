@@ -58,8 +58,7 @@ static const struct param sim_params[] = {
 	 "time simulated and then deleted from the statistics"},
 	{"replications", PT_COUNT, OFF(replications), "10", 1, 100000, NULL, 0,
 	 "independent replications (confidence intervals need at least 2)"},
-	{"seed", PT_COUNT, OFF(seed), "1", 0, 9e18, NULL, 0,
-	 "master seed of all random streams"},
+	{"seed", PT_COUNT, OFF(seed), "1", 0, 9e18, NULL, 0, "master seed of all random streams"},
 	{"period", PT_DURATION, OFF(period), "60s", 1e-3, 1e9, NULL, 0,
 	 "length of one time-series period (CloudWatch uses 60s)"},
 	{0},
@@ -68,7 +67,9 @@ static const struct param sim_params[] = {
 
 /* The pseudo-kind that gives the simulation section its table. */
 static const struct node_kind sim_section_kind = {
-	.name = "simulation", .params = sim_params, .cfg_size = sizeof(struct sim_cfg),
+	.name = "simulation",
+	.params = sim_params,
+	.cfg_size = sizeof(struct sim_cfg),
 };
 
 struct pos {
@@ -95,8 +96,8 @@ struct ref {
 	int *dest;
 	const char *name; /* points into the raw document */
 	struct pos pos;
-	int from;         /* node index that refers */
-	unsigned flags;   /* the param's flags */
+	int from;       /* node index that refers */
+	unsigned flags; /* the param's flags */
 	const char *key;
 };
 
@@ -108,9 +109,9 @@ struct scenario_impl {
 	cyaml_config_t config;
 	struct raw_doc *raw; /* owned (libcyaml's allocator, i.e. realloc/free) */
 	struct sim_cfg sim;
-	double **samples;    /* owned: empirical data */
+	double **samples; /* owned: empirical data */
 	size_t n_samples;
-	char log[1024];      /* libcyaml's last error message */
+	char log[1024]; /* libcyaml's last error message */
 };
 
 static const cyaml_schema_value_t string_entry = {
@@ -211,12 +212,13 @@ static void build_schema(struct scenario_impl *im)
 			.count_offset = s == SEC_WORKLOADS ? offsetof(struct raw_doc, n_workloads)
 							   : offsetof(struct raw_doc, n_nodes),
 			.count_size = sizeof(uint32_t),
-			.value = {
-				.type = CYAML_SEQUENCE,
-				.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-				.data_size = sizeof(struct raw_item),
-				.sequence = {.entry = &im->item_value[s], .min = 0, .max = MAX_ITEMS},
-			},
+			.value =
+				{
+					.type = CYAML_SEQUENCE,
+					.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+					.data_size = sizeof(struct raw_item),
+					.sequence = {.entry = &im->item_value[s], .min = 0, .max = MAX_ITEMS},
+				},
 		};
 	}
 	f[3] = (cyaml_schema_field_t)CYAML_FIELD_END;
@@ -239,7 +241,7 @@ static void build_schema(struct scenario_impl *im)
 
 struct walker {
 	struct diags *d;
-	int n_hard;          /* errors libcyaml could not load past */
+	int n_hard; /* errors libcyaml could not load past */
 	yaml_document_t *doc;
 	struct scenario_impl *im;
 	struct item_info *items[SEC_N];
@@ -299,10 +301,10 @@ static void kind_names(const char **out, size_t *n, int workloads)
 }
 
 /* An error that leaves the file unloadable by libcyaml (wrong shape, duplicate). */
-#define hard_error(w, ...)                      \
-	do {                                    \
-		(w)->n_hard++;                  \
-		diag_error((w)->d, __VA_ARGS__); \
+#define hard_error(w, ...)                                                                                             \
+	do {                                                                                                           \
+		(w)->n_hard++;                                                                                         \
+		diag_error((w)->d, __VA_ARGS__);                                                                       \
 	} while (0)
 
 static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
@@ -313,9 +315,10 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 
 	it->self = mark(map);
 	if (map->type != YAML_MAPPING_NODE) {
-		hard_error(w, it->self.line, it->self.col,
-			   "expected a mapping of keys for %s #%d, found a %s",
-			   sec == SEC_WORKLOADS ? "workload" : sec == SEC_NODES ? "node" : "section",
+		hard_error(w, it->self.line, it->self.col, "expected a mapping of keys for %s #%d, found a %s",
+			   sec == SEC_WORKLOADS ? "workload"
+			   : sec == SEC_NODES   ? "node"
+						: "section",
 			   index + 1, node_type_name(map));
 		return;
 	}
@@ -354,13 +357,15 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 			const char *s = diag_suggest(kind_text, names, n);
 			if (k)
 				diag_error(d, kind_pos.line, kind_pos.col,
-					   "kind 'workload' belongs in the 'workloads' section, not under 'nodes' (%s)", label);
+					   "kind 'workload' belongs in the 'workloads' section, not under 'nodes' (%s)",
+					   label);
 			else if (s)
 				diag_error(d, kind_pos.line, kind_pos.col,
 					   "unknown kind '%s' in %s (did you mean '%s'?)", kind_text, label, s);
 			else
 				diag_error(d, kind_pos.line, kind_pos.col,
-					   "unknown kind '%s' in %s (run 'chokepoint kinds' for the list)", kind_text, label);
+					   "unknown kind '%s' in %s (run 'chokepoint kinds' for the list)", kind_text,
+					   label);
 		} else {
 			it->kind = k;
 		}
@@ -372,8 +377,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 		struct pos kp = mark(kn), vp = mark(vn);
 		const char *key = scalar(kn);
 		if (!key) {
-			hard_error(w, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s",
-				   label, node_type_name(kn));
+			hard_error(w, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s", label,
+				   node_type_name(kn));
 			continue;
 		}
 		int slot = slot_of(sl, key);
@@ -387,7 +392,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 			size_t n = kind_keys(it->kind, sec, keys, ARRAY_LEN(keys));
 			const char *s = diag_suggest(key, keys, n);
 			if (s)
-				diag_error(d, kp.line, kp.col, "unknown key '%s' in %s (did you mean '%s'?)", key, label, s);
+				diag_error(d, kp.line, kp.col, "unknown key '%s' in %s (did you mean '%s'?)", key,
+					   label, s);
 			else if (slot >= 0 && it->kind)
 				diag_error(d, kp.line, kp.col, "key '%s' does not apply to kind '%s' (%s)", key,
 					   it->kind->name, label);
@@ -405,7 +411,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 		it->val[slot] = vp;
 		if (sl->is_list[slot]) {
 			if (vn->type != YAML_SEQUENCE_NODE) {
-				hard_error(w, vp.line, vp.col, "key '%s' in %s expects a list, e.g. [a, b]", key, label);
+				hard_error(w, vp.line, vp.col, "key '%s' in %s expects a list, e.g. [a, b]", key,
+					   label);
 				continue;
 			}
 			yaml_node_item_t *item = vn->data.sequence.items.start;
@@ -414,7 +421,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 				yaml_node_t *e = yaml_document_get_node(w->doc, *item);
 				if (i >= NODE_LIST_MAX) {
 					hard_error(w, mark(e).line, mark(e).col,
-						   "key '%s' in %s lists more than %d entries", key, label, NODE_LIST_MAX);
+						   "key '%s' in %s lists more than %d entries", key, label,
+						   NODE_LIST_MAX);
 					break;
 				}
 				it->list[slot][i] = mark(e);
@@ -424,8 +432,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 						   node_type_name(e));
 			}
 		} else if (vn->type != YAML_SCALAR_NODE) {
-			hard_error(w, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key,
-				   label, node_type_name(vn));
+			hard_error(w, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key, label,
+				   node_type_name(vn));
 		}
 	}
 	if (sec != SEC_SIM && !it->seen[0])
@@ -489,7 +497,8 @@ static void walk(struct walker *w)
 		if (sec < 0) {
 			const char *s = key ? diag_suggest(key, section_key, SEC_N) : NULL;
 			if (s)
-				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)", key, s);
+				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)",
+					   key, s);
 			else
 				diag_error(w->d, kp.line, kp.col,
 					   "unknown top-level key '%s' (expected 'simulation', 'workloads' or 'nodes')",
@@ -523,7 +532,7 @@ struct parser {
 	struct walker *w;
 	struct ref *refs; /* owned */
 	size_t n_refs, cap_refs;
-	char dir[1024];   /* the scenario's directory, for empirical files */
+	char dir[1024]; /* the scenario's directory, for empirical files */
 };
 
 struct sample_buf {
@@ -607,7 +616,8 @@ static int load_samples(struct parser *P, struct dist *dist, struct pos at, cons
 			diag_error(P->d, at.line, at.col, "error reading empirical file '%s' of %s", path, label);
 		else if (b.bad)
 			diag_error(P->d, at.line, at.col,
-				   "empirical file '%s' of %s, row %ld: '%s' is not a duration >= 0 (write '4ms', or seconds)",
+				   "empirical file '%s' of %s, row %ld: '%s' is not a duration >= 0 (write '4ms', or "
+				   "seconds)",
 				   path, label, b.bad_row + 1, b.bad_text);
 		else
 			diag_error(P->d, at.line, at.col, "empirical file '%s' of %s has no values", path, label);
@@ -621,8 +631,7 @@ static int load_samples(struct parser *P, struct dist *dist, struct pos at, cons
 	return 0;
 }
 
-static void add_ref(struct parser *P, int *dest, const char *name, struct pos pos, int from,
-		    const struct param *p)
+static void add_ref(struct parser *P, int *dest, const char *name, struct pos pos, int from, const struct param *p)
 {
 	if (P->n_refs == P->cap_refs) {
 		P->cap_refs = P->cap_refs ? 2 * P->cap_refs : 32;
@@ -632,8 +641,7 @@ static void add_ref(struct parser *P, int *dest, const char *name, struct pos po
 	P->refs[P->n_refs++] = (struct ref){dest, name, pos, from, p->flags, p->key};
 }
 
-static void range_error(struct parser *P, struct pos at, const struct param *p, const char *label,
-			const char *text)
+static void range_error(struct parser *P, struct pos at, const struct param *p, const char *label, const char *text)
 {
 	char lo[48], hi[48];
 	if (p->min > 0 && p->min < 1e-6)
@@ -641,13 +649,13 @@ static void range_error(struct parser *P, struct pos at, const struct param *p, 
 	else
 		snprintf(lo, sizeof lo, "%g", p->min);
 	snprintf(hi, sizeof hi, "%g", p->max);
-	diag_error(P->d, at.line, at.col, "value '%s' of '%s' in %s is out of range (allowed: %s to %s%s)",
-		   text, p->key, label, lo, hi, p->flags & P_UNLIMITED ? ", or 'unlimited'" : "");
+	diag_error(P->d, at.line, at.col, "value '%s' of '%s' in %s is out of range (allowed: %s to %s%s)", text,
+		   p->key, label, lo, hi, p->flags & P_UNLIMITED ? ", or 'unlimited'" : "");
 }
 
 /* Parses one scalar value into dest; -1 after a diagnostic. */
-static int parse_scalar(struct parser *P, const struct param *p, const char *text, void *dest,
-			struct pos at, const char *label, int node)
+static int parse_scalar(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+			const char *label, int node)
 {
 	const char *err = NULL;
 	double v = 0;
@@ -674,7 +682,8 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 		char msg[512];
 		struct dist *dist = dest;
 		if (dist_parse(dist, text, msg, sizeof(msg)) < 0) {
-			diag_error(P->d, at.line, at.col, "invalid distribution for '%s' in %s: %s", p->key, label, msg);
+			diag_error(P->d, at.line, at.col, "invalid distribution for '%s' in %s: %s", p->key, label,
+				   msg);
 			return -1;
 		}
 		if (dist->type == DIST_EMPIRICAL)
@@ -694,21 +703,16 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 					strncat(list, ", ", sizeof list - strlen(list) - 1);
 				strncat(list, one, sizeof list - strlen(list) - 1);
 			}
-			diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s (expected one of: %s)", text,
-				   p->key, label, list);
+			diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s (expected one of: %s)",
+				   text, p->key, label, list);
 			return -1;
 		}
 		*(int *)dest = i;
 		return 0;
 	}
-	case PT_NODE:
-		add_ref(P, dest, text, at, node, p);
-		return 0;
-	case PT_STRING:
-		snprintf(dest, 64, "%s", text);
-		return 0;
-	case PT_NODES:
-		BUG("lists are parsed by parse_item");
+	case PT_NODE: add_ref(P, dest, text, at, node, p); return 0;
+	case PT_STRING: snprintf(dest, 64, "%s", text); return 0;
+	case PT_NODES: BUG("lists are parsed by parse_item");
 	}
 	if (rc < 0 || err) {
 		diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s: expected %s", text, p->key, label,
@@ -724,8 +728,8 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 }
 
 /* Parses an item's values into cfg; node is its index in the spec (-1: sim). */
-static void parse_item(struct parser *P, int sec, struct item_info *it, struct raw_item *raw, int index,
-		       void *cfg, int node)
+static void parse_item(struct parser *P, int sec, struct item_info *it, struct raw_item *raw, int index, void *cfg,
+		       int node)
 {
 	struct slots *sl = &P->sc->impl->slots[sec];
 	char label[128];
@@ -771,8 +775,8 @@ static int name_ok(const char *s)
 	if (!*s)
 		return 0;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '-' || *s == '.'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-' || *s == '.'))
 			return 0;
 	return 1;
 }
@@ -891,8 +895,8 @@ static void check_graph(struct parser *P)
 		if (d > REQ_MAX_DEPTH) {
 			struct item_info *it = &P->w->items[SEC_WORKLOADS][v];
 			diag_error(P->d, it->self.line, it->self.col,
-				   "requests of workload '%s' pass through %d nodes; at most %d are supported", spec->nodes[v].name,
-				   d - 1, REQ_MAX_DEPTH - 1);
+				   "requests of workload '%s' pass through %d nodes; at most %d are supported",
+				   spec->nodes[v].name, d - 1, REQ_MAX_DEPTH - 1);
 		}
 	}
 	/* Nodes no workload reaches still get their cycles reported. */
@@ -1174,8 +1178,7 @@ void scenario_free(struct scenario *sc)
 /* ---- resolved scenario --------------------------------------------------- */
 
 /* The canonical text of a parsed value, so the resolved file round-trips. */
-static void format_value(const struct param *p, const void *cfg, const struct net_spec *spec, char *buf,
-			 size_t n)
+static void format_value(const struct param *p, const void *cfg, const struct net_spec *spec, char *buf, size_t n)
 {
 	const void *src = (const char *)cfg + p->offset;
 	double v = p->type == PT_COUNT || p->type == PT_ENUM || p->type == PT_NODE || p->type == PT_NODES ||

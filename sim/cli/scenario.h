@@ -35,7 +35,7 @@ enum scenario_status {
 struct scenario_impl;
 
 struct scenario {
-	struct net_spec spec;       /* workloads first, then nodes, in file order */
+	struct net_spec spec; /* workloads first, then nodes, in file order */
 	char path[1024];
 	uint64_t hash;              /* FNV-1a of the file's bytes */
 	struct scenario_impl *impl; /* owned: raw document, schema, samples */

@@ -107,7 +107,8 @@ int dist_parse(struct dist *d, const char *s, char *err, size_t errsize)
 			f = &forms[i];
 	if (!f)
 		return fail(err, errsize,
-			    "unknown distribution '%s' (known: const, exp, uniform, normal, lognormal, gamma, weibull, pareto, hyperexp, empirical)",
+			    "unknown distribution '%s' (known: const, exp, uniform, normal, lognormal, gamma, weibull, "
+			    "pareto, hyperexp, empirical)",
 			    name);
 
 	double x[3] = {0};
@@ -124,7 +125,8 @@ int dist_parse(struct dist *d, const char *s, char *err, size_t errsize)
 		case A_TIME:
 			bad = units_duration(tok, &x[n], &uerr) < 0;
 			if (bad) {
-				snprintf(err, errsize, "argument %d of %s must be a duration with a unit, e.g. '4ms', not '%s'",
+				snprintf(err, errsize,
+					 "argument %d of %s must be a duration with a unit, e.g. '4ms', not '%s'",
 					 n + 1, f->usage, tok);
 				return -1;
 			}
@@ -132,8 +134,8 @@ int dist_parse(struct dist *d, const char *s, char *err, size_t errsize)
 		default:
 			bad = units_number(tok, &x[n], &uerr) < 0;
 			if (bad) {
-				snprintf(err, errsize, "argument %d of %s must be a plain number, not '%s'",
-					 n + 1, f->usage, tok);
+				snprintf(err, errsize, "argument %d of %s must be a plain number, not '%s'", n + 1,
+					 f->usage, tok);
 				return -1;
 			}
 		}
@@ -195,14 +197,12 @@ int dist_parse(struct dist *d, const char *s, char *err, size_t errsize)
 		break;
 	case DIST_HYPEREXP:
 		if (x[0] > 1 || x[1] <= 0 || x[2] <= 0)
-			return fail(err, errsize, "%s",
-				    "hyperexp(p, mean1, mean2) needs 0 <= p <= 1 and means > 0");
+			return fail(err, errsize, "%s", "hyperexp(p, mean1, mean2) needs 0 <= p <= 1 and means > 0");
 		d->a = x[0];
 		d->b = x[1];
 		d->c = x[2];
 		break;
-	case DIST_EMPIRICAL:
-		BUG("empirical handled above");
+	case DIST_EMPIRICAL: BUG("empirical handled above");
 	}
 	return 0;
 }
@@ -218,12 +218,9 @@ double dist_sample(const struct dist *d, struct rng *rng)
 {
 	gsl_rng *r = rng->r;
 	switch (d->type) {
-	case DIST_CONST:
-		return d->a;
-	case DIST_EXP:
-		return gsl_ran_exponential(r, d->a); /* GSL takes the mean */
-	case DIST_UNIFORM:
-		return d->a + (d->b - d->a) * gsl_rng_uniform(r);
+	case DIST_CONST: return d->a;
+	case DIST_EXP: return gsl_ran_exponential(r, d->a); /* GSL takes the mean */
+	case DIST_UNIFORM: return d->a + (d->b - d->a) * gsl_rng_uniform(r);
 	case DIST_NORMAL:
 		for (int i = 0; i < 1000; i++) {
 			double x = d->a + gsl_ran_gaussian(r, d->b);
@@ -231,18 +228,12 @@ double dist_sample(const struct dist *d, struct rng *rng)
 				return x;
 		}
 		return 0; /* unreachable unless sd >> mean: P(x < 0)^1000 */
-	case DIST_LOGNORMAL:
-		return gsl_ran_lognormal(r, d->a, d->b);
-	case DIST_GAMMA:
-		return gsl_ran_gamma(r, d->a, d->b);
-	case DIST_WEIBULL:
-		return gsl_ran_weibull(r, d->a, d->b);
-	case DIST_PARETO:
-		return gsl_ran_pareto(r, d->b, d->a);
-	case DIST_HYPEREXP:
-		return gsl_ran_exponential(r, gsl_rng_uniform(r) < d->a ? d->b : d->c);
-	case DIST_EMPIRICAL:
-		return d->values[gsl_rng_uniform_int(r, d->n_values)];
+	case DIST_LOGNORMAL: return gsl_ran_lognormal(r, d->a, d->b);
+	case DIST_GAMMA: return gsl_ran_gamma(r, d->a, d->b);
+	case DIST_WEIBULL: return gsl_ran_weibull(r, d->a, d->b);
+	case DIST_PARETO: return gsl_ran_pareto(r, d->b, d->a);
+	case DIST_HYPEREXP: return gsl_ran_exponential(r, gsl_rng_uniform(r) < d->a ? d->b : d->c);
+	case DIST_EMPIRICAL: return d->values[gsl_rng_uniform_int(r, d->n_values)];
 	}
 	BUG("bad distribution type");
 }
@@ -269,22 +260,14 @@ double dist_mean(const struct dist *d)
 {
 	switch (d->type) {
 	case DIST_CONST:
-	case DIST_EXP:
-		return d->a;
-	case DIST_UNIFORM:
-		return (d->a + d->b) / 2;
-	case DIST_NORMAL:
-		return trunc_normal_mean(d->a, d->b);
-	case DIST_LOGNORMAL:
-		return d->c;
-	case DIST_GAMMA:
-		return d->a * d->b;
-	case DIST_WEIBULL:
-		return d->a * gsl_sf_gamma(1 + 1 / d->b);
-	case DIST_PARETO:
-		return d->b * d->a / (d->b - 1);
-	case DIST_HYPEREXP:
-		return d->a * d->b + (1 - d->a) * d->c;
+	case DIST_EXP: return d->a;
+	case DIST_UNIFORM: return (d->a + d->b) / 2;
+	case DIST_NORMAL: return trunc_normal_mean(d->a, d->b);
+	case DIST_LOGNORMAL: return d->c;
+	case DIST_GAMMA: return d->a * d->b;
+	case DIST_WEIBULL: return d->a * gsl_sf_gamma(1 + 1 / d->b);
+	case DIST_PARETO: return d->b * d->a / (d->b - 1);
+	case DIST_HYPEREXP: return d->a * d->b + (1 - d->a) * d->c;
 	case DIST_EMPIRICAL: {
 		double s = 0;
 		for (size_t i = 0; i < d->n_values; i++)
@@ -299,25 +282,15 @@ static double dist_var(const struct dist *d)
 {
 	double m = dist_mean(d);
 	switch (d->type) {
-	case DIST_CONST:
-		return 0;
-	case DIST_EXP:
-		return d->a * d->a;
-	case DIST_UNIFORM:
-		return (d->b - d->a) * (d->b - d->a) / 12;
-	case DIST_NORMAL:
-		return trunc_normal_var(d->a, d->b);
-	case DIST_LOGNORMAL:
-		return (exp(d->b * d->b) - 1) * m * m;
-	case DIST_GAMMA:
-		return d->a * d->b * d->b;
-	case DIST_WEIBULL:
-		return d->a * d->a * gsl_sf_gamma(1 + 2 / d->b) - m * m;
-	case DIST_PARETO:
-		return d->b <= 2 ? INFINITY
-				 : d->a * d->a * d->b / ((d->b - 1) * (d->b - 1) * (d->b - 2));
-	case DIST_HYPEREXP:
-		return 2 * (d->a * d->b * d->b + (1 - d->a) * d->c * d->c) - m * m;
+	case DIST_CONST: return 0;
+	case DIST_EXP: return d->a * d->a;
+	case DIST_UNIFORM: return (d->b - d->a) * (d->b - d->a) / 12;
+	case DIST_NORMAL: return trunc_normal_var(d->a, d->b);
+	case DIST_LOGNORMAL: return (exp(d->b * d->b) - 1) * m * m;
+	case DIST_GAMMA: return d->a * d->b * d->b;
+	case DIST_WEIBULL: return d->a * d->a * gsl_sf_gamma(1 + 2 / d->b) - m * m;
+	case DIST_PARETO: return d->b <= 2 ? INFINITY : d->a * d->a * d->b / ((d->b - 1) * (d->b - 1) * (d->b - 2));
+	case DIST_HYPEREXP: return 2 * (d->a * d->b * d->b + (1 - d->a) * d->c * d->c) - m * m;
 	case DIST_EMPIRICAL: {
 		double s = 0;
 		for (size_t i = 0; i < d->n_values; i++)
@@ -385,9 +358,7 @@ void dist_format(const struct dist *d, char *buf, size_t size)
 		fmt_time(d->c, y, sizeof y);
 		snprintf(buf, size, "hyperexp(%.10g, %s, %s)", d->a, x, y);
 		return;
-	case DIST_EMPIRICAL:
-		snprintf(buf, size, "empirical(%s)", d->path);
-		return;
+	case DIST_EMPIRICAL: snprintf(buf, size, "empirical(%s)", d->path); return;
 	}
 	BUG("bad distribution type");
 }

@@ -42,7 +42,7 @@ struct dist {
 	double a, b, c;       /* parameters, meaning by type (see dist.c) */
 	const double *values; /* empirical samples, seconds; not owned */
 	size_t n_values;
-	char path[256];       /* empirical: the file as written */
+	char path[256]; /* empirical: the file as written */
 };
 
 /*

@@ -17,7 +17,7 @@
 
 #include <gsl/gsl_histogram.h>
 
-#define HIST_MIN 1e-6
+#define HIST_MIN   1e-6
 #define HIST_RATIO 1.01
 #define HIST_NBINS 2100
 
@@ -25,7 +25,7 @@ struct hist {
 	gsl_histogram *h; /* owned; shared bucket edges by construction */
 	uint64_t n;       /* all values, including under- and overflow */
 	uint64_t under, over;
-	double max;       /* largest value added */
+	double max; /* largest value added */
 };
 
 void hist_init(struct hist *h);

@@ -32,7 +32,10 @@ void rng_init(struct rng *rng, uint64_t master, uint64_t rep, const char *name);
 void rng_release(struct rng *rng);
 
 /* A uniform double in [0, 1). */
-static inline double rng_uniform(struct rng *rng) { return gsl_rng_uniform(rng->r); }
+static inline double rng_uniform(struct rng *rng)
+{
+	return gsl_rng_uniform(rng->r);
+}
 
 /* splitmix64's finaliser: a bijective mix of 64 bits. */
 uint64_t rng_mix64(uint64_t x);

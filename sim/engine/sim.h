@@ -25,18 +25,18 @@ typedef void sim_event_fn(struct sim *sim, void *obj, void *arg);
 typedef void sim_progress_fn(struct sim *sim, void *ctx);
 
 struct event {
-	double t;       /* when, seconds of simulated time */
-	uint64_t seq;   /* insertion sequence, breaks ties FIFO */
+	double t;     /* when, seconds of simulated time */
+	uint64_t seq; /* insertion sequence, breaks ties FIFO */
 	sim_event_fn *fn;
 	void *obj;
 	void *arg;
 };
 
 struct sim {
-	double now;          /* seconds */
-	uint64_t seq;        /* next insertion sequence */
-	uint64_t n_events;   /* events executed so far */
-	struct event *heap;  /* owned */
+	double now;         /* seconds */
+	uint64_t seq;       /* next insertion sequence */
+	uint64_t n_events;  /* events executed so far */
+	struct event *heap; /* owned */
 	size_t n, cap;
 	int is_stopped;
 	sim_progress_fn *progress;
@@ -47,14 +47,16 @@ struct sim {
 void sim_init(struct sim *sim);
 void sim_release(struct sim *sim);
 
-static inline double sim_now(const struct sim *sim) { return sim->now; }
+static inline double sim_now(const struct sim *sim)
+{
+	return sim->now;
+}
 
 /* Schedules fn(sim, obj, arg) at absolute time t >= now (asserted). */
 void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg);
 
 /* Schedules fn after delay >= 0 seconds. */
-static inline void sim_after(struct sim *sim, double delay, sim_event_fn *fn,
-			     void *obj, void *arg)
+static inline void sim_after(struct sim *sim, double delay, sim_event_fn *fn, void *obj, void *arg)
 {
 	sim_at(sim, sim->now + delay, fn, obj, arg);
 }
@@ -70,6 +72,9 @@ uint64_t sim_run(struct sim *sim, double until);
 void sim_stop(struct sim *sim);
 
 /* Number of pending events. */
-static inline size_t sim_pending(const struct sim *sim) { return sim->n; }
+static inline size_t sim_pending(const struct sim *sim)
+{
+	return sim->n;
+}
 
 #endif

@@ -20,7 +20,10 @@ struct tally {
 	double m2;   /* sum of squared deviations */
 };
 
-static inline void tally_reset(struct tally *t) { *t = (struct tally){0}; }
+static inline void tally_reset(struct tally *t)
+{
+	*t = (struct tally){0};
+}
 
 static inline void tally_add(struct tally *t, double x)
 {

@@ -55,8 +55,7 @@ static int match_unit(const char *rest, const struct unit *units, double *factor
 	return -1;
 }
 
-static int with_unit(const char *s, const struct unit *units, double *out,
-		     const char **err, const char *expected)
+static int with_unit(const char *s, const struct unit *units, double *out, const char **err, const char *expected)
 {
 	double v, f;
 	const char *end;
@@ -69,14 +68,13 @@ static int with_unit(const char *s, const struct unit *units, double *out,
 }
 
 static const struct unit time_units[] = {
-	{"ns", 1e-9}, {"us", 1e-6}, {"µs", 1e-6}, {"ms", 1e-3}, {"s", 1.0},
-	{"m", 60.0},  {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0},  {NULL, 0},
+	{"ns", 1e-9}, {"us", 1e-6},  {"µs", 1e-6},  {"ms", 1e-3},   {"s", 1.0},
+	{"m", 60.0},  {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}, {NULL, 0},
 };
 
 int units_duration(const char *s, double *out, const char **err)
 {
-	return with_unit(s, time_units, out, err,
-			 "a duration with a unit (ns, us, ms, s, m, h, d), e.g. '4ms'");
+	return with_unit(s, time_units, out, err, "a duration with a unit (ns, us, ms, s, m, h, d), e.g. '4ms'");
 }
 
 int units_rate(const char *s, double *out, const char **err)
@@ -90,7 +88,7 @@ int units_rate(const char *s, double *out, const char **err)
 int units_size(const char *s, double *out, const char **err)
 {
 	static const struct unit u[] = {
-		{"B", 1},	 {"KB", 1e3},	       {"MB", 1e6},	       {"GB", 1e9},
+		{"B", 1},        {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
 		{"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {NULL, 0},
 	};
 	return with_unit(s, u, out, err, "a size with a unit (B, KB, MB, GB, KiB, MiB, GiB), e.g. '10KB'");
@@ -107,7 +105,10 @@ int units_bandwidth(const char *s, double *out, const char **err)
 int units_money(const char *s, double *out, const char **err)
 {
 	static const struct unit u[] = {
-		{"/h", 1.0}, {"/month", 1.0 / 730}, {"/year", 1.0 / 8760}, {NULL, 0},
+		{"/h", 1.0},
+		{"/month", 1.0 / 730},
+		{"/year", 1.0 / 8760},
+		{NULL, 0},
 	};
 	const char *msg = "a price in dollars per hour, month or year, e.g. '$0.096/h' or '$70/month'";
 	s = skip_blank(s);
@@ -144,8 +145,7 @@ int units_count(const char *s, int allow_unlimited, long *out, const char **err)
 	char *end;
 	errno = 0;
 	long v = isdigit((unsigned char)*s) || *s == '-' ? strtol(s, &end, 10) : 0;
-	if (!(isdigit((unsigned char)*s) || *s == '-') || errno == ERANGE ||
-	    *skip_blank(end) != '\0') {
+	if (!(isdigit((unsigned char)*s) || *s == '-') || errno == ERANGE || *skip_blank(end) != '\0') {
 		*err = allow_unlimited ? "a whole number or 'unlimited'" : "a whole number";
 		return -1;
 	}

@@ -19,10 +19,10 @@ char *xstrdup(const char *s);
 _Noreturn void sim__bug(const char *file, int line, const char *msg);
 
 #define BUG(msg) sim__bug(__FILE__, __LINE__, (msg))
-#define SIM_ASSERT(cond)                                                       \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			sim__bug(__FILE__, __LINE__, "assertion failed: " #cond); \
+#define SIM_ASSERT(cond)                                                                                               \
+	do {                                                                                                           \
+		if (!(cond))                                                                                           \
+			sim__bug(__FILE__, __LINE__, "assertion failed: " #cond);                                      \
 	} while (0)
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
