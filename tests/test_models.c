@@ -286,6 +286,28 @@ static void test_resolved_scenario_round_trips(void **state)
 	scenario_free(s2);
 }
 
+static void test_empirical_service_resamples_the_file(void **state)
+{
+	(void)state;
+	/* Three measured values (header, a unit, plain seconds): at a low load
+	 * on many cores the mean response is their mean, 2 ms, and nothing else. */
+	char csv[512], yaml[1024];
+	write_temp(csv, sizeof csv, "svc.csv", "latency\n1ms\n2ms\n0.003\n");
+	const char *base = strrchr(csv, '/') + 1;
+	snprintf(yaml, sizeof yaml,
+		 "simulation: {duration: 200s, warmup: 1s, replications: 3, seed: 9}\n"
+		 "workloads:\n  - {name: w, target: s, rate: 50/s}\n"
+		 "nodes:\n  - {name: s, kind: server, cores: 64, service: 'empirical(%s)'}\n",
+		 base);
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	assert_near(mean_of(&res, "s", "response_mean"), 0.002, 0.00005);
+	assert_near(mean_of(&res, "s", "response_p99"), 0.003, 0.00005);
+	results_release(&res);
+	scenario_free(sc);
+	unlink(csv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_lb_policies_order_as_theory_says),
 		cmocka_unit_test(test_timeseries_adds_up_to_the_run),
 		cmocka_unit_test(test_resolved_scenario_round_trips),
+		cmocka_unit_test(test_empirical_service_resamples_the_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

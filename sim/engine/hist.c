@@ -12,8 +12,11 @@ void hist_init(struct hist *h)
 	h->h = gsl_histogram_alloc(HIST_NBINS);
 	if (!h->h)
 		BUG("gsl_histogram_alloc failed");
-	for (size_t i = 0; i <= HIST_NBINS; i++)
-		h->h->range[i] = HIST_MIN * pow(HIST_RATIO, (double)i);
+	for (size_t i = 0; i <= HIST_NBINS; i++) {
+		int e = HIST_MIN_EXP + (int)(i >> HIST_SUB_BITS);
+		double sub = (double)(i & ((1u << HIST_SUB_BITS) - 1));
+		h->h->range[i] = ldexp(1.0 + sub / (1u << HIST_SUB_BITS), e);
+	}
 	gsl_histogram_reset(h->h);
 }
 
@@ -33,9 +36,6 @@ void hist_reset(struct hist *h)
 
 void hist_add(struct hist *h, double x)
 {
-	static const double inv_log_ratio = 100.49916879768; /* 1 / ln(1.01) */
-	const double *range = h->h->range;
-
 	h->n++;
 	if (x > h->max)
 		h->max = x;
@@ -43,19 +43,17 @@ void hist_add(struct hist *h, double x)
 		h->under++;
 		return;
 	}
-	if (x >= range[HIST_NBINS]) {
+	if (x >= 0x1p11) {
 		h->over++;
 		return;
 	}
-	long i = (long)(log(x / HIST_MIN) * inv_log_ratio);
-	/* The logarithm may land one bucket off at an edge: settle on the edges. */
-	if (i >= HIST_NBINS)
-		i = HIST_NBINS - 1;
-	if (i > 0 && x < range[i])
-		i--;
-	else if (i + 1 < HIST_NBINS && x >= range[i + 1])
-		i++;
-	h->h->bin[i] += 1;
+	/* x is a normal double here: its bucket is its exponent (offset from
+	 * 2^-20) and the top HIST_SUB_BITS bits of its mantissa. */
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof bits);
+	int e = (int)((bits >> 52) & 0x7ff) - 1023;
+	uint64_t sub = (bits >> (52 - HIST_SUB_BITS)) & ((1u << HIST_SUB_BITS) - 1);
+	h->h->bin[((uint64_t)(e - HIST_MIN_EXP) << HIST_SUB_BITS) | sub] += 1;
 }
 
 void hist_merge(struct hist *a, const struct hist *b)

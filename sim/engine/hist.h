@@ -1,14 +1,17 @@
 /*
  * hist.h - log-bucketed histogram of durations, mergeable across runs.
  *
- * Bucket edges grow by a factor of 1.01 from 1 us to about 1,200 s (2,100
- * buckets, ~16 KiB of counts in a gsl_histogram).  A quantile interpolates
- * within its bucket, so its relative error is below 1% (the bucket width)
- * for values inside the range.  Values below 1 us count as underflow and
- * values above the top as overflow: both are kept, never dropped (GSL's own
- * increment drops out-of-range values silently).
+ * Each power of two from 2^-20 s (0.95 us) to 2^11 s (2048 s) is cut into
+ * 128 equal buckets (HDR-histogram style): 31 x 128 = 3,968 buckets, whose
+ * counts live in a gsl_histogram with those exact edges.  A bucket is at
+ * most 1/128 (0.78%) of its lower edge wide, and a quantile interpolates
+ * within its bucket, so its relative error is below 0.78% for values
+ * inside the range.  Values below the range count as underflow and values
+ * above as overflow: both are kept, never dropped (GSL's own increment
+ * drops out-of-range values silently).
  *
- * hist_add is O(1): the bucket index comes from a logarithm, not a search.
+ * hist_add is O(1) and takes no logarithm: the bucket is read off the
+ * double's exponent and top 7 mantissa bits.
  */
 #ifndef SIM_HIST_H
 #define SIM_HIST_H
@@ -17,9 +20,11 @@
 
 #include <gsl/gsl_histogram.h>
 
-#define HIST_MIN   1e-6
-#define HIST_RATIO 1.01
-#define HIST_NBINS 2100
+#define HIST_MIN_EXP  -20 /* smallest bucket edge: 2^-20 s */
+#define HIST_MAX_EXP  11  /* top edge: 2^11 s */
+#define HIST_SUB_BITS 7   /* 2^7 buckets per power of two */
+#define HIST_NBINS    ((HIST_MAX_EXP - HIST_MIN_EXP) << HIST_SUB_BITS)
+#define HIST_MIN      0x1p-20 /* seconds */
 
 struct hist {
 	gsl_histogram *h; /* owned; shared bucket edges by construction */

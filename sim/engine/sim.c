@@ -17,13 +17,17 @@ void sim_init(struct sim *sim)
 	*sim = (struct sim){0};
 	sim->cap = 256;
 	sim->heap = xmalloc(sim->cap * sizeof(*sim->heap));
+	sim->r_cap = 256;
+	sim->ring = xmalloc(sim->r_cap * sizeof(*sim->ring));
 }
 
 void sim_release(struct sim *sim)
 {
 	free(sim->heap);
-	sim->heap = NULL;
+	free(sim->ring);
+	sim->heap = sim->ring = NULL;
 	sim->n = sim->cap = 0;
+	sim->r_head = sim->r_n = sim->r_cap = 0;
 }
 
 static inline int before(const struct event *a, const struct event *b)
@@ -31,9 +35,28 @@ static inline int before(const struct event *a, const struct event *b)
 	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
+/* Doubles the ring, unrolling it so that it starts at index 0. */
+static void grow_ring(struct sim *sim)
+{
+	struct event *r = xmalloc(2 * sim->r_cap * sizeof(*r));
+	for (size_t i = 0; i < sim->r_n; i++)
+		r[i] = sim->ring[(sim->r_head + i) & (sim->r_cap - 1)];
+	free(sim->ring);
+	sim->ring = r;
+	sim->r_head = 0;
+	sim->r_cap *= 2;
+}
+
 void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg)
 {
 	SIM_ASSERT(t >= sim->now && !isnan(t));
+	if (t == sim->now) {
+		if (sim->r_n == sim->r_cap)
+			grow_ring(sim);
+		sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] =
+			(struct event){.t = t, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
+		return;
+	}
 	if (sim->n == sim->cap) {
 		sim->cap *= 2;
 		sim->heap = xrealloc(sim->heap, sim->cap * sizeof(*sim->heap));
@@ -80,11 +103,22 @@ uint64_t sim_run(struct sim *sim, double until)
 {
 	uint64_t start = sim->n_events;
 	sim->is_stopped = 0;
-	while (sim->n > 0 && !sim->is_stopped) {
-		struct event e = sim->heap[0];
-		if (e.t > until)
+	while (!sim->is_stopped) {
+		struct event e;
+		if (sim->r_n > 0 && (sim->n == 0 || before(&sim->ring[sim->r_head], &sim->heap[0]))) {
+			e = sim->ring[sim->r_head];
+			if (e.t > until)
+				break;
+			sim->r_head = (sim->r_head + 1) & (sim->r_cap - 1);
+			sim->r_n--;
+		} else if (sim->n > 0) {
+			e = sim->heap[0];
+			if (e.t > until)
+				break;
+			pop_root(sim);
+		} else {
 			break;
-		pop_root(sim);
+		}
 		sim->now = e.t;
 		e.fn(sim, e.obj, e.arg);
 		if ((++sim->n_events & 0xffff) == 0 && sim->progress)
