@@ -92,9 +92,12 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/chokepoint
+	install -d $(DESTDIR)$(PREFIX)/share/chokepoint/plots
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/chokepoint/plots
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chokepoint
+	rm -rf $(DESTDIR)$(PREFIX)/share/chokepoint
 
 format-check:
 	clang-format --dry-run --Werror $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c)

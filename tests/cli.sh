@@ -92,6 +92,16 @@ grep -q 'replications [0-9]*/' "$T/err" && bad "a progress line was printed on a
 : > "$T/file"
 expect_rc 4 "unwritable output" "$CP" run "$T/small.yaml" -o "$T/file/sub" -q
 
+# Pictures: run --plot and plot draw three PNGs with gnuplot.
+expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot
+for f in utilization latency requests; do
+	[ -s "$T/p/$f.png" ] && head -c 8 "$T/p/$f.png" | grep -q PNG && ok || bad "run --plot draws $f.png"
+done
+rm -f "$T/p/"*.png
+expect_rc 0 "plot DIR" "$CP" plot "$T/p"
+[ -s "$T/p/latency.png" ] && ok || bad "plot redraws latency.png"
+expect_rc 4 "plot without results" "$CP" plot "$T/nothing-here"
+
 # docs/kinds.md is generated from the parameter tables: it must be current.
 "$CP" kinds --markdown > "$T/kinds.md"
 tail -n +5 docs/kinds.md | cmp -s - "$T/kinds.md" && ok || bad "docs/kinds.md is stale: run 'make docs'"

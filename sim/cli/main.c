@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../engine/util.h"
+#include "plot.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -41,6 +42,7 @@ static const char main_help[] = "usage: chokepoint <command> [options]\n"
 				"  run SCENARIO.yaml       run the replications, print a summary, write results\n"
 				"  validate SCENARIO.yaml  check scenario files without running them\n"
 				"  kinds [KIND]            list component kinds and their keys\n"
+				"  plot DIR                draw the time series of a results directory (gnuplot)\n"
 				"  help [COMMAND]          show help for a command\n"
 				"\n"
 				"Options:\n"
@@ -61,6 +63,7 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "  -j, --jobs N       replications run in parallel (default: CPUs online);\n"
 			       "                     results are identical for every N\n"
 			       "  -q, --quiet        no summary and no progress line\n"
+			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
 			       "      --no-write     write no files\n"
 			       "\n"
 			       "Files written: summary.json, summary.csv, nodes.csv, replications.csv,\n"
@@ -134,14 +137,19 @@ static void default_output(const char *path, char *buf, size_t n)
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'},   {"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},        {"no-write", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},         {0},
+		{"output", required_argument, NULL, 'o'},
+		{"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"plot", no_argument, NULL, 'p'},
+		{"no-write", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
-	int quiet = 0, no_write = 0, c;
+	int quiet = 0, no_write = 0, plot = 0, c;
 	if (jobs < 1)
 		jobs = 1;
 	optind = 0;
@@ -156,6 +164,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'q': quiet = 1; break;
 		case 'n': no_write = 1; break;
+		case 'p': plot = 1; break;
 		case 'h': fputs(run_help, stdout); return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'run'", "run");
 		}
@@ -200,6 +209,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!no_write) {
 		if (report_write(out_dir, &res) != 0)
+			rc = EXIT_IO;
+		else if (plot && plot_dir(out_dir, path) != 0)
 			rc = EXIT_IO;
 		else if (!quiet)
 			printf("\nResults written to %s/\n", out_dir);
@@ -304,6 +315,25 @@ static int cmd_kinds(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const char plot_help[] = "usage: chokepoint plot DIR\n"
+				"\n"
+				"Draws DIR/utilization.png, DIR/latency.png and DIR/requests.png from the\n"
+				"time series of a results directory written by 'chokepoint run', with gnuplot.\n";
+
+static int cmd_plot(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(plot_help, stdout);
+		return EXIT_OK;
+	}
+	if (argc != 2)
+		return usage_error("%s", "'plot' takes one results directory", "plot");
+	if (plot_dir(argv[1], argv[1]) != 0)
+		return EXIT_IO;
+	printf("wrote %s/utilization.png, latency.png, requests.png\n", argv[1]);
+	return EXIT_OK;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const char *topic = argc > 1 ? argv[1] : NULL;
@@ -316,8 +346,10 @@ static int cmd_help(int argc, char **argv)
 		fputs(validate_help, stdout);
 	} else if (strcmp(topic, "kinds") == 0) {
 		fputs(kinds_help, stdout);
+	} else if (strcmp(topic, "plot") == 0) {
+		fputs(plot_help, stdout);
 	} else {
-		return usage_error("no help for '%s' (commands: run, validate, kinds)", topic, NULL);
+		return usage_error("no help for '%s' (commands: run, validate, kinds, plot)", topic, NULL);
 	}
 	return EXIT_OK;
 }
@@ -342,6 +374,8 @@ int main(int argc, char **argv)
 		return cmd_validate(argc - 1, argv + 1);
 	if (strcmp(cmd, "kinds") == 0)
 		return cmd_kinds(argc - 1, argv + 1);
+	if (strcmp(cmd, "plot") == 0)
+		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0)
 		return cmd_help(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd, NULL);
