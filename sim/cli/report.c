@@ -133,16 +133,19 @@ void report_print(FILE *out, const struct results *res)
 	line(out, res, "e2e", "latency_p95", "latency p95");
 	line(out, res, "e2e", "latency_p99", "latency p99");
 	line(out, res, "e2e", "latency_p99.9", "latency p99.9");
-	fprintf(out, "  %-22s", "status codes");
+	/* Answers per replication by status code; codes that never occur are left out. */
 	static const char *const codes[] = {"2xx", "429", "460", "500", "502", "503", "504"};
 	for (size_t i = 0; i < ARRAY_LEN(codes); i++) {
-		char key[32];
+		char key[32], label[40], buf[96];
 		snprintf(key, sizeof key, "status_%s", codes[i]);
+		snprintf(label, sizeof label, "status %s", codes[i]);
 		const struct ci *c = results_ci(res, "e2e", key);
-		if (c && (c->mean > 0 || i == 0))
-			fprintf(out, " %s: %.0f", codes[i], c->mean);
+		if (!c || (c->mean == 0 && i != 0))
+			continue;
+		fmt_ci(buf, sizeof buf, U_COUNT, c);
+		fprintf(out, "  %-22s %s per replication\n", label, buf);
 	}
-	fprintf(out, "  (per replication, mean)\n\n");
+	fprintf(out, "\n");
 
 	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting", "in service",
 		"throughput", "response mean", "response p99", "rejected");
