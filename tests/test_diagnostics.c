@@ -130,12 +130,39 @@ static void test_diagnostics_missing_file_is_an_io_error(void **state)
 	diags_release(&d);
 }
 
+static void test_diagnostics_huge_file_is_refused_unread(void **state)
+{
+	(void)state;
+	/* A 17 MiB file (comments): refused by size, before any parsing. */
+	char path[512];
+	write_temp(path, sizeof path, "huge.yaml", "");
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	char line[1024];
+	memset(line, 'x', sizeof line - 1);
+	line[0] = '#';
+	line[sizeof line - 2] = '\n';
+	line[sizeof line - 1] = '\0';
+	for (int i = 0; i < 17 * 1024; i++)
+		fputs(line, f);
+	fclose(f);
+	struct diags d;
+	struct scenario *sc = NULL;
+	diags_init(&d, path);
+	assert_int_equal(scenario_load(path, &sc, &d), SCENARIO_IO);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].msg, "the scenario is larger than 16 MiB; refusing to read it");
+	diags_release(&d);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diagnostics_catalogue),
 		cmocka_unit_test(test_diagnostics_shipped_scenarios_are_valid),
 		cmocka_unit_test(test_diagnostics_missing_file_is_an_io_error),
+		cmocka_unit_test(test_diagnostics_huge_file_is_refused_unread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

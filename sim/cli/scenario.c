@@ -590,10 +590,19 @@ static void csv_row(int c, void *data)
 static int load_samples(struct parser *P, struct dist *dist, struct pos at, const char *label)
 {
 	char path[2200];
-	if (dist->path[0] == '/')
-		snprintf(path, sizeof(path), "%s", dist->path);
-	else
-		snprintf(path, sizeof(path), "%s/%s", P->dir, dist->path);
+	/* A scenario may only read files in its own directory tree: it can come
+	 * from someone else, and must not make chokepoint read /etc/shadow. */
+	const char *p = dist->path;
+	int escapes = p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 || strstr(p, "/../") ||
+		      (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0);
+	if (escapes) {
+		diag_error(P->d, at.line, at.col,
+			   "empirical file '%s' of %s must be a relative path inside the scenario's directory (no '/' "
+			   "at the start, no '..')",
+			   dist->path, label);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", P->dir, dist->path);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		diag_error(P->d, at.line, at.col, "cannot read empirical file '%s' of %s (looked for '%s'): %s",
@@ -908,6 +917,39 @@ static void check_graph(struct parser *P)
 	free(stack);
 }
 
+/* Every node must be reached by some workload: one that is not is a
+ * leftover or a typo, and would silently take no part in the run. */
+static void check_reachable(struct parser *P)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	int n = spec->n_nodes, changed = 1;
+	char *seen = xcalloc(n, 1);
+	for (int v = 0; v < n; v++)
+		seen[v] = (kind_flags(&spec->nodes[v]) & (KIND_WORKLOAD | KIND_LINK)) != 0;
+	while (changed) {
+		changed = 0;
+		for (size_t i = 0; i < P->n_refs; i++) {
+			const struct ref *r = &P->refs[i];
+			if (*r->dest >= 0 && seen[r->from] && !(kind_flags(&spec->nodes[r->from]) & KIND_LINK) &&
+			    !seen[*r->dest]) {
+				seen[*r->dest] = 1;
+				changed = 1;
+			}
+		}
+	}
+	int nw = P->w->n_items[SEC_WORKLOADS];
+	for (int v = nw; v < n; v++) {
+		if (seen[v])
+			continue;
+		struct item_info *it = &P->w->items[SEC_NODES][v - nw];
+		diag_error(P->d, it->self.line, it->self.col,
+			   "node '%s' is not reached by any workload: nothing sends it requests (remove it, or add it "
+			   "to a 'calls' or 'targets')",
+			   spec->nodes[v].name);
+	}
+	free(seen);
+}
+
 /* A link's pair of nodes: its (only) list parameter. */
 static const struct node_list *link_pair(const struct node_spec *ns)
 {
@@ -1010,13 +1052,114 @@ static void free_items(struct walker *w)
 		free(w->items[s]);
 }
 
-enum scenario_status scenario_load(const char *path, struct scenario **out, struct diags *d)
+/*
+ * Checks the event stream before any tree is built: nesting deeper than
+ * MAX_DEPTH (libyaml's loader recurses, so a deep file could exhaust the
+ * stack) and aliases whose expansion would exceed MAX_EXPANDED events (a
+ * "billion laughs" file is a few hundred bytes that expand to gigabytes in
+ * any consumer that follows aliases, as libcyaml does).  Syntax errors are
+ * left to the loader, which reports them with their position.
+ */
+#define MAX_DEPTH    64
+#define MAX_EXPANDED 1000000
+#define MAX_ANCHORS  10000
+
+struct anchor_size {
+	char *name;
+	double size; /* events once expanded */
+};
+
+static int prescan(const char *text, size_t len, struct diags *d)
 {
-	size_t len = 0;
+	yaml_parser_t p;
+	yaml_event_t ev;
+	struct {
+		char *anchor;
+		double start;
+	} stack[MAX_DEPTH + 1];
+	struct anchor_size *anchors = NULL;
+	size_t n_anchors = 0;
+	int depth = 0, rc = 0;
+	double total = 0;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev))
+			break; /* a syntax error: the loader reports it */
+		yaml_event_type_t type = ev.type;
+		int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
+		const char *anchor = NULL;
+		if (type == YAML_SCALAR_EVENT)
+			anchor = (const char *)ev.data.scalar.anchor;
+		else if (type == YAML_SEQUENCE_START_EVENT)
+			anchor = (const char *)ev.data.sequence_start.anchor;
+		else if (type == YAML_MAPPING_START_EVENT)
+			anchor = (const char *)ev.data.mapping_start.anchor;
+
+		if (type == YAML_ALIAS_EVENT) {
+			double size = 1;
+			for (size_t i = 0; i < n_anchors; i++)
+				if (strcmp(anchors[i].name, (const char *)ev.data.alias.anchor) == 0)
+					size = anchors[i].size;
+			total += size;
+		} else {
+			total += 1;
+		}
+		if (anchor && n_anchors >= MAX_ANCHORS) {
+			diag_error(d, line, col, "more than %d YAML anchors; refusing to read further", MAX_ANCHORS);
+			rc = -1;
+		} else if (anchor && type == YAML_SCALAR_EVENT) {
+			anchors = xrealloc(anchors, (n_anchors + 1) * sizeof(*anchors));
+			anchors[n_anchors++] = (struct anchor_size){xstrdup(anchor), 1};
+		}
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+			if (depth == MAX_DEPTH) {
+				diag_error(d, line, col, "YAML nested more than %d levels deep; a scenario needs 4",
+					   MAX_DEPTH);
+				rc = -1;
+			} else {
+				stack[depth].anchor = anchor ? xstrdup(anchor) : NULL;
+				stack[depth].start = total;
+				depth++;
+			}
+		} else if ((type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) && depth > 0) {
+			depth--;
+			if (stack[depth].anchor) {
+				anchors = xrealloc(anchors, (n_anchors + 1) * sizeof(*anchors));
+				anchors[n_anchors++] =
+					(struct anchor_size){stack[depth].anchor, total - stack[depth].start + 1};
+			}
+		}
+		if (rc == 0 && total > MAX_EXPANDED) {
+			diag_error(d, line, col,
+				   "YAML aliases here expand the document beyond %d nodes (an alias bomb?); refusing "
+				   "to read it",
+				   MAX_EXPANDED);
+			rc = -1;
+		}
+		yaml_event_delete(&ev);
+		if (rc < 0 || type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	while (depth > 0)
+		free(stack[--depth].anchor);
+	for (size_t i = 0; i < n_anchors; i++)
+		free(anchors[i].name);
+	free(anchors);
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+enum scenario_status scenario_load_buffer(const char *path, const char *text, size_t len, struct scenario **out,
+					  struct diags *d)
+{
 	*out = NULL;
-	char *text = read_file(path, &len, d);
-	if (!text)
-		return SCENARIO_IO;
+	if (len > SCENARIO_MAX_BYTES) {
+		diag_error(d, 0, 0, "the scenario is larger than %u MiB; refusing to read it",
+			   SCENARIO_MAX_BYTES >> 20);
+		return SCENARIO_INVALID;
+	}
 	if (memchr(text, '\0', len)) {
 		const char *z = memchr(text, '\0', len);
 		int line = 1, col = 1;
@@ -1025,9 +1168,10 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 			line += *c == '\n';
 		}
 		diag_error(d, line, col, "the scenario contains a NUL byte: it is not a text file");
-		free(text);
 		return SCENARIO_INVALID;
 	}
+	if (prescan(text, len, d) < 0)
+		return SCENARIO_INVALID;
 
 	yaml_parser_t yp;
 	yaml_document_t doc;
@@ -1036,7 +1180,6 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 	if (!yaml_parser_load(&yp, &doc)) {
 		syntax_error(d, &yp);
 		yaml_parser_delete(&yp);
-		free(text);
 		return SCENARIO_INVALID;
 	}
 	/* A second document in the same file is almost always a mistake. */
@@ -1123,6 +1266,17 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 	resolve_refs(&P);
 	check_graph(&P);
 	check_links(&P);
+	if (d->n == 0)
+		check_reachable(&P);
+	if (im->sim.duration > 0 && im->sim.warmup > im->sim.duration) { /* 0: did not parse */
+		struct item_info *it = w.items[SEC_SIM];
+		int slot = slot_of(&im->slots[SEC_SIM], "warmup");
+		struct pos at = it->seen[slot] ? it->val[slot] : it->self;
+		diag_error(d, at.line, at.col,
+			   "the warm-up (%gs) is longer than the measured duration (%gs): most of the run would be "
+			   "thrown away; shorten 'warmup' or lengthen 'duration'",
+			   im->sim.warmup, im->sim.duration);
+	}
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_kind *k = spec->nodes[i].kind;
 		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
@@ -1145,15 +1299,25 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 	spec->replications = im->sim.replications;
 	spec->seed = (uint64_t)im->sim.seed;
 	free_items(&w);
-	free(text);
 	*out = sc;
 	return SCENARIO_OK;
 
 invalid:
 	free_items(&w);
-	free(text);
 	scenario_free(sc);
 	return SCENARIO_INVALID;
+}
+
+enum scenario_status scenario_load(const char *path, struct scenario **out, struct diags *d)
+{
+	size_t len = 0;
+	*out = NULL;
+	char *text = read_file(path, &len, d);
+	if (!text)
+		return SCENARIO_IO;
+	enum scenario_status st = scenario_load_buffer(path, text, len, out, d);
+	free(text);
+	return st;
 }
 
 void scenario_free(struct scenario *sc)

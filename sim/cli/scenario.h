@@ -43,6 +43,9 @@ struct scenario {
 
 /* Loads path.  On success *out is a new scenario (scenario_free frees it). */
 enum scenario_status scenario_load(const char *path, struct scenario **out, struct diags *d);
+/* The same from a buffer of len bytes (not NUL-terminated); path names it in messages. */
+enum scenario_status scenario_load_buffer(const char *path, const char *text, size_t len, struct scenario **out,
+					  struct diags *d);
 void scenario_free(struct scenario *sc);
 
 /*
