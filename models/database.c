@@ -33,6 +33,7 @@ const struct node_kind database_kind = {
 	.init = server_init,
 	.arrive = server_arrive,
 	.reply = server_reply,
+	.capacity = server_capacity,
 	.report = server_report,
 	.release = server_release,
 };

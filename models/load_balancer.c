@@ -17,6 +17,8 @@
  * Metrics: the common ones; TargetResponseTime (time series) runs from the
  * request leaving the balancer to the target's answer.  Status codes: 503, 502 (from a refusing target).
  */
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "../sim/engine/util.h"
@@ -175,6 +177,14 @@ static void lb_reply(struct node *n, struct request *r)
 	node_reply(n, r);
 }
 
+static double lb_capacity(const void *cfgp, int *unbounded)
+{
+	const struct lb_cfg *cfg = cfgp;
+	double mean = dist_mean(&cfg->service);
+	*unbounded = cfg->surge_queue == LONG_MAX;
+	return mean > 0 ? (double)cfg->cores / mean : HUGE_VAL;
+}
+
 static void lb_report(const struct node *n, struct report *rep)
 {
 	const struct lb *lb = (const struct lb *)n;
@@ -199,6 +209,7 @@ const struct node_kind load_balancer_kind = {
 	.start = lb_start,
 	.arrive = lb_arrive,
 	.reply = lb_reply,
+	.capacity = lb_capacity,
 	.report = lb_report,
 	.release = lb_release,
 };

@@ -144,6 +144,12 @@ struct node_kind {
 	void (*reply)(struct node *n, struct request *r); /* answer from downstream */
 	/* Links: delay of a message from node `from` to node `to`, seconds. */
 	double (*transit)(struct node *link, const struct request *r, int from, int is_reply);
+	/*
+	 * Optional: the most requests per second the node can serve (its
+	 * servers over their mean service time), with *unbounded set when its
+	 * waiting room has no limit.  Used to refuse unstable scenarios.
+	 */
+	double (*capacity)(const void *cfg, int *unbounded);
 	void (*report)(const struct node *n, struct report *rep);
 	void (*reset)(struct node *n); /* end of warm-up: clear kind statistics */
 	void (*release)(struct node *n);
@@ -166,6 +172,8 @@ struct net_spec {
 	double period;   /* time-series period, seconds */
 	long replications;
 	uint64_t seed;
+	uint64_t max_events;    /* per replication; LONG_MAX: none */
+	uint64_t max_in_flight; /* requests alive at once; LONG_MAX: none */
 	int n_nodes;
 	struct node_spec *nodes; /* owned */
 };
@@ -224,6 +232,7 @@ struct net {
 	uint64_t next_req_id;
 	uint64_t n_in_flight;
 	double t_warm, t_end; /* seconds */
+	char stopped[256];    /* why the run stopped early; "" if it did not */
 	int n_periods, period_i;
 	double *ts; /* owned: n_periods * n_nodes * TS_NCOLS */
 };
@@ -244,7 +253,10 @@ void net_report(struct net *net, struct report *rep);
 /* Initialises a random stream named "<node>/<purpose>" for this replication. */
 void node_rng_init(const struct node *n, struct rng *rng, const char *purpose);
 
-/* Requests. */
+/*
+ * Requests.  request_new returns NULL, after stopping the run and saying
+ * why in net->stopped, when max_in_flight requests are alive already.
+ */
 struct request *request_new(struct net *net, struct node *workload);
 void request_free(struct net *net, struct request *r);
 

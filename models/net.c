@@ -54,6 +54,15 @@ struct req_chunk {
 
 struct request *request_new(struct net *net, struct node *workload)
 {
+	if (net->n_in_flight >= net->spec->max_in_flight) {
+		if (!net->stopped[0])
+			snprintf(net->stopped, sizeof net->stopped,
+				 "%llu requests were in flight at t=%.3fs (simulation.max_in_flight): the system "
+				 "cannot keep up with its load, or raise the limit",
+				 (unsigned long long)net->n_in_flight, net->sim.now);
+		sim_stop(&net->sim);
+		return NULL;
+	}
 	if (!net->free_reqs) {
 		/* Amortised: a chunk is allocated only when more requests are in
 		 * flight than ever before in this replication. */
@@ -383,7 +392,13 @@ void net_run(struct net *net)
 		sim_at(sim, net->t_warm, ev_warm, net, NULL);
 	if (net->n_periods > 1)
 		sim_at(sim, net->spec->period, ev_period, net, NULL);
+	sim->max_events = net->spec->max_events;
 	sim_run(sim, net->t_end);
+	if (sim->is_stopped && !net->stopped[0])
+		snprintf(net->stopped, sizeof net->stopped,
+			 "%llu events were run by t=%.3fs of %.3fs (simulation.max_events): raise the limit for a "
+			 "longer run",
+			 (unsigned long long)sim->n_events, sim->now, net->t_end);
 	close_period(net, net->period_i * net->spec->period, net->t_end);
 }
 

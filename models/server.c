@@ -21,6 +21,8 @@
  * Metrics: common ones, utilization = busy cores / (cores x instances),
  * plus cost_per_hour.  Status codes: 502 (queue full), 500 (call failed).
  */
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "../sim/engine/util.h"
@@ -144,6 +146,14 @@ void server_reply(struct node *n, struct request *r)
 	next_call(s, r);
 }
 
+double server_capacity(const void *cfgp, int *unbounded)
+{
+	const struct server_cfg *cfg = cfgp;
+	double mean = dist_mean(&cfg->service);
+	*unbounded = cfg->queue == LONG_MAX;
+	return mean > 0 ? (double)(cfg->instances * cfg->cores) / mean : HUGE_VAL;
+}
+
 void server_report(const struct node *n, struct report *rep)
 {
 	const struct server *s = (const struct server *)n;
@@ -185,6 +195,7 @@ const struct node_kind server_kind = {
 	.init = server_init,
 	.arrive = server_arrive,
 	.reply = server_reply,
+	.capacity = server_capacity,
 	.report = server_report,
 	.release = server_release,
 };

@@ -42,6 +42,7 @@ struct server {
 void server_init(struct node *n, const void *cfg);
 void server_arrive(struct node *n, struct request *r);
 void server_reply(struct node *n, struct request *r);
+double server_capacity(const void *cfg, int *unbounded);
 void server_report(const struct node *n, struct report *rep);
 void server_release(struct node *n);
 

@@ -72,6 +72,8 @@ static void send_one(struct workload *w)
 {
 	struct node *n = &w->base;
 	struct request *r = request_new(n->net, n);
+	if (!r)
+		return; /* the run is stopping: too many requests in flight */
 	r->req_bytes = w->cfg.req_bytes;
 	r->resp_bytes = w->cfg.resp_bytes;
 	node_arrival(n);

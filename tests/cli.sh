@@ -92,6 +92,12 @@ grep -q 'replications [0-9]*/' "$T/err" && bad "a progress line was printed on a
 : > "$T/file"
 expect_rc 4 "unwritable output" "$CP" run "$T/small.yaml" -o "$T/file/sub" -q
 
+# A run stopped by a limit exits 6, says which limit, and writes nothing.
+sed 's/seed: 42}/seed: 42, max_events: 1000}/' "$T/small.yaml" > "$T/capped.yaml"
+expect_rc 6 "a run past max_events" "$CP" run "$T/capped.yaml" -o "$T/capped" -q
+grep -q 'simulation.max_events' "$T/err" && ok || bad "the limit is named"
+[ ! -e "$T/capped" ] && ok || bad "nothing is written for a stopped run"
+
 # Pictures: run --plot and plot draw three PNGs with gnuplot.
 expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot
 for f in utilization latency requests; do

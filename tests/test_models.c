@@ -47,6 +47,7 @@ static void test_runner_results_do_not_depend_on_jobs(void **state)
 	struct scenario *s3 = run_jobs(three_tier, 3, &c);
 	assert_same_values(&a, &b);
 	assert_same_values(&a, &c);
+	assert_int_equal(a.stopped_rep, -1);
 	results_release(&a);
 	results_release(&b);
 	results_release(&c);
@@ -308,6 +309,41 @@ static void test_empirical_service_resamples_the_file(void **state)
 	unlink(csv);
 }
 
+static void test_limit_in_flight_stops_an_overloaded_run(void **state)
+{
+	(void)state;
+	/* Two threads held for 20 ms each serve at most 100/s of the 200/s
+	 * offered: the queue grows until max_in_flight stops the replication. */
+	const char *yaml = "simulation: {duration: 600s, warmup: 1s, replications: 2, seed: 1, max_in_flight: 5000}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 200/s}\n"
+			   "nodes:\n  - {name: web, kind: server, cores: 4, workers: 2, queue: unlimited,"
+			   " service: exp(1ms), calls: [db]}\n"
+			   "  - {name: db, kind: database, cores: 100, workers: 1000, service: exp(20ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	assert_int_equal(res.stopped_rep, 0);
+	assert_non_null(strstr(res.stopped, "5000 requests were in flight"));
+	assert_non_null(strstr(res.stopped, "simulation.max_in_flight"));
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_limit_events_stops_a_long_run(void **state)
+{
+	(void)state;
+	const char *yaml = "simulation: {duration: 1h, warmup: 0s, replications: 2, seed: 1, max_events: 100000}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 100/s}\n"
+			   "nodes:\n  - {name: s, kind: server, service: exp(1ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	assert_int_equal(res.stopped_rep, 0);
+	assert_non_null(strstr(res.stopped, "simulation.max_events"));
+	/* Checked every 65,536 events: stopped at the first check past the cap. */
+	assert_true(res.events <= 2 * 131072);
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +359,8 @@ int main(void)
 		cmocka_unit_test(test_timeseries_adds_up_to_the_run),
 		cmocka_unit_test(test_resolved_scenario_round_trips),
 		cmocka_unit_test(test_empirical_service_resamples_the_file),
+		cmocka_unit_test(test_limit_in_flight_stops_an_overloaded_run),
+		cmocka_unit_test(test_limit_events_stops_a_long_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@ enum exit_code {
 	EXIT_INVALID = 3,  /* the scenario is invalid */
 	EXIT_IO = 4,       /* a file could not be read or written */
 	EXIT_INTERNAL = 5, /* a bug in chokepoint */
+	EXIT_STOPPED = 6,  /* a replication hit max_events or max_in_flight */
 };
 
 static const char exit_codes_help[] = "Exit codes:\n"
@@ -32,7 +33,8 @@ static const char exit_codes_help[] = "Exit codes:\n"
 				      "  2  usage error (unknown command or option)\n"
 				      "  3  invalid scenario (every error is printed as file:line:col)\n"
 				      "  4  I/O error (a file could not be read or written)\n"
-				      "  5  internal error (a bug: please report it; assertion failures abort)\n";
+				      "  5  internal error (a bug: please report it; assertion failures abort)\n"
+				      "  6  run stopped by a limit (simulation.max_events or max_in_flight)\n";
 
 static const char main_help[] = "usage: chokepoint <command> [options]\n"
 				"\n"
@@ -199,6 +201,13 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
 		scenario_free(sc);
 		return EXIT_INTERNAL;
+	}
+	if (res.stopped_rep >= 0) {
+		fprintf(stderr, "chokepoint: %s: replication %ld stopped early: %s; no results written\n", path,
+			res.stopped_rep, res.stopped);
+		results_release(&res);
+		scenario_free(sc);
+		return EXIT_STOPPED;
 	}
 	if (!quiet)
 		report_print(stdout, &res);

@@ -14,6 +14,7 @@ struct rep_out {
 	struct report rep;
 	double *ts;
 	uint64_t events;
+	char stopped[256]; /* the net's reason, if it stopped early */
 };
 
 struct pool {
@@ -51,6 +52,7 @@ static void *worker(void *arg)
 		o->ts = xmalloc(nts * sizeof(double));
 		memcpy(o->ts, net->ts, nts * sizeof(double));
 		o->events = net->sim.n_events;
+		snprintf(o->stopped, sizeof o->stopped, "%s", net->stopped);
 		atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
 		atomic_fetch_add(&p->events, net->sim.n_events);
 		net_free(net);
@@ -113,6 +115,13 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	memset(res, 0, sizeof(*res));
 	res->sc = sc;
 	res->n_reps = reps;
+	res->stopped_rep = -1;
+	for (long r = reps - 1; r >= 0; r--) {
+		if (p.out[r].stopped[0]) {
+			res->stopped_rep = r;
+			snprintf(res->stopped, sizeof res->stopped, "%s", p.out[r].stopped);
+		}
+	}
 	res->wall_seconds = elapsed(&t0);
 	const struct report *r0 = &p.out[0].rep;
 	res->n_metrics = r0->n;

@@ -33,6 +33,8 @@ struct results {
 	int n_periods, n_nodes;
 	double *ts;          /* owned: time series averaged over replications */
 	uint64_t events;     /* all replications */
+	long stopped_rep;    /* first replication stopped by a limit, or -1 */
+	char stopped[256];   /* why it stopped ("" if none did) */
 	double wall_seconds; /* elapsed real time (not written to files) */
 };
 

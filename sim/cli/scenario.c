@@ -48,6 +48,7 @@ struct raw_doc {
 struct sim_cfg {
 	double duration, warmup, period;
 	long replications, seed;
+	long max_events, max_in_flight;
 };
 
 #define OFF(f) offsetof(struct sim_cfg, f)
@@ -61,6 +62,10 @@ static const struct param sim_params[] = {
 	{"seed", PT_COUNT, OFF(seed), "1", 0, 9e18, NULL, 0, "master seed of all random streams"},
 	{"period", PT_DURATION, OFF(period), "60s", 1e-3, 1e9, NULL, 0,
 	 "length of one time-series period (CloudWatch uses 60s)"},
+	{"max_events", PT_COUNT, OFF(max_events), "10000000000", 1000, 1e15, NULL, P_UNLIMITED,
+	 "events per replication before the run is stopped"},
+	{"max_in_flight", PT_COUNT, OFF(max_in_flight), "1000000", 1, 1e10, NULL, P_UNLIMITED,
+	 "requests alive at once (each about 600 bytes) before the run is stopped"},
 	{0},
 };
 #undef OFF
@@ -950,6 +955,67 @@ static void check_reachable(struct parser *P)
 	free(seen);
 }
 
+/* The open workloads' rate: PT_RATE params of workload kinds. */
+static double open_rate(const struct node_spec *ns)
+{
+	for (const struct param *p = ns->kind->params; p->key; p++)
+		if (p->type == PT_RATE)
+			return *(const double *)((const char *)ns->cfg + p->offset);
+	return 0;
+}
+
+/*
+ * A node offered at least its capacity by the open workloads, with no limit
+ * on its waiting room, has a queue that grows without bound: refuse to run
+ * it (the run would only end at max_in_flight).  Flows follow every
+ * reference once per request, in depth order (the graph has no cycles).
+ * Closed workloads cannot overload anything and are left out.
+ */
+static void check_stability(struct parser *P)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	int n = spec->n_nodes, nw = P->w->n_items[SEC_WORKLOADS];
+	double *flow = xcalloc(n, sizeof(double));
+	int *indeg = xcalloc(n, sizeof(int)), *order = xcalloc(n, sizeof(int)), head = 0, tail = 0;
+	for (int v = 0; v < nw; v++)
+		flow[v] = open_rate(&spec->nodes[v]);
+	for (size_t i = 0; i < P->n_refs; i++)
+		if (!(kind_flags(&spec->nodes[P->refs[i].from]) & KIND_LINK))
+			indeg[*P->refs[i].dest]++;
+	for (int v = 0; v < n; v++)
+		if (indeg[v] == 0)
+			order[tail++] = v;
+	while (head < tail) { /* Kahn's order: a node after all its callers */
+		int v = order[head++];
+		if (kind_flags(&spec->nodes[v]) & KIND_LINK)
+			continue;
+		for (size_t i = 0; i < P->n_refs; i++) {
+			const struct ref *r = &P->refs[i];
+			if (r->from != v)
+				continue;
+			flow[*r->dest] += flow[v];
+			if (--indeg[*r->dest] == 0)
+				order[tail++] = *r->dest;
+		}
+	}
+	for (int v = nw; v < n; v++) {
+		const struct node_spec *ns = &spec->nodes[v];
+		int unbounded = 0;
+		double cap = ns->kind->capacity ? ns->kind->capacity(ns->cfg, &unbounded) : HUGE_VAL;
+		if (!unbounded || flow[v] < cap)
+			continue;
+		struct item_info *it = &P->w->items[SEC_NODES][v - nw];
+		diag_error(P->d, it->self.line, it->self.col,
+			   "node '%s' is unstable: the open workloads offer it %.6g requests/s and it serves at most "
+			   "%.6g/s, with an unlimited queue that would grow without bound (add instances or cores, or "
+			   "bound its queue)",
+			   ns->name, flow[v], cap);
+	}
+	free(flow);
+	free(indeg);
+	free(order);
+}
+
 /* A link's pair of nodes: its (only) list parameter. */
 static const struct node_list *link_pair(const struct node_spec *ns)
 {
@@ -1268,6 +1334,8 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	check_links(&P);
 	if (d->n == 0)
 		check_reachable(&P);
+	if (d->n == 0)
+		check_stability(&P);
 	if (im->sim.duration > 0 && im->sim.warmup > im->sim.duration) { /* 0: did not parse */
 		struct item_info *it = w.items[SEC_SIM];
 		int slot = slot_of(&im->slots[SEC_SIM], "warmup");
@@ -1298,6 +1366,8 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	spec->period = im->sim.period;
 	spec->replications = im->sim.replications;
 	spec->seed = (uint64_t)im->sim.seed;
+	spec->max_events = (uint64_t)im->sim.max_events;
+	spec->max_in_flight = (uint64_t)im->sim.max_in_flight;
 	free_items(&w);
 	*out = sc;
 	return SCENARIO_OK;
@@ -1416,6 +1486,8 @@ char *scenario_resolved_yaml(const struct scenario *sc, size_t *len)
 	sim.period = spec->period;
 	sim.replications = spec->replications;
 	sim.seed = (long)spec->seed;
+	sim.max_events = (long)spec->max_events;
+	sim.max_in_flight = (long)spec->max_in_flight;
 	resolve_item(raw->simulation, &im->slots[SEC_SIM], &sim_section_kind, &sim, spec);
 	for (int i = 0; i < spec->n_nodes; i++) {
 		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;

@@ -121,8 +121,13 @@ uint64_t sim_run(struct sim *sim, double until)
 		}
 		sim->now = e.t;
 		e.fn(sim, e.obj, e.arg);
-		if ((++sim->n_events & 0xffff) == 0 && sim->progress)
-			sim->progress(sim, sim->progress_ctx);
+		if ((++sim->n_events & 0xffff) == 0) {
+			/* Every 65,536 events: the cap and progress cost nothing per event. */
+			if (sim->max_events && sim->n_events >= sim->max_events)
+				sim->is_stopped = 1;
+			if (sim->progress)
+				sim->progress(sim, sim->progress_ctx);
+		}
 	}
 	if (!sim->is_stopped && until > sim->now && !isinf(until))
 		sim->now = until;

@@ -47,6 +47,7 @@ struct sim {
 	struct event *ring;        /* owned: events at t == now, FIFO */
 	size_t r_head, r_n, r_cap; /* r_cap is a power of two */
 	int is_stopped;
+	uint64_t max_events; /* sim_run stops past this many events (0: no cap) */
 	sim_progress_fn *progress;
 	void *progress_ctx;
 };
