@@ -50,7 +50,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN) run $(SCENARIO)
+	$(BIN) run $(SCENARIO) --force
 
 test check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)

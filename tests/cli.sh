@@ -92,6 +92,50 @@ grep -q 'replications [0-9]*/' "$T/err" && bad "a progress line was printed on a
 : > "$T/file"
 expect_rc 4 "unwritable output" "$CP" run "$T/small.yaml" -o "$T/file/sub" -q
 
+# An existing results directory is replaced only with --force, and a
+# directory holding anything else never.
+expect_rc 4 "existing results without --force" "$CP" run "$T/small.yaml" -o "$T/a" -q
+grep -q "exists; pass --force" "$T/err" && ok || bad "the refusal says to pass --force"
+cp "$T/a/summary.json" "$T/summary.before"
+expect_rc 0 "--force replaces results" "$CP" run "$T/small.yaml" -o "$T/a" -q --force --seed 9
+cmp -s "$T/a/summary.json" "$T/summary.before" && bad "--force replaced the results" || ok
+mkdir -p "$T/mine" && echo precious > "$T/mine/notes.txt"
+expect_rc 4 "a foreign directory even with --force" "$CP" run "$T/small.yaml" -o "$T/mine" -q --force
+[ "$(cat "$T/mine/notes.txt")" = precious ] && ok || bad "a foreign directory was touched"
+
+# Signals: a long run interrupted leaves either the previous complete results
+# or none, and no temporary directory.
+sed 's/duration: 20s, warmup: 2s, replications: 4/duration: 600s, warmup: 2s, replications: 40/' "$T/small.yaml" > "$T/long.yaml"
+"$CP" run "$T/long.yaml" -o "$T/sig" -q -j 1 2>"$T/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] && ok || bad "SIGINT: exit $rc, expected 130"
+grep -q "interrupted after" "$T/err" && ok || bad "SIGINT: the interruption is reported"
+[ ! -e "$T/sig" ] && ok || bad "SIGINT: no results written"
+ls -a "$T" | grep -q '\.tmp-' && bad "SIGINT: a temporary directory remains" || ok
+
+cp "$T/a/summary.json" "$T/summary.before"
+"$CP" run "$T/long.yaml" -o "$T/a" -q -j 1 --force 2>"$T/err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc -eq 143 ] && ok || bad "SIGTERM: exit $rc, expected 143"
+cmp -s "$T/a/summary.json" "$T/summary.before" && ok || bad "SIGTERM: the previous results changed"
+
+"$CP" run "$T/long.yaml" -o "$T/part" -q -j 2 --keep-partial 2>"$T/err" &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] && ok || bad "--keep-partial: exit $rc, expected 130"
+grep -q '"partial": true' "$T/part/summary.json" 2>/dev/null && ok || bad "--keep-partial writes partial results"
+
 # A run stopped by a limit exits 6, says which limit, and writes nothing.
 sed 's/seed: 42}/seed: 42, max_events: 1000}/' "$T/small.yaml" > "$T/capped.yaml"
 expect_rc 6 "a run past max_events" "$CP" run "$T/capped.yaml" -o "$T/capped" -q

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,30 @@ enum exit_code {
 	EXIT_IO = 4,       /* a file could not be read or written */
 	EXIT_INTERNAL = 5, /* a bug in chokepoint */
 	EXIT_STOPPED = 6,  /* a replication hit max_events or max_in_flight */
+			   /* Interrupted by a signal: 128 + its number (130 SIGINT, 143 SIGTERM). */
 };
+
+/*
+ * The one mutable global: a signal handler gets no context.  Set to the
+ * signal's number by SIGINT or SIGTERM; the runner and the writers poll it.
+ */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+	signal(sig, SIG_DFL); /* a second Ctrl-C kills at once */
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static const char exit_codes_help[] = "Exit codes:\n"
 				      "  0  success\n"
@@ -34,7 +58,8 @@ static const char exit_codes_help[] = "Exit codes:\n"
 				      "  3  invalid scenario (every error is printed as file:line:col)\n"
 				      "  4  I/O error (a file could not be read or written)\n"
 				      "  5  internal error (a bug: please report it; assertion failures abort)\n"
-				      "  6  run stopped by a limit (simulation.max_events or max_in_flight)\n";
+				      "  6  run stopped by a limit (simulation.max_events or max_in_flight)\n"
+				      "  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM\n";
 
 static const char main_help[] = "usage: chokepoint <command> [options]\n"
 				"\n"
@@ -66,6 +91,8 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "                     results are identical for every N\n"
 			       "  -q, --quiet        no summary and no progress line\n"
 			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
+			       "      --force        replace an existing results directory\n"
+			       "      --keep-partial on Ctrl-C or SIGTERM, write the replications completed so far\n"
 			       "      --no-write     write no files\n"
 			       "\n"
 			       "Files written: summary.json, summary.csv, nodes.csv, replications.csv,\n"
@@ -145,13 +172,15 @@ static int cmd_run(int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"plot", no_argument, NULL, 'p'},
+		{"force", no_argument, NULL, 'f'},
+		{"keep-partial", no_argument, NULL, 'k'},
 		{"no-write", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
-	int quiet = 0, no_write = 0, plot = 0, c;
+	int quiet = 0, no_write = 0, plot = 0, force = 0, keep_partial = 0, c;
 	if (jobs < 1)
 		jobs = 1;
 	optind = 0;
@@ -167,6 +196,8 @@ static int cmd_run(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'n': no_write = 1; break;
 		case 'p': plot = 1; break;
+		case 'f': force = 1; break;
+		case 'k': keep_partial = 1; break;
 		case 'h': fputs(run_help, stdout); return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'run'", "run");
 		}
@@ -195,12 +226,32 @@ static int cmd_run(int argc, char **argv)
 		sc->spec.replications = v;
 	}
 
-	struct run_opts ro = {.jobs = (int)jobs, .progress = !quiet && isatty(STDERR_FILENO)};
+	char dir[1100];
+	if (!out_dir) {
+		default_output(path, dir, sizeof dir);
+		out_dir = dir;
+	}
+	/* Refuse before running, not after: a long run must not be lost. */
+	if (!no_write && report_check_dir(out_dir, force) != 0) {
+		scenario_free(sc);
+		return EXIT_IO;
+	}
+
+	catch_signals();
+	struct run_opts ro = {.jobs = (int)jobs, .progress = !quiet && isatty(STDERR_FILENO), .stop = &interrupted};
 	struct results res;
 	if (runner_run(sc, &ro, &res) != 0) {
 		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
 		scenario_free(sc);
 		return EXIT_INTERNAL;
+	}
+	int sig = interrupted;
+	if (sig && (!keep_partial || res.n_reps == 0)) {
+		fprintf(stderr, "chokepoint: interrupted after %ld of %ld replications; no results written%s\n",
+			res.n_reps, res.n_requested, res.n_reps ? " (--keep-partial keeps them)" : "");
+		results_release(&res);
+		scenario_free(sc);
+		return 128 + sig;
 	}
 	if (res.stopped_rep >= 0) {
 		fprintf(stderr, "chokepoint: %s: replication %ld stopped early: %s; no results written\n", path,
@@ -209,21 +260,25 @@ static int cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return EXIT_STOPPED;
 	}
+	if (sig) {
+		fprintf(stderr, "chokepoint: interrupted: keeping the %ld of %ld replications completed\n", res.n_reps,
+			res.n_requested);
+		interrupted = 0; /* the partial results are wanted: let them be written */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+	}
 	if (!quiet)
 		report_print(stdout, &res);
-	char dir[1100];
-	if (!out_dir) {
-		default_output(path, dir, sizeof dir);
-		out_dir = dir;
-	}
 	if (!no_write) {
-		if (report_write(out_dir, &res) != 0)
-			rc = EXIT_IO;
+		if (report_write(out_dir, &res, &interrupted) != 0)
+			rc = interrupted ? 128 + interrupted : EXIT_IO;
 		else if (plot && plot_dir(out_dir, path) != 0)
 			rc = EXIT_IO;
 		else if (!quiet)
 			printf("\nResults written to %s/\n", out_dir);
 	}
+	if (sig)
+		rc = 128 + sig;
 	fflush(stdout);
 	if (!quiet)
 		fprintf(stderr, "(%.2fs wall, %.2fM events/s)\n", res.wall_seconds,

@@ -2,6 +2,8 @@
 #include "report.h"
 
 #include <csv.h>
+#include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -120,8 +122,12 @@ void report_print(FILE *out, const struct results *res)
 	units_format_duration(spec->duration, d, sizeof d);
 	units_format_duration(spec->warmup, w, sizeof w);
 	fprintf(out, "chokepoint %s · %s\n", CHOKEPOINT_VERSION, res->sc->path);
-	fprintf(out, "%ld replications × %s measured (after %s warm-up) · seed %llu · %.0f%% confidence intervals\n\n",
+	fprintf(out, "%ld replications × %s measured (after %s warm-up) · seed %llu · %.0f%% confidence intervals\n",
 		res->n_reps, d, w, (unsigned long long)spec->seed, 100 * RUNNER_CONFIDENCE);
+	if (res->n_reps < res->n_requested)
+		fprintf(out, "PARTIAL: %ld of the %ld replications asked for (interrupted)\n", res->n_reps,
+			res->n_requested);
+	fprintf(out, "\n");
 
 	fprintf(out, "End to end\n");
 	line(out, res, "e2e", "offered_throughput", "offered throughput");
@@ -179,19 +185,22 @@ void report_print(FILE *out, const struct results *res)
 /* ---- files --------------------------------------------------------------- */
 
 #define N_FILES 6
+static const char *const result_files[N_FILES] = {"summary.json",     "summary.csv",    "nodes.csv",
+						  "replications.csv", "timeseries.csv", "scenario.resolved.yaml"};
+/* Files a results directory may also hold (drawn by `chokepoint plot`). */
+static const char *const picture_files[] = {"utilization.png", "latency.png", "requests.png"};
 
 struct out_file {
-	char tmp[4200], final[4200];
+	char path[5400];
 	FILE *f;
 };
 
 static int out_open(struct out_file *o, const char *dir, const char *name)
 {
-	snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
-	snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-	o->f = fopen(o->tmp, "wb");
+	snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
+	o->f = fopen(o->path, "wb");
 	if (!o->f) {
-		fprintf(stderr, "chokepoint: cannot write '%s': %s\n", o->tmp, strerror(errno));
+		fprintf(stderr, "chokepoint: cannot write '%s': %s\n", o->path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -201,7 +210,7 @@ static int out_close(struct out_file *o)
 {
 	int bad = ferror(o->f);
 	if (fclose(o->f) != 0 || bad) {
-		fprintf(stderr, "chokepoint: error writing '%s': %s\n", o->tmp, strerror(errno));
+		fprintf(stderr, "chokepoint: error writing '%s': %s\n", o->path, strerror(errno));
 		o->f = NULL;
 		return -1;
 	}
@@ -223,6 +232,82 @@ static int mkdir_p(const char *dir)
 	}
 	if (mkdir(path, 0777) != 0 && errno != EEXIST)
 		return -1;
+	return 0;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Whether dir holds only what chokepoint writes (so it may be replaced). */
+static int holds_only_results(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int ok = 1;
+	struct dirent *e;
+	while (ok && (e = readdir(d))) {
+		const char *n = e->d_name;
+		int known = strcmp(n, ".") == 0 || strcmp(n, "..") == 0;
+		for (size_t i = 0; i < N_FILES; i++)
+			known |= strcmp(n, result_files[i]) == 0;
+		for (size_t i = 0; i < ARRAY_LEN(picture_files); i++)
+			known |= strcmp(n, picture_files[i]) == 0;
+		ok = known;
+	}
+	closedir(d);
+	return ok;
+}
+
+/* Removes a directory that holds only chokepoint's files. */
+static int remove_results(const char *dir)
+{
+	char path[5400];
+	for (size_t i = 0; i < N_FILES; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, result_files[i]);
+		unlink(path);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(picture_files); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, picture_files[i]);
+		unlink(path);
+	}
+	return rmdir(dir);
+}
+
+int report_check_dir(const char *dir, int force)
+{
+	if (!is_dir(dir)) {
+		struct stat st;
+		if (stat(dir, &st) == 0) {
+			fprintf(stderr, "chokepoint: '%s' exists and is not a directory\n", dir);
+			return -1;
+		}
+		return 0;
+	}
+	if (!holds_only_results(dir)) {
+		fprintf(stderr,
+			"chokepoint: '%s' exists and holds files chokepoint did not write; refusing to replace it, "
+			"even with --force (choose another -o)\n",
+			dir);
+		return -1;
+	}
+	if (!force) {
+		DIR *d = opendir(dir);
+		int empty = 1;
+		struct dirent *e;
+		while (d && (e = readdir(d)))
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+				empty = 0;
+		if (d)
+			closedir(d);
+		if (!empty) {
+			fprintf(stderr, "chokepoint: results directory '%s' exists; pass --force to replace it\n", dir);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -258,7 +343,9 @@ static int write_json(FILE *f, const struct results *res)
 	json_t *sim = json_object();
 	json_object_set_new(sim, "duration_s", json_real(spec->duration));
 	json_object_set_new(sim, "warmup_s", json_real(spec->warmup));
-	json_object_set_new(sim, "replications", json_integer(spec->replications));
+	json_object_set_new(sim, "replications", json_integer(res->n_reps));
+	json_object_set_new(sim, "replications_requested", json_integer(res->n_requested));
+	json_object_set_new(sim, "partial", json_boolean(res->n_reps < res->n_requested));
 	json_object_set_new(sim, "seed", json_integer((json_int_t)spec->seed));
 	json_object_set_new(sim, "confidence", json_real(RUNNER_CONFIDENCE));
 	json_object_set_new(sim, "events", json_integer((json_int_t)res->events));
@@ -383,22 +470,47 @@ static void write_timeseries_csv(FILE *f, const struct results *res)
 	}
 }
 
-int report_write(const char *dir, const struct results *res)
+/* The parent directory and base name of dir, for the temporary siblings. */
+static void split_dir(const char *dir, char *parent, size_t np, char *base, size_t nb)
 {
-	static const char *const names[N_FILES] = {"summary.json",     "summary.csv",    "nodes.csv",
-						   "replications.csv", "timeseries.csv", "scenario.resolved.yaml"};
-	struct out_file o[N_FILES];
-	int n_open = 0, rc = -1;
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	size_t n = strlen(tmp);
+	while (n > 1 && tmp[n - 1] == '/')
+		tmp[--n] = '\0';
+	char *slash = strrchr(tmp, '/');
+	if (!slash) {
+		snprintf(parent, np, ".");
+		snprintf(base, nb, "%s", tmp);
+	} else {
+		snprintf(base, nb, "%s", slash + 1);
+		*slash = '\0';
+		snprintf(parent, np, "%s", slash == tmp ? "/" : tmp);
+	}
+}
 
-	if (mkdir_p(dir) != 0) {
-		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", dir, strerror(errno));
+int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop)
+{
+	char parent[4096], base[1024], tmpdir[5200], olddir[5200];
+	struct out_file o[N_FILES];
+	int n_open = 0;
+
+	split_dir(dir, parent, sizeof parent, base, sizeof base);
+	if (mkdir_p(parent) != 0) {
+		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", parent, strerror(errno));
+		return -1;
+	}
+	snprintf(tmpdir, sizeof tmpdir, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
+	snprintf(olddir, sizeof olddir, "%s/.%s.old-%ld", parent, base, (long)getpid());
+	if (mkdir(tmpdir, 0777) != 0) {
+		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", tmpdir, strerror(errno));
 		return -1;
 	}
 	for (; n_open < N_FILES; n_open++)
-		if (out_open(&o[n_open], dir, names[n_open]) != 0)
+		if (out_open(&o[n_open], tmpdir, result_files[n_open]) != 0)
 			goto fail;
 	if (write_json(o[0].f, res) != 0) {
-		fprintf(stderr, "chokepoint: cannot write JSON to '%s'\n", o[0].tmp);
+		fprintf(stderr, "chokepoint: cannot write JSON to '%s'\n", o[0].path);
 		goto fail;
 	}
 	write_summary_csv(o[1].f, res);
@@ -415,27 +527,44 @@ int report_write(const char *dir, const struct results *res)
 		CHOKEPOINT_VERSION);
 	fwrite(yaml, 1, len, o[5].f);
 	free(yaml);
-	for (int i = 0; i < N_FILES; i++) {
+	for (int i = 0; i < N_FILES; i++)
 		if (out_close(&o[i]) != 0)
 			goto fail;
+
+	/* Everything is complete.  Swap it in with the signals held back, so
+	 * that dir always holds a complete set: the old one or the new one. */
+	sigset_t block, saved;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	if (stop && *stop) {
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		goto fail;
 	}
-	/* Everything is complete: now put it in place. */
-	for (int i = 0; i < N_FILES; i++) {
-		if (rename(o[i].tmp, o[i].final) != 0) {
-			fprintf(stderr, "chokepoint: cannot rename '%s' to '%s': %s\n", o[i].tmp, o[i].final,
-				strerror(errno));
-			goto fail;
-		}
-		o[i].tmp[0] = '\0';
+	int had_old = is_dir(dir);
+	if (had_old && rename(dir, olddir) != 0) {
+		fprintf(stderr, "chokepoint: cannot move '%s' aside: %s\n", dir, strerror(errno));
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		goto fail;
 	}
+	if (rename(tmpdir, dir) != 0) {
+		fprintf(stderr, "chokepoint: cannot rename '%s' to '%s': %s\n", tmpdir, dir, strerror(errno));
+		if (had_old)
+			rename(olddir, dir);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		goto fail;
+	}
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (had_old && remove_results(olddir) != 0)
+		fprintf(stderr, "chokepoint: warning: could not remove the previous results in '%s': %s\n", olddir,
+			strerror(errno));
 	return 0;
 
 fail:
-	for (int i = 0; i < n_open; i++) {
+	for (int i = 0; i < n_open; i++)
 		if (o[i].f)
 			fclose(o[i].f);
-		if (o[i].tmp[0])
-			unlink(o[i].tmp);
-	}
-	return rc;
+	remove_results(tmpdir);
+	return -1;
 }

@@ -9,6 +9,7 @@
 #ifndef CLI_REPORT_H
 #define CLI_REPORT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "runner.h"
@@ -20,10 +21,20 @@ int report_bottleneck(const struct results *res, size_t *metric_index);
 void report_print(FILE *out, const struct results *res);
 
 /*
- * Writes summary.json, summary.csv, nodes.csv, replications.csv,
- * timeseries.csv and scenario.resolved.yaml into dir (created if needed).
- * Returns 0, or -1 after printing an error naming the file and errno.
+ * Whether results may be written to dir: it does not exist, or is empty,
+ * or (with force) holds only files chokepoint writes.  0, or -1 after
+ * printing why not.  A directory with other files is never replaced.
  */
-int report_write(const char *dir, const struct results *res);
+int report_check_dir(const char *dir, int force);
+
+/*
+ * Writes summary.json, summary.csv, nodes.csv, replications.csv,
+ * timeseries.csv and scenario.resolved.yaml into a temporary sibling of
+ * dir, then swaps it in place of dir (SIGINT and SIGTERM blocked meanwhile)
+ * and removes the previous results.  If *stop is set before the swap, the
+ * temporary directory is removed and dir is left as it was.  Returns 0, or
+ * -1 after printing an error naming the file and errno.
+ */
+int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop);
 
 #endif

@@ -15,10 +15,12 @@ struct rep_out {
 	double *ts;
 	uint64_t events;
 	char stopped[256]; /* the net's reason, if it stopped early */
+	int is_complete;   /* ran to its end (not interrupted) */
 };
 
 struct pool {
 	const struct scenario *sc;
+	const volatile sig_atomic_t *stop;
 	struct rep_out *out;
 	atomic_long next;          /* next replication to take */
 	atomic_long done;          /* replications finished */
@@ -30,6 +32,8 @@ struct pool {
 static void on_progress(struct sim *sim, void *ctx)
 {
 	struct pool *p = ctx;
+	if (p->stop && *p->stop)
+		sim_stop(sim);
 	atomic_fetch_add(&p->live_events, 0x10000);
 	atomic_store(&p->live_time_ms, (long long)(sim->now * 1000));
 }
@@ -39,6 +43,8 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	const struct net_spec *spec = &p->sc->spec;
 	for (;;) {
+		if (p->stop && *p->stop)
+			break;
 		long r = atomic_fetch_add(&p->next, 1);
 		if (r >= spec->replications)
 			break;
@@ -47,6 +53,12 @@ static void *worker(void *arg)
 		net->sim.progress_ctx = p;
 		net_run(net);
 		struct rep_out *o = &p->out[r];
+		if (p->stop && *p->stop) { /* interrupted: this one is incomplete */
+			atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
+			net_free(net);
+			break;
+		}
+		o->is_complete = 1;
 		net_report(net, &o->rep);
 		size_t nts = (size_t)net->n_periods * net->n_nodes * TS_NCOLS;
 		o->ts = xmalloc(nts * sizeof(double));
@@ -84,7 +96,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	if (jobs > reps)
 		jobs = (int)reps;
 
-	struct pool p = {.sc = sc};
+	struct pool p = {.sc = sc, .stop = opts->stop};
 	p.out = xcalloc(reps, sizeof(*p.out));
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -101,7 +113,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	}
 	if (opts->progress) {
 		struct timespec nap = {0, 200 * 1000 * 1000};
-		while (atomic_load(&p.done) < reps) {
+		while (atomic_load(&p.done) < reps && !(opts->stop && *opts->stop)) {
 			nanosleep(&nap, NULL);
 			print_progress(&p, reps, spec->warmup + spec->duration, elapsed(&t0));
 		}
@@ -111,44 +123,56 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 		pthread_join(th[i], NULL);
 	free(th);
 
-	/* Reduce in replication order. */
+	/* Reduce the completed replications in replication order. */
 	memset(res, 0, sizeof(*res));
 	res->sc = sc;
-	res->n_reps = reps;
+	res->n_requested = reps;
 	res->stopped_rep = -1;
-	for (long r = reps - 1; r >= 0; r--) {
-		if (p.out[r].stopped[0]) {
-			res->stopped_rep = r;
-			snprintf(res->stopped, sizeof res->stopped, "%s", p.out[r].stopped);
+	res->wall_seconds = elapsed(&t0);
+	long *done = xmalloc(reps * sizeof(long)), n_done = 0;
+	for (long r = 0; r < reps; r++)
+		if (p.out[r].is_complete)
+			done[n_done++] = r;
+	for (long k = n_done - 1; k >= 0; k--) {
+		if (p.out[done[k]].stopped[0]) {
+			res->stopped_rep = done[k];
+			snprintf(res->stopped, sizeof res->stopped, "%s", p.out[done[k]].stopped);
 		}
 	}
-	res->wall_seconds = elapsed(&t0);
-	const struct report *r0 = &p.out[0].rep;
-	res->n_metrics = r0->n;
-	res->metrics = xmalloc(r0->n * sizeof(struct metric));
-	memcpy(res->metrics, r0->m, r0->n * sizeof(struct metric));
-	res->values = xmalloc((size_t)reps * r0->n * sizeof(double));
+	res->n_reps = n_done;
 	res->n_nodes = spec->n_nodes;
 	res->n_periods = net_spec_periods(spec);
 	size_t nts = (size_t)res->n_periods * res->n_nodes * TS_NCOLS;
 	res->ts = xcalloc(nts, sizeof(double));
-	for (long r = 0; r < reps; r++) {
-		const struct report *rr = &p.out[r].rep;
+	if (n_done > 0) {
+		const struct report *r0 = &p.out[done[0]].rep;
+		res->n_metrics = r0->n;
+		res->metrics = xmalloc(r0->n * sizeof(struct metric));
+		memcpy(res->metrics, r0->m, r0->n * sizeof(struct metric));
+		res->values = xmalloc((size_t)n_done * r0->n * sizeof(double));
+	}
+	for (long k = 0; k < n_done; k++) {
+		struct rep_out *o = &p.out[done[k]];
+		const struct report *rr = &o->rep;
 		SIM_ASSERT(rr->n == res->n_metrics);
 		for (size_t i = 0; i < rr->n; i++) {
 			SIM_ASSERT(strcmp(rr->m[i].key, res->metrics[i].key) == 0);
-			res->values[(size_t)r * rr->n + i] = rr->m[i].value;
+			res->values[(size_t)k * rr->n + i] = rr->m[i].value;
 		}
 		for (size_t i = 0; i < nts; i++)
-			res->ts[i] += p.out[r].ts[i] / (double)reps;
-		res->events += p.out[r].events;
+			res->ts[i] += o->ts[i] / (double)n_done;
+		res->events += o->events;
+	}
+	for (long r = 0; r < reps; r++) {
 		report_release(&p.out[r].rep);
 		free(p.out[r].ts);
 	}
 	free(p.out);
+	free(done);
+	reps = n_done;
 
-	res->ci = xmalloc(res->n_metrics * sizeof(struct ci));
-	double *col = xmalloc(reps * sizeof(double));
+	res->ci = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(struct ci));
+	double *col = xmalloc((reps ? reps : 1) * sizeof(double));
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		for (long r = 0; r < reps; r++)
 			col[r] = results_value(res, r, i);

@@ -10,6 +10,7 @@
 #ifndef CLI_RUNNER_H
 #define CLI_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,11 +22,15 @@
 struct run_opts {
 	int jobs;     /* worker threads, >= 1 */
 	int progress; /* print a progress line on stderr */
+	/* When set (by a signal handler), workers stop within 65,536 events
+	 * and the replications in progress are discarded.  May be NULL. */
+	const volatile sig_atomic_t *stop;
 };
 
 struct results {
 	const struct scenario *sc;
-	long n_reps;
+	long n_reps;      /* replications in the results (completed ones) */
+	long n_requested; /* replications asked for; more than n_reps if interrupted */
 	size_t n_metrics;
 	struct metric *metrics; /* owned: names (and replication 0's values) */
 	double *values;         /* owned: n_reps x n_metrics, replication-major */
