@@ -30,7 +30,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/ref_mm1
 
-.PHONY: all run test check asan bench install uninstall clean help deps docs format-check
+.PHONY: all run test check asan bench fuzz memcheck install uninstall clean help deps docs format-check
 
 all: $(BIN)
 
@@ -40,6 +40,8 @@ help:
 	@echo "make test       install missing packages, build, run every test (alias: check)"
 	@echo "make asan       the test suite under AddressSanitizer + UBSan (in build/asan)"
 	@echo "make bench      benchmarks: events/s, customers/s, ratio to a bare reference loop"
+	@echo "make fuzz       fuzz the scenario loader for FUZZ_SECONDS (default 60) with libFuzzer"
+	@echo "make memcheck   a representative run under valgrind memcheck"
 	@echo "make docs       regenerate docs/kinds.md from the kinds' parameter tables"
 	@echo "make format-check  check the sources against .clang-format"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX/bin (PREFIX=$(PREFIX))"
@@ -47,6 +49,26 @@ help:
 
 deps:
 	@sh tools/install-deps.sh
+
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_scenario
+
+fuzz: deps
+	@sh tools/install-deps.sh clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@sh fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
+# The fuzzer is built with clang in one step, sanitizers on, from the sources.
+$(FUZZ_BIN): fuzz/fuzz_scenario.c $(LIB_SRC) $(wildcard sim/*/*.h models/*.h)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -o $@ fuzz/fuzz_scenario.c $(LIB_SRC) $(PKG_LIBS)
+
+# valgrind's memcheck on a representative run: no leak, no invalid access.
+memcheck: all
+	@command -v valgrind >/dev/null || sh tools/install-deps.sh valgrind
+	valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		$(BIN) run tests/memcheck.yaml -o $(BUILD)/memcheck --force -q -j 2
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -100,9 +122,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/chokepoint
 
 format-check:
-	clang-format --dry-run --Werror $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c)
+	clang-format --dry-run --Werror $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c)
 
 clean:
-	rm -rf build results
+	rm -rf build results fuzz-out
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli/main.d

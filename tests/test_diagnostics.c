@@ -156,6 +156,30 @@ static void test_diagnostics_huge_file_is_refused_unread(void **state)
 	unlink(path);
 }
 
+static void test_diagnostics_fuzz_regressions_do_not_crash(void **state)
+{
+	(void)state;
+	/* Every input the fuzzer once broke us with: loads, or is refused with a
+	 * diagnostic.  (An empty directory passes: nothing has broken us yet.) */
+	DIR *dir = opendir("tests/fuzz-regressions");
+	assert_non_null(dir);
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "README.md") == 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "tests/fuzz-regressions/%s", e->d_name);
+		struct diags d;
+		struct scenario *sc = NULL;
+		diags_init(&d, path);
+		enum scenario_status st = scenario_load(path, &sc, &d);
+		assert_true(st == SCENARIO_OK ? d.n == 0 : d.n > 0);
+		scenario_free(sc);
+		diags_release(&d);
+	}
+	closedir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_diagnostics_shipped_scenarios_are_valid),
 		cmocka_unit_test(test_diagnostics_missing_file_is_an_io_error),
 		cmocka_unit_test(test_diagnostics_huge_file_is_refused_unread),
+		cmocka_unit_test(test_diagnostics_fuzz_regressions_do_not_crash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Install the Debian packages chokepoint needs to build, test and plot, if any is missing.
-# Run by `make deps` (and so by `make run` and `make test`).  Uses apt-get directly as root,
+# Run by `make deps` (and so by `make run` and `make test`); with arguments,
+# installs those packages instead (`make fuzz` asks for clang this way).  Uses apt-get directly as root,
 # through sudo otherwise; when neither works it names the packages and exits non-zero.
 set -u
 PKGS="libgsl-dev libcsv-dev libcmocka-dev libyaml-dev libcyaml-dev libjansson-dev gnuplot-nox pkg-config"
+[ $# -gt 0 ] && PKGS="$*"
 
 missing=""
 for p in $PKGS; do
