@@ -12,9 +12,10 @@ cp tests/fuzz-regressions/* "$corpus"/ 2>/dev/null
 "$BUILD/fuzz/fuzz_scenario" -max_total_time="$SECONDS_" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-dict=fuzz/scenario.dict -artifact_prefix=fuzz-out/ -print_final_stats=1 "$corpus" 2>&1 |
 	grep -E '^(#[0-9]+ *DONE|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY|stat::number_of_executed_units|artifact_prefix|Test unit written)' 
-status=$?
-if ls fuzz-out/crash-* fuzz-out/leak-* fuzz-out/timeout-* fuzz-out/oom-* >/dev/null 2>&1; then
-	echo "fuzz: the fuzzer found failing inputs in fuzz-out/"
+found=$(find fuzz-out -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' | head -n 5)
+if [ -n "$found" ]; then
+	echo "fuzz: the fuzzer found failing inputs:"
+	echo "$found"
 	exit 1
 fi
 echo "fuzz: no crash in ${SECONDS_}s"
