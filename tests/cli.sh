@@ -58,6 +58,8 @@ expect_rc 4 "validate a missing file" "$CP" validate "$T/missing.yaml"
 expect_rc 3 "run refuses an invalid scenario" "$CP" run tests/bad/cores-zero.yaml -o "$T/never"
 [ ! -e "$T/never" ] && ok || bad "nothing is written for an invalid scenario"
 expect_rc 0 "validate good scenarios" "$CP" validate scenarios/three-tier.yaml "$T/small.yaml"
+expect_rc 0 "validate reports the files a scenario reads" "$CP" validate tests/memcheck.yaml
+grep -q 'reads tests/data/service.csv' "$T/out" && ok || bad "the empirical file read is reported"
 
 # A run writes every file, atomically (no temporary names left behind).
 expect_rc 0 "run" "$CP" run "$T/small.yaml" -o "$T/a" -j 1

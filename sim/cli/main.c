@@ -300,9 +300,12 @@ static int cmd_validate(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		struct scenario *sc = NULL;
 		int rc = load(argv[i], &sc);
-		if (rc == EXIT_OK)
+		if (rc == EXIT_OK) {
 			printf("%s: ok (%d nodes, %ld replications of %gs)\n", argv[i], sc->spec.n_nodes,
 			       sc->spec.replications, sc->spec.duration);
+			for (size_t f = 0; f < scenario_n_files(sc); f++)
+				printf("%s: reads %s\n", argv[i], scenario_file(sc, f));
+		}
 		scenario_free(sc);
 		if (rc > worst)
 			worst = rc;

@@ -339,6 +339,10 @@ static int write_json(FILE *f, const struct results *res)
 	json_t *sc = json_object();
 	json_object_set_new(sc, "path", json_string(res->sc->path));
 	json_object_set_new(sc, "hash", json_string(hash));
+	json_t *files = json_array();
+	for (size_t i = 0; i < scenario_n_files(res->sc); i++)
+		json_array_append_new(files, json_string(scenario_file(res->sc, i)));
+	json_object_set_new(sc, "files_read", files);
 	json_object_set_new(root, "scenario", sc);
 	json_t *sim = json_object();
 	json_object_set_new(sim, "duration_s", json_real(spec->duration));

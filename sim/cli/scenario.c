@@ -114,7 +114,8 @@ struct scenario_impl {
 	cyaml_config_t config;
 	struct raw_doc *raw; /* owned (libcyaml's allocator, i.e. realloc/free) */
 	struct sim_cfg sim;
-	double **samples; /* owned: empirical data */
+	double **samples;    /* owned: empirical data */
+	char **sample_paths; /* owned: the file each was read from, as opened */
 	size_t n_samples;
 	char log[1024]; /* libcyaml's last error message */
 };
@@ -640,6 +641,8 @@ static int load_samples(struct parser *P, struct dist *dist, struct pos at, cons
 	}
 	struct scenario_impl *im = P->sc->impl;
 	im->samples = xrealloc(im->samples, (im->n_samples + 1) * sizeof(double *));
+	im->sample_paths = xrealloc(im->sample_paths, (im->n_samples + 1) * sizeof(char *));
+	im->sample_paths[im->n_samples] = xstrdup(path);
 	im->samples[im->n_samples++] = b.v;
 	dist_set_values(dist, b.v, b.n);
 	return 0;
@@ -1403,15 +1406,28 @@ void scenario_free(struct scenario *sc)
 	if (im) {
 		if (im->raw)
 			cyaml_free(&im->config, &im->top_value, im->raw, 0);
-		for (size_t i = 0; i < im->n_samples; i++)
+		for (size_t i = 0; i < im->n_samples; i++) {
 			free(im->samples[i]);
+			free(im->sample_paths[i]);
+		}
 		free(im->samples);
+		free(im->sample_paths);
 		free(im);
 	}
 	for (int i = 0; i < sc->spec.n_nodes; i++)
 		free(sc->spec.nodes[i].cfg);
 	free(sc->spec.nodes);
 	free(sc);
+}
+
+size_t scenario_n_files(const struct scenario *sc)
+{
+	return sc->impl->n_samples;
+}
+
+const char *scenario_file(const struct scenario *sc, size_t i)
+{
+	return i < sc->impl->n_samples ? sc->impl->sample_paths[i] : NULL;
 }
 
 /* ---- resolved scenario --------------------------------------------------- */

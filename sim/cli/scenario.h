@@ -48,6 +48,11 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 					  struct diags *d);
 void scenario_free(struct scenario *sc);
 
+/* The data files the scenario read (empirical distributions), as opened:
+ * relative to the scenario's directory, never outside it. */
+size_t scenario_n_files(const struct scenario *sc);
+const char *scenario_file(const struct scenario *sc, size_t i);
+
 /*
  * The scenario as YAML with every default filled in and the simulation
  * section as run (seed and replications after command-line overrides).
