@@ -3,19 +3,33 @@
  *
  * Each request takes one of the balancer's `cores` for `service` (the
  * balancer's own processing), then goes to one instance of `targets` chosen
- * by `policy`.  Requests waiting for the balancer form the surge queue; when
- * it holds `surge_queue` requests, a new one is refused with 503 and counted
- * in SpilloverCount (Classic ELB semantics).  With no healthy instance the
- * balancer answers 503; a target that refuses the connection becomes the
- * balancer's 502.  Answers from the target are passed back unchanged.
+ * by `policy` among the instances its health checks consider healthy.
+ * Requests waiting for the balancer form the surge queue; when it holds
+ * `surge_queue` requests, a new one is refused with 503 and counted in
+ * SpilloverCount (Classic ELB semantics).
  *
- * Keys: targets (node, required), policy (round_robin | random |
- * least_connections | power_of_two; default round_robin), surge_queue
- * (default 1024), service (default const(50us)), cores (default 1),
- * price ($/h, default $0.0225/h, an ALB-hour).
+ * Health checks (ALB defaults): every `health_interval` each target
+ * instance is probed; a crashed instance fails its probe at once, a hung
+ * one after `health_timeout`.  After `unhealthy_threshold` failures in a
+ * row the instance is taken out of rotation, after `healthy_threshold`
+ * successes it is put back: a dead target keeps receiving requests (502
+ * when it refuses them) until it is detected.  With no healthy target the
+ * balancer answers 503, or with `fail_open` spreads over all of them (as
+ * an ALB does).  A target that refuses the connection becomes the
+ * balancer's own 502; a target's own 5xx passes through.
+ *
+ * The balancer itself can crash: then clients cannot connect (502, made
+ * by the balancer) and what it held is lost.
+ *
+ * Keys: targets (required), policy, surge_queue (1024), service
+ * (const(50us)), cores (1), price ($0.0225/h), health_interval (30s),
+ * health_timeout (5s), healthy_threshold (5), unhealthy_threshold (2),
+ * fail_open (false).
  *
  * Metrics: the common ones; TargetResponseTime (time series) runs from the
- * request leaving the balancer to the target's answer.  Status codes: 503, 502 (from a refusing target).
+ * request leaving the balancer to the target's answer; HealthyHostCount
+ * and UnHealthyHostCount are the balancer's view of its targets.  Status
+ * codes: 502, 503.
  */
 #include <limits.h>
 #include <math.h>
@@ -32,18 +46,29 @@ struct lb_cfg {
 	long surge_queue;
 	struct dist service;
 	long cores;
-	double price; /* dollars per hour */
+	double price;       /* dollars per hour */
+	double hc_interval; /* seconds */
+	double hc_timeout;  /* seconds */
+	long healthy_thr, unhealthy_thr;
+	int fail_open; /* 0 false, 1 true */
 };
 
 struct lb {
 	struct node base;
 	struct lb_cfg cfg;
-	struct rng rng_service, rng_route;
+	struct rng rng_service, rng_route, rng_health;
 	long busy;
 	struct req_fifo surge;
 	int n_targets;
 	long *outstanding; /* owned: requests at each target instance */
 	int rr;            /* next instance for round robin */
+	/* Health checks: the balancer's view of each target instance. */
+	char *in_rotation; /* owned: 1 while considered healthy */
+	int n_in_rotation;
+	int *streak;         /* owned: successes (> 0) or failures (< 0) in a row */
+	char *probe_pending; /* owned: a probe to a hung instance awaits its timeout */
+	int *last_log;       /* owned: the failure record it detected, or -1 */
+	int *pick;           /* owned: scratch list of instances in rotation */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -57,6 +82,16 @@ static const struct param lb_params[] = {
 	{"service", PT_DIST, OFF(service), "const(50us)", 0, 0, NULL, 0, "processing time per request at the balancer"},
 	{"cores", PT_COUNT, OFF(cores), "1", 1, 1e6, NULL, 0, "requests processed at once"},
 	{"price", PT_MONEY, OFF(price), "$0.0225/h", 0, 1e6, NULL, 0, "cost of running the balancer"},
+	{"health_interval", PT_DURATION, OFF(hc_interval), "30s", 1e-3, 1e6, NULL, 0,
+	 "time between two health checks of a target instance"},
+	{"health_timeout", PT_DURATION, OFF(hc_timeout), "5s", 1e-3, 1e6, NULL, 0,
+	 "a probe not answered within it fails (a hung instance)"},
+	{"healthy_threshold", PT_COUNT, OFF(healthy_thr), "5", 1, 1000, NULL, 0,
+	 "successful checks in a row to put an instance back in rotation"},
+	{"unhealthy_threshold", PT_COUNT, OFF(unhealthy_thr), "2", 1, 1000, NULL, 0,
+	 "failed checks in a row to take an instance out of rotation"},
+	{"fail_open", PT_ENUM, OFF(fail_open), "false", 0, 0, "false|true", 0,
+	 "with no healthy target: true spreads over all of them (ALB), false answers 503"},
 	{0},
 };
 #undef OFF
@@ -68,50 +103,159 @@ static void lb_init(struct node *n, const void *cfg)
 	n->capacity = (double)lb->cfg.cores;
 	node_rng_init(n, &lb->rng_service, "service");
 	node_rng_init(n, &lb->rng_route, "route");
+	node_rng_init(n, &lb->rng_health, "health");
 }
+
+static void ev_probe(struct sim *sim, void *obj, void *arg);
 
 static void lb_start(struct node *n)
 {
 	struct lb *lb = (struct lb *)n;
 	/* Instances are known once every node is initialised. */
-	lb->n_targets = n->net->nodes[lb->cfg.targets]->n_instances;
-	lb->outstanding = xcalloc(lb->n_targets, sizeof(*lb->outstanding));
+	int k = n->net->nodes[lb->cfg.targets]->n_instances;
+	lb->n_targets = k;
+	lb->outstanding = xcalloc(k, sizeof(*lb->outstanding));
+	lb->in_rotation = xcalloc(k, 1);
+	lb->streak = xcalloc(k, sizeof(int));
+	lb->probe_pending = xcalloc(k, 1);
+	lb->last_log = xcalloc(k, sizeof(int));
+	lb->pick = xcalloc(k, sizeof(int));
+	for (int i = 0; i < k; i++) {
+		lb->in_rotation[i] = 1;
+		lb->last_log[i] = -1;
+	}
+	lb->n_in_rotation = k;
+	n->n_healthy = k;
+	n->n_unhealthy = 0;
+	/* Checks start at a random phase: failures at round times must not
+	 * line up with them by construction. */
+	sim_after(&n->net->sim, gsl_rng_uniform(lb->rng_health.r) * lb->cfg.hc_interval, ev_probe, lb, NULL);
 }
 
+static void set_rotation(struct lb *lb, int i, int in)
+{
+	struct net *net = lb->base.net;
+	struct instance_health *h = &net->nodes[lb->cfg.targets]->health[i];
+	lb->in_rotation[i] = (char)in;
+	lb->n_in_rotation += in ? 1 : -1;
+	lb->base.n_healthy = lb->n_in_rotation;
+	lb->base.n_unhealthy = lb->n_targets - lb->n_in_rotation;
+	if (!in && h->log >= 0) { /* detected */
+		if (net->log[h->log].t_detect < 0)
+			net->log[h->log].t_detect = net->sim.now;
+		lb->last_log[i] = h->log;
+	} else if (in && lb->last_log[i] >= 0) { /* back in service */
+		if (net->log[lb->last_log[i]].t_healthy < 0)
+			net->log[lb->last_log[i]].t_healthy = net->sim.now;
+		lb->last_log[i] = -1;
+	}
+}
+
+static void probe_result(struct lb *lb, int i, int ok)
+{
+	int *s = &lb->streak[i];
+	*s = ok ? (*s > 0 ? *s + 1 : 1) : (*s < 0 ? *s - 1 : -1);
+	if (lb->in_rotation[i] && *s <= -lb->cfg.unhealthy_thr)
+		set_rotation(lb, i, 0);
+	else if (!lb->in_rotation[i] && *s >= lb->cfg.healthy_thr)
+		set_rotation(lb, i, 1);
+}
+
+static void ev_probe_timeout(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	(void)arg;
+	struct lb *lb = obj;
+	for (int i = 0; i < lb->n_targets; i++) {
+		if (lb->probe_pending[i]) {
+			lb->probe_pending[i] = 0;
+			probe_result(lb, i, 0);
+		}
+	}
+}
+
+/* A round of health checks: an instance up answers at once, a crashed one
+ * refuses at once, a hung one lets the probe time out. */
+static void ev_probe(struct sim *sim, void *obj, void *arg)
+{
+	(void)arg;
+	struct lb *lb = obj;
+	const struct node *t = lb->base.net->nodes[lb->cfg.targets];
+	int any_hung = 0;
+	if (lb->base.health[0].state == HEALTH_UP) { /* a dead balancer checks nothing */
+		for (int i = 0; i < lb->n_targets; i++) {
+			int state = t->health[i].state;
+			if (state == HEALTH_HUNG) {
+				lb->probe_pending[i] = 1;
+				any_hung = 1;
+			} else {
+				probe_result(lb, i, state == HEALTH_UP);
+			}
+		}
+	}
+	if (any_hung)
+		sim_after(sim, lb->cfg.hc_timeout, ev_probe_timeout, lb, NULL);
+	sim_after(sim, lb->cfg.hc_interval, ev_probe, lb, NULL);
+}
+
+/* Chooses an instance among those in rotation (all of them when fail_open
+ * and none is); -1 if there is none. */
 static int pick_instance(struct lb *lb)
 {
-	int n = lb->n_targets;
+	int n = lb->n_targets, m = 0;
+	const char *ok = lb->in_rotation;
+	if (lb->n_in_rotation == 0 && !lb->cfg.fail_open)
+		return -1;
+	int all = lb->n_in_rotation == n || lb->n_in_rotation == 0;
 	switch (lb->cfg.policy) {
-	case LB_RANDOM: return (int)gsl_rng_uniform_int(lb->rng_route.r, n);
 	case LB_LEAST_CONN: {
 		/* Scan from the round-robin position so ties rotate. */
-		int best = lb->rr;
-		for (int k = 1; k < n; k++) {
+		int best = -1;
+		for (int k = 0; k < n; k++) {
 			int i = (lb->rr + k) % n;
-			if (lb->outstanding[i] < lb->outstanding[best])
+			if ((all || ok[i]) && (best < 0 || lb->outstanding[i] < lb->outstanding[best]))
 				best = i;
 		}
 		lb->rr = (lb->rr + 1) % n;
 		return best;
 	}
-	case LB_POWER_OF_TWO: {
-		if (n == 1)
-			return 0;
-		int a = (int)gsl_rng_uniform_int(lb->rng_route.r, n);
-		int b = (int)gsl_rng_uniform_int(lb->rng_route.r, n - 1);
-		if (b >= a)
-			b++;
-		return lb->outstanding[b] < lb->outstanding[a] ? b : a;
+	case LB_ROUND_ROBIN:
+		for (int k = 0; k < n; k++) {
+			int i = lb->rr;
+			lb->rr = (lb->rr + 1) % n;
+			if (all || ok[i])
+				return i;
+		}
+		BUG("no instance in rotation");
+	default: break;
 	}
-	default: {
-		int i = lb->rr;
-		lb->rr = (lb->rr + 1) % n;
-		return i;
-	}
-	}
+	/* random and power of two choose among the instances in rotation
+	 * (with all of them in, the draws are exactly those of no checks) */
+	int *c = lb->pick;
+	if (all)
+		m = n;
+	else
+		for (int i = 0; i < n; i++)
+			if (ok[i])
+				c[m++] = i;
+	int ja = (int)gsl_rng_uniform_int(lb->rng_route.r, m);
+	int a = all ? ja : c[ja];
+	if (lb->cfg.policy == LB_RANDOM || m == 1)
+		return a;
+	int jb = (int)gsl_rng_uniform_int(lb->rng_route.r, m - 1);
+	if (jb >= ja)
+		jb++;
+	int b = all ? jb : c[jb];
+	return lb->outstanding[b] < lb->outstanding[a] ? b : a;
 }
 
 static void start_service(struct lb *lb, struct request *r);
+
+/* Whether the balancer crashed (or restarted) since it accepted r. */
+static int is_stale(const struct lb *lb, struct request *r)
+{
+	return lb->base.health[0].epoch != request_frame(r)->epoch;
+}
 
 static void ev_served(struct sim *sim, void *obj, void *arg)
 {
@@ -120,19 +264,22 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	struct node *n = &lb->base;
 	struct request *r = arg;
 
+	if (is_stale(lb, r)) {
+		node_fail_request(n, r, HTTP_BAD_GATEWAY); /* its connection was reset */
+		return;
+	}
 	lb->busy--;
 	node_busy(n, -1);
 	if (lb->surge.n > 0) {
 		node_waiting(n, -1);
 		start_service(lb, fifo_pop(&lb->surge));
 	}
-	struct node *t = n->net->nodes[lb->cfg.targets];
-	if (t->n_healthy == 0) {
+	int i = pick_instance(lb);
+	if (i < 0) {
 		node_active(n, -1);
-		node_reject(n, r, HTTP_UNAVAILABLE, 0);
+		node_reject(n, r, HTTP_UNAVAILABLE, 0); /* no healthy target */
 		return;
 	}
-	int i = pick_instance(lb);
 	lb->outstanding[i]++;
 	request_frame(r)->step = (uint16_t)i;
 	node_call(n, -1, r, lb->cfg.targets, i);
@@ -140,17 +287,22 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 
 static void start_service(struct lb *lb, struct request *r)
 {
+	double slow = lb->base.health[0].slow;
 	lb->busy++;
 	node_busy(&lb->base, 1);
-	sim_after(&lb->base.net->sim, dist_sample(&lb->cfg.service, &lb->rng_service), ev_served, lb, r);
+	sim_after(&lb->base.net->sim, slow * dist_sample(&lb->cfg.service, &lb->rng_service), ev_served, lb, r);
 }
 
 static void lb_arrive(struct node *n, struct request *r)
 {
 	struct lb *lb = (struct lb *)n;
+	struct frame *f = request_frame(r);
 	node_arrival(n);
-	request_frame(r)->t_arrive = n->net->sim.now;
-	if (lb->busy < lb->cfg.cores) {
+	f->t_arrive = n->net->sim.now;
+	f->epoch = n->health[0].epoch;
+	if (n->health[0].state != HEALTH_UP) {
+		node_reject(n, r, HTTP_BAD_GATEWAY, 0); /* cannot connect */
+	} else if (lb->busy < lb->cfg.cores) {
 		node_active(n, 1);
 		start_service(lb, r);
 	} else if (lb->surge.n < lb->cfg.surge_queue) {
@@ -167,6 +319,10 @@ static void lb_reply(struct node *n, struct request *r)
 	struct lb *lb = (struct lb *)n;
 	struct frame *f = request_frame(r);
 	double now = n->net->sim.now;
+	if (is_stale(lb, r)) { /* the answer came back to a balancer that died */
+		node_fail_request(n, r, HTTP_BAD_GATEWAY);
+		return;
+	}
 	lb->outstanding[f->step]--;
 	node_active(n, -1);
 	/* A refused or timed-out connection to a target is the balancer's own
@@ -175,6 +331,25 @@ static void lb_reply(struct node *n, struct request *r)
 		r->origin = n->id;
 	node_done(n, r, now - f->t_arrive, now - f->t_call);
 	node_reply(n, r);
+}
+
+static void lb_health_changed(struct node *n, int inst, int old)
+{
+	(void)inst;
+	struct lb *lb = (struct lb *)n;
+	if (old != HEALTH_UP || n->health[0].state == HEALTH_UP)
+		return;
+	/* Crashed: what it was processing is lost (is_stale finds it), the
+	 * surge queue is dropped, every outstanding request is forgotten. */
+	node_busy(n, -(double)lb->busy);
+	node_waiting(n, -(double)lb->surge.n);
+	lb->busy = 0;
+	struct request *r;
+	while ((r = fifo_pop(&lb->surge)))
+		node_fail_request(n, r, HTTP_BAD_GATEWAY);
+	node_active(n, -n->st.active.value);
+	for (int i = 0; i < lb->n_targets; i++)
+		lb->outstanding[i] = 0;
 }
 
 static double lb_capacity(const void *cfgp, int *unbounded)
@@ -196,20 +371,28 @@ static void lb_release(struct node *n)
 	struct lb *lb = (struct lb *)n;
 	rng_release(&lb->rng_service);
 	rng_release(&lb->rng_route);
+	rng_release(&lb->rng_health);
 	free(lb->outstanding);
+	free(lb->in_rotation);
+	free(lb->streak);
+	free(lb->probe_pending);
+	free(lb->last_log);
+	free(lb->pick);
 }
 
 const struct node_kind load_balancer_kind = {
 	.name = "load_balancer",
-	.summary = "spreads requests over a tier's instances; surge queue, 503 spillover",
+	.summary = "spreads requests over a tier's healthy instances; health checks, surge queue, 503",
 	.size = sizeof(struct lb),
 	.cfg_size = sizeof(struct lb_cfg),
 	.params = lb_params,
+	.flags = KIND_CAN_FAIL,
 	.init = lb_init,
 	.start = lb_start,
 	.arrive = lb_arrive,
 	.reply = lb_reply,
 	.capacity = lb_capacity,
+	.health_changed = lb_health_changed,
 	.report = lb_report,
 	.release = lb_release,
 };

@@ -60,6 +60,7 @@ struct frame {
 	uint16_t from;     /* caller node id */
 	uint16_t step;     /* callee: progress through its work (e.g. call index) */
 	uint16_t flags;    /* callee: private bits */
+	uint16_t epoch;    /* callee: its instance's epoch when it was admitted */
 };
 
 struct request {
@@ -103,24 +104,46 @@ struct node_stats {
 	double p_wait_max;         /* largest wait queue in this period */
 };
 
+/* The health of one instance.  Failures (models/failure.c) change it. */
+enum health {
+	HEALTH_UP,
+	HEALTH_DOWN, /* crashed: refuses connections, loses what it held */
+	HEALTH_HUNG, /* accepts connections and never answers */
+};
+
+struct instance_health {
+	uint8_t state;  /* enum health */
+	uint16_t epoch; /* changes whenever the instance stops or restarts */
+	double slow;    /* factor on service times (1: healthy) */
+	int log;        /* open record in net->log, or -1 */
+};
+
 struct node {
 	const struct node_kind *kind;
 	struct net *net;
-	const char *name; /* not owned (the spec's) */
-	int id;           /* index in net->nodes */
-	int n_instances;  /* machines behind this name (1 unless the kind says) */
-	int n_healthy;    /* instances in service */
-	double capacity;  /* servers in total, for utilization; 0: not a queue */
+	const char *name;               /* not owned (the spec's) */
+	int id;                         /* index in net->nodes */
+	int n_instances;                /* machines behind this name (1 unless the kind says) */
+	int n_up;                       /* instances up (neither down nor hung) */
+	int n_healthy;                  /* HealthyHostCount: n_up, or a balancer's view of its targets */
+	int n_unhealthy;                /* UnHealthyHostCount: likewise */
+	struct instance_health *health; /* owned: n_instances of them */
+	struct tavg up;                 /* instances up, time average */
+	double capacity;                /* servers in total, for utilization; 0: not a queue */
 	struct node_stats st;
 };
 
 struct report;
 struct node_spec;
+struct net_spec;
 
 enum kind_flags {
 	KIND_WORKLOAD = 1,  /* a source of requests (the workloads: section) */
 	KIND_LINK = 2,      /* a network link: delays messages between two nodes */
 	KIND_INSTANCES = 4, /* has instances a load balancer can target */
+	KIND_INJECTOR = 8,  /* injects failures (the failures: section), not in any path */
+	KIND_CAN_FAIL = 16, /* its instances can crash or slow down */
+	KIND_CAN_HANG = 32, /* its instances can hang */
 };
 
 struct node_kind {
@@ -137,6 +160,8 @@ struct node_kind {
 	 * sets *key to the key to point at (NULL: the node itself).
 	 */
 	const char *(*check)(const void *cfg, unsigned long present, const char **key);
+	/* Optional: checks that need the other nodes, after references resolved. */
+	const char *(*check_refs)(const void *cfg, const struct net_spec *spec, const char **key);
 
 	void (*init)(struct node *n, const void *cfg); /* state is zeroed */
 	void (*start)(struct node *n);                 /* schedule first events */
@@ -150,6 +175,10 @@ struct node_kind {
 	 * waiting room has no limit.  Used to refuse unstable scenarios.
 	 */
 	double (*capacity)(const void *cfg, int *unbounded);
+	/* Optional: how many instances a node of this config has (default 1). */
+	int (*instances)(const void *cfg);
+	/* Optional: instance inst of n changed health from old (enum health). */
+	void (*health_changed)(struct node *n, int inst, int old);
 	void (*report)(const struct node *n, struct report *rep);
 	void (*reset)(struct node *n); /* end of warm-up: clear kind statistics */
 	void (*release)(struct node *n);
@@ -174,6 +203,7 @@ struct net_spec {
 	uint64_t seed;
 	uint64_t max_events;    /* per replication; LONG_MAX: none */
 	uint64_t max_in_flight; /* requests alive at once; LONG_MAX: none */
+	double slo;             /* availability target, e.g. 0.999 */
 	int n_nodes;
 	struct node_spec *nodes; /* owned */
 };
@@ -217,6 +247,17 @@ enum ts_col {
 };
 extern const char *const ts_col_name[TS_NCOLS];
 
+/* One failure, for failures.csv and the availability report. */
+struct failure_record {
+	int injector, node, inst; /* node ids; inst from 0 */
+	int mode;                 /* enum health, or -1 for a slowdown */
+	double t_fail;            /* seconds */
+	double t_detect;          /* a balancer marked it unhealthy; -1 if never */
+	double t_recover;         /* repaired; -1 if not by the end */
+	double t_healthy;         /* a balancer marked it healthy again; -1 if never */
+	uint64_t lost;            /* error answers workloads received while it was open */
+};
+
 struct req_chunk;
 
 /* One replication's world. */
@@ -231,8 +272,14 @@ struct net {
 	struct req_chunk *chunks; /* owned: request storage */
 	uint64_t next_req_id;
 	uint64_t n_in_flight;
-	double t_warm, t_end; /* seconds */
-	char stopped[256];    /* why the run stopped early; "" if it did not */
+	double t_warm, t_end;       /* seconds */
+	char stopped[256];          /* why the run stopped early; "" if it did not */
+	struct failure_record *log; /* owned: every failure, in order */
+	size_t n_log, cap_log;
+	int *open_logs; /* owned: records not yet recovered */
+	int n_open, cap_open;
+	int tiers_down;         /* request-path nodes with no instance up */
+	struct tavg service_up; /* 1 while every tier has an instance up */
 	int n_periods, period_i;
 	double *ts; /* owned: n_periods * n_nodes * TS_NCOLS */
 };
@@ -249,6 +296,28 @@ void net_run(struct net *net);
 
 /* Appends the replication's metrics, in a fixed order, to rep. */
 void net_report(struct net *net, struct report *rep);
+
+/*
+ * Gives n its instances, all up.  Called by a kind's init (net_new gives
+ * every node one instance first).
+ */
+void node_set_instances(struct node *n, int k);
+
+/*
+ * Changes instance inst of n to health h (HEALTH_UP with slow > 1 for a
+ * slowdown), keeps the counts and the time availability current and calls
+ * the kind's health_changed.  log is the failure record to attach (-1).
+ */
+void node_set_health(struct node *n, int inst, enum health h, double slow, int log);
+
+/* Opens a failure record; its index. */
+int net_log_failure(struct net *net, int injector, int node, int inst, int mode);
+
+/* Whether a node takes part in requests' paths (not a workload, link or injector). */
+static inline int node_in_path(const struct node *n)
+{
+	return !(n->kind->flags & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR));
+}
 
 /* Initialises a random stream named "<node>/<purpose>" for this replication. */
 void node_rng_init(const struct node *n, struct rng *rng, const char *purpose);
@@ -272,8 +341,15 @@ void node_reply(struct node *n, struct request *r);
 /* Refuses r with code (n made it): counts it and answers.  Consumes r. */
 void node_reject(struct node *n, struct request *r, int code, int is_spillover);
 
+/* Answers r with an error code n made, after it was accepted (not a
+ * refusal): counted among n's own codes.  Consumes r. */
+void node_fail_request(struct node *n, struct request *r, int code);
+
 /* Statistics helpers. */
 void node_arrival(struct node *n);
+/* A workload received an error answer: charge it to every open failure. */
+void net_charge_failures(struct net *net);
+
 /* Counts r's status among the answers n sends (node_done does it too). */
 void node_count_status(struct node *n, const struct request *r);
 /* r was served and is being answered: resid at this node, target time for TRT. */

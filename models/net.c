@@ -194,6 +194,96 @@ void node_reject(struct node *n, struct request *r, int code, int is_spillover)
 	node_reply(n, r);
 }
 
+void node_set_instances(struct node *n, int k)
+{
+	SIM_ASSERT(k >= 1);
+	free(n->health);
+	n->health = xcalloc(k, sizeof(*n->health));
+	for (int i = 0; i < k; i++)
+		n->health[i] = (struct instance_health){.state = HEALTH_UP, .slow = 1, .log = -1};
+	n->n_instances = n->n_up = n->n_healthy = k;
+	tavg_set(&n->up, n->net->sim.now, k);
+}
+
+void node_set_health(struct node *n, int inst, enum health h, double slow, int log)
+{
+	struct net *net = n->net;
+	struct instance_health *ih = &n->health[inst];
+	int old = ih->state, was_up = old == HEALTH_UP, is_up = h == HEALTH_UP;
+	double now = net->sim.now;
+
+	if (log >= 0)
+		ih->log = log;
+	if (is_up && ih->log >= 0 && (old != HEALTH_UP || ih->slow != slow)) {
+		net->log[ih->log].t_recover = now; /* repaired */
+		for (int k = 0; k < net->n_open; k++) {
+			if (net->open_logs[k] == ih->log) {
+				net->open_logs[k] = net->open_logs[--net->n_open];
+				break;
+			}
+		}
+		ih->log = -1;
+	}
+	ih->slow = slow;
+	if (old == (int)h)
+		return;
+	ih->state = (uint8_t)h;
+	ih->epoch++; /* whatever it was doing is lost (or, on restart, forgotten) */
+	if (was_up != is_up) {
+		int before = n->n_up;
+		n->n_up += is_up ? 1 : -1;
+		if (n->kind->flags & KIND_INSTANCES) {
+			n->n_healthy = n->n_up;
+			n->n_unhealthy = n->n_instances - n->n_up;
+		}
+		tavg_set(&n->up, now, n->n_up);
+		if (node_in_path(n) && (before == 0) != (n->n_up == 0)) {
+			net->tiers_down += n->n_up == 0 ? 1 : -1;
+			tavg_set(&net->service_up, now, net->tiers_down == 0);
+		}
+	}
+	if (n->kind->health_changed)
+		n->kind->health_changed(n, inst, old);
+}
+
+void net_charge_failures(struct net *net)
+{
+	for (int k = 0; k < net->n_open; k++)
+		net->log[net->open_logs[k]].lost++;
+}
+
+int net_log_failure(struct net *net, int injector, int node, int inst, int mode)
+{
+	if (net->n_log == net->cap_log) {
+		net->cap_log = net->cap_log ? 2 * net->cap_log : 16;
+		net->log = xrealloc(net->log, net->cap_log * sizeof(*net->log));
+	}
+	if (net->n_open == net->cap_open) {
+		net->cap_open = net->cap_open ? 2 * net->cap_open : 8;
+		net->open_logs = xrealloc(net->open_logs, net->cap_open * sizeof(int));
+	}
+	net->open_logs[net->n_open++] = (int)net->n_log;
+	net->log[net->n_log] = (struct failure_record){
+		.injector = injector,
+		.node = node,
+		.inst = inst,
+		.mode = mode,
+		.t_fail = net->sim.now,
+		.t_detect = -1,
+		.t_recover = -1,
+		.t_healthy = -1,
+	};
+	return (int)net->n_log++;
+}
+
+void node_fail_request(struct node *n, struct request *r, int code)
+{
+	r->status = code;
+	r->origin = n->id;
+	node_count_status(n, r);
+	node_reply(n, r);
+}
+
 void node_arrival(struct node *n)
 {
 	n->st.arrivals++;
@@ -245,7 +335,9 @@ static void ev_warm(struct sim *sim, void *obj, void *arg)
 {
 	(void)arg;
 	struct net *net = obj;
+	tavg_reset(&net->service_up, sim->now);
 	for (int i = 0; i < net->n_nodes; i++) {
+		tavg_reset(&net->nodes[i]->up, sim->now);
 		stats_reset(net->nodes[i], sim->now);
 		if (net->nodes[i]->kind->reset)
 			net->nodes[i]->kind->reset(net->nodes[i]);
@@ -277,7 +369,7 @@ static void close_period(struct net *net, double t0, double t1)
 		row[TS_TRT_P90] = hist_quantile(&s->p_hist, 0.90);
 		row[TS_TRT_P99] = hist_quantile(&s->p_hist, 0.99);
 		row[TS_HEALTHY] = n->n_healthy;
-		row[TS_UNHEALTHY] = n->n_instances - n->n_healthy;
+		row[TS_UNHEALTHY] = n->n_unhealthy;
 		row[TS_SURGE] = s->p_wait_max;
 		row[TS_SPILLOVER] = (double)s->p_spillover;
 		double busy = integral(&s->busy, t1), active = integral(&s->active, t1);
@@ -328,6 +420,7 @@ struct net *net_new(const struct net_spec *spec, uint64_t rep)
 	net->nodes = xcalloc(spec->n_nodes, sizeof(*net->nodes));
 	net->link_of = xcalloc((size_t)spec->n_nodes * spec->n_nodes, sizeof(*net->link_of));
 	net->t_warm = spec->warmup;
+	tavg_set(&net->service_up, 0, 1);
 	net->t_end = spec->warmup + spec->duration;
 	net->n_periods = net_spec_periods(spec);
 	net->ts = xcalloc((size_t)net->n_periods * spec->n_nodes * TS_NCOLS, sizeof(double));
@@ -339,8 +432,8 @@ struct net *net_new(const struct net_spec *spec, uint64_t rep)
 		n->net = net;
 		n->name = ns->name;
 		n->id = i;
-		n->n_instances = n->n_healthy = 1;
 		init_stats(&n->st);
+		node_set_instances(n, 1);
 		net->nodes[i] = n;
 	}
 	for (int i = 0; i < spec->n_nodes; i++) {
@@ -366,6 +459,7 @@ void net_free(struct net *net)
 		struct node *n = net->nodes[i];
 		if (n->kind->release)
 			n->kind->release(n);
+		free(n->health);
 		hist_release(&n->st.resp_hist);
 		hist_release(&n->st.p_hist);
 		free(n);
@@ -377,6 +471,8 @@ void net_free(struct net *net)
 	}
 	free(net->nodes);
 	free(net->link_of);
+	free(net->log);
+	free(net->open_logs);
 	free(net->ts);
 	sim_release(&net->sim);
 	free(net);
@@ -421,6 +517,7 @@ void node_report_base(const struct node *n, struct report *rep)
 	report_add(rep, n->name, "rejections", (double)s->rejections);
 	report_add(rep, n->name, "rejection_ratio", answered ? (double)s->rejections / (double)answered : 0);
 	report_add(rep, n->name, "spillover", (double)s->spillover);
+	report_add(rep, n->name, "up_fraction", tavg_mean(&n->up, now) / n->n_instances);
 }
 
 /* End-to-end metrics from the workloads' statistics, merged. */
@@ -461,6 +558,12 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope, c
 		report_add(rep, scope, key, (double)codes[s]);
 	}
 	report_add(rep, scope, "success_ratio", answered ? (double)codes[SS_2XX] / answered : 0);
+	double ta = tavg_mean(&net->service_up, net->sim.now);
+	double ra = answered ? (double)codes[SS_2XX] / answered : 1;
+	report_add(rep, scope, "time_availability", ta);
+	/* A month is 730 hours, as in prices. */
+	report_add(rep, scope, "downtime_minutes_per_month", (1 - ta) * 730 * 60);
+	report_add(rep, scope, "error_budget_used", net->spec->slo < 1 ? (1 - ra) / (1 - net->spec->slo) : 0);
 	report_add(rep, scope, "latency_overflow", (double)h.over);
 	hist_release(&h);
 }
@@ -472,11 +575,31 @@ void net_report(struct net *net, struct report *rep)
 		const struct node *n = net->nodes[i];
 		if (n->kind->flags & KIND_WORKLOAD)
 			report_e2e(net, rep, n->name, n);
-		else
+		else if (!(n->kind->flags & KIND_INJECTOR))
 			node_report_base(n, rep);
 		if (n->kind->report)
 			n->kind->report(n, rep);
 	}
+	double detect = 0, recover = 0;
+	int n_detect = 0, n_recover = 0;
+	uint64_t lost = 0;
+	for (size_t i = 0; i < net->n_log; i++) {
+		const struct failure_record *f = &net->log[i];
+		if (f->t_detect >= 0) {
+			detect += f->t_detect - f->t_fail;
+			n_detect++;
+		}
+		if (f->t_recover >= 0) {
+			recover += f->t_recover - f->t_fail;
+			n_recover++;
+		}
+		lost += f->lost;
+	}
+	report_add(rep, "failures", "count", (double)net->n_log);
+	report_add(rep, "failures", "detected", (double)n_detect);
+	report_add(rep, "failures", "mean_time_to_detect", n_detect ? detect / n_detect : 0);
+	report_add(rep, "failures", "mean_time_to_repair", n_recover ? recover / n_recover : 0);
+	report_add(rep, "failures", "requests_lost", (double)lost);
 	report_add(rep, "run", "events", (double)net->sim.n_events);
 	report_add(rep, "run", "in_flight_at_end", (double)net->n_in_flight);
 }

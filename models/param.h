@@ -27,6 +27,8 @@ enum param_type {
 	PT_NODE,      /* int: index of a node, resolved after loading */
 	PT_NODES,     /* struct node_list: a YAML list of node names */
 	PT_STRING,    /* char[64] */
+	PT_FACTOR,    /* double: "10x" or "10" */
+	PT_DIST_EXP,  /* struct dist; a bare duration means exp(duration) */
 };
 
 enum param_flags {

@@ -11,10 +11,13 @@ extern const struct node_kind load_balancer_kind;
 extern const struct node_kind server_kind;
 extern const struct node_kind database_kind;
 extern const struct node_kind link_kind;
+extern const struct node_kind failure_kind;
 
+/* clang-format off: one line per kind */
 const struct node_kind *const node_kinds[] = {
-	&workload_kind, &load_balancer_kind, &server_kind, &database_kind, &link_kind, NULL,
+	&workload_kind, &load_balancer_kind, &server_kind, &database_kind, &link_kind, &failure_kind, NULL,
 };
+/* clang-format on */
 
 const struct node_kind *node_kind_find(const char *name)
 {

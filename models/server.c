@@ -33,7 +33,7 @@ void server_init(struct node *n, const void *cfg)
 	struct server *s = (struct server *)n;
 	s->cfg = *(const struct server_cfg *)cfg;
 	s->slots = s->cfg.mode == MODE_SYNC ? s->cfg.workers : s->cfg.max_connections;
-	n->n_instances = n->n_healthy = (int)s->cfg.instances;
+	node_set_instances(n, (int)s->cfg.instances);
 	n->capacity = (double)(s->cfg.cores * s->cfg.instances);
 	s->inst = xcalloc(s->cfg.instances, sizeof(*s->inst));
 	node_rng_init(n, &s->rng_service, "service");
@@ -43,9 +43,65 @@ static void ev_cpu_done(struct sim *sim, void *obj, void *arg);
 
 static void start_cpu(struct server *s, struct instance *in, struct request *r)
 {
+	double slow = s->base.health[request_frame(r)->self_inst].slow;
 	in->busy_cores++;
 	node_busy(&s->base, 1);
-	sim_after(&s->base.net->sim, dist_sample(&s->cfg.service, &s->rng_service), ev_cpu_done, s, r);
+	sim_after(&s->base.net->sim, slow * dist_sample(&s->cfg.service, &s->rng_service), ev_cpu_done, s, r);
+}
+
+/* A hung instance holds r forever: its caller can only time out. */
+static void park(struct server *s, struct instance *in, struct request *r)
+{
+	node_active(&s->base, 1);
+	fifo_push(&in->hung, r);
+}
+
+/* Whether r's instance stopped (or restarted) since r was admitted. */
+static int is_stale(const struct server *s, struct request *r)
+{
+	const struct frame *f = request_frame(r);
+	return s->base.health[f->self_inst].epoch != f->epoch;
+}
+
+/* r was inside an instance that stopped: a crash resets its connection
+ * (502), a hang keeps it. */
+static void lost(struct server *s, struct request *r)
+{
+	int i = request_frame(r)->self_inst;
+	if (s->base.health[i].state == HEALTH_HUNG)
+		park(s, &s->inst[i], r);
+	else
+		node_fail_request(&s->base, r, HTTP_BAD_GATEWAY);
+}
+
+void server_health_changed(struct node *n, int inst, int old)
+{
+	struct server *s = (struct server *)n;
+	struct instance *in = &s->inst[inst];
+	int state = n->health[inst].state;
+	if (old == HEALTH_UP && state != HEALTH_UP) {
+		/* What it was serving is lost (is_stale finds it when its event
+		 * comes back); what waited in its queues goes now. */
+		long waiting = in->wait_slot.n + in->wait_cpu.n;
+		node_busy(n, -(double)in->busy_cores);
+		node_waiting(n, -(double)waiting);
+		node_active(n, -(double)(in->admitted + in->wait_slot.n));
+		in->busy_cores = in->admitted = 0;
+		struct request *r;
+		while ((r = fifo_pop(&in->wait_cpu)) || (r = fifo_pop(&in->wait_slot))) {
+			if (state == HEALTH_HUNG)
+				park(s, in, r);
+			else
+				node_fail_request(n, r, HTTP_BAD_GATEWAY);
+		}
+	}
+	if (state != HEALTH_HUNG) { /* a hang ends: its connections are reset */
+		struct request *r;
+		while ((r = fifo_pop(&in->hung))) {
+			node_active(n, -1);
+			node_fail_request(n, r, HTTP_BAD_GATEWAY);
+		}
+	}
 }
 
 static void want_cpu(struct server *s, struct instance *in, struct request *r)
@@ -97,6 +153,10 @@ static void ev_cpu_done(struct sim *sim, void *obj, void *arg)
 	struct request *r = arg;
 	struct instance *in = &s->inst[request_frame(r)->self_inst];
 
+	if (is_stale(s, r)) {
+		lost(s, r);
+		return;
+	}
 	in->busy_cores--;
 	node_busy(&s->base, -1);
 	if (in->wait_cpu.n > 0) {
@@ -121,7 +181,12 @@ void server_arrive(struct node *n, struct request *r)
 	f->t_arrive = n->net->sim.now;
 	f->self_inst = i;
 	f->step = 0;
-	if (in->admitted < s->slots) {
+	f->epoch = n->health[i].epoch;
+	if (n->health[i].state == HEALTH_DOWN) {
+		node_reject(n, r, HTTP_BAD_GATEWAY, 0); /* connection refused */
+	} else if (n->health[i].state == HEALTH_HUNG) {
+		park(s, in, r);
+	} else if (in->admitted < s->slots) {
 		in->admitted++;
 		node_active(n, 1);
 		want_cpu(s, in, r);
@@ -137,6 +202,10 @@ void server_arrive(struct node *n, struct request *r)
 void server_reply(struct node *n, struct request *r)
 {
 	struct server *s = (struct server *)n;
+	if (is_stale(s, r)) {
+		lost(s, r);
+		return;
+	}
 	if (r->status < 200 || r->status >= 300) {
 		r->status = HTTP_INTERNAL;
 		r->origin = n->id;
@@ -152,6 +221,11 @@ double server_capacity(const void *cfgp, int *unbounded)
 	double mean = dist_mean(&cfg->service);
 	*unbounded = cfg->queue == LONG_MAX;
 	return mean > 0 ? (double)(cfg->instances * cfg->cores) / mean : HUGE_VAL;
+}
+
+int server_instances(const void *cfg)
+{
+	return (int)((const struct server_cfg *)cfg)->instances;
 }
 
 void server_report(const struct node *n, struct report *rep)
@@ -191,11 +265,13 @@ const struct node_kind server_kind = {
 	.size = sizeof(struct server),
 	.cfg_size = sizeof(struct server_cfg),
 	.params = server_params,
-	.flags = KIND_INSTANCES,
+	.flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG,
 	.init = server_init,
 	.arrive = server_arrive,
 	.reply = server_reply,
 	.capacity = server_capacity,
+	.instances = server_instances,
+	.health_changed = server_health_changed,
 	.report = server_report,
 	.release = server_release,
 };

@@ -28,6 +28,7 @@ struct instance {
 	long admitted;             /* slots in use */
 	struct req_fifo wait_slot; /* waiting for admission */
 	struct req_fifo wait_cpu;  /* admitted, waiting for a core */
+	struct req_fifo hung;      /* held by a hung instance, never answered */
 };
 
 struct server {
@@ -43,6 +44,8 @@ void server_init(struct node *n, const void *cfg);
 void server_arrive(struct node *n, struct request *r);
 void server_reply(struct node *n, struct request *r);
 double server_capacity(const void *cfg, int *unbounded);
+int server_instances(const void *cfg);
+void server_health_changed(struct node *n, int inst, int old);
 void server_report(const struct node *n, struct report *rep);
 void server_release(struct node *n);
 

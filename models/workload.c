@@ -127,8 +127,10 @@ static void workload_reply(struct node *n, struct request *r)
 	double latency = n->net->sim.now - r->t_created;
 	if (r->status >= 200 && r->status < 300)
 		node_done(n, r, latency, latency);
-	else
+	else {
 		node_count_status(n, r);
+		net_charge_failures(n->net);
+	}
 	request_free(n->net, r);
 	if (w->cfg.users > 0)
 		sim_after(&n->net->sim, dist_sample(&w->cfg.think, &w->rng_arrivals), ev_think_done, w, NULL);

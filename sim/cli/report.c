@@ -22,6 +22,12 @@ enum unit { U_COUNT, U_RATE, U_TIME, U_PERCENT, U_PLAIN, U_MONEY };
 
 static enum unit unit_of(const char *key)
 {
+	if (strstr(key, "availability") || strstr(key, "error_budget") || strstr(key, "up_fraction"))
+		return U_PERCENT;
+	if (strstr(key, "time_to_"))
+		return U_TIME;
+	if (strstr(key, "downtime"))
+		return U_PLAIN;
 	if (strstr(key, "throughput"))
 		return U_RATE;
 	if (strstr(key, "latency_") == key || strstr(key, "response_") == key)
@@ -112,7 +118,7 @@ static void line(FILE *out, const struct results *res, const char *scope, const 
 	if (!c)
 		return;
 	fmt_ci(buf, sizeof buf, unit_of(key), c);
-	fprintf(out, "  %-22s %s\n", label, buf);
+	fprintf(out, "  %-30s %s\n", label, buf);
 }
 
 void report_print(FILE *out, const struct results *res)
@@ -149,15 +155,35 @@ void report_print(FILE *out, const struct results *res)
 		if (!c || (c->mean == 0 && i != 0))
 			continue;
 		fmt_ci(buf, sizeof buf, U_COUNT, c);
-		fprintf(out, "  %-22s %s per replication\n", label, buf);
+		fprintf(out, "  %-30s %s per replication\n", label, buf);
 	}
 	fprintf(out, "\n");
 
+	const struct ci *nf = results_ci(res, "failures", "count");
+	const char *spofs[256];
+	int n_spof = report_spofs(res, spofs, 256);
+	if (nf && nf->mean > 0) {
+		fprintf(out, "Availability\n");
+		line(out, res, "e2e", "success_ratio", "requests answered 2xx");
+		line(out, res, "e2e", "time_availability", "time every tier was up");
+		line(out, res, "e2e", "downtime_minutes_per_month", "downtime per month (min)");
+		const struct ci *ta = results_ci(res, "e2e", "time_availability");
+		if (ta && ta->mean < 1)
+			fprintf(out, "  %-30s %.2f\n", "nines (of time availability)", -log10(1 - ta->mean));
+		char slo[64];
+		snprintf(slo, sizeof slo, "error budget used (SLO %g%%)", 100 * res->sc->spec.slo);
+		line(out, res, "e2e", "error_budget_used", slo);
+		line(out, res, "failures", "count", "failures per replication");
+		line(out, res, "failures", "mean_time_to_detect", "mean time to detect");
+		line(out, res, "failures", "mean_time_to_repair", "mean time to repair");
+		line(out, res, "failures", "requests_lost", "requests lost");
+		fprintf(out, "\n");
+	}
 	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting", "in service",
 		"throughput", "response mean", "response p99", "rejected");
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_spec *ns = &spec->nodes[i];
-		if (ns->kind->flags & KIND_WORKLOAD)
+		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR))
 			continue;
 		static const char *const keys[] = {"utilization",   "mean_waiting", "mean_in_service", "throughput",
 						   "response_mean", "response_p99", "rejections"};
@@ -180,13 +206,21 @@ void report_print(FILE *out, const struct results *res)
 		fprintf(out, "\nBottleneck: %s (%s) at %s utilization\n", spec->nodes[b].name,
 			spec->nodes[b].kind->name, buf);
 	}
+	if (n_spof > 0) {
+		fprintf(out, "Single points of failure (one instance, no redundancy):");
+		for (int i = 0; i < n_spof; i++)
+			fprintf(out, "%s %s", i ? "," : "", spofs[i]);
+		fprintf(out, "\n");
+	}
 }
 
 /* ---- files --------------------------------------------------------------- */
 
-#define N_FILES 6
-static const char *const result_files[N_FILES] = {"summary.json",     "summary.csv",    "nodes.csv",
-						  "replications.csv", "timeseries.csv", "scenario.resolved.yaml"};
+#define N_FILES 7
+static const char *const result_files[N_FILES] = {
+	"summary.json",           "summary.csv",  "nodes.csv", "replications.csv", "timeseries.csv",
+	"scenario.resolved.yaml", "failures.csv",
+};
 /* Files a results directory may also hold (drawn by `chokepoint plot`). */
 static const char *const picture_files[] = {"utilization.png", "latency.png", "requests.png"};
 
@@ -355,7 +389,7 @@ static int write_json(FILE *f, const struct results *res)
 	json_object_set_new(sim, "events", json_integer((json_int_t)res->events));
 	json_object_set_new(root, "simulation", sim);
 
-	json_t *e2e = json_object(), *workloads = json_object(), *nodes = json_object();
+	json_t *e2e = json_object(), *workloads = json_object(), *nodes = json_object(), *fails = json_object();
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		const struct metric *m = &res->metrics[i];
 		json_t *obj;
@@ -363,6 +397,8 @@ static int write_json(FILE *f, const struct results *res)
 			continue;
 		if (strcmp(m->scope, "e2e") == 0) {
 			obj = e2e;
+		} else if (strcmp(m->scope, "failures") == 0) {
+			obj = fails;
 		} else {
 			const struct node_spec *ns = spec_of(res, m->scope);
 			json_t *group = ns && (ns->kind->flags & KIND_WORKLOAD) ? workloads : nodes;
@@ -378,6 +414,13 @@ static int write_json(FILE *f, const struct results *res)
 	json_object_set_new(root, "end_to_end", e2e);
 	json_object_set_new(root, "workloads", workloads);
 	json_object_set_new(root, "nodes", nodes);
+	json_object_set_new(root, "failures", fails);
+	const char *spofs[256];
+	int n_spof = report_spofs(res, spofs, 256);
+	json_t *sp = json_array();
+	for (int i = 0; i < n_spof; i++)
+		json_array_append_new(sp, json_string(spofs[i]));
+	json_object_set_new(root, "single_points_of_failure", sp);
 	size_t bi = 0;
 	int b = report_bottleneck(res, &bi);
 	if (b >= 0) {
@@ -421,7 +464,7 @@ static void write_nodes_csv(FILE *f, const struct results *res)
 	fprintf(f, "\n");
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_spec *ns = &spec->nodes[i];
-		if (ns->kind->flags & KIND_WORKLOAD)
+		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR))
 			continue;
 		csv_str(f, ns->name);
 		fprintf(f, ",%s", ns->kind->name);
@@ -493,6 +536,52 @@ static void split_dir(const char *dir, char *parent, size_t np, char *base, size
 	}
 }
 
+static void write_failures_csv(FILE *f, const struct results *res)
+{
+	static const char *const modes[] = {"slow", "up", "crash", "hang"}; /* mode + 1 */
+	const struct net_spec *spec = &res->sc->spec;
+	fprintf(f, "replication,failure,node,instance,mode,failed_at_s,detected_at_s,repaired_at_s,healthy_at_s,"
+		   "time_to_detect_s,time_to_repair_s,requests_lost\n");
+	for (long r = 0; r < res->n_reps; r++) {
+		for (size_t i = 0; i < res->n_logs[r]; i++) {
+			const struct failure_record *x = &res->logs[r][i];
+			fprintf(f, "%ld,%s,%s,%d,%s,%.10g,", r, spec->nodes[x->injector].name,
+				spec->nodes[x->node].name, x->inst + 1, modes[x->mode + 1], x->t_fail);
+			if (x->t_detect >= 0)
+				fprintf(f, "%.10g", x->t_detect);
+			fputc(',', f);
+			if (x->t_recover >= 0)
+				fprintf(f, "%.10g", x->t_recover);
+			fputc(',', f);
+			if (x->t_healthy >= 0)
+				fprintf(f, "%.10g", x->t_healthy);
+			fputc(',', f);
+			if (x->t_detect >= 0)
+				fprintf(f, "%.10g", x->t_detect - x->t_fail);
+			fputc(',', f);
+			if (x->t_recover >= 0)
+				fprintf(f, "%.10g", x->t_recover - x->t_fail);
+			fprintf(f, ",%llu\n", (unsigned long long)x->lost);
+		}
+	}
+}
+
+int report_spofs(const struct results *res, const char **names, int max)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	int n = 0;
+	for (int i = 0; i < spec->n_nodes && n < max; i++) {
+		const struct node_spec *ns = &spec->nodes[i];
+		unsigned f = ns->kind->flags;
+		if (f & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR))
+			continue;
+		int k = ns->kind->instances ? ns->kind->instances(ns->cfg) : 1;
+		if (k == 1)
+			names[n++] = ns->name;
+	}
+	return n;
+}
+
 int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop)
 {
 	char parent[4096], base[1024], tmpdir[5200], olddir[5200];
@@ -531,6 +620,7 @@ int report_write(const char *dir, const struct results *res, const volatile sig_
 		CHOKEPOINT_VERSION);
 	fwrite(yaml, 1, len, o[5].f);
 	free(yaml);
+	write_failures_csv(o[6].f, res);
 	for (int i = 0; i < N_FILES; i++)
 		if (out_close(&o[i]) != 0)
 			goto fail;

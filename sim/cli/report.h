@@ -17,6 +17,9 @@
 /* The node with the highest mean utilization (not a workload), or -1. */
 int report_bottleneck(const struct results *res, size_t *metric_index);
 
+/* The nodes on requests' paths with a single instance: up to max names. */
+int report_spofs(const struct results *res, const char **names, int max);
+
 /* Prints the human summary. */
 void report_print(FILE *out, const struct results *res);
 

@@ -14,8 +14,10 @@ struct rep_out {
 	struct report rep;
 	double *ts;
 	uint64_t events;
-	char stopped[256]; /* the net's reason, if it stopped early */
-	int is_complete;   /* ran to its end (not interrupted) */
+	char stopped[256];          /* the net's reason, if it stopped early */
+	int is_complete;            /* ran to its end (not interrupted) */
+	struct failure_record *log; /* owned: the net's failure log */
+	size_t n_log;
 };
 
 struct pool {
@@ -64,6 +66,9 @@ static void *worker(void *arg)
 		o->ts = xmalloc(nts * sizeof(double));
 		memcpy(o->ts, net->ts, nts * sizeof(double));
 		o->events = net->sim.n_events;
+		o->n_log = net->n_log;
+		o->log = xmalloc((net->n_log ? net->n_log : 1) * sizeof(*o->log));
+		memcpy(o->log, net->log, net->n_log * sizeof(*o->log));
 		snprintf(o->stopped, sizeof o->stopped, "%s", net->stopped);
 		atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
 		atomic_fetch_add(&p->events, net->sim.n_events);
@@ -140,6 +145,13 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 		}
 	}
 	res->n_reps = n_done;
+	res->logs = xcalloc(n_done ? n_done : 1, sizeof(*res->logs));
+	res->n_logs = xcalloc(n_done ? n_done : 1, sizeof(*res->n_logs));
+	for (long k = 0; k < n_done; k++) {
+		res->logs[k] = p.out[done[k]].log;
+		res->n_logs[k] = p.out[done[k]].n_log;
+		p.out[done[k]].log = NULL;
+	}
 	res->n_nodes = spec->n_nodes;
 	res->n_periods = net_spec_periods(spec);
 	size_t nts = (size_t)res->n_periods * res->n_nodes * TS_NCOLS;
@@ -166,6 +178,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	for (long r = 0; r < reps; r++) {
 		report_release(&p.out[r].rep);
 		free(p.out[r].ts);
+		free(p.out[r].log);
 	}
 	free(p.out);
 	free(done);
@@ -188,6 +201,10 @@ void results_release(struct results *res)
 	free(res->values);
 	free(res->ci);
 	free(res->ts);
+	for (long r = 0; res->logs && r < res->n_reps; r++)
+		free(res->logs[r]);
+	free(res->logs);
+	free(res->n_logs);
 	memset(res, 0, sizeof(*res));
 }
 

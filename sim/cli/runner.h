@@ -36,9 +36,11 @@ struct results {
 	double *values;         /* owned: n_reps x n_metrics, replication-major */
 	struct ci *ci;          /* owned: per metric, across replications */
 	int n_periods, n_nodes;
-	double *ts;          /* owned: time series averaged over replications */
-	uint64_t events;     /* all replications */
-	long stopped_rep;    /* first replication stopped by a limit, or -1 */
+	double *ts;                   /* owned: time series averaged over replications */
+	uint64_t events;              /* all replications */
+	long stopped_rep;             /* first replication stopped by a limit, or -1 */
+	struct failure_record **logs; /* owned: the failure log of each replication in the results */
+	size_t *n_logs;
 	char stopped[256];   /* why it stopped ("" if none did) */
 	double wall_seconds; /* elapsed real time (not written to files) */
 };

@@ -26,8 +26,8 @@
 #define MAX_SLOTS 64
 #define MAX_ITEMS 10000
 
-enum section { SEC_SIM, SEC_WORKLOADS, SEC_NODES, SEC_N };
-static const char *const section_key[SEC_N] = {"simulation", "workloads", "nodes"};
+enum section { SEC_SIM, SEC_WORKLOADS, SEC_NODES, SEC_FAILURES, SEC_N };
+static const char *const section_key[SEC_N] = {"simulation", "workloads", "nodes", "failures"};
 
 /* What libcyaml loads an item into: one string or list per slot. */
 struct raw_item {
@@ -42,6 +42,8 @@ struct raw_doc {
 	uint32_t n_workloads;
 	struct raw_item *nodes;
 	uint32_t n_nodes;
+	struct raw_item *failures;
+	uint32_t n_failures;
 };
 
 /* The simulation section, parsed with the same machinery as a kind. */
@@ -49,6 +51,7 @@ struct sim_cfg {
 	double duration, warmup, period;
 	long replications, seed;
 	long max_events, max_in_flight;
+	double slo;
 };
 
 #define OFF(f) offsetof(struct sim_cfg, f)
@@ -66,6 +69,8 @@ static const struct param sim_params[] = {
 	 "events per replication before the run is stopped"},
 	{"max_in_flight", PT_COUNT, OFF(max_in_flight), "1000000", 1, 1e10, NULL, P_UNLIMITED,
 	 "requests alive at once (each about 600 bytes) before the run is stopped"},
+	{"slo", PT_FRACTION, OFF(slo), "99.9%", 0, 1, NULL, 0,
+	 "availability target: error_budget_used compares the failed requests with it"},
 	{0},
 };
 #undef OFF
@@ -108,7 +113,7 @@ struct ref {
 
 struct scenario_impl {
 	struct slots slots[SEC_N];
-	cyaml_schema_field_t top_fields[4];
+	cyaml_schema_field_t top_fields[SEC_N + 1];
 	cyaml_schema_value_t item_value[SEC_N];
 	cyaml_schema_value_t top_value;
 	cyaml_config_t config;
@@ -186,14 +191,21 @@ static void capture_log(cyaml_log_t level, void *ctx, const char *fmt, va_list a
 		vsnprintf(im->log + n, sizeof(im->log) - n, fmt, args);
 }
 
+/* The section an item of kind k is written in. */
+static int section_of_kind(const struct node_kind *k)
+{
+	return k->flags & KIND_WORKLOAD ? SEC_WORKLOADS : k->flags & KIND_INJECTOR ? SEC_FAILURES : SEC_NODES;
+}
+
 static void build_schema(struct scenario_impl *im)
 {
 	add_params(&im->slots[SEC_SIM], sim_params);
 	add_slot(&im->slots[SEC_WORKLOADS], "name", 0);
 	add_slot(&im->slots[SEC_NODES], "name", 0);
 	add_slot(&im->slots[SEC_NODES], "kind", 0);
+	add_slot(&im->slots[SEC_FAILURES], "name", 0);
 	for (int k = 0; node_kinds[k]; k++) {
-		int sec = node_kinds[k]->flags & KIND_WORKLOAD ? SEC_WORKLOADS : SEC_NODES;
+		int sec = section_of_kind(node_kinds[k]);
 		add_params(&im->slots[sec], node_kinds[k]->params);
 	}
 	for (int s = 0; s < SEC_N; s++) {
@@ -210,13 +222,16 @@ static void build_schema(struct scenario_impl *im)
 		.value = im->item_value[SEC_SIM],
 	};
 	f[0].value.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL;
-	for (int s = SEC_WORKLOADS; s <= SEC_NODES; s++) {
+	static const size_t data_off[SEC_N] = {0, offsetof(struct raw_doc, workloads), offsetof(struct raw_doc, nodes),
+					       offsetof(struct raw_doc, failures)};
+	static const size_t count_off[SEC_N] = {0, offsetof(struct raw_doc, n_workloads),
+						offsetof(struct raw_doc, n_nodes),
+						offsetof(struct raw_doc, n_failures)};
+	for (int s = SEC_WORKLOADS; s < SEC_N; s++) {
 		f[s] = (cyaml_schema_field_t){
 			.key = section_key[s],
-			.data_offset = s == SEC_WORKLOADS ? offsetof(struct raw_doc, workloads)
-							  : offsetof(struct raw_doc, nodes),
-			.count_offset = s == SEC_WORKLOADS ? offsetof(struct raw_doc, n_workloads)
-							   : offsetof(struct raw_doc, n_nodes),
+			.data_offset = (uint32_t)data_off[s],
+			.count_offset = (uint32_t)count_off[s],
 			.count_size = sizeof(uint32_t),
 			.value =
 				{
@@ -227,7 +242,7 @@ static void build_schema(struct scenario_impl *im)
 				},
 		};
 	}
-	f[3] = (cyaml_schema_field_t)CYAML_FIELD_END;
+	f[SEC_N] = (cyaml_schema_field_t)CYAML_FIELD_END;
 	im->top_value = (cyaml_schema_value_t){
 		.type = CYAML_MAPPING,
 		.flags = CYAML_FLAG_POINTER,
@@ -276,7 +291,8 @@ static const char *node_type_name(const yaml_node_t *n)
 
 static void describe(const struct item_info *it, int sec, int index, char *buf, size_t n)
 {
-	const char *what = sec == SEC_SIM ? "section" : sec == SEC_WORKLOADS ? "workload" : "node";
+	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure"};
+	const char *what = whats[sec];
 	if (sec == SEC_SIM)
 		snprintf(buf, n, "section 'simulation'");
 	else if (it->name[0])
@@ -298,11 +314,12 @@ static size_t kind_keys(const struct node_kind *k, int sec, const char **out, si
 	return n;
 }
 
-static void kind_names(const char **out, size_t *n, int workloads)
+/* The kinds written under 'nodes', for suggestions. */
+static void kind_names(const char **out, size_t *n)
 {
 	*n = 0;
 	for (int k = 0; node_kinds[k]; k++)
-		if (!!(node_kinds[k]->flags & KIND_WORKLOAD) == workloads)
+		if (section_of_kind(node_kinds[k]) == SEC_NODES)
 			out[(*n)++] = node_kinds[k]->name;
 }
 
@@ -318,14 +335,12 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 	struct diags *d = w->d;
 	struct slots *sl = &w->im->slots[sec];
 	char label[128];
+	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure"};
 
 	it->self = mark(map);
 	if (map->type != YAML_MAPPING_NODE) {
 		hard_error(w, it->self.line, it->self.col, "expected a mapping of keys for %s #%d, found a %s",
-			   sec == SEC_WORKLOADS ? "workload"
-			   : sec == SEC_NODES   ? "node"
-						: "section",
-			   index + 1, node_type_name(map));
+			   whats[sec], index + 1, node_type_name(map));
 		return;
 	}
 	/* First find the name and the kind: messages and key checks need them. */
@@ -347,24 +362,23 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 	describe(it, sec, index, label, sizeof(label));
 	if (sec == SEC_SIM) {
 		it->kind = &sim_section_kind;
-	} else if (sec == SEC_WORKLOADS) {
-		it->kind = node_kinds[0];
+	} else if (sec != SEC_NODES) {
 		for (int k = 0; node_kinds[k]; k++)
-			if (node_kinds[k]->flags & KIND_WORKLOAD)
+			if (section_of_kind(node_kinds[k]) == sec)
 				it->kind = node_kinds[k];
 	} else if (!kind_text) {
 		diag_error(d, it->self.line, it->self.col, "missing required key 'kind' in %s", label);
 	} else {
 		const struct node_kind *k = node_kind_find(kind_text);
-		if (!k || (k->flags & KIND_WORKLOAD)) {
+		if (!k || section_of_kind(k) != SEC_NODES) {
 			const char *names[32];
 			size_t n;
-			kind_names(names, &n, 0);
+			kind_names(names, &n);
 			const char *s = diag_suggest(kind_text, names, n);
 			if (k)
 				diag_error(d, kind_pos.line, kind_pos.col,
-					   "kind 'workload' belongs in the 'workloads' section, not under 'nodes' (%s)",
-					   label);
+					   "kind '%s' belongs in the '%s' section, not under 'nodes' (%s)", k->name,
+					   section_key[section_of_kind(k)], label);
 			else if (s)
 				diag_error(d, kind_pos.line, kind_pos.col,
 					   "unknown kind '%s' in %s (did you mean '%s'?)", kind_text, label, s);
@@ -442,7 +456,7 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 				   node_type_name(vn));
 		}
 	}
-	if (sec != SEC_SIM && !it->seen[0])
+	if ((sec == SEC_WORKLOADS || sec == SEC_NODES) && !it->seen[0])
 		diag_error(d, it->self.line, it->self.col, "missing required key 'name' in %s", label);
 	for (const struct param *p = it->kind ? it->kind->params : NULL; p && p->key; p++)
 		if ((p->flags & P_REQUIRED) && !it->seen[slot_of(sl, p->key)])
@@ -528,6 +542,30 @@ static void walk(struct walker *w)
 		w->items[SEC_SIM]->self = rp;
 		w->n_items[SEC_SIM] = 1;
 	}
+}
+
+/* The item of spec node i (workloads, then nodes, then failures). */
+static struct item_info *item_at(const struct walker *w, int i, int *sec, int *j)
+{
+	for (int s = SEC_WORKLOADS; s < SEC_N; s++) {
+		if (i < w->n_items[s]) {
+			*sec = s;
+			*j = i;
+			return &w->items[s][i];
+		}
+		i -= w->n_items[s];
+	}
+	BUG("spec index past the items");
+}
+
+static struct raw_item *raw_at(struct raw_doc *raw, int sec, int j)
+{
+	switch (sec) {
+	case SEC_WORKLOADS: return &raw->workloads[j];
+	case SEC_NODES: return &raw->nodes[j];
+	case SEC_FAILURES: return &raw->failures[j];
+	}
+	BUG("no raw items in this section");
 }
 
 /* ---- pass 3: typed values ----------------------------------------------- */
@@ -695,9 +733,23 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 	case PT_BANDWIDTH: rc = units_bandwidth(text, &v, &err); break;
 	case PT_MONEY: rc = units_money(text, &v, &err); break;
 	case PT_FRACTION: rc = units_fraction(text, &v, &err); break;
-	case PT_DIST: {
+	case PT_FACTOR: rc = units_factor(text, &v, &err); break;
+	case PT_DIST:
+	case PT_DIST_EXP: {
 		char msg[512];
 		struct dist *dist = dest;
+		double mean;
+		if (p->type == PT_DIST_EXP && !strchr(text, '(') && units_duration(text, &mean, &err) == 0) {
+			/* A bare duration: exponential with that mean (MTBF, MTTR). */
+			if (mean <= 0) {
+				diag_error(P->d, at.line, at.col,
+					   "invalid value '%s' for '%s' in %s: must be more than 0", text, p->key,
+					   label);
+				return -1;
+			}
+			*dist = (struct dist){.type = DIST_EXP, .a = mean};
+			return 0;
+		}
 		if (dist_parse(dist, text, msg, sizeof(msg)) < 0) {
 			diag_error(P->d, at.line, at.col, "invalid distribution for '%s' in %s: %s", p->key, label,
 				   msg);
@@ -806,6 +858,15 @@ static int find_node(const struct net_spec *spec, const char *name)
 	return -1;
 }
 
+/* Whether every reference node i makes was resolved. */
+static int refs_resolved(const struct parser *P, int i)
+{
+	for (size_t k = 0; k < P->n_refs; k++)
+		if (P->refs[k].from == i && *P->refs[k].dest < 0)
+			return 0;
+	return 1;
+}
+
 static void resolve_refs(struct parser *P)
 {
 	struct net_spec *spec = &P->sc->spec;
@@ -881,7 +942,7 @@ static int visit(struct parser *P, int v, int *color, int *depth, int *stack, in
 	color[v] = 1;
 	stack[sp++] = v;
 	int best = 0;
-	if (!(kind_flags(&spec->nodes[v]) & KIND_LINK)) {
+	if (!(kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR))) {
 		for (size_t i = 0; i < P->n_refs; i++) {
 			if (P->refs[i].from != v || *P->refs[i].dest < 0)
 				continue;
@@ -933,23 +994,23 @@ static void check_reachable(struct parser *P)
 	int n = spec->n_nodes, changed = 1;
 	char *seen = xcalloc(n, 1);
 	for (int v = 0; v < n; v++)
-		seen[v] = (kind_flags(&spec->nodes[v]) & (KIND_WORKLOAD | KIND_LINK)) != 0;
+		seen[v] = (kind_flags(&spec->nodes[v]) & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR)) != 0;
 	while (changed) {
 		changed = 0;
 		for (size_t i = 0; i < P->n_refs; i++) {
 			const struct ref *r = &P->refs[i];
-			if (*r->dest >= 0 && seen[r->from] && !(kind_flags(&spec->nodes[r->from]) & KIND_LINK) &&
-			    !seen[*r->dest]) {
+			if (*r->dest >= 0 && seen[r->from] &&
+			    !(kind_flags(&spec->nodes[r->from]) & (KIND_LINK | KIND_INJECTOR)) && !seen[*r->dest]) {
 				seen[*r->dest] = 1;
 				changed = 1;
 			}
 		}
 	}
-	int nw = P->w->n_items[SEC_WORKLOADS];
-	for (int v = nw; v < n; v++) {
+	for (int v = 0; v < n; v++) {
 		if (seen[v])
 			continue;
-		struct item_info *it = &P->w->items[SEC_NODES][v - nw];
+		int sec, j;
+		struct item_info *it = item_at(P->w, v, &sec, &j);
 		diag_error(P->d, it->self.line, it->self.col,
 			   "node '%s' is not reached by any workload: nothing sends it requests (remove it, or add it "
 			   "to a 'calls' or 'targets')",
@@ -983,14 +1044,14 @@ static void check_stability(struct parser *P)
 	for (int v = 0; v < nw; v++)
 		flow[v] = open_rate(&spec->nodes[v]);
 	for (size_t i = 0; i < P->n_refs; i++)
-		if (!(kind_flags(&spec->nodes[P->refs[i].from]) & KIND_LINK))
+		if (!(kind_flags(&spec->nodes[P->refs[i].from]) & (KIND_LINK | KIND_INJECTOR)))
 			indeg[*P->refs[i].dest]++;
 	for (int v = 0; v < n; v++)
 		if (indeg[v] == 0)
 			order[tail++] = v;
 	while (head < tail) { /* Kahn's order: a node after all its callers */
 		int v = order[head++];
-		if (kind_flags(&spec->nodes[v]) & KIND_LINK)
+		if (kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR))
 			continue;
 		for (size_t i = 0; i < P->n_refs; i++) {
 			const struct ref *r = &P->refs[i];
@@ -1003,11 +1064,11 @@ static void check_stability(struct parser *P)
 	}
 	for (int v = nw; v < n; v++) {
 		const struct node_spec *ns = &spec->nodes[v];
-		int unbounded = 0;
+		int unbounded = 0, sec, j;
 		double cap = ns->kind->capacity ? ns->kind->capacity(ns->cfg, &unbounded) : HUGE_VAL;
 		if (!unbounded || flow[v] < cap)
 			continue;
-		struct item_info *it = &P->w->items[SEC_NODES][v - nw];
+		struct item_info *it = item_at(P->w, v, &sec, &j);
 		diag_error(P->d, it->self.line, it->self.col,
 			   "node '%s' is unstable: the open workloads offer it %.6g requests/s and it serves at most "
 			   "%.6g/s, with an unlimited queue that would grow without bound (add instances or cores, or "
@@ -1306,18 +1367,19 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		strcpy(P.dir, ".");
 
 	struct net_spec *spec = &sc->spec;
-	int nw = w.n_items[SEC_WORKLOADS], nn = w.n_items[SEC_NODES];
-	spec->n_nodes = nw + nn;
+	spec->n_nodes = w.n_items[SEC_WORKLOADS] + w.n_items[SEC_NODES] + w.n_items[SEC_FAILURES];
 	spec->nodes = xcalloc(spec->n_nodes, sizeof(*spec->nodes));
 	parse_item(&P, SEC_SIM, w.items[SEC_SIM], im->raw->simulation, 0, &im->sim, -1);
 	for (int i = 0; i < spec->n_nodes; i++) {
-		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
-		int j = i < nw ? i : i - nw;
-		struct item_info *it = &w.items[sec][j];
-		struct raw_item *raw = sec == SEC_WORKLOADS ? &im->raw->workloads[j] : &im->raw->nodes[j];
+		int sec, j;
+		struct item_info *it = item_at(&w, i, &sec, &j);
+		struct raw_item *raw = raw_at(im->raw, sec, j);
 		struct node_spec *ns = &spec->nodes[i];
 		ns->kind = it->kind;
-		snprintf(ns->name, sizeof(ns->name), "%s", raw->v[0] ? raw->v[0] : "");
+		if (raw->v[0])
+			snprintf(ns->name, sizeof(ns->name), "%s", raw->v[0]);
+		else if (sec == SEC_FAILURES) /* names are optional here */
+			snprintf(ns->name, sizeof(ns->name), "failure-%d", j + 1);
 		if (!it->kind)
 			continue; /* unknown kind, reported: its keys mean nothing */
 		ns->cfg = xcalloc(1, it->kind->cfg_size);
@@ -1326,8 +1388,8 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 				   "invalid name '%s': use up to 63 letters, digits, '_', '-' or '.'", raw->v[0]);
 		for (int k = 0; raw->v[0] && k < i; k++) {
 			if (strcmp(spec->nodes[k].name, ns->name) == 0) {
-				int ksec = k < nw ? SEC_WORKLOADS : SEC_NODES;
-				struct item_info *first = &w.items[ksec][k < nw ? k : k - nw];
+				int ksec, kj;
+				struct item_info *first = item_at(&w, k, &ksec, &kj);
 				diag_error(d, it->val[0].line, it->val[0].col,
 					   "duplicate name '%s' (first used at line %d)", ns->name, first->val[0].line);
 				break;
@@ -1355,14 +1417,19 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	}
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_kind *k = spec->nodes[i].kind;
-		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
-		struct item_info *it = &w.items[sec][i < nw ? i : i - nw];
-		const char *key = NULL, *msg;
-		if (k && k->check && (msg = k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key))) {
+		int sec, j;
+		struct item_info *it = item_at(&w, i, &sec, &j);
+		const char *key = NULL, *msg = NULL;
+		if (k && k->check)
+			msg = k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key);
+		if (!msg && k && k->check_refs && refs_resolved(&P, i))
+			msg = k->check_refs(spec->nodes[i].cfg, spec, &key);
+		if (msg) {
+			char label[128];
 			int slot = key ? slot_of(&im->slots[sec], key) : -1;
 			struct pos at = slot >= 0 && it->seen[slot] ? it->key[slot] : it->self;
-			diag_error(d, at.line, at.col, "%s '%s': %s", sec == SEC_WORKLOADS ? "workload" : "node",
-				   spec->nodes[i].name, msg);
+			describe(it, sec, j, label, sizeof label);
+			diag_error(d, at.line, at.col, "%s: %s", label, msg);
 		}
 	}
 	free(P.refs);
@@ -1376,6 +1443,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	spec->seed = (uint64_t)im->sim.seed;
 	spec->max_events = (uint64_t)im->sim.max_events;
 	spec->max_in_flight = (uint64_t)im->sim.max_in_flight;
+	spec->slo = im->sim.slo;
 	free_items(&w);
 	*out = sc;
 	return SCENARIO_OK;
@@ -1437,7 +1505,7 @@ static void format_value(const struct param *p, const void *cfg, const struct ne
 {
 	const void *src = (const char *)cfg + p->offset;
 	double v = p->type == PT_COUNT || p->type == PT_ENUM || p->type == PT_NODE || p->type == PT_NODES ||
-				   p->type == PT_DIST || p->type == PT_STRING
+				   p->type == PT_DIST || p->type == PT_DIST_EXP || p->type == PT_STRING
 			   ? 0
 			   : *(const double *)src;
 	switch (p->type) {
@@ -1459,7 +1527,9 @@ static void format_value(const struct param *p, const void *cfg, const struct ne
 	case PT_BANDWIDTH: snprintf(buf, n, "%.10gbps", v); return;
 	case PT_MONEY: snprintf(buf, n, "$%.10g/h", v); return;
 	case PT_FRACTION: snprintf(buf, n, "%.10g", v); return;
-	case PT_DIST: dist_format(src, buf, n); return;
+	case PT_FACTOR: snprintf(buf, n, "%.10gx", v); return;
+	case PT_DIST:
+	case PT_DIST_EXP: dist_format(src, buf, n); return;
 	case PT_ENUM: param_choice_name(p->choices, *(const int *)src, buf, n); return;
 	case PT_NODE: snprintf(buf, n, "%s", spec->nodes[*(const int *)src].name); return;
 	case PT_STRING: snprintf(buf, n, "%s", (const char *)src); return;
@@ -1497,7 +1567,6 @@ char *scenario_resolved_yaml(const struct scenario *sc, size_t *len)
 	struct scenario_impl *im = sc->impl;
 	struct raw_doc *raw = im->raw;
 	const struct net_spec *spec = &sc->spec;
-	int nw = (int)raw->n_workloads;
 
 	if (!raw->simulation)
 		raw->simulation = xcalloc(1, sizeof(struct raw_item));
@@ -1509,11 +1578,17 @@ char *scenario_resolved_yaml(const struct scenario *sc, size_t *len)
 	sim.seed = (long)spec->seed;
 	sim.max_events = (long)spec->max_events;
 	sim.max_in_flight = (long)spec->max_in_flight;
+	sim.slo = spec->slo;
 	resolve_item(raw->simulation, &im->slots[SEC_SIM], &sim_section_kind, &sim, spec);
-	for (int i = 0; i < spec->n_nodes; i++) {
-		int sec = i < nw ? SEC_WORKLOADS : SEC_NODES;
-		struct raw_item *ri = i < nw ? &raw->workloads[i] : &raw->nodes[i - nw];
-		resolve_item(ri, &im->slots[sec], spec->nodes[i].kind, spec->nodes[i].cfg, spec);
+	static const int secs[] = {SEC_WORKLOADS, SEC_NODES, SEC_FAILURES};
+	int i = 0;
+	for (size_t k = 0; k < ARRAY_LEN(secs); k++) {
+		uint32_t count = secs[k] == SEC_WORKLOADS ? raw->n_workloads
+				 : secs[k] == SEC_NODES   ? raw->n_nodes
+							  : raw->n_failures;
+		for (uint32_t j = 0; j < count; j++, i++)
+			resolve_item(raw_at(raw, secs[k], (int)j), &im->slots[secs[k]], spec->nodes[i].kind,
+				     spec->nodes[i].cfg, spec);
 	}
 	char *out = NULL;
 	size_t n = 0;

@@ -135,6 +135,12 @@ int units_number(const char *s, double *out, const char **err)
 	return with_unit(s, u, out, err, "a number");
 }
 
+int units_factor(const char *s, double *out, const char **err)
+{
+	static const struct unit u[] = {{"", 1.0}, {"x", 1.0}, {NULL, 0}};
+	return with_unit(s, u, out, err, "a factor such as '10x'");
+}
+
 int units_count(const char *s, int allow_unlimited, long *out, const char **err)
 {
 	s = skip_blank(s);

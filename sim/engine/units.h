@@ -12,6 +12,7 @@
  *   bandwidth  bps Kbps Mbps Gbps          -> bits per second
  *   money      $X/h $X/month $X/year      -> dollars per hour (month = 730 h)
  *   fraction   0.25 or 25%                 -> 0.25
+ *   factor     10x or 10                   -> 10
  *   count      a whole number, or "unlimited" where allowed (-> LONG_MAX)
  */
 #ifndef SIM_UNITS_H
@@ -24,6 +25,7 @@ int units_bandwidth(const char *s, double *out, const char **err);
 int units_money(const char *s, double *out, const char **err);
 int units_fraction(const char *s, double *out, const char **err);
 int units_number(const char *s, double *out, const char **err);
+int units_factor(const char *s, double *out, const char **err);
 int units_count(const char *s, int allow_unlimited, long *out, const char **err);
 
 /* Formats seconds with the largest unit that keeps the number >= 1. */

@@ -1,0 +1,268 @@
+/*
+ * failure.c - failure injectors: what breaks, when, and for how long.
+ *
+ * An item of the `failures:` section.  It targets one node (`node`), all of
+ * its instances, one of them (`instance`, from 1) or the first `fraction`
+ * of them, and either
+ *   - scheduled: fails them `at` a time, for a duration (`for`; to the end
+ *     of the run if absent), or
+ *   - random: each targeted instance alternates up times drawn from `mtbf`
+ *     and repairs drawn from `mttr` (a bare duration means exponential with
+ *     that mean), repaired by at most `crew` at once (unlimited: each
+ *     instance independently; 1: one shared repair crew, first come first
+ *     served).
+ * `mode`: crash (refuses connections, loses what it held), hang (accepts
+ * and never answers) or slow (service times multiplied by `slow`).
+ *
+ * Events: failure and repair.  Every failure is logged (failures.csv) with
+ * when it was detected (a balancer marked it unhealthy) and recovered.
+ * An injector takes no part in requests' paths and reports no metrics.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "../sim/engine/util.h"
+#include "model.h"
+
+enum fail_mode { FAIL_CRASH, FAIL_HANG, FAIL_SLOW };
+
+struct failure_cfg {
+	int node;
+	long instance;   /* from 1; 0: not given */
+	double fraction; /* of the instances; 0: not given */
+	double at, len;  /* seconds; len 0: to the end */
+	int mode;
+	double slow;
+	struct dist mtbf, mttr;
+	long crew;
+};
+
+struct slot {
+	struct failure *f;
+	int inst;
+};
+
+struct failure {
+	struct node base;
+	struct failure_cfg cfg;
+	int is_random;
+	struct rng rng;
+	int first, count;   /* targeted instances: first .. first+count-1 */
+	struct slot *slots; /* owned: one per targeted instance */
+	int *repair_queue;  /* owned: instances waiting for a crew (FIFO ring) */
+	int rq_head, rq_n;
+	long crew_busy;
+};
+
+#define OFF(f) offsetof(struct failure_cfg, f)
+static const struct param failure_params[] = {
+	{"node", PT_NODE, OFF(node), NULL, 0, 0, NULL, P_REQUIRED, "the node whose instances fail"},
+	{"instance", PT_COUNT, OFF(instance), NULL, 1, 100000, NULL, P_OPTIONAL,
+	 "only this instance, counted from 1 (default: all)"},
+	{"fraction", PT_FRACTION, OFF(fraction), NULL, 1e-9, 1, NULL, P_OPTIONAL,
+	 "only the first fraction of the instances, e.g. 50%"},
+	{"at", PT_DURATION, OFF(at), NULL, 0, 1e9, NULL, P_OPTIONAL, "scheduled: when the failure starts"},
+	{"for", PT_DURATION, OFF(len), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
+	 "scheduled: how long it lasts (default: to the end of the run)"},
+	{"mode", PT_ENUM, OFF(mode), "crash", 0, 0, "crash|hang|slow", 0,
+	 "crash: refuses connections; hang: never answers; slow: service times x slow"},
+	{"slow", PT_FACTOR, OFF(slow), NULL, 1, 1e6, NULL, P_OPTIONAL,
+	 "mode slow: factor on service times (default 10x)"},
+	{"mtbf", PT_DIST_EXP, OFF(mtbf), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "random: time between failures of each instance (a duration means exponential)"},
+	{"mttr", PT_DIST_EXP, OFF(mttr), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "random: time to repair (a duration means exponential)"},
+	{"crew", PT_COUNT, OFF(crew), NULL, 1, 100000, NULL, P_UNLIMITED | P_OPTIONAL,
+	 "random: instances repaired at once (default: unlimited, each independently)"},
+	{0},
+};
+#undef OFF
+
+static const char *failure_check(const void *cfgp, unsigned long present, const char **key)
+{
+	const struct failure_cfg *cfg = cfgp;
+	const struct param *p = failure_params;
+	int at = param_is_present(p, present, "at"), mtbf = param_is_present(p, present, "mtbf");
+	int mttr = param_is_present(p, present, "mttr"), len = param_is_present(p, present, "for");
+	*key = NULL;
+	if (at == mtbf) {
+		*key = at ? "mtbf" : NULL;
+		return at ? "a failure is either scheduled ('at') or random ('mtbf'), not both"
+			  : "a failure needs 'at' (scheduled) or 'mtbf' and 'mttr' (random)";
+	}
+	if (mtbf && !mttr)
+		return "a random failure needs 'mttr', the time to repair";
+	if (!mtbf && mttr) {
+		*key = "mttr";
+		return "'mttr' applies to random failures (with 'mtbf')";
+	}
+	if (len && !at) {
+		*key = "for";
+		return "'for' applies to scheduled failures (with 'at')";
+	}
+	if (param_is_present(p, present, "crew") && !mtbf) {
+		*key = "crew";
+		return "'crew' applies to random failures (with 'mtbf')";
+	}
+	if (param_is_present(p, present, "instance") && param_is_present(p, present, "fraction")) {
+		*key = "fraction";
+		return "give 'instance' or 'fraction', not both";
+	}
+	if (param_is_present(p, present, "slow") && cfg->mode != FAIL_SLOW) {
+		*key = "slow";
+		return "'slow' applies to mode slow";
+	}
+	return NULL;
+}
+
+static const char *failure_check_refs(const void *cfgp, const struct net_spec *spec, const char **key)
+{
+	const struct failure_cfg *cfg = cfgp;
+	const struct node_spec *t = &spec->nodes[cfg->node];
+	int k = t->kind->instances ? t->kind->instances(t->cfg) : 1;
+	*key = "node";
+	if (!(t->kind->flags & KIND_CAN_FAIL))
+		return "only servers, databases and load balancers can fail";
+	if (cfg->mode == FAIL_HANG && !(t->kind->flags & KIND_CAN_HANG)) {
+		*key = "mode";
+		return "only servers and databases can hang";
+	}
+	if (cfg->instance > k) {
+		*key = "instance";
+		return "there is no such instance (instances are counted from 1)";
+	}
+	return NULL;
+}
+
+static void fail_instance(struct failure *f, int inst)
+{
+	struct net *net = f->base.net;
+	struct node *t = net->nodes[f->cfg.node];
+	int mode = f->cfg.mode == FAIL_CRASH ? HEALTH_DOWN : f->cfg.mode == FAIL_HANG ? HEALTH_HUNG : -1;
+	int log = net_log_failure(net, f->base.id, t->id, inst, mode);
+	if (mode < 0)
+		node_set_health(t, inst, HEALTH_UP, f->cfg.slow, log);
+	else
+		node_set_health(t, inst, (enum health)mode, 1, log);
+}
+
+static void repair_instance(struct failure *f, int inst)
+{
+	node_set_health(f->base.net->nodes[f->cfg.node], inst, HEALTH_UP, 1, -1);
+}
+
+static void ev_scheduled_fail(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	(void)arg;
+	struct failure *f = obj;
+	for (int i = 0; i < f->count; i++)
+		fail_instance(f, f->first + i);
+}
+
+static void ev_scheduled_repair(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	(void)arg;
+	struct failure *f = obj;
+	for (int i = 0; i < f->count; i++)
+		repair_instance(f, f->first + i);
+}
+
+static void ev_random_fail(struct sim *sim, void *obj, void *arg);
+static void ev_random_repair(struct sim *sim, void *obj, void *arg);
+
+static void start_repair(struct failure *f, struct slot *s)
+{
+	f->crew_busy++;
+	sim_after(&f->base.net->sim, dist_sample(&f->cfg.mttr, &f->rng), ev_random_repair, f, s);
+}
+
+static void ev_random_fail(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	struct failure *f = obj;
+	struct slot *s = arg;
+	fail_instance(f, s->inst);
+	if (f->crew_busy < f->cfg.crew)
+		start_repair(f, s);
+	else
+		f->repair_queue[(f->rq_head + f->rq_n++) % f->count] = (int)(s - f->slots);
+}
+
+static void ev_random_repair(struct sim *sim, void *obj, void *arg)
+{
+	struct failure *f = obj;
+	struct slot *s = arg;
+	f->crew_busy--;
+	repair_instance(f, s->inst);
+	sim_after(sim, dist_sample(&f->cfg.mtbf, &f->rng), ev_random_fail, f, s);
+	if (f->rq_n > 0) {
+		int next = f->repair_queue[f->rq_head];
+		f->rq_head = (f->rq_head + 1) % f->count;
+		f->rq_n--;
+		start_repair(f, &f->slots[next]);
+	}
+}
+
+static void failure_init(struct node *n, const void *cfg)
+{
+	struct failure *f = (struct failure *)n;
+	f->cfg = *(const struct failure_cfg *)cfg;
+	f->is_random = dist_mean(&f->cfg.mtbf) > 0; /* absent: const(0) */
+	if (f->cfg.slow == 0)                       /* absent */
+		f->cfg.slow = 10;
+	if (f->cfg.crew == 0) /* absent: unlimited */
+		f->cfg.crew = LONG_MAX;
+	node_rng_init(n, &f->rng, "failures");
+}
+
+static void failure_start(struct node *n)
+{
+	struct failure *f = (struct failure *)n;
+	struct node *t = n->net->nodes[f->cfg.node];
+	f->first = 0;
+	f->count = t->n_instances;
+	if (f->cfg.instance > 0) { /* the loader checked it exists */
+		f->first = (int)f->cfg.instance - 1;
+		f->count = 1;
+	} else if (f->cfg.fraction > 0) {
+		f->count = (int)ceil(f->cfg.fraction * t->n_instances - 1e-9);
+	}
+	struct sim *sim = &n->net->sim;
+	if (!f->is_random) {
+		sim_at(sim, f->cfg.at, ev_scheduled_fail, f, NULL);
+		if (f->cfg.len > 0)
+			sim_at(sim, f->cfg.at + f->cfg.len, ev_scheduled_repair, f, NULL);
+		return;
+	}
+	f->slots = xcalloc(f->count, sizeof(*f->slots));
+	f->repair_queue = xcalloc(f->count, sizeof(int));
+	for (int i = 0; i < f->count; i++) {
+		f->slots[i] = (struct slot){f, f->first + i};
+		sim_after(sim, dist_sample(&f->cfg.mtbf, &f->rng), ev_random_fail, f, &f->slots[i]);
+	}
+}
+
+static void failure_release(struct node *n)
+{
+	struct failure *f = (struct failure *)n;
+	rng_release(&f->rng);
+	free(f->slots);
+	free(f->repair_queue);
+}
+
+const struct node_kind failure_kind = {
+	.name = "failure",
+	.summary = "a scheduled or random (MTBF/MTTR) failure of a node's instances",
+	.size = sizeof(struct failure),
+	.cfg_size = sizeof(struct failure_cfg),
+	.params = failure_params,
+	.flags = KIND_INJECTOR,
+	.check = failure_check,
+	.check_refs = failure_check_refs,
+	.init = failure_init,
+	.start = failure_start,
+	.release = failure_release,
+};

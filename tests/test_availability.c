@@ -1,0 +1,227 @@
+/*
+ * test_availability.c - failures, health checks and availability against
+ * closed forms and against the status codes each situation must produce.
+ *
+ * Availability runs need no traffic to speak of (a trickle of requests):
+ * they simulate 10^6 s and more of failures and repairs, cheaply.
+ */
+#include "testutil.h"
+
+static struct scenario *run(const char *yaml, struct results *res)
+{
+	struct scenario *sc = load_text(yaml);
+	run_all(sc, res);
+	return sc;
+}
+
+static double mean_of(const struct results *res, const char *scope, const char *key)
+{
+	return res->ci[metric_index(res, scope, key)].mean;
+}
+
+static void done(struct results *res, struct scenario *sc)
+{
+	results_release(res);
+	scenario_free(sc);
+}
+
+/* A tier of n instances failing at random (exponential MTBF 100 s, MTTR
+ * 10 s), with a given repair crew, and nothing else that can fail. */
+static struct scenario *run_tier(int n, const char *crew, struct results *res)
+{
+	char yaml[1024];
+	snprintf(yaml, sizeof yaml,
+		 "simulation: {duration: 1000000s, warmup: 1000s, replications: 10, seed: 21}\n"
+		 "workloads:\n  - {name: w, target: s, rate: 0.01/s}\n"
+		 "nodes:\n  - {name: s, kind: server, instances: %d, service: exp(1ms)}\n"
+		 "failures:\n  - {node: s, mtbf: 100s, mttr: 10s%s%s}\n",
+		 n, crew ? ", crew: " : "", crew ? crew : "");
+	return run(yaml, res);
+}
+
+static void test_availability_one_instance(void **state)
+{
+	(void)state;
+	struct results res;
+	struct scenario *sc = run_tier(1, NULL, &res);
+	double A = 100.0 / 110.0;
+	assert_theory(&res, "s", "up_fraction", A);
+	assert_theory(&res, "e2e", "time_availability", A);
+	/* Mean time to repair as observed: the MTTR. */
+	assert_theory(&res, "failures", "mean_time_to_repair", 10);
+	done(&res, sc);
+}
+
+static void test_availability_redundant_instances_in_parallel(void **state)
+{
+	(void)state;
+	double A = 100.0 / 110.0;
+	for (int n = 2; n <= 3; n++) {
+		struct results res;
+		struct scenario *sc = run_tier(n, NULL, &res);
+		assert_theory(&res, "s", "up_fraction", A);
+		assert_theory(&res, "e2e", "time_availability", 1 - pow(1 - A, n));
+		done(&res, sc);
+	}
+}
+
+static void test_availability_shared_repair_crew(void **state)
+{
+	(void)state;
+	/* Two instances, one crew: failed count k is a birth-death chain with
+	 * up rates 2l, l and down rate m: pi1 = (2l/m) pi0, pi2 = (l/m) pi1. */
+	double l = 1.0 / 100, m = 1.0 / 10;
+	double p0 = 1, p1 = 2 * l / m, p2 = p1 * l / m, sum = p0 + p1 + p2;
+	struct results res;
+	struct scenario *sc = run_tier(2, "1", &res);
+	assert_theory(&res, "e2e", "time_availability", 1 - p2 / sum);
+	/* It is worse than independent repair, 1 - (1 - A)^2. */
+	assert_true(mean_of(&res, "e2e", "time_availability") < 1 - pow(10.0 / 110, 2));
+	done(&res, sc);
+}
+
+static void test_availability_series_system(void **state)
+{
+	(void)state;
+	/* LB x web x DB, each a single instance failing independently: the
+	 * service is up when all three are, A = A_lb A_web A_db. */
+	const char *yaml = "simulation: {duration: 1000000s, warmup: 1000s, replications: 10, seed: 22}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 0.01/s}\n"
+			   "nodes:\n"
+			   "  - {name: lb, kind: load_balancer, targets: web}\n"
+			   "  - {name: web, kind: server, service: exp(1ms), calls: [db]}\n"
+			   "  - {name: db, kind: database, service: exp(1ms)}\n"
+			   "failures:\n"
+			   "  - {node: lb, mtbf: 500s, mttr: 5s}\n"
+			   "  - {node: web, mtbf: 100s, mttr: 10s}\n"
+			   "  - {node: db, mtbf: 200s, mttr: 20s}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	double A = (500.0 / 505) * (100.0 / 110) * (200.0 / 220);
+	assert_theory(&res, "e2e", "time_availability", A);
+	assert_theory(&res, "lb", "up_fraction", 500.0 / 505);
+	done(&res, sc);
+}
+
+static void test_health_check_detection_time(void **state)
+{
+	(void)state;
+	/* Checks every 10 s, 3 failures in a row: a crash is detected between
+	 * 20 and 30 s later (the first failed check comes within one interval),
+	 * in every replication. */
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 0s, replications: 10, seed: 23}\n"
+		"workloads:\n  - {name: w, target: lb, rate: 100/s}\n"
+		"nodes:\n"
+		"  - {name: lb, kind: load_balancer, targets: web, health_interval: 10s, unhealthy_threshold: 3}\n"
+		"  - {name: web, kind: server, instances: 2, cores: 4, service: exp(2ms)}\n"
+		"failures:\n  - {node: web, instance: 1, at: 100s, for: 100s}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	for (long r = 0; r < res.n_reps; r++) {
+		assert_int_equal(res.n_logs[r], 1);
+		const struct failure_record *f = &res.logs[r][0];
+		assert_true(f->t_detect - f->t_fail >= 20 && f->t_detect - f->t_fail <= 30);
+		assert_near(f->t_recover, 200, 0);
+		/* Back in rotation after 5 good checks (ALB default): 40 to 50 s. */
+		assert_true(f->t_healthy - f->t_recover >= 40 && f->t_healthy - f->t_recover <= 50);
+	}
+	/* Until detection, the dead instance's share of traffic fails with 502:
+	 * about half of 100/s for 20 to 30 s, never 503 (another instance is up). */
+	double s502 = mean_of(&res, "e2e", "status_502");
+	assert_true(s502 > 0.5 * 100 * 20 * 0.8 && s502 < 0.5 * 100 * 30 * 1.2);
+	assert_near(mean_of(&res, "e2e", "status_503"), 0, 0);
+	assert_near(mean_of(&res, "e2e", "status_500"), 0, 0);
+	done(&res, sc);
+}
+
+static void test_no_healthy_target_is_503_or_fail_open(void **state)
+{
+	(void)state;
+	/* Both instances crash for 100 s: 502 until the checks notice, then 503
+	 * (no healthy target) until they are back in rotation, which takes 5
+	 * good checks (40 to 50 s) after the repair: users see 140 to 150 s of
+	 * outage.  With fail_open the balancer keeps trying them, so the outage
+	 * is exactly the 100 s of the crash, all 502, never 503. */
+	const char *fmt = "simulation: {duration: 300s, warmup: 0s, replications: 5, seed: 24}\n"
+			  "workloads:\n  - {name: w, target: lb, rate: 100/s}\n"
+			  "nodes:\n"
+			  "  - {name: lb, kind: load_balancer, targets: web, health_interval: 10s, fail_open: %s}\n"
+			  "  - {name: web, kind: server, instances: 2, cores: 4, service: exp(2ms)}\n"
+			  "failures:\n  - {node: web, at: 100s, for: 100s}\n";
+	char yaml[1024];
+	struct results a, b;
+	snprintf(yaml, sizeof yaml, fmt, "false");
+	struct scenario *s1 = run(yaml, &a);
+	snprintf(yaml, sizeof yaml, fmt, "true");
+	struct scenario *s2 = run(yaml, &b);
+	double a502 = mean_of(&a, "e2e", "status_502"), a503 = mean_of(&a, "e2e", "status_503");
+	assert_true(a502 > 100 * 10 * 0.8 && a502 < 100 * 20 * 1.2); /* detected in 10 to 20 s */
+	assert_true(a502 + a503 > 100 * 140 * 0.95 && a502 + a503 < 100 * 150 * 1.05);
+	assert_near(mean_of(&b, "e2e", "status_503"), 0, 0);
+	assert_near(mean_of(&b, "e2e", "status_502"), 100 * 100, 100 * 100 * 0.05);
+	assert_near(mean_of(&a, "e2e", "status_500"), 0, 0);
+	done(&a, s1);
+	done(&b, s2);
+}
+
+static void test_database_down_is_a_target_5xx(void **state)
+{
+	(void)state;
+	/* The database is down for 50 s: web answers 500 (a target's 5xx,
+	 * passed through the balancer), and nothing else fails. */
+	const char *yaml = "simulation: {duration: 200s, warmup: 0s, replications: 5, seed: 25}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 100/s}\n"
+			   "nodes:\n"
+			   "  - {name: lb, kind: load_balancer, targets: web}\n"
+			   "  - {name: web, kind: server, instances: 2, cores: 4, service: exp(2ms), calls: [db]}\n"
+			   "  - {name: db, kind: database, cores: 2, service: exp(1ms)}\n"
+			   "failures:\n  - {node: db, at: 50s, for: 50s}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	assert_near(mean_of(&res, "e2e", "status_500"), 100 * 50, 100 * 50 * 0.05);
+	assert_near(mean_of(&res, "e2e", "status_502"), 0, 0);
+	assert_near(mean_of(&res, "e2e", "status_503"), 0, 0);
+	double t5xx = 0, e5xx = 0;
+	for (int p = 0; p < res.n_periods; p++) {
+		const double *row = &res.ts[((size_t)p * res.n_nodes + 1) * TS_NCOLS]; /* lb */
+		t5xx += row[TS_TARGET_5XX];
+		e5xx += row[TS_ELB_5XX];
+	}
+	assert_near(t5xx, mean_of(&res, "e2e", "status_500"), 1e-6);
+	assert_near(e5xx, 0, 0);
+	/* Each failure's lost requests are its outage's errors. */
+	assert_near(mean_of(&res, "failures", "requests_lost"), mean_of(&res, "e2e", "status_500"), 1e-6);
+	done(&res, sc);
+}
+
+static void test_slowdown_multiplies_service_times(void **state)
+{
+	(void)state;
+	/* A 10x slowdown for the whole run of an M/M/1 at 5%: response 10 ms
+	 * becomes the M/M/1 with a 10 ms service, 10 / (1 - 0.5) = 20 ms. */
+	const char *yaml = "simulation: {duration: 2000s, warmup: 10s, replications: 10, seed: 26}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 50/s}\n"
+			   "nodes:\n  - {name: s, kind: server, queue: unlimited, service: exp(1ms)}\n"
+			   "failures:\n  - {node: s, at: 0s, mode: slow, slow: 10x}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	assert_theory(&res, "e2e", "latency_mean", 0.010 / (1 - 0.5));
+	assert_near(mean_of(&res, "e2e", "success_ratio"), 1, 0);
+	done(&res, sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_availability_one_instance),
+		cmocka_unit_test(test_availability_redundant_instances_in_parallel),
+		cmocka_unit_test(test_availability_shared_repair_crew),
+		cmocka_unit_test(test_availability_series_system),
+		cmocka_unit_test(test_health_check_detection_time),
+		cmocka_unit_test(test_no_healthy_target_is_503_or_fail_open),
+		cmocka_unit_test(test_database_down_is_a_target_5xx),
+		cmocka_unit_test(test_slowdown_multiplies_service_times),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
