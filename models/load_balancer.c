@@ -22,14 +22,15 @@
  * by the balancer) and what it held is lost.
  *
  * Keys: targets (required), policy, surge_queue (1024), service
- * (const(50us)), cores (1), price ($0.0225/h), health_interval (30s),
+ * (const(50us)), cores (1), price ($0.0225/h), idle_timeout (60s: a target
+ * silent that long gets the client a 504), health_interval (30s),
  * health_timeout (5s), healthy_threshold (5), unhealthy_threshold (2),
  * fail_open (false).
  *
  * Metrics: the common ones; TargetResponseTime (time series) runs from the
  * request leaving the balancer to the target's answer; HealthyHostCount
  * and UnHealthyHostCount are the balancer's view of its targets.  Status
- * codes: 502, 503.
+ * codes: 502, 503, 504.
  */
 #include <limits.h>
 #include <math.h>
@@ -50,7 +51,8 @@ struct lb_cfg {
 	double hc_interval; /* seconds */
 	double hc_timeout;  /* seconds */
 	long healthy_thr, unhealthy_thr;
-	int fail_open; /* 0 false, 1 true */
+	int fail_open;       /* 0 false, 1 true */
+	double idle_timeout; /* seconds */
 };
 
 struct lb {
@@ -69,6 +71,7 @@ struct lb {
 	char *probe_pending; /* owned: a probe to a hung instance awaits its timeout */
 	int *last_log;       /* owned: the failure record it detected, or -1 */
 	int *pick;           /* owned: scratch list of instances in rotation */
+	struct tmo idle;     /* idle timeouts of calls to targets */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -90,6 +93,8 @@ static const struct param lb_params[] = {
 	 "successful checks in a row to put an instance back in rotation"},
 	{"unhealthy_threshold", PT_COUNT, OFF(unhealthy_thr), "2", 1, 1000, NULL, 0,
 	 "failed checks in a row to take an instance out of rotation"},
+	{"idle_timeout", PT_DURATION, OFF(idle_timeout), "60s", 1e-6, 1e6, NULL, 0,
+	 "a target that has not answered within it gets the client a 504"},
 	{"fail_open", PT_ENUM, OFF(fail_open), "false", 0, 0, "false|true", 0,
 	 "with no healthy target: true spreads over all of them (ALB), false answers 503"},
 	{0},
@@ -104,6 +109,7 @@ static void lb_init(struct node *n, const void *cfg)
 	node_rng_init(n, &lb->rng_service, "service");
 	node_rng_init(n, &lb->rng_route, "route");
 	node_rng_init(n, &lb->rng_health, "health");
+	node_timeouts_init(n, &lb->idle, lb->cfg.idle_timeout, HTTP_GATEWAY_TIMEOUT);
 }
 
 static void ev_probe(struct sim *sim, void *obj, void *arg);
@@ -282,7 +288,7 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	}
 	lb->outstanding[i]++;
 	request_frame(r)->step = (uint16_t)i;
-	node_call(n, -1, r, lb->cfg.targets, i);
+	node_call_timed(n, -1, r, lb->cfg.targets, i, &lb->idle);
 }
 
 static void start_service(struct lb *lb, struct request *r)
@@ -372,6 +378,7 @@ static void lb_release(struct node *n)
 	rng_release(&lb->rng_service);
 	rng_release(&lb->rng_route);
 	rng_release(&lb->rng_health);
+	tmo_release(&lb->idle);
 	free(lb->outstanding);
 	free(lb->in_rotation);
 	free(lb->streak);

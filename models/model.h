@@ -32,6 +32,7 @@
 #include "../sim/engine/rng.h"
 #include "../sim/engine/sim.h"
 #include "../sim/engine/stats.h"
+#include "../sim/engine/tmo.h"
 #include "param.h"
 
 #define REQ_MAX_DEPTH 16 /* frames: the deepest call chain allowed */
@@ -61,6 +62,7 @@ struct frame {
 	uint16_t step;     /* callee: progress through its work (e.g. call index) */
 	uint16_t flags;    /* callee: private bits */
 	uint16_t epoch;    /* callee: its instance's epoch when it was admitted */
+	uint32_t seq;      /* which call of the request pushed it (request.n_calls) */
 };
 
 struct request {
@@ -74,6 +76,8 @@ struct request {
 	int dst_inst;      /* instance the next delivery is for, -1: callee picks */
 	uint16_t workload; /* node id of the workload that made it */
 	uint8_t depth;     /* frames in use */
+	int8_t orphan_at;  /* a caller at this depth gave up on it: -1 if none */
+	uint32_t n_calls;  /* calls made so far (frame.seq) */
 	struct frame f[REQ_MAX_DEPTH];
 };
 
@@ -125,6 +129,7 @@ struct node {
 	int id;                         /* index in net->nodes */
 	int n_instances;                /* machines behind this name (1 unless the kind says) */
 	int n_up;                       /* instances up (neither down nor hung) */
+	int timeout_code;               /* the status its timed-out calls get (node_timeouts_init) */
 	int n_healthy;                  /* HealthyHostCount: n_up, or a balancer's view of its targets */
 	int n_unhealthy;                /* UnHealthyHostCount: likewise */
 	struct instance_health *health; /* owned: n_instances of them */
@@ -334,6 +339,18 @@ void request_free(struct net *net, struct request *r);
  * (-1: dst chooses).  Consumes r.
  */
 void node_call(struct node *n, int inst, struct request *r, int dst, int dst_inst);
+
+/*
+ * node_call with a timeout: if dst has not answered when t expires, n's
+ * reply handler receives an answer with status code (made by n) in place
+ * of the real one, which is dropped when it arrives.  t must have been set
+ * up with node_timeouts_init.
+ */
+struct tmo;
+void node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t);
+
+/* Sets up t (duration seconds) for n's timed calls; their status code. */
+void node_timeouts_init(struct node *n, struct tmo *t, double duration, int code);
 
 /* Answers r to whoever called n (pops n's frame).  Consumes r. */
 void node_reply(struct node *n, struct request *r);

@@ -84,6 +84,8 @@ struct request *request_new(struct net *net, struct node *workload)
 	r->dst_inst = -1;
 	r->workload = (uint16_t)workload->id;
 	r->depth = 0;
+	r->orphan_at = -1;
+	r->n_calls = 0;
 	r->req_bytes = r->resp_bytes = 0;
 	net->n_in_flight++;
 	return r;
@@ -155,6 +157,7 @@ void node_call(struct node *n, int inst, struct request *r, int dst, int dst_ins
 	f->self_inst = -1;
 	f->step = 0;
 	f->flags = 0;
+	f->seq = ++r->n_calls;
 	f->t_arrive = now;
 	r->dst_inst = dst_inst;
 	sim_after(&net->sim, hop_delay(net, n->id, dst, r, 0), ev_arrive, net->nodes[dst], r);
@@ -165,6 +168,10 @@ void node_reply(struct node *n, struct request *r)
 	struct net *net = n->net;
 	SIM_ASSERT(r->depth > 0);
 	struct frame *f = &r->f[--r->depth];
+	if (r->depth == r->orphan_at) { /* the caller gave up on this answer */
+		request_free(net, r);
+		return;
+	}
 	r->dst_inst = f->from_inst;
 	sim_after(&net->sim, hop_delay(net, n->id, f->from, r, 1), ev_reply, net->nodes[f->from], r);
 }
@@ -179,6 +186,59 @@ void node_count_status(struct node *n, const struct request *r)
 		n->st.passed[s]++;
 		n->st.p_passed[s]++;
 	}
+}
+
+/* Packs what identifies a call for its timeout: the caller's depth and
+ * the call's sequence number (the request's id goes in the other word). */
+static uint64_t call_tag(const struct request *r, int depth)
+{
+	return ((uint64_t)r->f[depth].seq << 8) | (uint64_t)depth;
+}
+
+void node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t)
+{
+	int depth = r->depth;
+	node_call(n, inst, r, dst, dst_inst);
+	tmo_add(t, r, r->id, call_tag(r, depth));
+}
+
+/*
+ * A timed call expired.  If it is still outstanding (the request was not
+ * freed or reused, its frame for this call is on the stack, and no caller
+ * further up has given up on that part), the caller gets a copy of the
+ * request's stack up to itself with the timeout's status, through its
+ * reply handler, and the original goes on as an orphan: its answer is
+ * dropped when it comes back to this depth.
+ */
+static void on_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint64_t tag)
+{
+	(void)sim;
+	struct node *n = obj;
+	struct request *r = item;
+	int depth = (int)(tag & 0xff);
+	uint32_t seq = (uint32_t)(tag >> 8);
+	if (r->id != id || r->depth <= depth || r->f[depth].seq != seq || depth < r->orphan_at)
+		return; /* answered already, or not ours to give up on */
+	struct request *copy = request_new(n->net, n->net->nodes[r->workload]);
+	if (!copy)
+		return; /* too many in flight: the run is stopping */
+	uint64_t copy_id = copy->id;
+	size_t head = offsetof(struct request, f) + (size_t)depth * sizeof(struct frame);
+	memcpy(copy, r, head);
+	copy->next = NULL; /* the same request as clients see it: same id, times, sizes */
+	(void)copy_id;
+	copy->depth = (uint8_t)depth;
+	copy->dst_inst = r->f[depth].from_inst;
+	copy->status = n->timeout_code;
+	copy->origin = n->id;
+	r->orphan_at = (int8_t)depth;
+	n->kind->reply(n, copy);
+}
+
+void node_timeouts_init(struct node *n, struct tmo *t, double duration, int code)
+{
+	n->timeout_code = code;
+	tmo_init(t, &n->net->sim, duration, on_timeout, n);
 }
 
 void node_reject(struct node *n, struct request *r, int code, int is_spillover)

@@ -37,6 +37,8 @@ void server_init(struct node *n, const void *cfg)
 	n->capacity = (double)(s->cfg.cores * s->cfg.instances);
 	s->inst = xcalloc(s->cfg.instances, sizeof(*s->inst));
 	node_rng_init(n, &s->rng_service, "service");
+	if (s->cfg.call_timeout > 0)
+		node_timeouts_init(n, &s->timeouts, s->cfg.call_timeout, HTTP_GATEWAY_TIMEOUT);
 }
 
 static void ev_cpu_done(struct sim *sim, void *obj, void *arg);
@@ -140,7 +142,10 @@ static void next_call(struct server *s, struct request *r)
 	struct frame *f = request_frame(r);
 	if (f->step < s->cfg.calls.n) {
 		int dst = s->cfg.calls.idx[f->step++];
-		node_call(&s->base, f->self_inst, r, dst, -1);
+		if (s->cfg.call_timeout > 0)
+			node_call_timed(&s->base, f->self_inst, r, dst, -1, &s->timeouts);
+		else
+			node_call(&s->base, f->self_inst, r, dst, -1);
 	} else {
 		finish(s, r);
 	}
@@ -238,6 +243,8 @@ void server_release(struct node *n)
 {
 	struct server *s = (struct server *)n;
 	rng_release(&s->rng_service);
+	if (s->cfg.call_timeout > 0)
+		tmo_release(&s->timeouts);
 	free(s->inst);
 }
 
@@ -255,6 +262,8 @@ static const struct param server_params[] = {
 	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED, "CPU time per request, e.g. exp(4ms)"},
 	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0, "downstream calls, in order, after the CPU work"},
 	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0, "cost per instance, e.g. $0.096/h"},
+	{"call_timeout", PT_DURATION, OFF(call_timeout), NULL, 1e-6, 1e6, NULL, P_OPTIONAL,
+	 "a downstream call not answered within it fails, and the server answers 500"},
 	{0},
 };
 #undef OFF

@@ -20,7 +20,8 @@ struct server_cfg {
 	int mode;
 	struct dist service; /* CPU time per request */
 	struct node_list calls;
-	double price; /* dollars per hour per instance */
+	double price;        /* dollars per hour per instance */
+	double call_timeout; /* seconds; 0: none */
 };
 
 struct instance {
@@ -38,6 +39,7 @@ struct server {
 	struct rng rng_service;
 	struct instance *inst; /* owned, cfg.instances */
 	int rr;                /* next instance for callers that do not choose */
+	struct tmo timeouts;   /* of downstream calls, when cfg.call_timeout > 0 */
 };
 
 void server_init(struct node *n, const void *cfg);

@@ -7,7 +7,9 @@
  *
  * Keys: target (node, required), rate (/s) or users (count), think
  * (distribution, closed only; absent means none), request_size (default 1KB),
- * response_size (default 10KB).
+ * response_size (default 10KB), timeout (none by default: the client
+ * waits as long as it takes; with one it gives up, records 460, and the
+ * request goes on downstream, its answer dropped).
  *
  * Events: next arrival (open), end of think time (closed); it receives the
  * answers.  Metrics: offered and served throughput, end-to-end latency of
@@ -24,12 +26,14 @@ struct workload_cfg {
 	long users;  /* 0 for an open workload */
 	struct dist think;
 	double req_bytes, resp_bytes;
+	double timeout; /* seconds; 0: none */
 };
 
 struct workload {
 	struct node base;
 	struct workload_cfg cfg;
 	struct rng rng_arrivals; /* interarrival times or think times */
+	struct tmo timeouts;     /* when cfg.timeout > 0 */
 };
 
 #define OFF(f) offsetof(struct workload_cfg, f)
@@ -43,6 +47,8 @@ static const struct param workload_params[] = {
 	 "closed workload: think time between an answer and the next request (none if absent)"},
 	{"request_size", PT_SIZE, OFF(req_bytes), "1KB", 0, 1e12, NULL, 0,
 	 "bytes sent per request (transfer time on links)"},
+	{"timeout", PT_DURATION, OFF(timeout), NULL, 1e-6, 1e9, NULL, P_OPTIONAL,
+	 "the client gives up after this long and closes the connection (460); none if absent"},
 	{"response_size", PT_SIZE, OFF(resp_bytes), "10KB", 0, 1e12, NULL, 0,
 	 "bytes answered per request (transfer time on links)"},
 	{0},
@@ -77,7 +83,10 @@ static void send_one(struct workload *w)
 	r->req_bytes = w->cfg.req_bytes;
 	r->resp_bytes = w->cfg.resp_bytes;
 	node_arrival(n);
-	node_call(n, -1, r, w->cfg.target, -1);
+	if (w->cfg.timeout > 0)
+		node_call_timed(n, -1, r, w->cfg.target, -1, &w->timeouts);
+	else
+		node_call(n, -1, r, w->cfg.target, -1);
 }
 
 static void ev_open_arrival(struct sim *sim, void *obj, void *arg)
@@ -100,6 +109,8 @@ static void workload_init(struct node *n, const void *cfg)
 	struct workload *w = (struct workload *)n;
 	w->cfg = *(const struct workload_cfg *)cfg;
 	node_rng_init(n, &w->rng_arrivals, "arrivals");
+	if (w->cfg.timeout > 0)
+		node_timeouts_init(n, &w->timeouts, w->cfg.timeout, HTTP_CLIENT_CLOSED);
 }
 
 static void workload_start(struct node *n)
@@ -138,7 +149,10 @@ static void workload_reply(struct node *n, struct request *r)
 
 static void workload_release(struct node *n)
 {
-	rng_release(&((struct workload *)n)->rng_arrivals);
+	struct workload *w = (struct workload *)n;
+	rng_release(&w->rng_arrivals);
+	if (w->cfg.timeout > 0)
+		tmo_release(&w->timeouts);
 }
 
 const struct node_kind workload_kind = {

@@ -211,6 +211,83 @@ static void test_slowdown_multiplies_service_times(void **state)
 	done(&res, sc);
 }
 
+static void test_hung_target_is_a_504_after_the_idle_timeout(void **state)
+{
+	(void)state;
+	/* One of two instances hangs from 100 s to 200 s.  Requests sent to it
+	 * get a 504 from the balancer after its 2 s idle timeout, until the
+	 * checks (every 10 s, probes time out after 5 s, 2 failures) take it out
+	 * of rotation 15 to 25 s after the hang began.  When the hang ends, the
+	 * requests it held are reset, but their callers gave up long ago: no
+	 * client sees a 502. */
+	const char *yaml = "simulation: {duration: 300s, warmup: 0s, replications: 8, seed: 27}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 100/s}\n"
+			   "nodes:\n"
+			   "  - {name: lb, kind: load_balancer, targets: web, idle_timeout: 2s, health_interval: 10s}\n"
+			   "  - {name: web, kind: server, instances: 2, cores: 4, workers: 10000, queue: unlimited, "
+			   "service: exp(2ms)}\n"
+			   "failures:\n  - {node: web, instance: 1, at: 100s, for: 100s, mode: hang}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	double s504 = mean_of(&res, "e2e", "status_504");
+	assert_true(s504 > 0.5 * 100 * 15 * 0.8 && s504 < 0.5 * 100 * 25 * 1.2);
+	assert_near(mean_of(&res, "e2e", "status_502"), 0, 0);
+	assert_near(mean_of(&res, "e2e", "status_503"), 0, 0);
+	/* The balancer made the 504s (HTTPCode_ELB_504_Count). */
+	double elb504 = 0;
+	for (int p = 0; p < res.n_periods; p++)
+		elb504 += res.ts[((size_t)p * res.n_nodes + 1) * TS_NCOLS + TS_ELB_504];
+	assert_near(elb504, s504, 1e-6);
+	/* Every request answered or dropped: none left behind by the hang. */
+	assert_true(mean_of(&res, "run", "in_flight_at_end") < 20);
+	for (long r = 0; r < res.n_reps; r++) {
+		const struct failure_record *f = &res.logs[r][0];
+		assert_true(f->t_detect - f->t_fail >= 15 && f->t_detect - f->t_fail <= 25);
+	}
+	done(&res, sc);
+}
+
+static void test_client_timeout_is_a_460(void **state)
+{
+	(void)state;
+	/* A 100x slowdown for 30 s swamps the server: its queue grows and the
+	 * clients, who wait 1 s at most, give up (460).  Nothing else fails. */
+	const char *yaml = "simulation: {duration: 200s, warmup: 0s, replications: 5, seed: 28}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 100/s, timeout: 1s}\n"
+			   "nodes:\n  - {name: s, kind: server, workers: 100000, queue: unlimited, service: exp(2ms)}\n"
+			   "failures:\n  - {node: s, at: 50s, for: 30s, mode: slow, slow: 100x}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	assert_true(mean_of(&res, "e2e", "status_460") > 1000);
+	assert_near(mean_of(&res, "e2e", "status_502") + mean_of(&res, "e2e", "status_503") +
+			    mean_of(&res, "e2e", "status_504") + mean_of(&res, "e2e", "status_500"),
+		    0, 0);
+	/* Successful answers all came within the client's patience. */
+	assert_true(mean_of(&res, "e2e", "latency_p99.9") <= 1.0);
+	done(&res, sc);
+}
+
+static void test_server_call_timeout_is_a_500(void **state)
+{
+	(void)state;
+	/* The database hangs for 50 s; web gives up on each query after 100 ms
+	 * and answers 500, which the balancer passes on as a target 5xx. */
+	const char *yaml = "simulation: {duration: 200s, warmup: 0s, replications: 5, seed: 29}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 100/s}\n"
+			   "nodes:\n"
+			   "  - {name: lb, kind: load_balancer, targets: web}\n"
+			   "  - {name: web, kind: server, instances: 2, cores: 4, workers: 1000, service: exp(2ms),"
+			   " calls: [db], call_timeout: 100ms}\n"
+			   "  - {name: db, kind: database, workers: 10000, queue: unlimited, service: exp(1ms)}\n"
+			   "failures:\n  - {node: db, at: 50s, for: 50s, mode: hang}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	assert_near(mean_of(&res, "e2e", "status_500"), 100 * 50, 100 * 50 * 0.05);
+	assert_near(mean_of(&res, "e2e", "status_504"), 0, 0);
+	assert_near(mean_of(&res, "e2e", "status_502"), 0, 0);
+	done(&res, sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +299,9 @@ int main(void)
 		cmocka_unit_test(test_no_healthy_target_is_503_or_fail_open),
 		cmocka_unit_test(test_database_down_is_a_target_5xx),
 		cmocka_unit_test(test_slowdown_multiplies_service_times),
+		cmocka_unit_test(test_hung_target_is_a_504_after_the_idle_timeout),
+		cmocka_unit_test(test_client_timeout_is_a_460),
+		cmocka_unit_test(test_server_call_timeout_is_a_500),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
