@@ -76,6 +76,8 @@ struct request {
 	int dst_inst;      /* instance the next delivery is for, -1: callee picks */
 	uint16_t workload; /* node id of the workload that made it */
 	uint8_t depth;     /* frames in use */
+	uint8_t attempt;   /* 1 for the first try, then one more per retry */
+	uint8_t is_trial;  /* the circuit breaker's trial request */
 	int8_t orphan_at;  /* a caller at this depth gave up on it: -1 if none */
 	uint32_t n_calls;  /* calls made so far (frame.seq) */
 	struct frame f[REQ_MAX_DEPTH];

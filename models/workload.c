@@ -15,6 +15,8 @@
  * answers.  Metrics: offered and served throughput, end-to-end latency of
  * successful (2xx) requests, counts of every status code.
  */
+#include <math.h>
+
 #include <gsl/gsl_randist.h>
 
 #include "../sim/engine/util.h"
@@ -26,7 +28,13 @@ struct workload_cfg {
 	long users;  /* 0 for an open workload */
 	struct dist think;
 	double req_bytes, resp_bytes;
-	double timeout; /* seconds; 0: none */
+	double timeout;        /* seconds; 0: none */
+	long retries;          /* tries after the first; 0: none */
+	double backoff;        /* seconds: the first retry's maximum wait */
+	double backoff_max;    /* seconds */
+	double retry_budget;   /* retries per request allowed; 0: no budget */
+	long breaker_failures; /* failures in a row that open the breaker; 0: none */
+	double breaker_delay;  /* seconds open before a trial request */
 };
 
 struct workload {
@@ -34,7 +42,15 @@ struct workload {
 	struct workload_cfg cfg;
 	struct rng rng_arrivals; /* interarrival times or think times */
 	struct tmo timeouts;     /* when cfg.timeout > 0 */
+	struct rng rng_retry;    /* backoff jitter */
+	double tokens;           /* retry budget: retries that may be made now */
+	int breaker;             /* BREAKER_* */
+	long failures_in_a_row;
+	double breaker_until;                    /* seconds: open until then */
+	uint64_t attempts, retries, fast_failed; /* since the warm-up */
 };
+
+enum { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_TRIAL };
 
 #define OFF(f) offsetof(struct workload_cfg, f)
 static const struct param workload_params[] = {
@@ -49,6 +65,17 @@ static const struct param workload_params[] = {
 	 "bytes sent per request (transfer time on links)"},
 	{"timeout", PT_DURATION, OFF(timeout), NULL, 1e-6, 1e9, NULL, P_OPTIONAL,
 	 "the client gives up after this long and closes the connection (460); none if absent"},
+	{"retries", PT_COUNT, OFF(retries), "0", 0, 100, NULL, 0,
+	 "tries after the first, for an answer 5xx or 460 (a timeout)"},
+	{"backoff", PT_DURATION, OFF(backoff), "100ms", 0, 1e6, NULL, 0,
+	 "retry n waits a random time up to backoff x 2^(n-1) (exponential, full jitter)"},
+	{"backoff_max", PT_DURATION, OFF(backoff_max), "10s", 0, 1e6, NULL, 0, "the longest wait before a retry"},
+	{"retry_budget", PT_FRACTION, OFF(retry_budget), NULL, 1e-9, 1, NULL, P_OPTIONAL,
+	 "retries allowed per request sent, e.g. 10% (a bucket of at most 10); none if absent"},
+	{"breaker_failures", PT_COUNT, OFF(breaker_failures), NULL, 1, 1e9, NULL, P_OPTIONAL,
+	 "circuit breaker: failures in a row that open it (requests then fail at once, 503)"},
+	{"breaker_delay", PT_DURATION, OFF(breaker_delay), "10s", 1e-6, 1e6, NULL, 0,
+	 "circuit breaker: how long it stays open before one trial request"},
 	{"response_size", PT_SIZE, OFF(resp_bytes), "10KB", 0, 1e12, NULL, 0,
 	 "bytes answered per request (transfer time on links)"},
 	{0},
@@ -74,6 +101,69 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 	return NULL;
 }
 
+static void answer(struct workload *w, struct request *r, int is_real);
+
+/* Whether the circuit breaker lets a request through now. */
+static int breaker_allows(struct workload *w)
+{
+	double now = w->base.net->sim.now;
+	switch (w->breaker) {
+	case BREAKER_OPEN:
+		if (now < w->breaker_until)
+			return 0;
+		w->breaker = BREAKER_TRIAL; /* half open: this one is the trial */
+		return 1;
+	case BREAKER_TRIAL: return 0; /* the trial is under way */
+	default: return 1;
+	}
+}
+
+/*
+ * Counts an answer.  While open, answers to requests sent before it opened
+ * change nothing; while half open, only the trial's answer decides: close
+ * on success, open again on failure.
+ */
+static void breaker_record(struct workload *w, const struct request *r, int ok)
+{
+	if (!w->cfg.breaker_failures || w->breaker == BREAKER_OPEN)
+		return;
+	if (w->breaker == BREAKER_TRIAL && !r->is_trial)
+		return;
+	w->failures_in_a_row = ok ? 0 : w->failures_in_a_row + 1;
+	if (ok) {
+		w->breaker = BREAKER_CLOSED;
+	} else if (w->breaker == BREAKER_TRIAL || w->failures_in_a_row >= w->cfg.breaker_failures) {
+		w->breaker = BREAKER_OPEN;
+		w->breaker_until = w->base.net->sim.now + w->cfg.breaker_delay;
+		w->failures_in_a_row = 0;
+	}
+}
+
+/* Sends r (a new request or a retry), unless the breaker is open: then r
+ * fails at once with 503, made by the client. */
+static void attempt(struct workload *w, struct request *r)
+{
+	struct node *n = &w->base;
+	r->depth = 0;
+	r->status = HTTP_OK;
+	r->origin = -1;
+	r->orphan_at = -1;
+	int was = w->breaker;
+	if (w->cfg.breaker_failures && !breaker_allows(w)) {
+		w->fast_failed++;
+		r->status = HTTP_UNAVAILABLE;
+		r->origin = n->id;
+		answer(w, r, 0);
+		return;
+	}
+	r->is_trial = was == BREAKER_OPEN && w->breaker == BREAKER_TRIAL;
+	w->attempts++;
+	if (w->cfg.timeout > 0)
+		node_call_timed(n, -1, r, w->cfg.target, -1, &w->timeouts);
+	else
+		node_call(n, -1, r, w->cfg.target, -1);
+}
+
 static void send_one(struct workload *w)
 {
 	struct node *n = &w->base;
@@ -82,11 +172,31 @@ static void send_one(struct workload *w)
 		return; /* the run is stopping: too many requests in flight */
 	r->req_bytes = w->cfg.req_bytes;
 	r->resp_bytes = w->cfg.resp_bytes;
+	r->attempt = 1;
 	node_arrival(n);
-	if (w->cfg.timeout > 0)
-		node_call_timed(n, -1, r, w->cfg.target, -1, &w->timeouts);
-	else
-		node_call(n, -1, r, w->cfg.target, -1);
+	if (w->cfg.retry_budget > 0 && (w->tokens += w->cfg.retry_budget) > 10)
+		w->tokens = 10;
+	attempt(w, r);
+}
+
+static void ev_retry(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	attempt(obj, arg);
+}
+
+/* Whether a failed answer may be tried again, and if so, spends the try. */
+static int may_retry(struct workload *w, const struct request *r)
+{
+	int retryable = r->status >= 500 || r->status == HTTP_CLIENT_CLOSED;
+	if (!retryable || r->attempt > w->cfg.retries)
+		return 0;
+	if (w->cfg.retry_budget > 0) {
+		if (w->tokens < 1)
+			return 0;
+		w->tokens -= 1;
+	}
+	return 1;
 }
 
 static void ev_open_arrival(struct sim *sim, void *obj, void *arg)
@@ -109,6 +219,7 @@ static void workload_init(struct node *n, const void *cfg)
 	struct workload *w = (struct workload *)n;
 	w->cfg = *(const struct workload_cfg *)cfg;
 	node_rng_init(n, &w->rng_arrivals, "arrivals");
+	node_rng_init(n, &w->rng_retry, "retries");
 	if (w->cfg.timeout > 0)
 		node_timeouts_init(n, &w->timeouts, w->cfg.timeout, HTTP_CLIENT_CLOSED);
 }
@@ -132,11 +243,27 @@ static void workload_arrive(struct node *n, struct request *r)
 	BUG("a workload was sent a request"); /* the loader forbids it */
 }
 
-static void workload_reply(struct node *n, struct request *r)
+/*
+ * The end of an attempt: a real answer (is_real), or the breaker's own
+ * fast failure.  Retries what may be retried, else records the outcome.
+ */
+static void answer(struct workload *w, struct request *r, int is_real)
 {
-	struct workload *w = (struct workload *)n;
+	struct node *n = &w->base;
 	double latency = n->net->sim.now - r->t_created;
-	if (r->status >= 200 && r->status < 300)
+	int ok = r->status >= 200 && r->status < 300;
+	if (is_real)
+		breaker_record(w, r, ok);
+	if (!ok && is_real && may_retry(w, r)) {
+		double cap = w->cfg.backoff * pow(2, r->attempt - 1);
+		if (cap > w->cfg.backoff_max)
+			cap = w->cfg.backoff_max;
+		r->attempt++;
+		w->retries++;
+		sim_after(&n->net->sim, cap * gsl_rng_uniform(w->rng_retry.r), ev_retry, w, r);
+		return;
+	}
+	if (ok)
 		node_done(n, r, latency, latency);
 	else {
 		node_count_status(n, r);
@@ -147,10 +274,31 @@ static void workload_reply(struct node *n, struct request *r)
 		sim_after(&n->net->sim, dist_sample(&w->cfg.think, &w->rng_arrivals), ev_think_done, w, NULL);
 }
 
+static void workload_reply(struct node *n, struct request *r)
+{
+	answer((struct workload *)n, r, 1);
+}
+
+static void workload_reset(struct node *n)
+{
+	struct workload *w = (struct workload *)n;
+	w->attempts = w->retries = w->fast_failed = 0;
+}
+
+static void workload_report(const struct node *n, struct report *rep)
+{
+	const struct workload *w = (const struct workload *)n;
+	report_add(rep, n->name, "attempts_per_request",
+		   n->st.arrivals ? (double)w->attempts / (double)n->st.arrivals : 0);
+	report_add(rep, n->name, "retries", (double)w->retries);
+	report_add(rep, n->name, "breaker_fast_failures", (double)w->fast_failed);
+}
+
 static void workload_release(struct node *n)
 {
 	struct workload *w = (struct workload *)n;
 	rng_release(&w->rng_arrivals);
+	rng_release(&w->rng_retry);
 	if (w->cfg.timeout > 0)
 		tmo_release(&w->timeouts);
 }
@@ -167,5 +315,7 @@ const struct node_kind workload_kind = {
 	.start = workload_start,
 	.arrive = workload_arrive,
 	.reply = workload_reply,
+	.report = workload_report,
+	.reset = workload_reset,
 	.release = workload_release,
 };

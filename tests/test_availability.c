@@ -288,6 +288,62 @@ static void test_server_call_timeout_is_a_500(void **state)
 	done(&res, sc);
 }
 
+/* The retry-storm system: a server at 70% load slowed 5x for 20 s; clients
+ * give up after 500 ms and retry as `client` says. */
+static struct scenario *run_storm(const char *client, struct results *res)
+{
+	char yaml[1024];
+	snprintf(yaml, sizeof yaml,
+		 "simulation: {duration: 300s, warmup: 0s, replications: 4, seed: 30, period: 10s}\n"
+		 "workloads:\n  - {name: clients, target: web, rate: 280/s, timeout: 500ms%s}\n"
+		 "nodes:\n  - {name: web, kind: server, cores: 4, workers: 4, queue: 2000, service: exp(10ms)}\n"
+		 "failures:\n  - {node: web, at: 60s, for: 20s, mode: slow, slow: 5x}\n",
+		 client);
+	return run(yaml, res);
+}
+
+/* The share of web's answers that succeeded from t0 on (time series). */
+static double success_after(const struct results *res, double t0)
+{
+	double ok = 0, all = 0;
+	for (int p = 0; p < res->n_periods; p++) {
+		if (p * res->sc->spec.period < t0)
+			continue;
+		const double *row = &res->ts[((size_t)p * res->n_nodes + 1) * TS_NCOLS];
+		ok += row[TS_TARGET_2XX];
+		all += row[TS_REQUESTS];
+	}
+	return all > 0 ? ok / all : 1;
+}
+
+static void test_retry_storm_outlasts_the_outage_and_a_breaker_stops_it(void **state)
+{
+	(void)state;
+	struct results plain, storm, budget, breaker;
+	struct scenario *s0 = run_storm("", &plain);
+	struct scenario *s1 = run_storm(", retries: 3, backoff: 50ms", &storm);
+	struct scenario *s2 = run_storm(", retries: 3, backoff: 50ms, retry_budget: 10%", &budget);
+	struct scenario *s3 =
+		run_storm(", retries: 3, backoff: 50ms, breaker_failures: 20, breaker_delay: 2s", &breaker);
+	/* Without retries the system is healthy again 20 s after the slowdown. */
+	assert_true(success_after(&plain, 100) > 0.99);
+	/* Retries amplify the load threefold and keep it failing long after. */
+	assert_true(mean_of(&storm, "clients", "attempts_per_request") > 2.5);
+	assert_true(success_after(&storm, 100) < 0.5);
+	assert_true(success_after(&storm, 250) < 0.5);
+	/* A retry budget bounds the amplification; a breaker sheds load. */
+	assert_true(mean_of(&budget, "clients", "attempts_per_request") < 1.1);
+	assert_true(success_after(&budget, 100) > 0.99);
+	assert_true(mean_of(&breaker, "clients", "attempts_per_request") < 1.0);
+	assert_true(mean_of(&breaker, "clients", "breaker_fast_failures") > 0);
+	assert_true(success_after(&breaker, 100) > 0.99);
+	assert_true(mean_of(&breaker, "e2e", "success_ratio") > mean_of(&plain, "e2e", "success_ratio"));
+	done(&plain, s0);
+	done(&storm, s1);
+	done(&budget, s2);
+	done(&breaker, s3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_hung_target_is_a_504_after_the_idle_timeout),
 		cmocka_unit_test(test_client_timeout_is_a_460),
 		cmocka_unit_test(test_server_call_timeout_is_a_500),
+		cmocka_unit_test(test_retry_storm_outlasts_the_outage_and_a_breaker_stops_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
