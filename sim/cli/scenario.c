@@ -1422,7 +1422,10 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		const char *key = NULL, *msg = NULL;
 		if (k && k->check)
 			msg = k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key);
-		if (!msg && k && k->check_refs && refs_resolved(&P, i))
+		/* Checks across nodes only on an otherwise valid scenario: a node
+		 * they read may be missing, of an unknown kind or unparsed.
+		 * (The fuzzer found the crash this prevents.) */
+		if (!msg && k && k->check_refs && d->n == 0 && refs_resolved(&P, i))
 			msg = k->check_refs(spec->nodes[i].cfg, spec, &key);
 		if (msg) {
 			char label[128];
