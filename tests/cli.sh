@@ -144,6 +144,14 @@ expect_rc 6 "a run past max_events" "$CP" run "$T/capped.yaml" -o "$T/capped" -q
 grep -q 'simulation.max_events' "$T/err" && ok || bad "the limit is named"
 [ ! -e "$T/capped" ] && ok || bad "nothing is written for a stopped run"
 
+# N-1 analysis: the balancer and the database are single points of failure,
+# one of four web instances is not.
+expect_rc 0 "spof" "$CP" spof "$T/small.yaml" --reps 2
+grep -q '^lb .*SINGLE POINT OF FAILURE' "$T/out" && ok || bad "spof names lb"
+grep -q '^db .*SINGLE POINT OF FAILURE' "$T/out" && ok || bad "spof names db"
+grep -q '^web#1 (of 4) .*degrades' "$T/out" && ok || bad "spof: losing one web instance only degrades"
+grep -q '^2 single points of failure: lb, db' "$T/out" && ok || bad "spof sums up"
+
 # Pictures: run --plot and plot draw three PNGs with gnuplot.
 expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot
 for f in utilization latency requests; do

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../sim/cli/diag.h"
+#include "../sim/cli/report.h"
 #include "../sim/cli/runner.h"
 #include "../sim/cli/scenario.h"
 #include "../sim/engine/stats.h"

@@ -16,6 +16,7 @@
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "spof.h"
 #include "version.h"
 
 enum exit_code {
@@ -70,6 +71,7 @@ static const char main_help[] = "usage: chokepoint <command> [options]\n"
 				"  validate SCENARIO.yaml  check scenario files without running them\n"
 				"  kinds [KIND]            list component kinds and their keys\n"
 				"  plot DIR                draw the time series of a results directory (gnuplot)\n"
+				"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
 				"  help [COMMAND]          show help for a command\n"
 				"\n"
 				"Options:\n"
@@ -404,6 +406,54 @@ static int cmd_plot(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const char spof_help[] = "usage: chokepoint spof SCENARIO.yaml [--reps N] [-j N]\n"
+				"\n"
+				"N-1 analysis: runs the scenario, then once with each server, database and\n"
+				"load balancer crashed for the whole measured time, with the same seed, and\n"
+				"ranks them by the share of requests still answered.  A component whose\n"
+				"loss leaves fewer than half of them answered is a single point of failure.\n";
+
+static int cmd_spof(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"reps", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN), reps = 0;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (parse_long(optarg, 1, 100000, &reps) < 0)
+				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg,
+						   "spof");
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &jobs) < 0)
+				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
+						   "spof");
+			break;
+		case 'h': fputs(spof_help, stdout); return EXIT_OK;
+		default: return usage_error("%s", "invalid option for 'spof'", "spof");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("%s", "'spof' takes exactly one scenario file", "spof");
+	struct scenario *sc;
+	int rc = load(argv[optind], &sc);
+	if (rc != EXIT_OK)
+		return rc;
+	if (reps)
+		sc->spec.replications = reps;
+	struct run_opts ro = {.jobs = jobs < 1 ? 1 : (int)jobs, .progress = 0};
+	rc = spof_run(sc, &ro, stdout) == 0 ? EXIT_OK : EXIT_INTERNAL;
+	scenario_free(sc);
+	return rc;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const char *topic = argc > 1 ? argv[1] : NULL;
@@ -418,8 +468,10 @@ static int cmd_help(int argc, char **argv)
 		fputs(kinds_help, stdout);
 	} else if (strcmp(topic, "plot") == 0) {
 		fputs(plot_help, stdout);
+	} else if (strcmp(topic, "spof") == 0) {
+		fputs(spof_help, stdout);
 	} else {
-		return usage_error("no help for '%s' (commands: run, validate, kinds, plot)", topic, NULL);
+		return usage_error("no help for '%s' (commands: run, validate, kinds, plot, spof)", topic, NULL);
 	}
 	return EXIT_OK;
 }
@@ -444,6 +496,8 @@ int main(int argc, char **argv)
 		return cmd_validate(argc - 1, argv + 1);
 	if (strcmp(cmd, "kinds") == 0)
 		return cmd_kinds(argc - 1, argv + 1);
+	if (strcmp(cmd, "spof") == 0)
+		return cmd_spof(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0)

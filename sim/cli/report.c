@@ -174,7 +174,11 @@ void report_print(FILE *out, const struct results *res)
 		snprintf(slo, sizeof slo, "error budget used (SLO %g%%)", 100 * res->sc->spec.slo);
 		line(out, res, "e2e", "error_budget_used", slo);
 		line(out, res, "failures", "count", "failures per replication");
-		line(out, res, "failures", "mean_time_to_detect", "mean time to detect");
+		const struct ci *det = results_ci(res, "failures", "detected");
+		if (det && det->mean > 0)
+			line(out, res, "failures", "mean_time_to_detect", "mean time to detect");
+		else
+			fprintf(out, "  %-30s %s\n", "mean time to detect", "none detected by a health check");
 		line(out, res, "failures", "mean_time_to_repair", "mean time to repair");
 		line(out, res, "failures", "requests_lost", "requests lost");
 		fprintf(out, "\n");

@@ -521,7 +521,8 @@ static void walk(struct walker *w)
 					   key, s);
 			else
 				diag_error(w->d, kp.line, kp.col,
-					   "unknown top-level key '%s' (expected 'simulation', 'workloads' or 'nodes')",
+					   "unknown top-level key '%s' (expected 'simulation', 'workloads', 'nodes' or "
+					   "'failures')",
 					   key ? key : "?");
 			continue;
 		}

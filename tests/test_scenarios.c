@@ -1,0 +1,154 @@
+/*
+ * test_scenarios.c - every scenario in scenarios/ does what its header
+ * comment says it shows.
+ *
+ * Each is run with 4 replications (fewer than it asks for, to keep the
+ * suite quick) and its expected outcome is asserted with margins wide
+ * enough for that.  A scenario file without an entry here fails the suite:
+ * a teaching scenario must state an outcome a test can check.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+
+static double get(const struct results *res, const char *scope, const char *key)
+{
+	return res->ci[metric_index(res, scope, key)].mean;
+}
+
+static void check_mm1(const struct results *r)
+{
+	assert_near(get(r, "e2e", "latency_mean"), 0.005, 0.00025);
+	assert_near(get(r, "server", "mean_waiting"), 3.2, 0.3);
+}
+
+static void check_three_tier(const struct results *r)
+{
+	/* The database is the bottleneck at about 82%, the web tier near 41%. */
+	assert_near(get(r, "db", "utilization"), 0.825, 0.01);
+	assert_near(get(r, "web", "utilization"), 0.4125, 0.01);
+	assert_true(report_bottleneck(r, NULL) == 4); /* shoppers, staff, lb, web, db */
+	assert_near(get(r, "e2e", "success_ratio"), 1, 0);
+}
+
+static void check_spof_database(const struct results *r)
+{
+	assert_near(get(r, "e2e", "status_500"), 825 * 120, 825 * 120 * 0.03);
+	assert_near(get(r, "e2e", "time_availability"), 0.8, 0.001);
+	assert_near(get(r, "e2e", "success_ratio"), 0.8, 0.01);
+	const char *spofs[8];
+	assert_int_equal(report_spofs(r, spofs, 8), 2);
+	assert_string_equal(spofs[0], "lb");
+	assert_string_equal(spofs[1], "db");
+}
+
+static void check_upstream_dies_502(const struct results *r)
+{
+	double s502 = get(r, "e2e", "status_502");
+	assert_true(s502 > 6000 * 0.9 && s502 < 12000 * 1.1);
+	assert_true(get(r, "failures", "mean_time_to_detect") >= 30 && get(r, "failures", "mean_time_to_detect") <= 60);
+	assert_near(get(r, "e2e", "status_503") + get(r, "e2e", "status_504"), 0, 0);
+}
+
+static void check_no_healthy_target_503(const struct results *r)
+{
+	double s502 = get(r, "e2e", "status_502"), s503 = get(r, "e2e", "status_503");
+	assert_true(s502 + s503 > 36000 * 0.95 && s502 + s503 < 42000 * 1.05);
+	assert_true(s503 > 2 * s502);
+}
+
+static void check_slow_upstream_504(const struct results *r)
+{
+	double s504 = get(r, "e2e", "status_504");
+	assert_true(s504 > 100 * 35 * 0.9 && s504 < 100 * 65 * 1.1);
+	assert_near(get(r, "e2e", "status_502") + get(r, "e2e", "status_503"), 0, 0);
+	assert_near(get(r, "lb", "response_p99"), 10, 0.2); /* the idle timeout */
+}
+
+static void check_surge_queue_spillover(const struct results *r)
+{
+	assert_true(report_bottleneck(r, NULL) == 1); /* lb */
+	assert_true(get(r, "lb", "utilization") > 0.99);
+	double share = get(r, "e2e", "status_503") / get(r, "e2e", "requests");
+	assert_near(share, 0.06, 0.015);
+	assert_near(get(r, "lb", "spillover"), get(r, "e2e", "status_503"), 0);
+	assert_true(get(r, "lb", "mean_waiting") > 80);
+	assert_near(get(r, "web", "utilization"), 0.40, 0.02);
+}
+
+static void check_retry_storm(const struct results *r)
+{
+	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
+	assert_true(get(r, "e2e", "success_ratio") < 0.3);
+	/* Still failing in the last period, 3.5 minutes after the slowdown. */
+	const double *last = &r->ts[((size_t)(r->n_periods - 1) * r->n_nodes + 1) * TS_NCOLS];
+	assert_true(last[TS_TARGET_2XX] < 0.5 * last[TS_REQUESTS]);
+}
+
+struct entry {
+	const char *file;
+	void (*check)(const struct results *r);
+};
+
+static const struct entry entries[] = {
+	{"mm1.yaml", check_mm1},
+	{"three-tier.yaml", check_three_tier},
+	{"spof-database.yaml", check_spof_database},
+	{"upstream-dies-502.yaml", check_upstream_dies_502},
+	{"no-healthy-target-503.yaml", check_no_healthy_target_503},
+	{"slow-upstream-504.yaml", check_slow_upstream_504},
+	{"surge-queue-spillover.yaml", check_surge_queue_spillover},
+	{"retry-storm.yaml", check_retry_storm},
+};
+
+static void test_scenarios_show_what_they_say(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "scenarios/%s", entries[i].file);
+		struct diags d;
+		struct scenario *sc = NULL;
+		diags_init(&d, path);
+		if (scenario_load(path, &sc, &d) != SCENARIO_OK) {
+			diags_print(&d, stderr);
+			fail_msg("%s does not load", path);
+		}
+		diags_release(&d);
+		sc->spec.replications = 4;
+		struct results res;
+		run_all(sc, &res);
+		print_message("%s\n", path);
+		entries[i].check(&res);
+		results_release(&res);
+		scenario_free(sc);
+	}
+}
+
+static void test_scenarios_each_has_a_checked_outcome(void **state)
+{
+	(void)state;
+	DIR *dir = opendir("scenarios");
+	assert_non_null(dir);
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+			continue;
+		int found = 0;
+		for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+			found |= strcmp(entries[i].file, e->d_name) == 0;
+		if (!found)
+			fail_msg("scenarios/%s has no expected outcome in tests/test_scenarios.c", e->d_name);
+	}
+	closedir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scenarios_each_has_a_checked_outcome),
+		cmocka_unit_test(test_scenarios_show_what_they_say),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
