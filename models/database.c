@@ -3,7 +3,9 @@
  * database's defaults and vocabulary.  `workers` are its connections.
  *
  * Keys: instances (1), cores (1), workers (100 connections), queue (1000),
- * service (required), calls ([]), price ($0/h per instance).
+ * service (required), calls ([]), failover (none | active_passive: a
+ * primary and standbys, one promoted `promotion` after the primary fails),
+ * promotion (30s), price ($0/h per instance).
  * Status codes: 502 (all connections busy and the queue full).
  */
 #include "server.h"
@@ -18,6 +20,10 @@ static const struct param database_params[] = {
 	 "queries waiting for a connection; beyond: refused (502)"},
 	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED, "time per query, e.g. exp(1ms)"},
 	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0, "downstream calls, in order, after the query's own work"},
+	{"failover", PT_ENUM, OFF(failover), "none", 0, 0, "none|active_passive", 0,
+	 "none: callers spread over the instances; active_passive: one serves, the others stand by"},
+	{"promotion", PT_DURATION, OFF(promotion), "30s", 0, 1e6, NULL, 0,
+	 "active_passive: time to promote a standby after the active instance fails"},
 	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0, "cost per instance, e.g. $0.192/h"},
 	{0},
 };

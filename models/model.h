@@ -136,6 +136,8 @@ struct node {
 	int n_unhealthy;                /* UnHealthyHostCount: likewise */
 	struct instance_health *health; /* owned: n_instances of them */
 	struct tavg up;                 /* instances up, time average */
+	int is_serving;                 /* can answer at all: n_up > 0 unless the kind manages it */
+	int manages_serving;            /* the kind calls node_set_serving itself (failover) */
 	double capacity;                /* servers in total, for utilization; 0: not a queue */
 	struct node_stats st;
 };
@@ -316,6 +318,10 @@ void node_set_instances(struct node *n, int k);
  * the kind's health_changed.  log is the failure record to attach (-1).
  */
 void node_set_health(struct node *n, int inst, enum health h, double slow, int log);
+
+/* For kinds that manage it: whether n can answer at all right now (an
+ * active-passive tier between a failure and a promotion cannot). */
+void node_set_serving(struct node *n, int serving);
 
 /* Opens a failure record; its index. */
 int net_log_failure(struct net *net, int injector, int node, int inst, int mode);

@@ -262,6 +262,7 @@ void node_set_instances(struct node *n, int k)
 	for (int i = 0; i < k; i++)
 		n->health[i] = (struct instance_health){.state = HEALTH_UP, .slow = 1, .log = -1};
 	n->n_instances = n->n_up = n->n_healthy = k;
+	n->is_serving = 1;
 	tavg_set(&n->up, n->net->sim.now, k);
 }
 
@@ -297,10 +298,9 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
 			n->n_unhealthy = n->n_instances - n->n_up;
 		}
 		tavg_set(&n->up, now, n->n_up);
-		if (node_in_path(n) && (before == 0) != (n->n_up == 0)) {
-			net->tiers_down += n->n_up == 0 ? 1 : -1;
-			tavg_set(&net->service_up, now, net->tiers_down == 0);
-		}
+		(void)before;
+		if (!n->manages_serving)
+			node_set_serving(n, n->n_up > 0);
 	}
 	if (n->kind->health_changed)
 		n->kind->health_changed(n, inst, old);
@@ -310,6 +310,19 @@ void net_charge_failures(struct net *net)
 {
 	for (int k = 0; k < net->n_open; k++)
 		net->log[net->open_logs[k]].lost++;
+}
+
+void node_set_serving(struct node *n, int serving)
+{
+	struct net *net = n->net;
+	serving = !!serving;
+	if (serving == n->is_serving)
+		return;
+	n->is_serving = serving;
+	if (node_in_path(n)) {
+		net->tiers_down += serving ? -1 : 1;
+		tavg_set(&net->service_up, net->sim.now, net->tiers_down == 0);
+	}
 }
 
 int net_log_failure(struct net *net, int injector, int node, int inst, int mode)

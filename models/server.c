@@ -34,6 +34,9 @@ void server_init(struct node *n, const void *cfg)
 	s->cfg = *(const struct server_cfg *)cfg;
 	s->slots = s->cfg.mode == MODE_SYNC ? s->cfg.workers : s->cfg.max_connections;
 	node_set_instances(n, (int)s->cfg.instances);
+	if (s->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
+		n->manages_serving = 1; /* serving: an active instance, not just one up */
+	s->active = 0;
 	n->capacity = (double)(s->cfg.cores * s->cfg.instances);
 	s->inst = xcalloc(s->cfg.instances, sizeof(*s->inst));
 	node_rng_init(n, &s->rng_service, "service");
@@ -76,11 +79,43 @@ static void lost(struct server *s, struct request *r)
 		node_fail_request(&s->base, r, HTTP_BAD_GATEWAY);
 }
 
+/* Active-passive: the first instance up becomes the active one. */
+static void ev_promote(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	(void)arg;
+	struct server *s = obj;
+	s->is_promoting = 0;
+	for (int i = 0; i < s->base.n_instances; i++) {
+		if (s->base.health[i].state == HEALTH_UP) {
+			s->active = i;
+			node_set_serving(&s->base, 1);
+			return;
+		}
+	}
+}
+
+static void failover(struct server *s, int inst)
+{
+	struct node *n = &s->base;
+	int up = n->health[inst].state == HEALTH_UP;
+	if (inst == s->active && !up) {
+		s->active = -1;
+		node_set_serving(n, 0);
+	}
+	if (s->active < 0 && !s->is_promoting && n->n_up > 0) {
+		s->is_promoting = 1;
+		sim_after(&n->net->sim, s->cfg.promotion, ev_promote, s, NULL);
+	}
+}
+
 void server_health_changed(struct node *n, int inst, int old)
 {
 	struct server *s = (struct server *)n;
 	struct instance *in = &s->inst[inst];
 	int state = n->health[inst].state;
+	if (s->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
+		failover(s, inst);
 	if (old == HEALTH_UP && state != HEALTH_UP) {
 		/* What it was serving is lost (is_stale finds it when its event
 		 * comes back); what waited in its queues goes now. */
@@ -176,7 +211,15 @@ void server_arrive(struct node *n, struct request *r)
 	struct server *s = (struct server *)n;
 	struct frame *f = request_frame(r);
 	int i = r->dst_inst;
-	if (i < 0) {
+	if (i < 0 && s->cfg.failover == FAILOVER_ACTIVE_PASSIVE) {
+		i = s->active;
+		if (i < 0) { /* between a failure and a promotion: nobody to connect to */
+			request_frame(r)->self_inst = 0;
+			node_arrival(n);
+			node_reject(n, r, HTTP_BAD_GATEWAY, 0);
+			return;
+		}
+	} else if (i < 0) {
 		i = s->rr;
 		s->rr = (s->rr + 1) % (int)s->cfg.instances;
 	}
@@ -262,6 +305,10 @@ static const struct param server_params[] = {
 	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED, "CPU time per request, e.g. exp(4ms)"},
 	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0, "downstream calls, in order, after the CPU work"},
 	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0, "cost per instance, e.g. $0.096/h"},
+	{"failover", PT_ENUM, OFF(failover), "none", 0, 0, "none|active_passive", 0,
+	 "none: callers spread over the instances; active_passive: one serves, the others stand by"},
+	{"promotion", PT_DURATION, OFF(promotion), "30s", 0, 1e6, NULL, 0,
+	 "active_passive: time to promote a standby after the active instance fails"},
 	{"call_timeout", PT_DURATION, OFF(call_timeout), NULL, 1e-6, 1e6, NULL, P_OPTIONAL,
 	 "a downstream call not answered within it fails, and the server answers 500"},
 	{0},

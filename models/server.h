@@ -10,6 +10,7 @@
 #include "model.h"
 
 enum server_mode { MODE_SYNC, MODE_ASYNC };
+enum server_failover { FAILOVER_NONE, FAILOVER_ACTIVE_PASSIVE };
 
 struct server_cfg {
 	long instances;
@@ -22,6 +23,8 @@ struct server_cfg {
 	struct node_list calls;
 	double price;        /* dollars per hour per instance */
 	double call_timeout; /* seconds; 0: none */
+	int failover;        /* enum server_failover */
+	double promotion;    /* seconds to promote a standby */
 };
 
 struct instance {
@@ -40,6 +43,8 @@ struct server {
 	struct instance *inst; /* owned, cfg.instances */
 	int rr;                /* next instance for callers that do not choose */
 	struct tmo timeouts;   /* of downstream calls, when cfg.call_timeout > 0 */
+	int active;            /* active-passive: the instance serving, -1 while promoting */
+	int is_promoting;
 };
 
 void server_init(struct node *n, const void *cfg);

@@ -288,6 +288,35 @@ static void test_server_call_timeout_is_a_500(void **state)
 	done(&res, sc);
 }
 
+static void test_database_failover_costs_the_promotion_delay(void **state)
+{
+	(void)state;
+	/* The primary of an active-passive pair dies at 5 min for good: queries
+	 * fail (web answers 500) for the 30 s promotion, then the standby
+	 * serves.  Without failover, web's queries keep going to both
+	 * instances, and half of them fail for as long as it is dead: there is
+	 * no health check between a server and its database. */
+	const char *fmt =
+		"simulation: {duration: 600s, warmup: 60s, replications: 4, seed: 31}\n"
+		"workloads:\n  - {name: w, target: web, rate: 200/s}\n"
+		"nodes:\n  - {name: web, kind: server, instances: 2, cores: 2, service: exp(4ms), calls: [db]}\n"
+		"  - {name: db, kind: database, instances: 2, failover: %s, promotion: 30s, service: exp(1ms)}\n"
+		"failures:\n  - {node: db, instance: 1, at: 5m}\n";
+	char yaml[1024];
+	struct results a, b;
+	snprintf(yaml, sizeof yaml, fmt, "active_passive");
+	struct scenario *s1 = run(yaml, &a);
+	snprintf(yaml, sizeof yaml, fmt, "none");
+	struct scenario *s2 = run(yaml, &b);
+	assert_near(mean_of(&a, "e2e", "status_500"), 200 * 30, 200 * 30 * 0.05);
+	assert_near(mean_of(&a, "e2e", "time_availability"), 1 - 30.0 / 600, 1e-9);
+	assert_near(mean_of(&b, "e2e", "status_500"), 200 * 360 / 2.0, 200 * 360 / 2.0 * 0.05);
+	assert_near(mean_of(&b, "e2e", "time_availability"), 1, 0); /* one instance was always up... */
+	assert_true(mean_of(&b, "e2e", "success_ratio") < 0.75);    /* ...yet a quarter of requests failed */
+	done(&a, s1);
+	done(&b, s2);
+}
+
 /* The retry-storm system: a server at 70% load slowed 5x for 20 s; clients
  * give up after 500 ms and retry as `client` says. */
 static struct scenario *run_storm(const char *client, struct results *res)
@@ -359,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_client_timeout_is_a_460),
 		cmocka_unit_test(test_server_call_timeout_is_a_500),
 		cmocka_unit_test(test_retry_storm_outlasts_the_outage_and_a_breaker_stops_it),
+		cmocka_unit_test(test_database_failover_costs_the_promotion_delay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

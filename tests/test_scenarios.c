@@ -76,6 +76,15 @@ static void check_surge_queue_spillover(const struct results *r)
 	assert_near(get(r, "web", "utilization"), 0.40, 0.02);
 }
 
+static void check_database_failover(const struct results *r)
+{
+	assert_near(get(r, "e2e", "status_500"), 825 * 30, 825 * 30 * 0.05);
+	assert_near(get(r, "e2e", "time_availability"), 0.95, 0.001);
+	const char *spofs[8];
+	assert_int_equal(report_spofs(r, spofs, 8), 1);
+	assert_string_equal(spofs[0], "lb");
+}
+
 static void check_retry_storm(const struct results *r)
 {
 	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
@@ -99,6 +108,7 @@ static const struct entry entries[] = {
 	{"slow-upstream-504.yaml", check_slow_upstream_504},
 	{"surge-queue-spillover.yaml", check_surge_queue_spillover},
 	{"retry-storm.yaml", check_retry_storm},
+	{"database-failover.yaml", check_database_failover},
 };
 
 static void test_scenarios_show_what_they_say(void **state)
