@@ -20,6 +20,8 @@ static const struct param database_params[] = {
 	 "queries waiting for a connection; beyond: refused (502)"},
 	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED, "time per query, e.g. exp(1ms)"},
 	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0, "downstream calls, in order, after the query's own work"},
+	{"zones", PT_COUNT, OFF(zones), "1", 1, 26, NULL, 0,
+	 "availability zones the instances are spread over (instance i in zone i mod zones)"},
 	{"failover", PT_ENUM, OFF(failover), "none", 0, 0, "none|active_passive", 0,
 	 "none: callers spread over the instances; active_passive: one serves, the others stand by"},
 	{"promotion", PT_DURATION, OFF(promotion), "30s", 0, 1e6, NULL, 0,

@@ -3,7 +3,8 @@
  *
  * An item of the `failures:` section.  It targets one node (`node`), all of
  * its instances, one of them (`instance`, from 1) or the first `fraction`
- * of them, and either
+ * of them; or a whole availability zone (`zone`: every instance there, of
+ * `node` or of every node that can fail); and either
  *   - scheduled: fails them `at` a time, for a duration (`for`; to the end
  *     of the run if absent), or
  *   - random: each targeted instance alternates up times drawn from `mtbf`
@@ -21,6 +22,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../sim/engine/util.h"
 #include "model.h"
@@ -28,7 +30,8 @@
 enum fail_mode { FAIL_CRASH, FAIL_HANG, FAIL_SLOW };
 
 struct failure_cfg {
-	int node;
+	int node;        /* -1: every node (with zone) */
+	char zone[64];   /* "a", "b", ...; "" for none */
 	long instance;   /* from 1; 0: not given */
 	double fraction; /* of the instances; 0: not given */
 	double at, len;  /* seconds; len 0: to the end */
@@ -38,9 +41,13 @@ struct failure_cfg {
 	long crew;
 };
 
+struct target {
+	int node, inst;
+};
+
 struct slot {
 	struct failure *f;
-	int inst;
+	int k; /* index in targets */
 };
 
 struct failure {
@@ -48,8 +55,9 @@ struct failure {
 	struct failure_cfg cfg;
 	int is_random;
 	struct rng rng;
-	int first, count;   /* targeted instances: first .. first+count-1 */
-	struct slot *slots; /* owned: one per targeted instance */
+	struct target *targets; /* owned: the instances it breaks */
+	int count;
+	struct slot *slots; /* owned: one per target (random failures) */
 	int *repair_queue;  /* owned: instances waiting for a crew (FIFO ring) */
 	int rq_head, rq_n;
 	long crew_busy;
@@ -57,7 +65,9 @@ struct failure {
 
 #define OFF(f) offsetof(struct failure_cfg, f)
 static const struct param failure_params[] = {
-	{"node", PT_NODE, OFF(node), NULL, 0, 0, NULL, P_REQUIRED, "the node whose instances fail"},
+	{"node", PT_NODE, OFF(node), NULL, 0, 0, NULL, P_OPTIONAL, "the node whose instances fail"},
+	{"zone", PT_STRING, OFF(zone), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "every instance in this zone (a, b, ...), of `node` or of every node"},
 	{"instance", PT_COUNT, OFF(instance), NULL, 1, 100000, NULL, P_OPTIONAL,
 	 "only this instance, counted from 1 (default: all)"},
 	{"fraction", PT_FRACTION, OFF(fraction), NULL, 1e-9, 1, NULL, P_OPTIONAL,
@@ -105,6 +115,17 @@ static const char *failure_check(const void *cfgp, unsigned long present, const 
 		*key = "crew";
 		return "'crew' applies to random failures (with 'mtbf')";
 	}
+	int node = param_is_present(p, present, "node"), zone = param_is_present(p, present, "zone");
+	if (!node && !zone)
+		return "a failure needs 'node', 'zone' or both";
+	if (zone && (strlen(cfg->zone) != 1 || cfg->zone[0] < 'a' || cfg->zone[0] > 'z')) {
+		*key = "zone";
+		return "a zone is a letter: a, b, c, ...";
+	}
+	if (zone && (param_is_present(p, present, "instance") || param_is_present(p, present, "fraction"))) {
+		*key = "zone";
+		return "give 'zone' or 'instance'/'fraction', not both";
+	}
 	if (param_is_present(p, present, "instance") && param_is_present(p, present, "fraction")) {
 		*key = "fraction";
 		return "give 'instance' or 'fraction', not both";
@@ -119,6 +140,8 @@ static const char *failure_check(const void *cfgp, unsigned long present, const 
 static const char *failure_check_refs(const void *cfgp, const struct net_spec *spec, const char **key)
 {
 	const struct failure_cfg *cfg = cfgp;
+	if (cfg->node < 0)
+		return NULL; /* a whole zone: whatever can fail there does */
 	const struct node_spec *t = &spec->nodes[cfg->node];
 	int k = t->kind->instances ? t->kind->instances(t->cfg) : 1;
 	*key = "node";
@@ -135,11 +158,14 @@ static const char *failure_check_refs(const void *cfgp, const struct net_spec *s
 	return NULL;
 }
 
-static void fail_instance(struct failure *f, int inst)
+static void fail_instance(struct failure *f, int k)
 {
 	struct net *net = f->base.net;
-	struct node *t = net->nodes[f->cfg.node];
+	struct node *t = net->nodes[f->targets[k].node];
+	int inst = f->targets[k].inst;
 	int mode = f->cfg.mode == FAIL_CRASH ? HEALTH_DOWN : f->cfg.mode == FAIL_HANG ? HEALTH_HUNG : -1;
+	if (mode == HEALTH_HUNG && !(t->kind->flags & KIND_CAN_HANG))
+		mode = HEALTH_DOWN; /* a zone that hangs: what cannot hang dies */
 	int log = net_log_failure(net, f->base.id, t->id, inst, mode);
 	if (mode < 0)
 		node_set_health(t, inst, HEALTH_UP, f->cfg.slow, log);
@@ -147,9 +173,9 @@ static void fail_instance(struct failure *f, int inst)
 		node_set_health(t, inst, (enum health)mode, 1, log);
 }
 
-static void repair_instance(struct failure *f, int inst)
+static void repair_instance(struct failure *f, int k)
 {
-	node_set_health(f->base.net->nodes[f->cfg.node], inst, HEALTH_UP, 1, -1);
+	node_set_health(f->base.net->nodes[f->targets[k].node], f->targets[k].inst, HEALTH_UP, 1, -1);
 }
 
 static void ev_scheduled_fail(struct sim *sim, void *obj, void *arg)
@@ -157,8 +183,8 @@ static void ev_scheduled_fail(struct sim *sim, void *obj, void *arg)
 	(void)sim;
 	(void)arg;
 	struct failure *f = obj;
-	for (int i = 0; i < f->count; i++)
-		fail_instance(f, f->first + i);
+	for (int k = 0; k < f->count; k++)
+		fail_instance(f, k);
 }
 
 static void ev_scheduled_repair(struct sim *sim, void *obj, void *arg)
@@ -166,8 +192,8 @@ static void ev_scheduled_repair(struct sim *sim, void *obj, void *arg)
 	(void)sim;
 	(void)arg;
 	struct failure *f = obj;
-	for (int i = 0; i < f->count; i++)
-		repair_instance(f, f->first + i);
+	for (int k = 0; k < f->count; k++)
+		repair_instance(f, k);
 }
 
 static void ev_random_fail(struct sim *sim, void *obj, void *arg);
@@ -184,7 +210,7 @@ static void ev_random_fail(struct sim *sim, void *obj, void *arg)
 	(void)sim;
 	struct failure *f = obj;
 	struct slot *s = arg;
-	fail_instance(f, s->inst);
+	fail_instance(f, s->k);
 	if (f->crew_busy < f->cfg.crew)
 		start_repair(f, s);
 	else
@@ -196,7 +222,7 @@ static void ev_random_repair(struct sim *sim, void *obj, void *arg)
 	struct failure *f = obj;
 	struct slot *s = arg;
 	f->crew_busy--;
-	repair_instance(f, s->inst);
+	repair_instance(f, s->k);
 	sim_after(sim, dist_sample(&f->cfg.mtbf, &f->rng), ev_random_fail, f, s);
 	if (f->rq_n > 0) {
 		int next = f->repair_queue[f->rq_head];
@@ -218,19 +244,48 @@ static void failure_init(struct node *n, const void *cfg)
 	node_rng_init(n, &f->rng, "failures");
 }
 
+static void add_target(struct failure *f, int node, int inst)
+{
+	f->targets = xrealloc(f->targets, (f->count + 1) * sizeof(*f->targets));
+	f->targets[f->count++] = (struct target){node, inst};
+}
+
+/* The instances it breaks: of its node (all, one, or the first fraction),
+ * or those in its zone.  A node with a single instance spread over
+ * several zones (a balancer) survives the loss of one zone. */
+static void find_targets(struct failure *f)
+{
+	struct net *net = f->base.net;
+	int zone = f->cfg.zone[0] ? f->cfg.zone[0] - 'a' : -1;
+	for (int id = 0; id < net->n_nodes; id++) {
+		struct node *t = net->nodes[id];
+		if (f->cfg.node >= 0 ? id != f->cfg.node : !(t->kind->flags & KIND_CAN_FAIL))
+			continue;
+		if (zone >= 0) {
+			if (t->n_instances == 1 && t->zones > 1)
+				continue;
+			for (int i = 0; i < t->n_instances; i++)
+				if (i % t->zones == zone)
+					add_target(f, id, i);
+		} else if (f->cfg.instance > 0) { /* the loader checked it exists */
+			add_target(f, id, (int)f->cfg.instance - 1);
+		} else {
+			int count = t->n_instances;
+			if (f->cfg.fraction > 0)
+				count = (int)ceil(f->cfg.fraction * t->n_instances - 1e-9);
+			for (int i = 0; i < count; i++)
+				add_target(f, id, i);
+		}
+	}
+}
+
 static void failure_start(struct node *n)
 {
 	struct failure *f = (struct failure *)n;
-	struct node *t = n->net->nodes[f->cfg.node];
-	f->first = 0;
-	f->count = t->n_instances;
-	if (f->cfg.instance > 0) { /* the loader checked it exists */
-		f->first = (int)f->cfg.instance - 1;
-		f->count = 1;
-	} else if (f->cfg.fraction > 0) {
-		f->count = (int)ceil(f->cfg.fraction * t->n_instances - 1e-9);
-	}
+	find_targets(f);
 	struct sim *sim = &n->net->sim;
+	if (f->count == 0)
+		return; /* nothing in that zone */
 	if (!f->is_random) {
 		sim_at(sim, f->cfg.at, ev_scheduled_fail, f, NULL);
 		if (f->cfg.len > 0)
@@ -239,9 +294,9 @@ static void failure_start(struct node *n)
 	}
 	f->slots = xcalloc(f->count, sizeof(*f->slots));
 	f->repair_queue = xcalloc(f->count, sizeof(int));
-	for (int i = 0; i < f->count; i++) {
-		f->slots[i] = (struct slot){f, f->first + i};
-		sim_after(sim, dist_sample(&f->cfg.mtbf, &f->rng), ev_random_fail, f, &f->slots[i]);
+	for (int k = 0; k < f->count; k++) {
+		f->slots[k] = (struct slot){f, k};
+		sim_after(sim, dist_sample(&f->cfg.mtbf, &f->rng), ev_random_fail, f, &f->slots[k]);
 	}
 }
 
@@ -251,6 +306,7 @@ static void failure_release(struct node *n)
 	rng_release(&f->rng);
 	free(f->slots);
 	free(f->repair_queue);
+	free(f->targets);
 }
 
 const struct node_kind failure_kind = {

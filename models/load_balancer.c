@@ -53,6 +53,7 @@ struct lb_cfg {
 	long healthy_thr, unhealthy_thr;
 	int fail_open;       /* 0 false, 1 true */
 	double idle_timeout; /* seconds */
+	long zones;          /* zones it spans: it fails with a zone only if it has one */
 };
 
 struct lb {
@@ -93,6 +94,8 @@ static const struct param lb_params[] = {
 	 "successful checks in a row to put an instance back in rotation"},
 	{"unhealthy_threshold", PT_COUNT, OFF(unhealthy_thr), "2", 1, 1000, NULL, 0,
 	 "failed checks in a row to take an instance out of rotation"},
+	{"zones", PT_COUNT, OFF(zones), "1", 1, 26, NULL, 0,
+	 "availability zones the balancer spans (2 or more: it survives a zone's failure, as an ALB does)"},
 	{"idle_timeout", PT_DURATION, OFF(idle_timeout), "60s", 1e-6, 1e6, NULL, 0,
 	 "a target that has not answered within it gets the client a 504"},
 	{"fail_open", PT_ENUM, OFF(fail_open), "false", 0, 0, "false|true", 0,
@@ -109,6 +112,7 @@ static void lb_init(struct node *n, const void *cfg)
 	node_rng_init(n, &lb->rng_service, "service");
 	node_rng_init(n, &lb->rng_route, "route");
 	node_rng_init(n, &lb->rng_health, "health");
+	n->zones = (int)lb->cfg.zones;
 	node_timeouts_init(n, &lb->idle, lb->cfg.idle_timeout, HTTP_GATEWAY_TIMEOUT);
 }
 

@@ -130,6 +130,7 @@ struct node {
 	const char *name;               /* not owned (the spec's) */
 	int id;                         /* index in net->nodes */
 	int n_instances;                /* machines behind this name (1 unless the kind says) */
+	int zones;                      /* instance i is in zone i % zones (a, b, ...); 1 unless the kind says */
 	int n_up;                       /* instances up (neither down nor hung) */
 	int timeout_code;               /* the status its timed-out calls get (node_timeouts_init) */
 	int n_healthy;                  /* HealthyHostCount: n_up, or a balancer's view of its targets */

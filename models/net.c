@@ -262,6 +262,8 @@ void node_set_instances(struct node *n, int k)
 	for (int i = 0; i < k; i++)
 		n->health[i] = (struct instance_health){.state = HEALTH_UP, .slow = 1, .log = -1};
 	n->n_instances = n->n_up = n->n_healthy = k;
+	if (n->zones < 1)
+		n->zones = 1;
 	n->is_serving = 1;
 	tavg_set(&n->up, n->net->sim.now, k);
 }

@@ -33,6 +33,7 @@ void server_init(struct node *n, const void *cfg)
 	struct server *s = (struct server *)n;
 	s->cfg = *(const struct server_cfg *)cfg;
 	s->slots = s->cfg.mode == MODE_SYNC ? s->cfg.workers : s->cfg.max_connections;
+	n->zones = (int)s->cfg.zones;
 	node_set_instances(n, (int)s->cfg.instances);
 	if (s->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
 		n->manages_serving = 1; /* serving: an active instance, not just one up */
@@ -305,6 +306,8 @@ static const struct param server_params[] = {
 	{"service", PT_DIST, OFF(service), NULL, 0, 0, NULL, P_REQUIRED, "CPU time per request, e.g. exp(4ms)"},
 	{"calls", PT_NODES, OFF(calls), "[]", 0, 0, NULL, 0, "downstream calls, in order, after the CPU work"},
 	{"price", PT_MONEY, OFF(price), "$0/h", 0, 1e6, NULL, 0, "cost per instance, e.g. $0.096/h"},
+	{"zones", PT_COUNT, OFF(zones), "1", 1, 26, NULL, 0,
+	 "availability zones the instances are spread over (instance i in zone i mod zones)"},
 	{"failover", PT_ENUM, OFF(failover), "none", 0, 0, "none|active_passive", 0,
 	 "none: callers spread over the instances; active_passive: one serves, the others stand by"},
 	{"promotion", PT_DURATION, OFF(promotion), "30s", 0, 1e6, NULL, 0,

@@ -25,6 +25,7 @@ struct server_cfg {
 	double call_timeout; /* seconds; 0: none */
 	int failover;        /* enum server_failover */
 	double promotion;    /* seconds to promote a standby */
+	long zones;          /* availability zones its instances are spread over */
 };
 
 struct instance {

@@ -85,6 +85,21 @@ static void check_database_failover(const struct results *r)
 	assert_string_equal(spofs[0], "lb");
 }
 
+static void check_zone_one(const struct results *r)
+{
+	assert_near(get(r, "e2e", "time_availability"), 1 - 210.0 / 600, 0.001);
+	assert_near(get(r, "e2e", "success_ratio"), 0.65, 0.02);
+}
+
+static void check_zone_two(const struct results *r)
+{
+	assert_near(get(r, "e2e", "time_availability"), 0.95, 0.001);
+	assert_true(get(r, "e2e", "success_ratio") > 0.9);
+	assert_near(get(r, "failures", "count"), 3, 0);
+	double s502 = get(r, "e2e", "status_502");
+	assert_true(s502 > 200 * 30 * 0.8 && s502 < 200 * 60 * 1.2);
+}
+
 static void check_retry_storm(const struct results *r)
 {
 	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
@@ -109,6 +124,8 @@ static const struct entry entries[] = {
 	{"surge-queue-spillover.yaml", check_surge_queue_spillover},
 	{"retry-storm.yaml", check_retry_storm},
 	{"database-failover.yaml", check_database_failover},
+	{"zone-failure-one-zone.yaml", check_zone_one},
+	{"zone-failure-two-zones.yaml", check_zone_two},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

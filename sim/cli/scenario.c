@@ -824,6 +824,8 @@ static void parse_item(struct parser *P, int sec, struct item_info *it, struct r
 			}
 			continue;
 		}
+		if (!given && p->type == PT_NODE)
+			*(int *)dest = -1; /* an absent reference is none, not node 0 */
 		const char *text = given ? raw->v[slot] : p->def;
 		if (!text)
 			continue; /* required and missing (reported) or optional */
