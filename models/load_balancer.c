@@ -292,6 +292,11 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	}
 	lb->outstanding[i]++;
 	request_frame(r)->step = (uint16_t)i;
+	r->lb = (int16_t)n->id; /* for the access log */
+	r->lb_target = (int16_t)lb->cfg.targets;
+	r->lb_inst = (int16_t)i;
+	r->t_lb_in = request_frame(r)->t_arrive;
+	r->t_dispatch = n->net->sim.now;
 	node_call_timed(n, -1, r, lb->cfg.targets, i, &lb->idle);
 }
 
@@ -310,6 +315,8 @@ static void lb_arrive(struct node *n, struct request *r)
 	node_arrival(n);
 	f->t_arrive = n->net->sim.now;
 	f->epoch = n->health[0].epoch;
+	r->lb = (int16_t)n->id;
+	r->t_lb_in = f->t_arrive;
 	if (n->health[0].state != HEALTH_UP) {
 		node_reject(n, r, HTTP_BAD_GATEWAY, 0); /* cannot connect */
 	} else if (lb->busy < lb->cfg.cores) {
@@ -335,6 +342,7 @@ static void lb_reply(struct node *n, struct request *r)
 	}
 	lb->outstanding[f->step]--;
 	node_active(n, -1);
+	r->t_target_done = now;
 	/* A refused or timed-out connection to a target is the balancer's own
 	 * 502/504 (HTTPCode_ELB_5XX); a target's own 5xx passes through. */
 	if (r->status == HTTP_BAD_GATEWAY || r->status == HTTP_GATEWAY_TIMEOUT)

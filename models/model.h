@@ -68,18 +68,20 @@ struct frame {
 struct request {
 	struct request *next; /* free list or a node's queue (one at a time) */
 	uint64_t id;
-	double t_created;  /* seconds */
-	double req_bytes;  /* request size, bytes */
-	double resp_bytes; /* response size, bytes */
-	int status;        /* HTTP status so far */
-	int origin;        /* node id that set an error status, -1 if none */
-	int dst_inst;      /* instance the next delivery is for, -1: callee picks */
-	uint16_t workload; /* node id of the workload that made it */
-	uint8_t depth;     /* frames in use */
-	uint8_t attempt;   /* 1 for the first try, then one more per retry */
-	uint8_t is_trial;  /* the circuit breaker's trial request */
-	int8_t orphan_at;  /* a caller at this depth gave up on it: -1 if none */
-	uint32_t n_calls;  /* calls made so far (frame.seq) */
+	double t_created;                          /* seconds */
+	double req_bytes;                          /* request size, bytes */
+	double resp_bytes;                         /* response size, bytes */
+	int status;                                /* HTTP status so far */
+	int origin;                                /* node id that set an error status, -1 if none */
+	int dst_inst;                              /* instance the next delivery is for, -1: callee picks */
+	uint16_t workload;                         /* node id of the workload that made it */
+	uint8_t depth;                             /* frames in use */
+	uint8_t attempt;                           /* 1 for the first try, then one more per retry */
+	uint8_t is_trial;                          /* the circuit breaker's trial request */
+	int8_t orphan_at;                          /* a caller at this depth gave up on it: -1 if none */
+	uint32_t n_calls;                          /* calls made so far (frame.seq) */
+	int16_t lb, lb_target, lb_inst;            /* the balancer that dispatched it, to what; -1 if none */
+	double t_lb_in, t_dispatch, t_target_done; /* seconds, at that balancer */
 	struct frame f[REQ_MAX_DEPTH];
 };
 
@@ -268,6 +270,16 @@ struct failure_record {
 	uint64_t lost;            /* error answers workloads received while it was open */
 };
 
+/* One line of the access log, handed to net->access (the program writes it). */
+struct access_entry {
+	const struct request *r;
+	double t;     /* answer received by the client, seconds */
+	int workload; /* node id */
+	uint64_t rep;
+};
+
+typedef void access_log_fn(void *ctx, const struct net *net, const struct access_entry *e);
+
 struct req_chunk;
 
 /* One replication's world. */
@@ -288,6 +300,10 @@ struct net {
 	size_t n_log, cap_log;
 	int *open_logs; /* owned: records not yet recovered */
 	int n_open, cap_open;
+	access_log_fn *access; /* when set: called for sampled final answers */
+	void *access_ctx;
+	double access_sample;   /* fraction of requests logged */
+	struct rng rng_access;  /* sampling, a stream of its own */
 	int tiers_down;         /* request-path nodes with no instance up */
 	struct tavg service_up; /* 1 while every tier has an instance up */
 	int n_periods, period_i;

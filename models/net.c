@@ -86,6 +86,8 @@ struct request *request_new(struct net *net, struct node *workload)
 	r->depth = 0;
 	r->orphan_at = -1;
 	r->n_calls = 0;
+	r->lb = r->lb_target = r->lb_inst = -1;
+	r->t_lb_in = r->t_dispatch = r->t_target_done = -1;
 	r->req_bytes = r->resp_bytes = 0;
 	net->n_in_flight++;
 	return r;
@@ -496,6 +498,7 @@ struct net *net_new(const struct net_spec *spec, uint64_t rep)
 	net->link_of = xcalloc((size_t)spec->n_nodes * spec->n_nodes, sizeof(*net->link_of));
 	net->t_warm = spec->warmup;
 	tavg_set(&net->service_up, 0, 1);
+	rng_init(&net->rng_access, spec->seed, rep, "access-log/sample");
 	net->t_end = spec->warmup + spec->duration;
 	net->n_periods = net_spec_periods(spec);
 	net->ts = xcalloc((size_t)net->n_periods * spec->n_nodes * TS_NCOLS, sizeof(double));
@@ -548,6 +551,7 @@ void net_free(struct net *net)
 	free(net->link_of);
 	free(net->log);
 	free(net->open_logs);
+	rng_release(&net->rng_access);
 	free(net->ts);
 	sim_release(&net->sim);
 	free(net);

@@ -263,6 +263,12 @@ static void answer(struct workload *w, struct request *r, int is_real)
 		sim_after(&n->net->sim, cap * gsl_rng_uniform(w->rng_retry.r), ev_retry, w, r);
 		return;
 	}
+	struct net *net = n->net;
+	if (net->access && net->sim.now >= net->t_warm &&
+	    (net->access_sample >= 1 || rng_uniform(&net->rng_access) < net->access_sample)) {
+		struct access_entry e = {.r = r, .t = net->sim.now, .workload = n->id, .rep = net->rep};
+		net->access(net->access_ctx, net, &e);
+	}
 	if (ok)
 		node_done(n, r, latency, latency);
 	else {

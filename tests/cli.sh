@@ -144,6 +144,31 @@ expect_rc 6 "a run past max_events" "$CP" run "$T/capped.yaml" -o "$T/capped" -q
 grep -q 'simulation.max_events' "$T/err" && ok || bad "the limit is named"
 [ ! -e "$T/capped" ] && ok || bad "nothing is written for a stopped run"
 
+# The access log: one line per request answered after the warm-up; its
+# counts agree with the summary's, and it is the same for any -j.
+cat > "$T/crash.yaml" <<YAML
+simulation: {duration: 60s, warmup: 5s, replications: 3, seed: 4}
+workloads:
+  - {name: w, target: lb, rate: 100/s}
+nodes:
+  - {name: lb, kind: load_balancer, targets: web, health_interval: 5s}
+  - {name: web, kind: server, instances: 2, service: exp(4ms)}
+failures:
+  - {node: web, instance: 1, at: 20s, for: 20s}
+YAML
+expect_rc 0 "run --access-log" "$CP" run "$T/crash.yaml" -o "$T/al1" -q -j 1 --access-log
+expect_rc 0 "run --access-log -j 2" "$CP" run "$T/crash.yaml" -o "$T/al2" -q -j 2 --access-log
+cmp -s "$T/al1/access.csv" "$T/al2/access.csv" && ok || bad "access.csv differs between -j 1 and -j 2"
+lines=$(($(wc -l < "$T/al1/access.csv") - 1))
+requests=$(awk -F, '$2 == "\"e2e\"" && $3 == "\"requests\"" { s += $4 } END { printf "%d", s }' "$T/al1/replications.csv")
+[ "$lines" -eq "$requests" ] && ok || bad "access.csv has $lines lines for $requests requests"
+log502=$(awk -F, 'NR > 1 && $9 == 502' "$T/al1/access.csv" | wc -l)
+sum502=$(awk -F, '$2 == "\"e2e\"" && $3 == "\"status_502\"" { s += $4 } END { printf "%d", s }' "$T/al1/replications.csv")
+[ "$log502" -eq "$sum502" ] && [ "$log502" -gt 0 ] && ok || bad "access.csv has $log502 502s, the summary $sum502"
+[ "$(cut -d, -f14 "$T/al1/access.csv" | tail -n +2 | grep -cvE '^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$')" -eq 0 ] && ok || bad "trace ids are Root=1-<8 hex>-<24 hex>"
+awk -F, 'NR > 1 && NF != 19 { bad = 1 } END { exit bad }' "$T/al1/access.csv" && ok || bad "every access line has 19 fields"
+ls -a "$T" | grep -q 'access-' && bad "an access-log parts directory remains" || ok
+
 # N-1 analysis: the balancer and the database are single points of failure,
 # one of four web instances is not.
 expect_rc 0 "spof" "$CP" spof "$T/small.yaml" --reps 2

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../engine/util.h"
+#include "accesslog.h"
 #include "plot.h"
 #include "report.h"
 #include "runner.h"
@@ -95,6 +97,8 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
 			       "      --force        replace an existing results directory\n"
 			       "      --keep-partial on Ctrl-C or SIGTERM, write the replications completed so far\n"
+			       "      --access-log   also write access.csv, one ALB-style line per request\n"
+			       "      --access-log-sample F  log only this fraction of the requests (e.g. 0.01)\n"
 			       "      --no-write     write no files\n"
 			       "\n"
 			       "Files written: summary.json, summary.csv, nodes.csv, replications.csv,\n"
@@ -165,6 +169,19 @@ static void default_output(const char *path, char *buf, size_t n)
 	snprintf(buf, n, "results/%.*s", (int)len, base);
 }
 
+/* Removes the access-log part files of replications 0..reps-1, and their directory. */
+static void remove_parts(const char *dir, long reps)
+{
+	if (!dir[0])
+		return;
+	for (long r = 0; r < reps; r++) {
+		char part[4096];
+		access_log_part(part, sizeof part, dir, r);
+		unlink(part);
+	}
+	rmdir(dir);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -176,13 +193,16 @@ static int cmd_run(int argc, char **argv)
 		{"plot", no_argument, NULL, 'p'},
 		{"force", no_argument, NULL, 'f'},
 		{"keep-partial", no_argument, NULL, 'k'},
+		{"access-log", no_argument, NULL, 'a'},
+		{"access-log-sample", required_argument, NULL, 'A'},
 		{"no-write", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
-	int quiet = 0, no_write = 0, plot = 0, force = 0, keep_partial = 0, c;
+	int quiet = 0, no_write = 0, plot = 0, force = 0, keep_partial = 0, access = 0, c;
+	double sample = 1;
 	if (jobs < 1)
 		jobs = 1;
 	optind = 0;
@@ -200,6 +220,16 @@ static int cmd_run(int argc, char **argv)
 		case 'p': plot = 1; break;
 		case 'f': force = 1; break;
 		case 'k': keep_partial = 1; break;
+		case 'a': access = 1; break;
+		case 'A': {
+			char *end;
+			sample = strtod(optarg, &end);
+			if (*end || !(sample > 0 && sample <= 1))
+				return usage_error("invalid value '%s' for --access-log-sample (expected 0 < F <= 1)",
+						   optarg, "run");
+			access = 1;
+			break;
+		}
 		case 'h': fputs(run_help, stdout); return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'run'", "run");
 		}
@@ -239,8 +269,23 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_IO;
 	}
 
+	/* Access-log parts go to a directory of their own until the results
+	 * are written; it is removed whatever happens. */
+	char parts[1200] = "";
+	if (access && !no_write) {
+		snprintf(parts, sizeof parts, "%s.access-%ld", out_dir, (long)getpid());
+		if (mkdir(parts, 0777) != 0) {
+			fprintf(stderr, "chokepoint: cannot create '%s': %s\n", parts, strerror(errno));
+			scenario_free(sc);
+			return EXIT_IO;
+		}
+	}
 	catch_signals();
-	struct run_opts ro = {.jobs = (int)jobs, .progress = !quiet && isatty(STDERR_FILENO), .stop = &interrupted};
+	struct run_opts ro = {.jobs = (int)jobs,
+			      .progress = !quiet && isatty(STDERR_FILENO),
+			      .stop = &interrupted,
+			      .access_dir = parts[0] ? parts : NULL,
+			      .access_sample = sample};
 	struct results res;
 	if (runner_run(sc, &ro, &res) != 0) {
 		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
@@ -251,6 +296,7 @@ static int cmd_run(int argc, char **argv)
 	if (sig && (!keep_partial || res.n_reps == 0)) {
 		fprintf(stderr, "chokepoint: interrupted after %ld of %ld replications; no results written%s\n",
 			res.n_reps, res.n_requested, res.n_reps ? " (--keep-partial keeps them)" : "");
+		remove_parts(parts, sc->spec.replications);
 		results_release(&res);
 		scenario_free(sc);
 		return 128 + sig;
@@ -258,6 +304,7 @@ static int cmd_run(int argc, char **argv)
 	if (res.stopped_rep >= 0) {
 		fprintf(stderr, "chokepoint: %s: replication %ld stopped early: %s; no results written\n", path,
 			res.stopped_rep, res.stopped);
+		remove_parts(parts, sc->spec.replications);
 		results_release(&res);
 		scenario_free(sc);
 		return EXIT_STOPPED;
@@ -272,7 +319,7 @@ static int cmd_run(int argc, char **argv)
 	if (!quiet)
 		report_print(stdout, &res);
 	if (!no_write) {
-		if (report_write(out_dir, &res, &interrupted) != 0)
+		if (report_write(out_dir, &res, &interrupted, parts[0] ? parts : NULL) != 0)
 			rc = interrupted ? 128 + interrupted : EXIT_IO;
 		else if (plot && plot_dir(out_dir, path) != 0)
 			rc = EXIT_IO;
@@ -285,6 +332,7 @@ static int cmd_run(int argc, char **argv)
 	if (!quiet)
 		fprintf(stderr, "(%.2fs wall, %.2fM events/s)\n", res.wall_seconds,
 			res.wall_seconds > 0 ? (double)res.events / res.wall_seconds / 1e6 : 0);
+	remove_parts(parts, sc->spec.replications);
 	results_release(&res);
 	scenario_free(sc);
 	return rc;

@@ -14,6 +14,7 @@
 
 #include "../engine/units.h"
 #include "../engine/util.h"
+#include "accesslog.h"
 #include "version.h"
 
 /* ---- units of metrics, by name ------------------------------------------ */
@@ -226,7 +227,7 @@ static const char *const result_files[N_FILES] = {
 	"scenario.resolved.yaml", "failures.csv",
 };
 /* Files a results directory may also hold (drawn by `chokepoint plot`). */
-static const char *const picture_files[] = {"utilization.png", "latency.png", "requests.png"};
+static const char *const picture_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv"};
 
 struct out_file {
 	char path[5400];
@@ -586,7 +587,38 @@ int report_spofs(const struct results *res, const char **names, int max)
 	return n;
 }
 
-int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop)
+/* Joins the access-log parts of the replications in the results, in order. */
+static int write_access_log(const char *tmpdir, const char *parts, const struct results *res, long *reps)
+{
+	char path[5400];
+	snprintf(path, sizeof path, "%s/access.csv", tmpdir);
+	FILE *out = fopen(path, "wb");
+	if (!out) {
+		fprintf(stderr, "chokepoint: cannot write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	fputs(access_log_header, out);
+	for (long k = 0; k < res->n_reps; k++) {
+		char part[4096];
+		access_log_part(part, sizeof part, parts, reps[k]);
+		FILE *in = fopen(part, "rb");
+		if (!in)
+			continue; /* a replication that logged nothing */
+		char buf[65536];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+			fwrite(buf, 1, n, out);
+		fclose(in);
+	}
+	int bad = ferror(out);
+	if (fclose(out) != 0 || bad) {
+		fprintf(stderr, "chokepoint: error writing '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop, const char *access)
 {
 	char parent[4096], base[1024], tmpdir[5200], olddir[5200];
 	struct out_file o[N_FILES];
@@ -625,6 +657,8 @@ int report_write(const char *dir, const struct results *res, const volatile sig_
 	fwrite(yaml, 1, len, o[5].f);
 	free(yaml);
 	write_failures_csv(o[6].f, res);
+	if (access && write_access_log(tmpdir, access, res, res->rep_index) != 0)
+		goto fail;
 	for (int i = 0; i < N_FILES; i++)
 		if (out_close(&o[i]) != 0)
 			goto fail;

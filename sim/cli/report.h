@@ -36,8 +36,9 @@ int report_check_dir(const char *dir, int force);
  * dir, then swaps it in place of dir (SIGINT and SIGTERM blocked meanwhile)
  * and removes the previous results.  If *stop is set before the swap, the
  * temporary directory is removed and dir is left as it was.  Returns 0, or
- * -1 after printing an error naming the file and errno.
+ * -1 after printing an error naming the file and errno.  access, if not
+ * NULL, is the directory of access-log parts to join into access.csv.
  */
-int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop);
+int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop, const char *access);
 
 #endif

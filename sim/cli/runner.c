@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../engine/util.h"
+#include "accesslog.h"
 
 struct rep_out {
 	struct report rep;
@@ -23,6 +24,7 @@ struct rep_out {
 struct pool {
 	const struct scenario *sc;
 	const volatile sig_atomic_t *stop;
+	const struct run_opts *opts;
 	struct rep_out *out;
 	atomic_long next;          /* next replication to take */
 	atomic_long done;          /* replications finished */
@@ -53,7 +55,20 @@ static void *worker(void *arg)
 		struct net *net = net_new(spec, (uint64_t)r);
 		net->sim.progress = on_progress;
 		net->sim.progress_ctx = p;
+		FILE *access = NULL;
+		if (p->opts->access_dir) {
+			char part[4096];
+			access_log_part(part, sizeof part, p->opts->access_dir, r);
+			access = fopen(part, "wb");
+			if (!access)
+				BUG("cannot create an access-log part file"); /* main made the directory */
+			net->access = access_log_write;
+			net->access_ctx = access;
+			net->access_sample = p->opts->access_sample;
+		}
 		net_run(net);
+		if (access)
+			fclose(access);
 		struct rep_out *o = &p->out[r];
 		if (p->stop && *p->stop) { /* interrupted: this one is incomplete */
 			atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
@@ -101,7 +116,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	if (jobs > reps)
 		jobs = (int)reps;
 
-	struct pool p = {.sc = sc, .stop = opts->stop};
+	struct pool p = {.sc = sc, .stop = opts->stop, .opts = opts};
 	p.out = xcalloc(reps, sizeof(*p.out));
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -145,6 +160,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 		}
 	}
 	res->n_reps = n_done;
+	res->rep_index = done; /* given to the results */
 	res->logs = xcalloc(n_done ? n_done : 1, sizeof(*res->logs));
 	res->n_logs = xcalloc(n_done ? n_done : 1, sizeof(*res->n_logs));
 	for (long k = 0; k < n_done; k++) {
@@ -181,7 +197,6 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 		free(p.out[r].log);
 	}
 	free(p.out);
-	free(done);
 	reps = n_done;
 
 	res->ci = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(struct ci));
@@ -205,6 +220,7 @@ void results_release(struct results *res)
 		free(res->logs[r]);
 	free(res->logs);
 	free(res->n_logs);
+	free(res->rep_index);
 	memset(res, 0, sizeof(*res));
 }
 

@@ -25,6 +25,10 @@ struct run_opts {
 	/* When set (by a signal handler), workers stop within 65,536 events
 	 * and the replications in progress are discarded.  May be NULL. */
 	const volatile sig_atomic_t *stop;
+	/* When set, each replication writes its sampled access-log lines to
+	 * a part file in this directory (accesslog.h). */
+	const char *access_dir;
+	double access_sample; /* fraction of requests logged, 0 < x <= 1 */
 };
 
 struct results {
@@ -41,6 +45,7 @@ struct results {
 	long stopped_rep;             /* first replication stopped by a limit, or -1 */
 	struct failure_record **logs; /* owned: the failure log of each replication in the results */
 	size_t *n_logs;
+	long *rep_index;     /* owned: the replication number of each in the results */
 	char stopped[256];   /* why it stopped ("" if none did) */
 	double wall_seconds; /* elapsed real time (not written to files) */
 };
