@@ -146,7 +146,7 @@ static const char *failure_check_refs(const void *cfgp, const struct net_spec *s
 	int k = t->kind->instances ? t->kind->instances(t->cfg) : 1;
 	*key = "node";
 	if (!(t->kind->flags & KIND_CAN_FAIL))
-		return "only servers, databases and load balancers can fail";
+		return "only servers, databases, load balancers and links can fail";
 	if (cfg->mode == FAIL_HANG && !(t->kind->flags & KIND_CAN_HANG)) {
 		*key = "mode";
 		return "only servers and databases can hang";

@@ -9,7 +9,12 @@
  * bandwidth x time) shows when it would saturate.
  *
  * Keys: between (two nodes, required), latency (default 0.5ms, each way),
- * bandwidth (default 1Gbps).  Metrics: utilization, messages, gbps_in_busier_direction.
+ * bandwidth (default 1Gbps).  Metrics: utilization, messages, gbps_in_busier_direction,
+ * rejections (messages lost).
+ *
+ * A failure of a link (mode crash) is a network partition: every message
+ * across it is lost, and only the callers' timeouts end their wait; a
+ * slowdown multiplies its latency.
  */
 #include "model.h"
 
@@ -60,6 +65,12 @@ static double link_transit(struct node *n, const struct request *r, int from, in
 	struct link *l = (struct link *)n;
 	double bits = 8 * (is_reply ? r->resp_bytes : r->req_bytes);
 	node_arrival(n);
+	if (n->health[0].state != HEALTH_UP) {
+		n->st.rejections++; /* a message lost to the partition */
+		return -1;
+	}
+	if (n->health[0].slow != 1)
+		return n->health[0].slow * l->cfg.latency + bits / l->cfg.bandwidth;
 	l->bits[from == l->cfg.between.idx[0] ? 0 : 1] += bits;
 	return l->cfg.latency + bits / l->cfg.bandwidth;
 }
@@ -85,7 +96,7 @@ const struct node_kind link_kind = {
 	.size = sizeof(struct link),
 	.cfg_size = sizeof(struct link_cfg),
 	.params = link_params,
-	.flags = KIND_LINK,
+	.flags = KIND_LINK | KIND_CAN_FAIL,
 	.check = link_check,
 	.init = link_init,
 	.transit = link_transit,

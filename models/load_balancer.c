@@ -54,6 +54,7 @@ struct lb_cfg {
 	int fail_open;       /* 0 false, 1 true */
 	double idle_timeout; /* seconds */
 	long zones;          /* zones it spans: it fails with a zone only if it has one */
+	long retries;        /* other instances tried after a refused connection */
 };
 
 struct lb {
@@ -94,6 +95,8 @@ static const struct param lb_params[] = {
 	 "successful checks in a row to put an instance back in rotation"},
 	{"unhealthy_threshold", PT_COUNT, OFF(unhealthy_thr), "2", 1, 1000, NULL, 0,
 	 "failed checks in a row to take an instance out of rotation"},
+	{"retries", PT_COUNT, OFF(retries), "0", 0, 100, NULL, 0,
+	 "other instances tried when one refuses the connection (nginx's proxy_next_upstream; ALB: 0)"},
 	{"zones", PT_COUNT, OFF(zones), "1", 1, 26, NULL, 0,
 	 "availability zones the balancer spans (2 or more: it survives a zone's failure, as an ALB does)"},
 	{"idle_timeout", PT_DURATION, OFF(idle_timeout), "60s", 1e-6, 1e6, NULL, 0,
@@ -292,7 +295,8 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	}
 	lb->outstanding[i]++;
 	request_frame(r)->step = (uint16_t)i;
-	r->lb = (int16_t)n->id; /* for the access log */
+	request_frame(r)->flags = 0; /* tries on other instances */
+	r->lb = (int16_t)n->id;      /* for the access log */
 	r->lb_target = (int16_t)lb->cfg.targets;
 	r->lb_inst = (int16_t)i;
 	r->t_lb_in = request_frame(r)->t_arrive;
@@ -341,6 +345,23 @@ static void lb_reply(struct node *n, struct request *r)
 		return;
 	}
 	lb->outstanding[f->step]--;
+	/* A refused connection (the target's own 502) may be tried on another
+	 * instance: f->flags counts the tries so far. */
+	if (r->status == HTTP_BAD_GATEWAY && r->origin == lb->cfg.targets && f->flags < lb->cfg.retries &&
+	    lb->n_in_rotation > 1) {
+		int i = pick_instance(lb);
+		if (i >= 0 && i != f->step) {
+			f->flags++;
+			r->status = HTTP_OK;
+			r->origin = -1;
+			lb->outstanding[i]++;
+			f->step = (uint16_t)i;
+			r->lb_inst = (int16_t)i;
+			r->t_dispatch = now;
+			node_call_timed(n, -1, r, lb->cfg.targets, i, &lb->idle);
+			return;
+		}
+	}
 	node_active(n, -1);
 	r->t_target_done = now;
 	/* A refused or timed-out connection to a target is the balancer's own

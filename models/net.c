@@ -86,6 +86,7 @@ struct request *request_new(struct net *net, struct node *workload)
 	r->depth = 0;
 	r->orphan_at = -1;
 	r->n_calls = 0;
+	r->is_lost = 0;
 	r->lb = r->lb_target = r->lb_inst = -1;
 	r->t_lb_in = r->t_dispatch = r->t_target_done = -1;
 	r->req_bytes = r->resp_bytes = 0;
@@ -140,6 +141,8 @@ static void ev_reply(struct sim *sim, void *obj, void *arg)
 	n->kind->reply(n, arg);
 }
 
+/* The delay of a message from `from` to `to`; negative if it is lost
+ * (a partitioned link). */
 static double hop_delay(struct net *net, int from, int to, const struct request *r, int is_reply)
 {
 	struct node *link = net->link_of[from * net->n_nodes + to];
@@ -162,7 +165,12 @@ void node_call(struct node *n, int inst, struct request *r, int dst, int dst_ins
 	f->seq = ++r->n_calls;
 	f->t_arrive = now;
 	r->dst_inst = dst_inst;
-	sim_after(&net->sim, hop_delay(net, n->id, dst, r, 0), ev_arrive, net->nodes[dst], r);
+	double delay = hop_delay(net, n->id, dst, r, 0);
+	if (delay < 0) { /* lost in a partition: parked, only a timeout ends the wait */
+		r->is_lost = 1;
+		return;
+	}
+	sim_after(&net->sim, delay, ev_arrive, net->nodes[dst], r);
 }
 
 void node_reply(struct node *n, struct request *r)
@@ -175,7 +183,13 @@ void node_reply(struct node *n, struct request *r)
 		return;
 	}
 	r->dst_inst = f->from_inst;
-	sim_after(&net->sim, hop_delay(net, n->id, f->from, r, 1), ev_reply, net->nodes[f->from], r);
+	double delay = hop_delay(net, n->id, f->from, r, 1);
+	if (delay < 0) { /* lost in a partition: the caller is still waiting */
+		r->depth++;
+		r->is_lost = 1;
+		return;
+	}
+	sim_after(&net->sim, delay, ev_reply, net->nodes[f->from], r);
 }
 
 void node_count_status(struct node *n, const struct request *r)
@@ -210,7 +224,9 @@ void node_call_timed(struct node *n, int inst, struct request *r, int dst, int d
  * further up has given up on that part), the caller gets a copy of the
  * request's stack up to itself with the timeout's status, through its
  * reply handler, and the original goes on as an orphan: its answer is
- * dropped when it comes back to this depth.
+ * dropped when it comes back to this depth.  A request whose message was
+ * lost in a partition is parked: when the deepest caller still waiting on
+ * it gives up, nothing else can reach it, and it is freed.
  */
 static void on_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint64_t tag)
 {
@@ -233,7 +249,11 @@ static void on_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint
 	copy->dst_inst = r->f[depth].from_inst;
 	copy->status = n->timeout_code;
 	copy->origin = n->id;
-	r->orphan_at = (int8_t)depth;
+	copy->is_lost = 0;
+	if (r->is_lost && depth == r->depth - 1)
+		request_free(n->net, r); /* the last one waiting on a lost message gave up */
+	else
+		r->orphan_at = (int8_t)depth;
 	n->kind->reply(n, copy);
 }
 

@@ -897,7 +897,7 @@ static void resolve_refs(struct parser *P)
 		const char *why = NULL;
 		if (!k)
 			continue; /* its unknown kind is reported already */
-		if (k->flags & KIND_LINK)
+		if ((k->flags & KIND_LINK) && !(from->kind->flags & KIND_INJECTOR))
 			why = "a link carries messages between two nodes and cannot be called";
 		else if ((k->flags & KIND_WORKLOAD) && !(from->kind->flags & KIND_LINK))
 			why = "a workload sends requests and cannot receive them";
