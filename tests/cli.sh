@@ -175,7 +175,7 @@ expect_rc 0 "spof" "$CP" spof "$T/small.yaml" --reps 2
 grep -q '^lb .*SINGLE POINT OF FAILURE' "$T/out" && ok || bad "spof names lb"
 grep -q '^db .*SINGLE POINT OF FAILURE' "$T/out" && ok || bad "spof names db"
 grep -q '^web#1 (of 4) .*degrades' "$T/out" && ok || bad "spof: losing one web instance only degrades"
-grep -q '^2 single points of failure: lb, db' "$T/out" && ok || bad "spof sums up"
+grep -q '^3 single points of failure: lb, db, web-db' "$T/out" && ok || bad "spof sums up (the partitioned link included)"
 
 # Pictures: run --plot and plot draw three PNGs with gnuplot.
 expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot
