@@ -19,7 +19,11 @@
  * balancer's own 502; a target's own 5xx passes through.
  *
  * The balancer itself can crash: then clients cannot connect (502, made
- * by the balancer) and what it held is lost.
+ * by the balancer) and what it held is lost.  With `instances: 2` it is a
+ * pair: active_active (clients spread over both; a dead one keeps its
+ * share, refused, until DNS drops it `failover_time` later) or
+ * active_passive (clients reach one; `failover_time` after it dies the
+ * other takes over, and meanwhile nothing answers).
  *
  * Keys: targets (required), policy, surge_queue (1024), service
  * (const(50us)), cores (1), price ($0.0225/h), idle_timeout (60s: a target
@@ -34,12 +38,22 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "../sim/engine/util.h"
 #include "model.h"
 
 enum lb_policy { LB_ROUND_ROBIN, LB_RANDOM, LB_LEAST_CONN, LB_POWER_OF_TWO };
+enum lb_failover { FAILOVER_ACTIVE_ACTIVE, FAILOVER_ACTIVE_PASSIVE };
+
+/* One balancer machine: its own cores and surge queue. */
+struct lb_unit {
+	long busy;   /* cores in use */
+	long active; /* requests inside it (queued or in service or out at a target) */
+	struct req_fifo surge;
+	int is_routable; /* active_active: clients still send to it (DNS) */
+};
 
 struct lb_cfg {
 	int targets;
@@ -51,18 +65,23 @@ struct lb_cfg {
 	double hc_interval; /* seconds */
 	double hc_timeout;  /* seconds */
 	long healthy_thr, unhealthy_thr;
-	int fail_open;       /* 0 false, 1 true */
-	double idle_timeout; /* seconds */
-	long zones;          /* zones it spans: it fails with a zone only if it has one */
-	long retries;        /* other instances tried after a refused connection */
+	int fail_open;        /* 0 false, 1 true */
+	double idle_timeout;  /* seconds */
+	long zones;           /* zones it spans: it fails with a zone only if it has one */
+	long retries;         /* other instances tried after a refused connection */
+	long instances;       /* balancer machines */
+	int failover;         /* FAILOVER_* */
+	double failover_time; /* seconds until clients stop (or start) using an instance */
 };
 
 struct lb {
 	struct node base;
 	struct lb_cfg cfg;
 	struct rng rng_service, rng_route, rng_health;
-	long busy;
-	struct req_fifo surge;
+	struct lb_unit *units; /* owned: one per balancer instance */
+	int active_unit;       /* active_passive: the one clients reach, -1 while failing over */
+	int is_failing_over;
+	int rr_unit; /* active_active: next instance for a client */
 	int n_targets;
 	long *outstanding; /* owned: requests at each target instance */
 	int rr;            /* next instance for round robin */
@@ -95,6 +114,12 @@ static const struct param lb_params[] = {
 	 "successful checks in a row to put an instance back in rotation"},
 	{"unhealthy_threshold", PT_COUNT, OFF(unhealthy_thr), "2", 1, 1000, NULL, 0,
 	 "failed checks in a row to take an instance out of rotation"},
+	{"instances", PT_COUNT, OFF(instances), "1", 1, 100, NULL, 0,
+	 "balancer machines (a pair: 2), each with its own cores and surge queue"},
+	{"failover", PT_ENUM, OFF(failover), "active_active", 0, 0, "active_active|active_passive", 0,
+	 "active_active: clients spread over the instances; active_passive: one serves, one stands by"},
+	{"failover_time", PT_DURATION, OFF(failover_time), "30s", 0, 1e6, NULL, 0,
+	 "how long clients keep reaching a dead instance (DNS TTL, or moving the VIP)"},
 	{"retries", PT_COUNT, OFF(retries), "0", 0, 100, NULL, 0,
 	 "other instances tried when one refuses the connection (nginx's proxy_next_upstream; ALB: 0)"},
 	{"zones", PT_COUNT, OFF(zones), "1", 1, 26, NULL, 0,
@@ -111,11 +136,18 @@ static void lb_init(struct node *n, const void *cfg)
 {
 	struct lb *lb = (struct lb *)n;
 	lb->cfg = *(const struct lb_cfg *)cfg;
-	n->capacity = (double)lb->cfg.cores;
+	n->zones = (int)lb->cfg.zones;
+	node_set_instances(n, (int)lb->cfg.instances);
+	n->capacity = (double)(lb->cfg.cores * lb->cfg.instances);
+	lb->units = xcalloc(lb->cfg.instances, sizeof(*lb->units));
+	for (long u = 0; u < lb->cfg.instances; u++)
+		lb->units[u].is_routable = 1;
+	if (lb->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
+		n->manages_serving = 1;
+	lb->active_unit = 0;
 	node_rng_init(n, &lb->rng_service, "service");
 	node_rng_init(n, &lb->rng_route, "route");
 	node_rng_init(n, &lb->rng_health, "health");
-	n->zones = (int)lb->cfg.zones;
 	node_timeouts_init(n, &lb->idle, lb->cfg.idle_timeout, HTTP_GATEWAY_TIMEOUT);
 }
 
@@ -195,7 +227,7 @@ static void ev_probe(struct sim *sim, void *obj, void *arg)
 	struct lb *lb = obj;
 	const struct node *t = lb->base.net->nodes[lb->cfg.targets];
 	int any_hung = 0;
-	if (lb->base.health[0].state == HEALTH_UP) { /* a dead balancer checks nothing */
+	if (lb->base.n_up > 0) { /* a dead balancer checks nothing */
 		for (int i = 0; i < lb->n_targets; i++) {
 			int state = t->health[i].state;
 			if (state == HEALTH_HUNG) {
@@ -264,10 +296,11 @@ static int pick_instance(struct lb *lb)
 
 static void start_service(struct lb *lb, struct request *r);
 
-/* Whether the balancer crashed (or restarted) since it accepted r. */
+/* Whether r's balancer instance crashed (or restarted) since it accepted r. */
 static int is_stale(const struct lb *lb, struct request *r)
 {
-	return lb->base.health[0].epoch != request_frame(r)->epoch;
+	const struct frame *f = request_frame(r);
+	return lb->base.health[f->self_inst].epoch != f->epoch;
 }
 
 static void ev_served(struct sim *sim, void *obj, void *arg)
@@ -276,60 +309,86 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	struct lb *lb = obj;
 	struct node *n = &lb->base;
 	struct request *r = arg;
+	struct frame *f = request_frame(r);
+	struct lb_unit *u = &lb->units[f->self_inst];
 
 	if (is_stale(lb, r)) {
 		node_fail_request(n, r, HTTP_BAD_GATEWAY); /* its connection was reset */
 		return;
 	}
-	lb->busy--;
+	u->busy--;
 	node_busy(n, -1);
-	if (lb->surge.n > 0) {
+	if (u->surge.n > 0) {
 		node_waiting(n, -1);
-		start_service(lb, fifo_pop(&lb->surge));
+		start_service(lb, fifo_pop(&u->surge));
 	}
 	int i = pick_instance(lb);
 	if (i < 0) {
+		u->active--;
 		node_active(n, -1);
 		node_reject(n, r, HTTP_UNAVAILABLE, 0); /* no healthy target */
 		return;
 	}
 	lb->outstanding[i]++;
-	request_frame(r)->step = (uint16_t)i;
-	request_frame(r)->flags = 0; /* tries on other instances */
-	r->lb = (int16_t)n->id;      /* for the access log */
+	f->step = (uint16_t)i;
+	f->flags = 0;           /* tries on other instances */
+	r->lb = (int16_t)n->id; /* for the access log */
 	r->lb_target = (int16_t)lb->cfg.targets;
 	r->lb_inst = (int16_t)i;
-	r->t_lb_in = request_frame(r)->t_arrive;
+	r->t_lb_in = f->t_arrive;
 	r->t_dispatch = n->net->sim.now;
-	node_call_timed(n, -1, r, lb->cfg.targets, i, &lb->idle);
+	node_call_timed(n, f->self_inst, r, lb->cfg.targets, i, &lb->idle);
 }
 
 static void start_service(struct lb *lb, struct request *r)
 {
-	double slow = lb->base.health[0].slow;
-	lb->busy++;
+	int k = request_frame(r)->self_inst;
+	double slow = lb->base.health[k].slow;
+	lb->units[k].busy++;
 	node_busy(&lb->base, 1);
 	sim_after(&lb->base.net->sim, slow * dist_sample(&lb->cfg.service, &lb->rng_service), ev_served, lb, r);
+}
+
+/* The balancer instance a client reaches, or -1 if none (failing over). */
+static int pick_unit(struct lb *lb)
+{
+	int n = (int)lb->cfg.instances;
+	if (n == 1)
+		return 0;
+	if (lb->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
+		return lb->active_unit;
+	for (int k = 0; k < n; k++) {
+		int u = lb->rr_unit;
+		lb->rr_unit = (lb->rr_unit + 1) % n;
+		if (lb->units[u].is_routable)
+			return u;
+	}
+	return -1;
 }
 
 static void lb_arrive(struct node *n, struct request *r)
 {
 	struct lb *lb = (struct lb *)n;
 	struct frame *f = request_frame(r);
+	int k = pick_unit(lb);
 	node_arrival(n);
 	f->t_arrive = n->net->sim.now;
-	f->epoch = n->health[0].epoch;
+	f->self_inst = k < 0 ? 0 : k;
+	f->epoch = n->health[f->self_inst].epoch;
 	r->lb = (int16_t)n->id;
 	r->t_lb_in = f->t_arrive;
-	if (n->health[0].state != HEALTH_UP) {
+	struct lb_unit *u = &lb->units[f->self_inst];
+	if (k < 0 || n->health[k].state != HEALTH_UP) {
 		node_reject(n, r, HTTP_BAD_GATEWAY, 0); /* cannot connect */
-	} else if (lb->busy < lb->cfg.cores) {
+	} else if (u->busy < lb->cfg.cores) {
+		u->active++;
 		node_active(n, 1);
 		start_service(lb, r);
-	} else if (lb->surge.n < lb->cfg.surge_queue) {
+	} else if (u->surge.n < lb->cfg.surge_queue) {
+		u->active++;
 		node_active(n, 1);
 		node_waiting(n, 1);
-		fifo_push(&lb->surge, r);
+		fifo_push(&u->surge, r);
 	} else {
 		node_reject(n, r, HTTP_UNAVAILABLE, 1);
 	}
@@ -340,11 +399,11 @@ static void lb_reply(struct node *n, struct request *r)
 	struct lb *lb = (struct lb *)n;
 	struct frame *f = request_frame(r);
 	double now = n->net->sim.now;
+	lb->outstanding[f->step]--;
 	if (is_stale(lb, r)) { /* the answer came back to a balancer that died */
 		node_fail_request(n, r, HTTP_BAD_GATEWAY);
 		return;
 	}
-	lb->outstanding[f->step]--;
 	/* A refused connection (the target's own 502) may be tried on another
 	 * instance: f->flags counts the tries so far. */
 	if (r->status == HTTP_BAD_GATEWAY && r->origin == lb->cfg.targets && f->flags < lb->cfg.retries &&
@@ -358,10 +417,11 @@ static void lb_reply(struct node *n, struct request *r)
 			f->step = (uint16_t)i;
 			r->lb_inst = (int16_t)i;
 			r->t_dispatch = now;
-			node_call_timed(n, -1, r, lb->cfg.targets, i, &lb->idle);
+			node_call_timed(n, f->self_inst, r, lb->cfg.targets, i, &lb->idle);
 			return;
 		}
 	}
+	lb->units[f->self_inst].active--;
 	node_active(n, -1);
 	r->t_target_done = now;
 	/* A refused or timed-out connection to a target is the balancer's own
@@ -372,23 +432,66 @@ static void lb_reply(struct node *n, struct request *r)
 	node_reply(n, r);
 }
 
+static void ev_failover(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	(void)arg;
+	struct lb *lb = obj;
+	lb->is_failing_over = 0;
+	for (int k = 0; k < lb->base.n_instances; k++) {
+		if (lb->base.health[k].state == HEALTH_UP) {
+			lb->active_unit = k;
+			node_set_serving(&lb->base, 1);
+			return;
+		}
+	}
+}
+
+/* active_active: clients stop (or start again) reaching an instance. */
+static void ev_reroute(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	struct lb *lb = obj;
+	int k = (int)(intptr_t)arg;
+	lb->units[k].is_routable = lb->base.health[k].state == HEALTH_UP;
+}
+
 static void lb_health_changed(struct node *n, int inst, int old)
 {
-	(void)inst;
 	struct lb *lb = (struct lb *)n;
-	if (old != HEALTH_UP || n->health[0].state == HEALTH_UP)
+	struct lb_unit *u = &lb->units[inst];
+	int up = n->health[inst].state == HEALTH_UP;
+	struct sim *sim = &n->net->sim;
+	if (old == HEALTH_UP && !up) {
+		/* Crashed: what it was processing or had sent on is lost (is_stale
+		 * finds it), its surge queue is dropped. */
+		node_busy(n, -(double)u->busy);
+		node_waiting(n, -(double)u->surge.n);
+		node_active(n, -(double)u->active);
+		u->busy = u->active = 0;
+		struct request *r;
+		while ((r = fifo_pop(&u->surge)))
+			node_fail_request(n, r, HTTP_BAD_GATEWAY);
+	}
+	if (lb->cfg.instances == 1)
 		return;
-	/* Crashed: what it was processing is lost (is_stale finds it), the
-	 * surge queue is dropped, every outstanding request is forgotten. */
-	node_busy(n, -(double)lb->busy);
-	node_waiting(n, -(double)lb->surge.n);
-	lb->busy = 0;
-	struct request *r;
-	while ((r = fifo_pop(&lb->surge)))
-		node_fail_request(n, r, HTTP_BAD_GATEWAY);
-	node_active(n, -n->st.active.value);
-	for (int i = 0; i < lb->n_targets; i++)
-		lb->outstanding[i] = 0;
+	if (lb->cfg.failover == FAILOVER_ACTIVE_ACTIVE) {
+		sim_after(sim, lb->cfg.failover_time, ev_reroute, lb, (void *)(intptr_t)inst);
+		return;
+	}
+	if (inst == lb->active_unit && !up) {
+		lb->active_unit = -1;
+		node_set_serving(n, 0);
+	}
+	if (lb->active_unit < 0 && !lb->is_failing_over && n->n_up > 0) {
+		lb->is_failing_over = 1;
+		sim_after(sim, lb->cfg.failover_time, ev_failover, lb, NULL);
+	}
+}
+
+static int lb_instances(const void *cfg)
+{
+	return (int)((const struct lb_cfg *)cfg)->instances;
 }
 
 static double lb_capacity(const void *cfgp, int *unbounded)
@@ -396,7 +499,7 @@ static double lb_capacity(const void *cfgp, int *unbounded)
 	const struct lb_cfg *cfg = cfgp;
 	double mean = dist_mean(&cfg->service);
 	*unbounded = cfg->surge_queue == LONG_MAX;
-	return mean > 0 ? (double)cfg->cores / mean : HUGE_VAL;
+	return mean > 0 ? (double)(cfg->cores * cfg->instances) / mean : HUGE_VAL;
 }
 
 static void lb_report(const struct node *n, struct report *rep)
@@ -418,6 +521,7 @@ static void lb_release(struct node *n)
 	free(lb->probe_pending);
 	free(lb->last_log);
 	free(lb->pick);
+	free(lb->units);
 }
 
 const struct node_kind load_balancer_kind = {
@@ -432,6 +536,7 @@ const struct node_kind load_balancer_kind = {
 	.arrive = lb_arrive,
 	.reply = lb_reply,
 	.capacity = lb_capacity,
+	.instances = lb_instances,
 	.health_changed = lb_health_changed,
 	.report = lb_report,
 	.release = lb_release,

@@ -365,6 +365,39 @@ static void test_balancer_retries_a_refused_connection_elsewhere(void **state)
 	done(&b, s2);
 }
 
+static void test_balancer_pair_fails_over(void **state)
+{
+	(void)state;
+	/* One balancer of a pair dies for good.  Active-passive: nothing
+	 * answers for the 30 s failover (all 502).  Active-active: half the
+	 * clients keep reaching the dead one for those 30 s.  A single
+	 * balancer: the rest of the run is lost. */
+	const char *fmt = "simulation: {duration: 600s, warmup: 60s, replications: 4, seed: 34}\n"
+			  "workloads:\n  - {name: w, target: lb, rate: 400/s}\n"
+			  "nodes:\n  - {name: lb, kind: load_balancer, targets: web, %s}\n"
+			  "  - {name: web, kind: server, instances: 2, cores: 2, service: exp(4ms)}\n"
+			  "failures:\n  - {node: lb, %sat: 5m}\n";
+	char yaml[1024];
+	struct results ap, aa, one;
+	snprintf(yaml, sizeof yaml, fmt, "instances: 2, failover: active_passive, failover_time: 30s", "instance: 1, ");
+	struct scenario *s1 = run(yaml, &ap);
+	snprintf(yaml, sizeof yaml, fmt, "instances: 2, failover: active_active, failover_time: 30s", "instance: 1, ");
+	struct scenario *s2 = run(yaml, &aa);
+	snprintf(yaml, sizeof yaml, fmt, "instances: 1", "");
+	struct scenario *s3 = run(yaml, &one);
+	assert_near(mean_of(&ap, "e2e", "status_502"), 400 * 30, 400 * 30 * 0.05);
+	assert_near(mean_of(&ap, "e2e", "time_availability"), 1 - 30.0 / 600, 1e-9);
+	assert_near(mean_of(&aa, "e2e", "status_502"), 400 * 30 / 2.0, 400 * 30 / 2.0 * 0.05);
+	assert_near(mean_of(&aa, "e2e", "time_availability"), 1, 0);
+	assert_near(mean_of(&one, "e2e", "time_availability"), 1 - 360.0 / 600, 1e-9);
+	const char *spofs[4];
+	assert_int_equal(report_spofs(&aa, spofs, 4), 0);
+	assert_int_equal(report_spofs(&one, spofs, 4), 1);
+	done(&ap, s1);
+	done(&aa, s2);
+	done(&one, s3);
+}
+
 /* The retry-storm system: a server at 70% load slowed 5x for 20 s; clients
  * give up after 500 ms and retry as `client` says. */
 static struct scenario *run_storm(const char *client, struct results *res)
@@ -439,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_database_failover_costs_the_promotion_delay),
 		cmocka_unit_test(test_partition_loses_messages_until_timeouts),
 		cmocka_unit_test(test_balancer_retries_a_refused_connection_elsewhere),
+		cmocka_unit_test(test_balancer_pair_fails_over),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,6 +100,14 @@ static void check_zone_two(const struct results *r)
 	assert_true(s502 > 200 * 30 * 0.8 && s502 < 200 * 60 * 1.2);
 }
 
+static void check_lb_pair(const struct results *r)
+{
+	assert_near(get(r, "e2e", "status_502"), 200 * 30, 200 * 30 * 0.06);
+	assert_near(get(r, "e2e", "time_availability"), 1, 0);
+	const char *spofs[8];
+	assert_int_equal(report_spofs(r, spofs, 8), 0);
+}
+
 static void check_retry_storm(const struct results *r)
 {
 	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
@@ -126,6 +134,7 @@ static const struct entry entries[] = {
 	{"database-failover.yaml", check_database_failover},
 	{"zone-failure-one-zone.yaml", check_zone_one},
 	{"zone-failure-two-zones.yaml", check_zone_two},
+	{"load-balancer-pair.yaml", check_lb_pair},
 };
 
 static void test_scenarios_show_what_they_say(void **state)
