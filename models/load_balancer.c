@@ -65,13 +65,14 @@ struct lb_cfg {
 	double hc_interval; /* seconds */
 	double hc_timeout;  /* seconds */
 	long healthy_thr, unhealthy_thr;
-	int fail_open;        /* 0 false, 1 true */
-	double idle_timeout;  /* seconds */
-	long zones;           /* zones it spans: it fails with a zone only if it has one */
-	long retries;         /* other instances tried after a refused connection */
-	long instances;       /* balancer machines */
-	int failover;         /* FAILOVER_* */
-	double failover_time; /* seconds until clients stop (or start) using an instance */
+	int fail_open;          /* 0 false, 1 true */
+	double idle_timeout;    /* seconds */
+	double connect_timeout; /* seconds; 0: none */
+	long zones;             /* zones it spans: it fails with a zone only if it has one */
+	long retries;           /* other instances tried after a refused connection */
+	long instances;         /* balancer machines */
+	int failover;           /* FAILOVER_* */
+	double failover_time;   /* seconds until clients stop (or start) using an instance */
 };
 
 struct lb {
@@ -92,7 +93,8 @@ struct lb {
 	char *probe_pending; /* owned: a probe to a hung instance awaits its timeout */
 	int *last_log;       /* owned: the failure record it detected, or -1 */
 	int *pick;           /* owned: scratch list of instances in rotation */
-	struct tmo idle;     /* idle timeouts of calls to targets */
+	struct tmo idle;
+	struct tmo connect; /* when cfg.connect_timeout > 0 */ /* idle timeouts of calls to targets */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -126,6 +128,8 @@ static const struct param lb_params[] = {
 	 "availability zones the balancer spans (2 or more: it survives a zone's failure, as an ALB does)"},
 	{"idle_timeout", PT_DURATION, OFF(idle_timeout), "60s", 1e-6, 1e6, NULL, 0,
 	 "a target that has not answered within it gets the client a 504"},
+	{"connect_timeout", PT_DURATION, OFF(connect_timeout), NULL, 1e-6, 1e6, NULL, P_OPTIONAL,
+	 "a connection to a target not made within it (unreachable target) fails with 504; none if absent"},
 	{"fail_open", PT_ENUM, OFF(fail_open), "false", 0, 0, "false|true", 0,
 	 "with no healthy target: true spreads over all of them (ALB), false answers 503"},
 	{0},
@@ -149,6 +153,8 @@ static void lb_init(struct node *n, const void *cfg)
 	node_rng_init(n, &lb->rng_route, "route");
 	node_rng_init(n, &lb->rng_health, "health");
 	node_timeouts_init(n, &lb->idle, lb->cfg.idle_timeout, HTTP_GATEWAY_TIMEOUT);
+	if (lb->cfg.connect_timeout > 0)
+		node_timeouts_init(n, &lb->connect, lb->cfg.connect_timeout, HTTP_GATEWAY_TIMEOUT);
 }
 
 static void ev_probe(struct sim *sim, void *obj, void *arg);
@@ -338,6 +344,8 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	r->t_lb_in = f->t_arrive;
 	r->t_dispatch = n->net->sim.now;
 	node_call_timed(n, f->self_inst, r, lb->cfg.targets, i, &lb->idle);
+	if (lb->cfg.connect_timeout > 0 && r->is_lost)
+		node_call_connect_timeout(r, &lb->connect);
 }
 
 static void start_service(struct lb *lb, struct request *r)
@@ -515,6 +523,8 @@ static void lb_release(struct node *n)
 	rng_release(&lb->rng_route);
 	rng_release(&lb->rng_health);
 	tmo_release(&lb->idle);
+	if (lb->cfg.connect_timeout > 0)
+		tmo_release(&lb->connect);
 	free(lb->outstanding);
 	free(lb->in_rotation);
 	free(lb->streak);

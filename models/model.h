@@ -54,15 +54,16 @@ extern const int status_slot_code[SS_N];
 enum status_slot status_slot_of(int code);
 
 struct frame {
-	double t_arrive;   /* callee: when the request arrived, seconds */
-	double t_call;     /* owner of the frame: when it last called downstream */
-	int32_t from_inst; /* instance of the caller, or -1 */
-	int32_t self_inst; /* callee: which of its instances serves it */
-	uint16_t from;     /* caller node id */
-	uint16_t step;     /* callee: progress through its work (e.g. call index) */
-	uint16_t flags;    /* callee: private bits */
-	uint16_t epoch;    /* callee: its instance's epoch when it was admitted */
-	uint32_t seq;      /* which call of the request pushed it (request.n_calls) */
+	double t_arrive;      /* callee: when the request arrived, seconds */
+	double t_call;        /* owner of the frame: when it last called downstream */
+	int32_t from_inst;    /* instance of the caller, or -1 */
+	int32_t self_inst;    /* callee: which of its instances serves it */
+	uint16_t from;        /* caller node id */
+	uint16_t step;        /* callee: progress through its work (e.g. call index) */
+	uint16_t flags;       /* callee: private bits */
+	uint16_t epoch;       /* callee: its instance's epoch when it was admitted */
+	uint32_t seq;         /* which call of the request pushed it (request.n_calls) */
+	uint8_t is_delivered; /* the callee received it (connect timeouts) */
 };
 
 struct request {
@@ -374,6 +375,10 @@ void node_call(struct node *n, int inst, struct request *r, int dst, int dst_ins
  */
 struct tmo;
 void node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t);
+
+/* Adds a connect timeout to the call just made: it fires only if the
+ * request has not reached the callee (lost, or a link partitioned) by then. */
+void node_call_connect_timeout(struct request *r, struct tmo *connect);
 
 /* Sets up t (duration seconds) for n's timed calls; their status code. */
 void node_timeouts_init(struct node *n, struct tmo *t, double duration, int code);

@@ -131,7 +131,9 @@ static void ev_arrive(struct sim *sim, void *obj, void *arg)
 {
 	(void)sim;
 	struct node *n = obj;
-	n->kind->arrive(n, arg);
+	struct request *r = arg;
+	request_frame(r)->is_delivered = 1;
+	n->kind->arrive(n, r);
 }
 
 static void ev_reply(struct sim *sim, void *obj, void *arg)
@@ -162,6 +164,7 @@ void node_call(struct node *n, int inst, struct request *r, int dst, int dst_ins
 	f->self_inst = -1;
 	f->step = 0;
 	f->flags = 0;
+	f->is_delivered = 0;
 	f->seq = ++r->n_calls;
 	f->t_arrive = now;
 	r->dst_inst = dst_inst;
@@ -208,7 +211,13 @@ void node_count_status(struct node *n, const struct request *r)
  * the call's sequence number (the request's id goes in the other word). */
 static uint64_t call_tag(const struct request *r, int depth)
 {
-	return ((uint64_t)r->f[depth].seq << 8) | (uint64_t)depth;
+	return ((uint64_t)r->f[depth].seq << 8) | (uint64_t)depth; /* seq < 2^32: bit 63 stays free */
+}
+
+void node_call_connect_timeout(struct request *r, struct tmo *connect)
+{
+	int depth = r->depth - 1; /* just called: the frame pushed for the call */
+	tmo_add(connect, r, r->id, call_tag(r, depth) | (1ull << 63));
 }
 
 void node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t)
@@ -234,9 +243,11 @@ static void on_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint
 	struct node *n = obj;
 	struct request *r = item;
 	int depth = (int)(tag & 0xff);
-	uint32_t seq = (uint32_t)(tag >> 8);
+	uint32_t seq = (uint32_t)((tag & ~(1ull << 63)) >> 8);
 	if (r->id != id || r->depth <= depth || r->f[depth].seq != seq || depth < r->orphan_at)
 		return; /* answered already, or not ours to give up on */
+	if ((tag >> 63) && r->f[depth].is_delivered)
+		return; /* a connect timeout, and the connection was made */
 	struct request *copy = request_new(n->net, n->net->nodes[r->workload]);
 	if (!copy)
 		return; /* too many in flight: the run is stopping */

@@ -398,6 +398,26 @@ static void test_balancer_pair_fails_over(void **state)
 	done(&one, s3);
 }
 
+static void test_connect_timeout_is_a_faster_504(void **state)
+{
+	(void)state;
+	/* The link between the balancer and web is partitioned for 20 s: the
+	 * connections cannot be made, and the 2 s connect timeout answers 504
+	 * long before the 60 s idle timeout would. */
+	const char *yaml = "simulation: {duration: 100s, warmup: 0s, replications: 4, seed: 35}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 100/s}\n"
+			   "nodes:\n  - {name: lb, kind: load_balancer, targets: web, connect_timeout: 2s}\n"
+			   "  - {name: web, kind: server, cores: 4, service: exp(2ms)}\n"
+			   "  - {name: wire, kind: link, between: [lb, web], latency: 1ms}\n"
+			   "failures:\n  - {node: wire, at: 40s, for: 20s}\n";
+	struct results res;
+	struct scenario *sc = run(yaml, &res);
+	assert_near(mean_of(&res, "e2e", "status_504"), 100 * 20, 100 * 20 * 0.05);
+	assert_near(mean_of(&res, "lb", "response_p99"), 2, 0.05);
+	assert_true(mean_of(&res, "run", "in_flight_at_end") < 10);
+	done(&res, sc);
+}
+
 /* The retry-storm system: a server at 70% load slowed 5x for 20 s; clients
  * give up after 500 ms and retry as `client` says. */
 static struct scenario *run_storm(const char *client, struct results *res)
@@ -473,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_partition_loses_messages_until_timeouts),
 		cmocka_unit_test(test_balancer_retries_a_refused_connection_elsewhere),
 		cmocka_unit_test(test_balancer_pair_fails_over),
+		cmocka_unit_test(test_connect_timeout_is_a_faster_504),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
