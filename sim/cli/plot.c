@@ -107,7 +107,8 @@ static int find_templates(char *out, size_t size)
 	char *slash = strrchr(exe, '/');
 	if (slash)
 		*slash = '\0';
-	static const char *const rel[] = {"../plots", "../share/chokepoint/plots"};
+	/* build/, build/asan/ (nested builds), or an installed PREFIX/bin */
+	static const char *const rel[] = {"../plots", "../../plots", "../share/chokepoint/plots"};
 	for (size_t i = 0; i < ARRAY_LEN(rel); i++) {
 		snprintf(out, size, "%s/%s", exe, rel[i]);
 		if (is_dir(out))

@@ -230,7 +230,7 @@ static const char *const result_files[N_FILES] = {
 static const char *const picture_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv"};
 
 struct out_file {
-	char path[5400];
+	char path[8500];
 	FILE *f;
 };
 
@@ -304,7 +304,7 @@ static int holds_only_results(const char *dir)
 /* Removes a directory that holds only chokepoint's files. */
 static int remove_results(const char *dir)
 {
-	char path[5400];
+	char path[8500];
 	for (size_t i = 0; i < N_FILES; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, result_files[i]);
 		unlink(path);
@@ -590,7 +590,7 @@ int report_spofs(const struct results *res, const char **names, int max)
 /* Joins the access-log parts of the replications in the results, in order. */
 static int write_access_log(const char *tmpdir, const char *parts, const struct results *res, long *reps)
 {
-	char path[5400];
+	char path[8500];
 	snprintf(path, sizeof path, "%s/access.csv", tmpdir);
 	FILE *out = fopen(path, "wb");
 	if (!out) {
@@ -620,7 +620,7 @@ static int write_access_log(const char *tmpdir, const char *parts, const struct 
 
 int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop, const char *access)
 {
-	char parent[4096], base[1024], tmpdir[5200], olddir[5200];
+	char parent[4096], base[4096], tmpdir[8400], olddir[8400];
 	struct out_file o[N_FILES];
 	int n_open = 0;
 

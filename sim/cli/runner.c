@@ -83,7 +83,8 @@ static void *worker(void *arg)
 		o->events = net->sim.n_events;
 		o->n_log = net->n_log;
 		o->log = xmalloc((net->n_log ? net->n_log : 1) * sizeof(*o->log));
-		memcpy(o->log, net->log, net->n_log * sizeof(*o->log));
+		if (net->n_log > 0) /* net->log is NULL when nothing failed */
+			memcpy(o->log, net->log, net->n_log * sizeof(*o->log));
 		snprintf(o->stopped, sizeof o->stopped, "%s", net->stopped);
 		atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
 		atomic_fetch_add(&p->events, net->sim.n_events);
