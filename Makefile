@@ -40,7 +40,7 @@ help:
 	@echo "make test       install missing packages, build, run every test (alias: check)"
 	@echo "make asan       the test suite under AddressSanitizer + UBSan (in build/asan)"
 	@echo "make bench      benchmarks: events/s, customers/s, ratio to a bare reference loop"
-	@echo "make fuzz       fuzz the scenario loader for FUZZ_SECONDS (default 60) with libFuzzer"
+	@echo "make fuzz       fuzz the scenario loader and the results reader, FUZZ_SECONDS each (60)"
 	@echo "make memcheck   a representative run under valgrind memcheck"
 	@echo "make docs       regenerate docs/kinds.md from the kinds' parameter tables"
 	@echo "make format-check  check the sources against .clang-format"
@@ -51,18 +51,18 @@ deps:
 	@sh tools/install-deps.sh
 
 FUZZ_SECONDS ?= 60
-FUZZ_BIN := $(BUILD)/fuzz/fuzz_scenario
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_scenario $(BUILD)/fuzz/fuzz_partial
 
 fuzz: deps
 	@sh tools/install-deps.sh clang libclang-rt-14-dev
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory all $(FUZZ_BIN)
 	@sh fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
-# The fuzzer is built with clang in one step, sanitizers on, from the sources.
-$(FUZZ_BIN): fuzz/fuzz_scenario.c $(LIB_SRC) $(wildcard sim/*/*.h models/*.h)
+# The fuzzers are built with clang in one step, sanitizers on, from the sources.
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard sim/*/*.h models/*.h)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-		$(PKG_CFLAGS) -o $@ fuzz/fuzz_scenario.c $(LIB_SRC) $(PKG_LIBS)
+		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
 # valgrind's memcheck on a representative run: no leak, no invalid access.
 memcheck: all

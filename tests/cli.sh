@@ -169,6 +169,28 @@ sum502=$(awk -F, '$2 == "\"e2e\"" && $3 == "\"status_502\"" { s += $4 } END { pr
 awk -F, 'NR > 1 && NF != 19 { bad = 1 } END { exit bad }' "$T/al1/access.csv" && ok || bad "every access line has 19 fields"
 ls -a "$T" | grep -q 'access-' && bad "an access-log parts directory remains" || ok
 
+# Shards and merge: three shards merged equal one process, byte for byte;
+# a missing or repeated run, or parts of another seed, are refused.
+expect_rc 0 "runs" "$CP" runs "$T/crash.yaml"
+[ "$(wc -l < "$T/out")" -eq 4 ] && ok || bad "runs lists one line per run and a header"
+for i in 0 1 2; do
+	expect_rc 0 "shard $i/3" "$CP" run "$T/crash.yaml" --shard "$i/3" -o "$T/shard$i" -q
+done
+expect_rc 0 "merge" "$CP" merge "$T/shard0" "$T/shard1" "$T/shard2" -o "$T/merged"
+expect_rc 0 "the same in one process" "$CP" run "$T/crash.yaml" -o "$T/whole" -q
+for f in summary.json summary.csv nodes.csv replications.csv timeseries.csv failures.csv scenario.resolved.yaml; do
+	cmp -s "$T/whole/$f" "$T/merged/$f" && ok || bad "merged $f differs from a single run's"
+done
+expect_rc 3 "merge with a run missing" "$CP" merge "$T/shard0" "$T/shard2" -o "$T/merged-missing"
+grep -q 'run 1 of 3 is in none of the partial results' "$T/err" && ok || bad "the missing run is named"
+expect_rc 3 "merge with a run twice" "$CP" merge "$T/shard0" "$T/shard0" "$T/shard1" "$T/shard2" -o "$T/merged-dup"
+grep -q 'run 0 appears in more than one partial result' "$T/err" && ok || bad "the repeated run is named"
+expect_rc 0 "a shard of another seed" "$CP" run "$T/crash.yaml" --shard 1/3 --seed 99 -o "$T/other" -q
+expect_rc 3 "merge across seeds" "$CP" merge "$T/shard0" "$T/other" "$T/shard2" -o "$T/merged-mixed"
+expect_rc 0 "runs 1..2" "$CP" run "$T/crash.yaml" --runs 1..2 -o "$T/range" -q
+expect_rc 0 "merge a range and a shard" "$CP" merge "$T/range" "$T/shard0" -o "$T/merged2"
+cmp -s "$T/whole/summary.json" "$T/merged2/summary.json" && ok || bad "shard + range merge differs"
+
 # N-1 analysis: the balancer and the database are single points of failure,
 # one of four web instances is not.
 expect_rc 0 "spof" "$CP" spof "$T/small.yaml" --reps 2

@@ -14,6 +14,7 @@
 
 #include "../engine/util.h"
 #include "accesslog.h"
+#include "partial.h"
 #include "plot.h"
 #include "report.h"
 #include "runner.h"
@@ -74,6 +75,8 @@ static const char main_help[] = "usage: chokepoint <command> [options]\n"
 				"  kinds [KIND]            list component kinds and their keys\n"
 				"  plot DIR                draw the time series of a results directory (gnuplot)\n"
 				"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
+				"  runs SCENARIO.yaml      list the runs that --shard and --runs select\n"
+				"  merge DIR... -o OUT     combine partial results into a single run's results\n"
 				"  help [COMMAND]          show help for a command\n"
 				"\n"
 				"Options:\n"
@@ -97,6 +100,9 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
 			       "      --force        replace an existing results directory\n"
 			       "      --keep-partial on Ctrl-C or SIGTERM, write the replications completed so far\n"
+			       "      --shard I/N    run only runs I, I+N, I+2N, ... (I from 0) and write\n"
+			       "                     DIR/partial.json, to be combined by 'chokepoint merge'\n"
+			       "      --runs A..B    run only runs A to B (inclusive) and write DIR/partial.json\n"
 			       "      --access-log   also write access.csv, one ALB-style line per request\n"
 			       "      --access-log-sample F  log only this fraction of the requests (e.g. 0.01)\n"
 			       "      --no-write     write no files\n"
@@ -194,6 +200,8 @@ static int cmd_run(int argc, char **argv)
 		{"force", no_argument, NULL, 'f'},
 		{"keep-partial", no_argument, NULL, 'k'},
 		{"access-log", no_argument, NULL, 'a'},
+		{"shard", required_argument, NULL, 'S'},
+		{"runs", required_argument, NULL, 'R'},
 		{"access-log-sample", required_argument, NULL, 'A'},
 		{"no-write", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
@@ -203,6 +211,7 @@ static int cmd_run(int argc, char **argv)
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
 	int quiet = 0, no_write = 0, plot = 0, force = 0, keep_partial = 0, access = 0, c;
 	double sample = 1;
+	long shard_i = -1, shard_n = 0, runs_a = -1, runs_b = -1;
 	if (jobs < 1)
 		jobs = 1;
 	optind = 0;
@@ -221,6 +230,17 @@ static int cmd_run(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'k': keep_partial = 1; break;
 		case 'a': access = 1; break;
+		case 'S':
+			if (sscanf(optarg, "%ld/%ld", &shard_i, &shard_n) != 2 || shard_n < 1 || shard_i < 0 ||
+			    shard_i >= shard_n)
+				return usage_error("invalid value '%s' for --shard (expected I/N with 0 <= I < N)",
+						   optarg, "run");
+			break;
+		case 'R':
+			if (sscanf(optarg, "%ld..%ld", &runs_a, &runs_b) != 2 || runs_a < 0 || runs_b < runs_a)
+				return usage_error("invalid value '%s' for --runs (expected A..B with 0 <= A <= B)",
+						   optarg, "run");
+			break;
 		case 'A': {
 			char *end;
 			sample = strtod(optarg, &end);
@@ -263,6 +283,28 @@ static int cmd_run(int argc, char **argv)
 		default_output(path, dir, sizeof dir);
 		out_dir = dir;
 	}
+	/* A subset of the runs: a shard, or a range. */
+	long *subset = NULL, n_subset = 0;
+	if (shard_n > 0 || runs_a >= 0) {
+		if (shard_n > 0 && runs_a >= 0) {
+			scenario_free(sc);
+			return usage_error("%s", "give --shard or --runs, not both", "run");
+		}
+		if (runs_a >= 0 && runs_b >= sc->spec.replications) {
+			scenario_free(sc);
+			return usage_error("--runs goes past the last run (%s has fewer runs)", path, "run");
+		}
+		subset = xmalloc(sc->spec.replications * sizeof(long));
+		for (long r = 0; r < sc->spec.replications; r++)
+			if (shard_n > 0 ? r % shard_n == shard_i : (r >= runs_a && r <= runs_b))
+				subset[n_subset++] = r;
+		if (access || plot) {
+			free(subset);
+			scenario_free(sc);
+			return usage_error("%s", "--access-log and --plot go with whole runs, not --shard or --runs",
+					   "run");
+		}
+	}
 	/* Refuse before running, not after: a long run must not be lost. */
 	if (!no_write && report_check_dir(out_dir, force) != 0) {
 		scenario_free(sc);
@@ -285,7 +327,10 @@ static int cmd_run(int argc, char **argv)
 			      .progress = !quiet && isatty(STDERR_FILENO),
 			      .stop = &interrupted,
 			      .access_dir = parts[0] ? parts : NULL,
-			      .access_sample = sample};
+			      .access_sample = sample,
+			      .subset = subset,
+			      .n_subset = n_subset,
+			      .keep_records = subset != NULL};
 	struct results res;
 	if (runner_run(sc, &ro, &res) != 0) {
 		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
@@ -315,6 +360,18 @@ static int cmd_run(int argc, char **argv)
 		interrupted = 0; /* the partial results are wanted: let them be written */
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
+	}
+	if (subset) { /* a part of the runs: partial results, for merge */
+		int prc = EXIT_OK;
+		if (!no_write && partial_write(out_dir, sc, &res) != 0)
+			prc = EXIT_IO;
+		else if (!quiet)
+			printf("%ld of %ld runs written to %s/partial.json\n", res.n_reps, sc->spec.replications,
+			       out_dir);
+		results_release(&res);
+		free(subset);
+		scenario_free(sc);
+		return sig ? 128 + sig : prc;
 	}
 	if (!quiet)
 		report_print(stdout, &res);
@@ -502,6 +559,61 @@ static int cmd_spof(int argc, char **argv)
 	return rc;
 }
 
+static const char runs_help[] = "usage: chokepoint runs SCENARIO.yaml\n"
+				"\n"
+				"Lists the scenario's runs (its replications), the units that --shard and\n"
+				"--runs select and that 'chokepoint merge' puts back together.\n";
+
+static int cmd_runs(int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("%s", "'runs' takes one scenario file", "runs");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(runs_help, stdout);
+		return EXIT_OK;
+	}
+	struct scenario *sc;
+	int rc = load(argv[1], &sc);
+	if (rc != EXIT_OK)
+		return rc;
+	printf("run,point,replication,seed\n");
+	for (long r = 0; r < sc->spec.replications; r++)
+		printf("%ld,0,%ld,%llu\n", r, r, (unsigned long long)sc->spec.seed);
+	scenario_free(sc);
+	return EXIT_OK;
+}
+
+static const char merge_help[] = "usage: chokepoint merge DIR... -o OUT [--force]\n"
+				 "\n"
+				 "Combines the partial results written by 'run --shard' or 'run --runs' into\n"
+				 "the results a single run would have written, byte for byte.  Every run of\n"
+				 "the scenario must appear exactly once.\n";
+
+static int cmd_merge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *out = NULL;
+	int force = 0, c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': fputs(merge_help, stdout); return EXIT_OK;
+		default: return usage_error("%s", "invalid option for 'merge'", "merge");
+		}
+	}
+	if (!out || optind >= argc)
+		return usage_error("%s", "'merge' takes partial-result directories and -o OUT", "merge");
+	catch_signals();
+	return partial_merge((const char *const *)argv + optind, argc - optind, out, force, &interrupted);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const char *topic = argc > 1 ? argv[1] : NULL;
@@ -518,8 +630,13 @@ static int cmd_help(int argc, char **argv)
 		fputs(plot_help, stdout);
 	} else if (strcmp(topic, "spof") == 0) {
 		fputs(spof_help, stdout);
+	} else if (strcmp(topic, "runs") == 0) {
+		fputs(runs_help, stdout);
+	} else if (strcmp(topic, "merge") == 0) {
+		fputs(merge_help, stdout);
 	} else {
-		return usage_error("no help for '%s' (commands: run, validate, kinds, plot, spof)", topic, NULL);
+		return usage_error("no help for '%s' (commands: run, validate, kinds, plot, spof, runs, merge)", topic,
+				   NULL);
 	}
 	return EXIT_OK;
 }
@@ -544,6 +661,10 @@ int main(int argc, char **argv)
 		return cmd_validate(argc - 1, argv + 1);
 	if (strcmp(cmd, "kinds") == 0)
 		return cmd_kinds(argc - 1, argv + 1);
+	if (strcmp(cmd, "runs") == 0)
+		return cmd_runs(argc - 1, argv + 1);
+	if (strcmp(cmd, "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(cmd, "spof") == 0)
 		return cmd_spof(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)

@@ -11,22 +11,13 @@
 #include "../engine/util.h"
 #include "accesslog.h"
 
-struct rep_out {
-	struct report rep;
-	double *ts;
-	uint64_t events;
-	char stopped[256];          /* the net's reason, if it stopped early */
-	int is_complete;            /* ran to its end (not interrupted) */
-	struct failure_record *log; /* owned: the net's failure log */
-	size_t n_log;
-};
-
 struct pool {
 	const struct scenario *sc;
 	const volatile sig_atomic_t *stop;
 	const struct run_opts *opts;
-	struct rep_out *out;
-	atomic_long next;          /* next replication to take */
+	struct rep_record *out;
+	atomic_long next;          /* next replication to take (an index in the subset) */
+	long n_todo;               /* replications to run */
 	atomic_long done;          /* replications finished */
 	atomic_ullong events;      /* events of finished replications */
 	atomic_ullong live_events; /* events of running ones, at the last hook */
@@ -49,9 +40,10 @@ static void *worker(void *arg)
 	for (;;) {
 		if (p->stop && *p->stop)
 			break;
-		long r = atomic_fetch_add(&p->next, 1);
-		if (r >= spec->replications)
+		long k = atomic_fetch_add(&p->next, 1);
+		if (k >= p->n_todo)
 			break;
+		long r = p->opts->subset ? p->opts->subset[k] : k;
 		struct net *net = net_new(spec, (uint64_t)r);
 		net->sim.progress = on_progress;
 		net->sim.progress_ctx = p;
@@ -69,14 +61,15 @@ static void *worker(void *arg)
 		net_run(net);
 		if (access)
 			fclose(access);
-		struct rep_out *o = &p->out[r];
+		struct rep_record *o = &p->out[r];
 		if (p->stop && *p->stop) { /* interrupted: this one is incomplete */
 			atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
 			net_free(net);
 			break;
 		}
 		o->is_complete = 1;
-		net_report(net, &o->rep);
+		o->rep = r;
+		net_report(net, &o->metrics);
 		size_t nts = (size_t)net->n_periods * net->n_nodes * TS_NCOLS;
 		o->ts = xmalloc(nts * sizeof(double));
 		memcpy(o->ts, net->ts, nts * sizeof(double));
@@ -109,15 +102,82 @@ static void print_progress(struct pool *p, long reps, double end, double secs)
 		secs > 0 ? (double)ev / secs / 1e6 : 0);
 }
 
+void rep_record_release(struct rep_record *r)
+{
+	report_release(&r->metrics);
+	free(r->ts);
+	free(r->log);
+	r->ts = NULL;
+	r->log = NULL;
+}
+
+void results_reduce(const struct scenario *sc, const struct rep_record *recs, long n, long n_requested,
+		    struct results *res)
+{
+	const struct net_spec *spec = &sc->spec;
+	memset(res, 0, sizeof(*res));
+	res->sc = sc;
+	res->n_requested = n_requested;
+	res->stopped_rep = -1;
+	for (long k = n - 1; k >= 0; k--) {
+		if (recs[k].stopped[0]) {
+			res->stopped_rep = recs[k].rep;
+			snprintf(res->stopped, sizeof res->stopped, "%s", recs[k].stopped);
+		}
+	}
+	res->n_reps = n;
+	res->rep_index = xmalloc((n ? n : 1) * sizeof(long));
+	res->logs = xcalloc(n ? n : 1, sizeof(*res->logs));
+	res->n_logs = xcalloc(n ? n : 1, sizeof(*res->n_logs));
+	for (long k = 0; k < n; k++) {
+		res->rep_index[k] = recs[k].rep;
+		res->n_logs[k] = recs[k].n_log;
+		res->logs[k] = xmalloc((recs[k].n_log ? recs[k].n_log : 1) * sizeof(struct failure_record));
+		if (recs[k].n_log > 0)
+			memcpy(res->logs[k], recs[k].log, recs[k].n_log * sizeof(struct failure_record));
+	}
+	res->n_nodes = spec->n_nodes;
+	res->n_periods = net_spec_periods(spec);
+	size_t nts = (size_t)res->n_periods * res->n_nodes * TS_NCOLS;
+	res->ts = xcalloc(nts, sizeof(double));
+	if (n > 0) {
+		const struct report *r0 = &recs[0].metrics;
+		res->n_metrics = r0->n;
+		res->metrics = xmalloc(r0->n * sizeof(struct metric));
+		memcpy(res->metrics, r0->m, r0->n * sizeof(struct metric));
+		res->values = xmalloc((size_t)n * r0->n * sizeof(double));
+	}
+	for (long k = 0; k < n; k++) {
+		const struct report *rr = &recs[k].metrics;
+		SIM_ASSERT(rr->n == res->n_metrics);
+		for (size_t i = 0; i < rr->n; i++) {
+			SIM_ASSERT(strcmp(rr->m[i].key, res->metrics[i].key) == 0);
+			res->values[(size_t)k * rr->n + i] = rr->m[i].value;
+		}
+		for (size_t i = 0; i < nts; i++)
+			res->ts[i] += recs[k].ts[i] / (double)n;
+		res->events += recs[k].events;
+	}
+	res->ci = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(struct ci));
+	double *col = xmalloc((n ? n : 1) * sizeof(double));
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		for (long r = 0; r < n; r++)
+			col[r] = results_value(res, r, i);
+		res->ci[i] = ci_compute(col, (size_t)n, RUNNER_CONFIDENCE);
+	}
+	free(col);
+}
+
 int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *res)
 {
 	const struct net_spec *spec = &sc->spec;
 	long reps = spec->replications;
+	long todo = opts->subset ? opts->n_subset : reps;
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs;
-	if (jobs > reps)
-		jobs = (int)reps;
+	if (jobs > todo)
+		jobs = todo > 0 ? (int)todo : 1;
 
-	struct pool p = {.sc = sc, .stop = opts->stop, .opts = opts};
+	struct pool p = {.sc = sc, .stop = opts->stop, .opts = opts, .n_todo = todo};
 	p.out = xcalloc(reps, sizeof(*p.out));
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -134,9 +194,9 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	}
 	if (opts->progress) {
 		struct timespec nap = {0, 200 * 1000 * 1000};
-		while (atomic_load(&p.done) < reps && !(opts->stop && *opts->stop)) {
+		while (atomic_load(&p.done) < todo && !(opts->stop && *opts->stop)) {
 			nanosleep(&nap, NULL);
-			print_progress(&p, reps, spec->warmup + spec->duration, elapsed(&t0));
+			print_progress(&p, todo, spec->warmup + spec->duration, elapsed(&t0));
 		}
 		fprintf(stderr, "\r\033[K");
 	}
@@ -144,70 +204,25 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 		pthread_join(th[i], NULL);
 	free(th);
 
-	/* Reduce the completed replications in replication order. */
-	memset(res, 0, sizeof(*res));
-	res->sc = sc;
-	res->n_requested = reps;
-	res->stopped_rep = -1;
-	res->wall_seconds = elapsed(&t0);
-	long *done = xmalloc(reps * sizeof(long)), n_done = 0;
-	for (long r = 0; r < reps; r++)
-		if (p.out[r].is_complete)
-			done[n_done++] = r;
-	for (long k = n_done - 1; k >= 0; k--) {
-		if (p.out[done[k]].stopped[0]) {
-			res->stopped_rep = done[k];
-			snprintf(res->stopped, sizeof res->stopped, "%s", p.out[done[k]].stopped);
-		}
-	}
-	res->n_reps = n_done;
-	res->rep_index = done; /* given to the results */
-	res->logs = xcalloc(n_done ? n_done : 1, sizeof(*res->logs));
-	res->n_logs = xcalloc(n_done ? n_done : 1, sizeof(*res->n_logs));
-	for (long k = 0; k < n_done; k++) {
-		res->logs[k] = p.out[done[k]].log;
-		res->n_logs[k] = p.out[done[k]].n_log;
-		p.out[done[k]].log = NULL;
-	}
-	res->n_nodes = spec->n_nodes;
-	res->n_periods = net_spec_periods(spec);
-	size_t nts = (size_t)res->n_periods * res->n_nodes * TS_NCOLS;
-	res->ts = xcalloc(nts, sizeof(double));
-	if (n_done > 0) {
-		const struct report *r0 = &p.out[done[0]].rep;
-		res->n_metrics = r0->n;
-		res->metrics = xmalloc(r0->n * sizeof(struct metric));
-		memcpy(res->metrics, r0->m, r0->n * sizeof(struct metric));
-		res->values = xmalloc((size_t)n_done * r0->n * sizeof(double));
-	}
-	for (long k = 0; k < n_done; k++) {
-		struct rep_out *o = &p.out[done[k]];
-		const struct report *rr = &o->rep;
-		SIM_ASSERT(rr->n == res->n_metrics);
-		for (size_t i = 0; i < rr->n; i++) {
-			SIM_ASSERT(strcmp(rr->m[i].key, res->metrics[i].key) == 0);
-			res->values[(size_t)k * rr->n + i] = rr->m[i].value;
-		}
-		for (size_t i = 0; i < nts; i++)
-			res->ts[i] += o->ts[i] / (double)n_done;
-		res->events += o->events;
-	}
+	/* The completed replications, in replication order. */
+	struct rep_record *done = xcalloc(reps, sizeof(*done));
+	long n_done = 0;
 	for (long r = 0; r < reps; r++) {
-		report_release(&p.out[r].rep);
-		free(p.out[r].ts);
-		free(p.out[r].log);
+		if (p.out[r].is_complete)
+			done[n_done++] = p.out[r];
+		else
+			rep_record_release(&p.out[r]);
 	}
 	free(p.out);
-	reps = n_done;
-
-	res->ci = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(struct ci));
-	double *col = xmalloc((reps ? reps : 1) * sizeof(double));
-	for (size_t i = 0; i < res->n_metrics; i++) {
-		for (long r = 0; r < reps; r++)
-			col[r] = results_value(res, r, i);
-		res->ci[i] = ci_compute(col, (size_t)reps, RUNNER_CONFIDENCE);
+	results_reduce(sc, done, n_done, todo, res);
+	res->wall_seconds = elapsed(&t0);
+	if (opts->keep_records) {
+		res->records = done;
+	} else {
+		for (long k = 0; k < n_done; k++)
+			rep_record_release(&done[k]);
+		free(done);
 	}
-	free(col);
 	return 0;
 }
 
@@ -222,6 +237,9 @@ void results_release(struct results *res)
 	free(res->logs);
 	free(res->n_logs);
 	free(res->rep_index);
+	for (long k = 0; res->records && k < res->n_reps; k++)
+		rep_record_release(&res->records[k]);
+	free(res->records);
 	memset(res, 0, sizeof(*res));
 }
 

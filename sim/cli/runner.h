@@ -19,6 +19,21 @@
 
 #define RUNNER_CONFIDENCE 0.95
 
+/* One replication's raw outcome, before reduction (also what a partial
+ * result holds, see partial.h). */
+struct rep_record {
+	long rep;              /* replication number */
+	struct report metrics; /* (scope, key) -> value, in a fixed order */
+	double *ts;            /* owned: periods x nodes x TS_NCOLS */
+	uint64_t events;
+	char stopped[256];          /* why it stopped early, or "" */
+	struct failure_record *log; /* owned */
+	size_t n_log;
+	int is_complete;
+};
+
+void rep_record_release(struct rep_record *r);
+
 struct run_opts {
 	int jobs;     /* worker threads, >= 1 */
 	int progress; /* print a progress line on stderr */
@@ -29,6 +44,10 @@ struct run_opts {
 	 * a part file in this directory (accesslog.h). */
 	const char *access_dir;
 	double access_sample; /* fraction of requests logged, 0 < x <= 1 */
+	/* When set, only these replications run (a shard); else all. */
+	const long *subset;
+	long n_subset;
+	int keep_records; /* keep each replication's record in the results */
 };
 
 struct results {
@@ -45,14 +64,25 @@ struct results {
 	long stopped_rep;             /* first replication stopped by a limit, or -1 */
 	struct failure_record **logs; /* owned: the failure log of each replication in the results */
 	size_t *n_logs;
-	long *rep_index;     /* owned: the replication number of each in the results */
-	char stopped[256];   /* why it stopped ("" if none did) */
-	double wall_seconds; /* elapsed real time (not written to files) */
+	long *rep_index;            /* owned: the replication number of each in the results */
+	struct rep_record *records; /* owned, with run_opts.keep_records: one per replication */
+	char stopped[256];          /* why it stopped ("" if none did) */
+	double wall_seconds;        /* elapsed real time (not written to files) */
 };
 
 /* Runs every replication of sc->spec; 0, or -1 if a thread cannot start. */
 int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *out);
 void results_release(struct results *res);
+
+/*
+ * Reduces n records (in increasing replication order, all complete) of
+ * scenario sc into res: what runner_run does after the replications, and
+ * what merge does with partial results, so both give the same bytes.
+ * n_requested is how many replications were asked for.  The records are
+ * not consumed.
+ */
+void results_reduce(const struct scenario *sc, const struct rep_record *recs, long n, long n_requested,
+		    struct results *res);
 
 /* The CI of metric (scope, key), or NULL if there is none. */
 const struct ci *results_ci(const struct results *res, const char *scope, const char *key);
