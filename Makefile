@@ -30,7 +30,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/ref_mm1
 
-.PHONY: all run test check asan bench fuzz memcheck install uninstall clean help deps docs format-check
+.PHONY: all run test check asan bench fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check
 
 all: $(BIN)
 
@@ -42,6 +42,7 @@ help:
 	@echo "make bench      benchmarks: events/s, customers/s, ratio to a bare reference loop"
 	@echo "make fuzz       fuzz the scenario loader and the results reader, FUZZ_SECONDS each (60)"
 	@echo "make memcheck   a representative run under valgrind memcheck"
+	@echo "make mpi        also build chokepoint-mpi (MPI=1); make mpi-test runs it on 2 ranks"
 	@echo "make docs       regenerate docs/kinds.md from the kinds' parameter tables"
 	@echo "make format-check  check the sources against .clang-format"
 	@echo "make install    install to \$$DESTDIR\$$PREFIX/bin (PREFIX=$(PREFIX))"
@@ -63,6 +64,23 @@ $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard sim/*/*.h models/*.h)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+# MPI=1: also build chokepoint-mpi (Open MPI from Debian).  mpi-test runs
+# it on 2 ranks and checks its results equal a single run's, byte for byte.
+MPI ?= 0
+ifeq ($(MPI),1)
+all: $(BUILD)/chokepoint-mpi
+endif
+
+mpi:
+	@sh tools/install-deps.sh libopenmpi-dev openmpi-bin
+	@$(MAKE) --no-print-directory MPI=1 all
+
+$(BUILD)/chokepoint-mpi: mpi/chokepoint_mpi.c $(LIB)
+	mpicc $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+mpi-test: mpi
+	@sh tests/mpi.sh $(BUILD)
 
 # valgrind's memcheck on a representative run: no leak, no invalid access.
 memcheck: all
@@ -122,7 +140,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/chokepoint
 
 format-check:
-	clang-format --dry-run --Werror $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c)
+	clang-format --dry-run --Werror $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c mpi/*.c)
 
 clean:
 	rm -rf build results fuzz-out
