@@ -14,7 +14,8 @@ printf '%-14s %12s %14s %14s %10s %12s %10s\n' benchmark customers customers/s e
 
 run() { # name scenario [ref-kind ref-customers]
 	name=$1 sc=$2
-	set -- $("$BUILD/bench/bench" "$sc" "$scale") || { echo "$name: bench failed"; exit 1; }
+	r=$("$BUILD/bench/bench" "$sc" "$scale") || { echo "$name: bench failed"; exit 1; }
+	set -- $r
 	c=$1 e=$2 s=$3 rss=$4
 	ref_cps="" ratio=""
 	if [ -n "$REF" ]; then
@@ -31,4 +32,57 @@ run() { # name scenario [ref-kind ref-customers]
 REF="mm1" run B1-mm1 bench/b1-mm1.yaml
 REF="tandem" run B2-tandem bench/b2-tandem.yaml
 REF="" run B3-three-tier bench/b3-three-tier.yaml
+
+# B4: event-list scaling.  A closed workload of N users who think 100 s on
+# average between requests keeps about N events pending; each size runs
+# about 2 million events.
+sizes="100 1000 10000 100000 1000000"
+[ "$scale" -ne 1 ] && sizes="100 10000 100000"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/chokepoint-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+echo
+printf '%-14s %12s %14s %10s %12s\n' "B4 pending" events events/s ns/event peak_RSS
+for n in $sizes; do
+	dur=$((50000000 / n))
+	cat > "$tmp/b4.yaml" <<YAML
+simulation: {duration: ${dur}s, warmup: 0s, replications: 1, seed: 1}
+workloads:
+  - {name: users, target: s, users: $n, think: exp(100s)}
+nodes:
+  - {name: s, kind: server, cores: 1000, workers: 100000, queue: unlimited, service: exp(1ms)}
+YAML
+	r=$("$BUILD/bench/bench" "$tmp/b4.yaml" "$scale") || { echo "B4 $n: bench failed"; exit 1; }
+	set -- $r
+	awk -v n="$n" -v e="$2" -v s="$3" -v rss="$4" 'BEGIN {
+		printf "%-14s %12d %14.0f %10.1f %9.1fMiB\n", n, e, e / s, 1e9 * s / e, rss / 1024 }'
+	echo "B4-$n,$1,$2,$3,,$(awk -v e="$2" -v s="$3" 'BEGIN{printf "%.0f", e/s}'),$(awk -v e="$2" -v s="$3" 'BEGIN{printf "%.1f", 1e9*s/e}'),$4,," >> "$OUT"
+done
+
+# B5: memory.  Peak RSS must not grow with simulated time (10^6 against
+# 10^7 customers through B1), and 10^6 requests in flight at once must fit.
+echo
+printf '%-26s %12s %12s\n' "B5" customers peak_RSS
+for c in 1000000 10000000; do
+	[ "$scale" -ne 1 ] && [ "$c" -gt 1000000 ] && c=2000000
+	dur=$((c / 900))
+	sed "s/duration: 2222s/duration: ${dur}s/" bench/b1-mm1.yaml > "$tmp/b5.yaml"
+	r=$("$BUILD/bench/bench" "$tmp/b5.yaml") || { echo "B5: bench failed"; exit 1; }
+	set -- $r
+	printf '%-26s %12d %9.1fMiB\n' "M/M/1, $c customers" "$1" "$(awk -v r="$4" 'BEGIN{print r/1024}')"
+	echo "B5-mm1-$c,$1,$2,$3,,,,$4,," >> "$OUT"
+done
+inflight=1000000
+[ "$scale" -ne 1 ] && inflight=100000
+cat > "$tmp/b5-inflight.yaml" <<YAML
+simulation: {duration: 10s, warmup: 0s, replications: 1, seed: 1, max_in_flight: unlimited}
+workloads:
+  - {name: users, target: s, users: $inflight}
+nodes:
+  - {name: s, kind: server, cores: 1, workers: 10000000, queue: unlimited, service: exp(1ms)}
+YAML
+r=$("$BUILD/bench/bench" "$tmp/b5-inflight.yaml") || { echo "B5: bench failed"; exit 1; }
+set -- $r
+printf '%-26s %12s %9.1fMiB\n' "$inflight in flight" "-" "$(awk -v r="$4" 'BEGIN{print r/1024}')"
+echo "B5-inflight-$inflight,$1,$2,$3,,,,$4,," >> "$OUT"
+echo
 echo "results: $OUT"

@@ -45,5 +45,6 @@ const struct node_kind database_kind = {
 	.instances = server_instances,
 	.health_changed = server_health_changed,
 	.report = server_report,
+	.reset = server_reset,
 	.release = server_release,
 };

@@ -124,6 +124,7 @@ void server_health_changed(struct node *n, int inst, int old)
 		node_busy(n, -(double)in->busy_cores);
 		node_waiting(n, -(double)waiting);
 		node_active(n, -(double)(in->admitted + in->wait_slot.n));
+		tavg_add(&s->slots_used, n->net->sim.now, -(double)in->admitted);
 		in->busy_cores = in->admitted = 0;
 		struct request *r;
 		while ((r = fifo_pop(&in->wait_cpu)) || (r = fifo_pop(&in->wait_slot))) {
@@ -161,11 +162,13 @@ static void finish(struct server *s, struct request *r)
 	double resid = n->net->sim.now - f->t_arrive;
 
 	in->admitted--;
+	tavg_add(&s->slots_used, n->net->sim.now, -1);
 	node_active(n, -1);
 	if (in->wait_slot.n > 0) {
 		struct request *next = fifo_pop(&in->wait_slot);
 		node_waiting(n, -1);
 		in->admitted++;
+		tavg_add(&s->slots_used, n->net->sim.now, 1);
 		want_cpu(s, in, next);
 	}
 	node_done(n, r, resid, resid);
@@ -237,6 +240,7 @@ void server_arrive(struct node *n, struct request *r)
 		park(s, in, r);
 	} else if (in->admitted < s->slots) {
 		in->admitted++;
+		tavg_add(&s->slots_used, n->net->sim.now, 1);
 		node_active(n, 1);
 		want_cpu(s, in, r);
 	} else if (in->wait_slot.n < s->cfg.queue) {
@@ -277,9 +281,19 @@ int server_instances(const void *cfg)
 	return (int)((const struct server_cfg *)cfg)->instances;
 }
 
+void server_reset(struct node *n)
+{
+	struct server *s = (struct server *)n;
+	tavg_reset(&s->slots_used, n->net->sim.now);
+}
+
 void server_report(const struct node *n, struct report *rep)
 {
 	const struct server *s = (const struct server *)n;
+	/* Threads (sync), connections (async) or a database's connections in
+	 * use: in sync mode the pool can run out while the CPU idles. */
+	report_add(rep, n->name, "worker_utilization",
+		   tavg_mean(&s->slots_used, n->net->sim.now) / ((double)s->slots * (double)s->cfg.instances));
 	report_add(rep, n->name, "cost_per_hour", s->cfg.price * (double)s->cfg.instances);
 }
 
@@ -332,5 +346,6 @@ const struct node_kind server_kind = {
 	.instances = server_instances,
 	.health_changed = server_health_changed,
 	.report = server_report,
+	.reset = server_reset,
 	.release = server_release,
 };

@@ -46,6 +46,7 @@ struct server {
 	struct tmo timeouts;   /* of downstream calls, when cfg.call_timeout > 0 */
 	int active;            /* active-passive: the instance serving, -1 while promoting */
 	int is_promoting;
+	struct tavg slots_used; /* admission slots in use, all instances */
 };
 
 void server_init(struct node *n, const void *cfg);
@@ -54,6 +55,7 @@ void server_reply(struct node *n, struct request *r);
 double server_capacity(const void *cfg, int *unbounded);
 int server_instances(const void *cfg);
 void server_health_changed(struct node *n, int inst, int old);
+void server_reset(struct node *n);
 void server_report(const struct node *n, struct report *rep);
 void server_release(struct node *n);
 

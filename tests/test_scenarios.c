@@ -108,6 +108,17 @@ static void check_lb_pair(const struct results *r)
 	assert_int_equal(report_spofs(r, spofs, 8), 0);
 }
 
+static void check_thread_pool(const struct results *r)
+{
+	assert_true(get(r, "web", "worker_utilization") > 0.95);
+	assert_near(get(r, "web", "utilization"), 0.19, 0.01);
+	assert_true(get(r, "e2e", "latency_p99") > 1.0);
+	assert_true(get(r, "e2e", "status_502") > 0);
+	size_t bi = 0;
+	assert_int_equal(report_bottleneck(r, &bi), 2); /* shoppers, lb, web */
+	assert_string_equal(r->metrics[bi].key, "worker_utilization");
+}
+
 static void check_retry_storm(const struct results *r)
 {
 	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
@@ -135,6 +146,7 @@ static const struct entry entries[] = {
 	{"zone-failure-one-zone.yaml", check_zone_one},
 	{"zone-failure-two-zones.yaml", check_zone_two},
 	{"load-balancer-pair.yaml", check_lb_pair},
+	{"thread-pool-exhaustion.yaml", check_thread_pool},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

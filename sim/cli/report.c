@@ -93,11 +93,13 @@ static const struct node_spec *spec_of(const struct results *res, const char *na
 
 int report_bottleneck(const struct results *res, size_t *metric_index)
 {
+	/* The most saturated resource of any node: its CPU (utilization) or
+	 * its pool of threads or connections (worker_utilization). */
 	int best = -1;
 	double best_u = -1;
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		const struct metric *m = &res->metrics[i];
-		if (strcmp(m->key, "utilization") != 0)
+		if (strcmp(m->key, "utilization") != 0 && strcmp(m->key, "worker_utilization") != 0)
 			continue;
 		if (res->ci[i].mean > best_u) {
 			const struct node_spec *ns = spec_of(res, m->scope);
@@ -208,8 +210,19 @@ void report_print(FILE *out, const struct results *res)
 	if (b >= 0) {
 		char buf[96];
 		fmt_ci(buf, sizeof buf, U_PERCENT, &res->ci[bi]);
-		fprintf(out, "\nBottleneck: %s (%s) at %s utilization\n", spec->nodes[b].name,
-			spec->nodes[b].kind->name, buf);
+		int pool = strcmp(res->metrics[bi].key, "worker_utilization") == 0;
+		const struct ci *cpu = results_ci(res, spec->nodes[b].name, "utilization");
+		if (pool && cpu) {
+			char cbuf[96];
+			fmt_ci(cbuf, sizeof cbuf, U_PERCENT, cpu);
+			fprintf(out, "\nBottleneck: %s (%s): its %s pool at %s, while its CPU is at %s\n",
+				spec->nodes[b].name, spec->nodes[b].kind->name,
+				strcmp(spec->nodes[b].kind->name, "database") == 0 ? "connection" : "worker", buf,
+				cbuf);
+		} else {
+			fprintf(out, "\nBottleneck: %s (%s) at %s utilization\n", spec->nodes[b].name,
+				spec->nodes[b].kind->name, buf);
+		}
 	}
 	if (n_spof > 0) {
 		fprintf(out, "Single points of failure (one instance, no redundancy):");
@@ -433,6 +446,9 @@ static int write_json(FILE *f, const struct results *res)
 		json_object_set_new(bo, "node", json_string(spec->nodes[b].name));
 		json_object_set_new(bo, "kind", json_string(spec->nodes[b].kind->name));
 		json_object_set_new(bo, "utilization", ci_json(&res->ci[bi], "fraction"));
+		json_object_set_new(
+			bo, "resource",
+			json_string(strcmp(res->metrics[bi].key, "worker_utilization") == 0 ? "workers" : "cpu"));
 		json_object_set_new(root, "bottleneck", bo);
 	} else {
 		json_object_set_new(root, "bottleneck", json_null());
