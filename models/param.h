@@ -29,6 +29,7 @@ enum param_type {
 	PT_STRING,    /* char[64] */
 	PT_FACTOR,    /* double: "10x" or "10" */
 	PT_DIST_EXP,  /* struct dist; a bare duration means exp(duration) */
+	PT_PROFILE,   /* struct profile: "0s:100/s, 5m:800/s, ..." */
 };
 
 enum param_flags {
@@ -39,6 +40,15 @@ enum param_flags {
 };
 
 #define NODE_LIST_MAX 16
+
+#define PROFILE_MAX 64
+
+/* A rate over time: points (time, rate), increasing in time. */
+struct profile {
+	int n;
+	double t[PROFILE_MAX];    /* seconds */
+	double rate[PROFILE_MAX]; /* per second */
+};
 
 struct node_list {
 	int n;

@@ -28,13 +28,15 @@ struct workload_cfg {
 	long users;  /* 0 for an open workload */
 	struct dist think;
 	double req_bytes, resp_bytes;
-	double timeout;        /* seconds; 0: none */
-	long retries;          /* tries after the first; 0: none */
-	double backoff;        /* seconds: the first retry's maximum wait */
-	double backoff_max;    /* seconds */
-	double retry_budget;   /* retries per request allowed; 0: no budget */
-	long breaker_failures; /* failures in a row that open the breaker; 0: none */
-	double breaker_delay;  /* seconds open before a trial request */
+	double timeout;         /* seconds; 0: none */
+	long retries;           /* tries after the first; 0: none */
+	double backoff;         /* seconds: the first retry's maximum wait */
+	double backoff_max;     /* seconds */
+	double retry_budget;    /* retries per request allowed; 0: no budget */
+	long breaker_failures;  /* failures in a row that open the breaker; 0: none */
+	double breaker_delay;   /* seconds open before a trial request */
+	struct profile profile; /* open workload: rate over time (n = 0: constant rate) */
+	int profile_step;       /* 0: linear between points, 1: steps */
 };
 
 struct workload {
@@ -57,6 +59,10 @@ static const struct param workload_params[] = {
 	{"target", PT_NODE, OFF(target), NULL, 0, 0, NULL, P_REQUIRED, "node the requests are sent to"},
 	{"rate", PT_RATE, OFF(rate), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
 	 "open workload: Poisson arrival rate, e.g. 800/s"},
+	{"profile", PT_PROFILE, OFF(profile), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "open workload: the rate over time, 'time:rate' points, e.g. '0s:100/s, 5m:800/s, 7m:100/s'"},
+	{"profile_shape", PT_ENUM, OFF(profile_step), "linear", 0, 0, "linear|step", 0,
+	 "linear: the rate moves in a straight line between points; step: it holds until the next"},
 	{"users", PT_COUNT, OFF(users), NULL, 1, 1e7, NULL, P_OPTIONAL,
 	 "closed workload: number of users, each with one request at a time"},
 	{"think", PT_DIST, OFF(think), NULL, 0, 0, NULL, P_OPTIONAL,
@@ -85,14 +91,20 @@ static const struct param workload_params[] = {
 static const char *workload_check(const void *cfgp, unsigned long present, const char **key)
 {
 	const struct workload_cfg *cfg = cfgp;
-	int has_rate = param_is_present(workload_params, present, "rate");
+	int has_rate = param_is_present(workload_params, present, "rate") ||
+		       param_is_present(workload_params, present, "profile");
+	if (param_is_present(workload_params, present, "rate") &&
+	    param_is_present(workload_params, present, "profile")) {
+		*key = "profile";
+		return "give 'rate' (constant) or 'profile' (over time), not both";
+	}
 	int has_users = param_is_present(workload_params, present, "users");
 	int has_think = param_is_present(workload_params, present, "think");
 	(void)cfg;
 	if (has_rate == has_users) {
 		*key = has_rate ? "users" : NULL;
-		return has_rate ? "a workload takes either 'rate' (open) or 'users' (closed), not both"
-				: "a workload needs 'rate' (open, e.g. 800/s) or 'users' (closed)";
+		return has_rate ? "a workload takes either 'rate' or 'profile' (open) or 'users' (closed), not both"
+				: "a workload needs 'rate' (open, e.g. 800/s), 'profile' or 'users' (closed)";
 	}
 	if (has_think && !has_users) {
 		*key = "think";
@@ -199,11 +211,34 @@ static int may_retry(struct workload *w, const struct request *r)
 	return 1;
 }
 
+/* The rate of the profile at time t. */
+static double profile_rate(const struct workload *w, double t)
+{
+	const struct profile *p = &w->cfg.profile;
+	if (t <= p->t[0])
+		return p->rate[0];
+	for (int i = 1; i < p->n; i++) {
+		if (t < p->t[i]) {
+			if (w->cfg.profile_step)
+				return p->rate[i - 1];
+			double f = (t - p->t[i - 1]) / (p->t[i] - p->t[i - 1]);
+			return p->rate[i - 1] + f * (p->rate[i] - p->rate[i - 1]);
+		}
+	}
+	return p->rate[p->n - 1];
+}
+
+/*
+ * With a profile, arrivals form a non-homogeneous Poisson process, drawn by
+ * thinning (Lewis and Shedler): candidates at the profile's peak rate
+ * (cfg.rate), each kept with probability rate(t) / peak.
+ */
 static void ev_open_arrival(struct sim *sim, void *obj, void *arg)
 {
 	(void)arg;
 	struct workload *w = obj;
-	send_one(w);
+	if (w->cfg.profile.n == 0 || gsl_rng_uniform(w->rng_arrivals.r) * w->cfg.rate < profile_rate(w, sim->now))
+		send_one(w);
 	sim_after(sim, gsl_ran_exponential(w->rng_arrivals.r, 1.0 / w->cfg.rate), ev_open_arrival, w, NULL);
 }
 
@@ -219,6 +254,12 @@ static void workload_init(struct node *n, const void *cfg)
 	struct workload *w = (struct workload *)n;
 	w->cfg = *(const struct workload_cfg *)cfg;
 	node_rng_init(n, &w->rng_arrivals, "arrivals");
+	if (w->cfg.profile.n > 0) { /* the peak: the candidates' rate for thinning */
+		w->cfg.rate = 0;
+		for (int i = 0; i < w->cfg.profile.n; i++)
+			if (w->cfg.profile.rate[i] > w->cfg.rate)
+				w->cfg.rate = w->cfg.profile.rate[i];
+	}
 	node_rng_init(n, &w->rng_retry, "retries");
 	if (w->cfg.timeout > 0)
 		node_timeouts_init(n, &w->timeouts, w->cfg.timeout, HTTP_CLIENT_CLOSED);

@@ -344,6 +344,24 @@ static void test_limit_events_stops_a_long_run(void **state)
 	scenario_free(sc);
 }
 
+static void test_rate_profile_arrivals_follow_the_integral(void **state)
+{
+	(void)state;
+	/* A non-homogeneous Poisson process: the expected arrivals are the
+	 * integral of the rate.  A ramp 0 -> 1000/s over 100 s brings 50,000,
+	 * the 1 ms between the last two points 0.6 (the rate falls from 1000/s
+	 * to 200/s), and 200/s for the last 99.999 s 19,999.8: 70,000.4.  The
+	 * count's sd is sqrt(70,000) = 265 per replication. */
+	const char *yaml = "simulation: {duration: 200s, warmup: 0s, replications: 8, seed: 14}\n"
+			   "workloads:\n  - {name: w, target: s, profile: '0s:0/s, 100s:1000/s, 100.001s:200/s'}\n"
+			   "nodes:\n  - {name: s, kind: server, cores: 64, service: exp(1ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 2, &res);
+	assert_theory(&res, "s", "arrivals", 50000 + 0.001 * (1000 + 200) / 2 + 200 * 99.999);
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_empirical_service_resamples_the_file),
 		cmocka_unit_test(test_limit_in_flight_stops_an_overloaded_run),
 		cmocka_unit_test(test_limit_events_stops_a_long_run),
+		cmocka_unit_test(test_rate_profile_arrivals_follow_the_integral),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,6 +119,23 @@ static void check_thread_pool(const struct results *r)
 	assert_string_equal(r->metrics[bi].key, "worker_utilization");
 }
 
+static void check_flash_crowd(const struct results *r)
+{
+	double s502 = get(r, "e2e", "status_502");
+	assert_true(s502 > 50000 && s502 < 60000);
+	/* db minute by minute: saturated in the spike (240-360 s), half busy outside. */
+	for (int p = 0; p < r->n_periods; p++) {
+		const double *row = &r->ts[((size_t)p * r->n_nodes + 3) * TS_NCOLS]; /* shoppers, lb, web, db */
+		double t = p * r->sc->spec.period;
+		if (t >= 240 && t < 360)
+			assert_true(row[TS_UTIL] > 0.99);
+		else if (t < 240 || t >= 420)
+			assert_near(row[TS_UTIL], 0.5, 0.03);
+		if (t < 240 || t >= 420)
+			assert_near(row[TS_ELB_502], 0, 0);
+	}
+}
+
 static void check_retry_storm(const struct results *r)
 {
 	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
@@ -147,6 +164,7 @@ static const struct entry entries[] = {
 	{"zone-failure-two-zones.yaml", check_zone_two},
 	{"load-balancer-pair.yaml", check_lb_pair},
 	{"thread-pool-exhaustion.yaml", check_thread_pool},
+	{"flash-crowd.yaml", check_flash_crowd},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

@@ -437,6 +437,7 @@ static const char *type_name(const struct param *p)
 	case PT_STRING: return "text";
 	case PT_FACTOR: return "factor";
 	case PT_DIST_EXP: return "distribution (a duration: exponential)";
+	case PT_PROFILE: return "profile";
 	}
 	return "?";
 }
@@ -454,8 +455,8 @@ static void print_kind(const struct node_kind *k, int markdown)
 		snprintf(def, sizeof def, "%s", p->def ? p->def : (p->flags & P_REQUIRED ? "required" : "none"));
 		if (p->type == PT_ENUM)
 			snprintf(range, sizeof range, "%s", p->choices);
-		else if (p->type != PT_DIST && p->type != PT_DIST_EXP && p->type != PT_NODE && p->type != PT_NODES &&
-			 p->type != PT_STRING)
+		else if (p->type != PT_DIST && p->type != PT_DIST_EXP && p->type != PT_PROFILE && p->type != PT_NODE &&
+			 p->type != PT_NODES && p->type != PT_STRING)
 			snprintf(range, sizeof range, "%g .. %g", p->min, p->max);
 		if (markdown) {
 			for (char *c = range; *c; c++)

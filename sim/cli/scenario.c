@@ -781,6 +781,45 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 		return 0;
 	}
 	case PT_NODE: add_ref(P, dest, text, at, node, p); return 0;
+	case PT_PROFILE: {
+		struct profile *pr = dest;
+		char buf[4096], *save = NULL;
+		snprintf(buf, sizeof buf, "%s", text);
+		pr->n = 0;
+		for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			char *colon = strchr(tok, ':');
+			double t, rate;
+			const char *e1 = NULL, *e2 = NULL;
+			if (!colon || pr->n == PROFILE_MAX) {
+				diag_error(P->d, at.line, at.col,
+					   "invalid profile for '%s' in %s: expected up to %d points 'time:rate', e.g. "
+					   "'0s:100/s, 5m:800/s'",
+					   p->key, label, PROFILE_MAX);
+				return -1;
+			}
+			*colon = '\0';
+			if (units_duration(tok, &t, &e1) < 0 || units_rate(colon + 1, &rate, &e2) < 0 || rate < 0) {
+				diag_error(P->d, at.line, at.col,
+					   "invalid point '%s:%s' in the profile of %s: expected a duration and a "
+					   "rate, e.g. "
+					   "'5m:800/s'",
+					   tok, colon + 1, label);
+				return -1;
+			}
+			if (pr->n > 0 && t <= pr->t[pr->n - 1]) {
+				diag_error(P->d, at.line, at.col, "the times of the profile of %s must increase",
+					   label);
+				return -1;
+			}
+			pr->t[pr->n] = t;
+			pr->rate[pr->n++] = rate;
+		}
+		if (pr->n == 0) {
+			diag_error(P->d, at.line, at.col, "the profile of %s has no points", label);
+			return -1;
+		}
+		return 0;
+	}
 	case PT_STRING: snprintf(dest, 64, "%s", text); return 0;
 	case PT_NODES: BUG("lists are parsed by parse_item");
 	}
@@ -1025,10 +1064,17 @@ static void check_reachable(struct parser *P)
 /* The open workloads' rate: PT_RATE params of workload kinds. */
 static double open_rate(const struct node_spec *ns)
 {
-	for (const struct param *p = ns->kind->params; p->key; p++)
-		if (p->type == PT_RATE)
-			return *(const double *)((const char *)ns->cfg + p->offset);
-	return 0;
+	double rate = 0;
+	for (const struct param *p = ns->kind->params; p->key; p++) {
+		const void *v = (const char *)ns->cfg + p->offset;
+		if (p->type == PT_RATE && *(const double *)v > rate)
+			rate = *(const double *)v;
+		if (p->type == PT_PROFILE) /* a profile's mean over its span would do; its peak is safe */
+			for (int i = 0; i < ((const struct profile *)v)->n; i++)
+				if (((const struct profile *)v)->rate[i] > rate)
+					rate = ((const struct profile *)v)->rate[i];
+	}
+	return rate;
 }
 
 /*
@@ -1511,7 +1557,8 @@ static void format_value(const struct param *p, const void *cfg, const struct ne
 {
 	const void *src = (const char *)cfg + p->offset;
 	double v = p->type == PT_COUNT || p->type == PT_ENUM || p->type == PT_NODE || p->type == PT_NODES ||
-				   p->type == PT_DIST || p->type == PT_DIST_EXP || p->type == PT_STRING
+				   p->type == PT_DIST || p->type == PT_DIST_EXP || p->type == PT_STRING ||
+				   p->type == PT_PROFILE
 			   ? 0
 			   : *(const double *)src;
 	switch (p->type) {
@@ -1539,6 +1586,15 @@ static void format_value(const struct param *p, const void *cfg, const struct ne
 	case PT_ENUM: param_choice_name(p->choices, *(const int *)src, buf, n); return;
 	case PT_NODE: snprintf(buf, n, "%s", spec->nodes[*(const int *)src].name); return;
 	case PT_STRING: snprintf(buf, n, "%s", (const char *)src); return;
+	case PT_PROFILE: {
+		const struct profile *pr = src;
+		size_t used = 0;
+		buf[0] = '\0';
+		for (int i = 0; i < pr->n && used + 64 < n; i++)
+			used += (size_t)snprintf(buf + used, n - used, "%s%.10gs:%.10g/s", i ? ", " : "", pr->t[i],
+						 pr->rate[i]);
+		return;
+	}
 	case PT_NODES: BUG("lists are not formatted here");
 	}
 }
