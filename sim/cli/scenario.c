@@ -787,6 +787,8 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 		snprintf(buf, sizeof buf, "%s", text);
 		pr->n = 0;
 		for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			while (*tok == ' ')
+				tok++;
 			char *colon = strchr(tok, ':');
 			double t, rate;
 			const char *e1 = NULL, *e2 = NULL;
