@@ -47,6 +47,13 @@ static void grow_ring(struct sim *sim)
 	sim->r_cap *= 2;
 }
 
+void sim__ring_push_slow(struct sim *sim, sim_event_fn *fn, void *obj, void *arg)
+{
+	grow_ring(sim);
+	sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] =
+		(struct event){.t = sim->now, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
+}
+
 void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg)
 {
 	SIM_ASSERT(t >= sim->now && !isnan(t));

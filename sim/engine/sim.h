@@ -64,10 +64,22 @@ static inline double sim_now(const struct sim *sim)
 /* Schedules fn(sim, obj, arg) at absolute time t >= now (asserted). */
 void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg);
 
-/* Schedules fn after delay >= 0 seconds. */
+/* The ring's slow path (it is full): grows it and pushes. */
+void sim__ring_push_slow(struct sim *sim, sim_event_fn *fn, void *obj, void *arg);
+
+/* Schedules fn after delay >= 0 seconds.  A zero delay, the commonest
+ * (every hop without a link), goes to the ring without a call. */
 static inline void sim_after(struct sim *sim, double delay, sim_event_fn *fn, void *obj, void *arg)
 {
-	sim_at(sim, sim->now + delay, fn, obj, arg);
+	if (delay == 0 && sim->r_n < sim->r_cap) {
+		sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] =
+			(struct event){.t = sim->now, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
+		return;
+	}
+	if (delay == 0)
+		sim__ring_push_slow(sim, fn, obj, arg);
+	else
+		sim_at(sim, sim->now + delay, fn, obj, arg);
 }
 
 /*
