@@ -49,6 +49,55 @@ struct server {
 	struct tavg slots_used; /* admission slots in use, all instances */
 };
 
+/*
+ * The parameters servers and databases share (their tables start with
+ * them); what differs between the two is an argument: help texts and the
+ * default number of workers.
+ */
+#define SERVER_OFF(f) offsetof(struct server_cfg, f)
+#define SERVER_COMMON_PARAMS(instances_help, cores_help, workers_def, workers_help, queue_help, service_help,            \
+			     calls_help, price_help)                                                                     \
+	{"instances", PT_COUNT, SERVER_OFF(instances), "1", 1, 100000, NULL, 0, instances_help},                         \
+		{"cores", PT_COUNT, SERVER_OFF(cores), "1", 1, 100000, NULL, 0, cores_help},                             \
+		{"workers", PT_COUNT, SERVER_OFF(workers), workers_def, 1, 1e7, NULL, 0, workers_help},                  \
+		{"queue", PT_COUNT, SERVER_OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED, queue_help},                   \
+		{"service", PT_DIST, SERVER_OFF(service), NULL, 0, 0, NULL, P_REQUIRED, service_help},                   \
+		{"calls", PT_NODES, SERVER_OFF(calls), "[]", 0, 0, NULL, 0, calls_help},                                 \
+		{"price", PT_MONEY, SERVER_OFF(price), "$0/h", 0, 1e6, NULL, 0, price_help},                             \
+		{"zones",                                                                                                \
+		 PT_COUNT,                                                                                               \
+		 SERVER_OFF(zones),                                                                                      \
+		 "1",                                                                                                    \
+		 1,                                                                                                      \
+		 26,                                                                                                     \
+		 NULL,                                                                                                   \
+		 0,                                                                                                      \
+		 "availability zones the instances are spread over (instance i in zone i mod zones)"},                   \
+		{"failover",                                                                                             \
+		 PT_ENUM,                                                                                                \
+		 SERVER_OFF(failover),                                                                                   \
+		 "none",                                                                                                 \
+		 0,                                                                                                      \
+		 0,                                                                                                      \
+		 "none|active_passive",                                                                                  \
+		 0,                                                                                                      \
+		 "none: callers spread over the instances; active_passive: one serves, the others stand by"},            \
+		{"promotion", PT_DURATION, SERVER_OFF(promotion),                                                        \
+		 "30s",       0,           1e6,                                                                          \
+		 NULL,        0,           "active_passive: time to promote a standby after the active instance fails"}, \
+	{                                                                                                                \
+		"call_timeout", PT_DURATION, SERVER_OFF(call_timeout), NULL, 1e-6, 1e6, NULL, P_OPTIONAL,                \
+			"a downstream call not answered within it fails, and the node answers 500"                       \
+	}
+
+/* What servers and databases share in their kind: state, flags, handlers. */
+#define SERVER_KIND_COMMON                                                                                             \
+	.size = sizeof(struct server), .cfg_size = sizeof(struct server_cfg),                                          \
+	.flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, .init = server_init, .arrive = server_arrive,         \
+	.reply = server_reply, .capacity = server_capacity, .instances = server_instances,                             \
+	.health_changed = server_health_changed, .report = server_report, .reset = server_reset,                       \
+	.release = server_release
+
 void server_init(struct node *n, const void *cfg);
 void server_arrive(struct node *n, struct request *r);
 void server_reply(struct node *n, struct request *r);
