@@ -189,6 +189,9 @@ struct node_kind {
 	 * waiting room has no limit.  Used to refuse unstable scenarios.
 	 */
 	double (*capacity)(const void *cfg, int *unbounded);
+	/* Optional: at least what share of its arrivals it sends on along its
+	 * references (default 1); the stability check needs a lower bound. */
+	double (*flow_out)(const void *cfg);
 	/* Optional: how many instances a node of this config has (default 1). */
 	int (*instances)(const void *cfg);
 	/* Optional: instance inst of n changed health from old (enum health). */

@@ -12,10 +12,19 @@ extern const struct node_kind server_kind;
 extern const struct node_kind database_kind;
 extern const struct node_kind link_kind;
 extern const struct node_kind failure_kind;
+extern const struct node_kind cache_kind;
 
-/* clang-format off: one line per kind */
+/* One line per kind. */
+/* clang-format off */
 const struct node_kind *const node_kinds[] = {
-	&workload_kind, &load_balancer_kind, &server_kind, &database_kind, &link_kind, &failure_kind, NULL,
+	&workload_kind,
+	&load_balancer_kind,
+	&server_kind,
+	&database_kind,
+	&link_kind,
+	&cache_kind,
+	&failure_kind,
+	NULL,
 };
 /* clang-format on */
 

@@ -136,6 +136,15 @@ static void check_flash_crowd(const struct results *r)
 	}
 }
 
+static void check_cache_offload(const struct results *r)
+{
+	assert_near(get(r, "cache", "hit_ratio"), 0.74, 0.02);
+	assert_true(get(r, "db", "utilization") < 0.25);
+	assert_true(report_bottleneck(r, NULL) == 3); /* shoppers, staff, lb, web */
+	assert_near(get(r, "web", "utilization"), 0.41, 0.01);
+	assert_true(get(r, "e2e", "latency_mean") < 0.011);
+}
+
 static void check_retry_storm(const struct results *r)
 {
 	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
@@ -165,6 +174,7 @@ static const struct entry entries[] = {
 	{"load-balancer-pair.yaml", check_lb_pair},
 	{"thread-pool-exhaustion.yaml", check_thread_pool},
 	{"flash-crowd.yaml", check_flash_crowd},
+	{"cache-offload.yaml", check_cache_offload},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

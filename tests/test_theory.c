@@ -250,6 +250,28 @@ static void test_theory_sync_worker_pool_is_an_mmc_on_workers(void **state)
 	done(&res, sc);
 }
 
+static void test_theory_cache_hits_split_the_stream(void **state)
+{
+	(void)state;
+	/* A cache that hits 70% of lookups (1 core, exp(0.2ms)) in front of a
+	 * database (exp(2ms)): misses form a Poisson stream of 30% of the rate,
+	 * a Jackson network with probabilistic routing, so the mean response is
+	 * W_cache + 0.3 W_db with both M/M/1. */
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 15}\n"
+		"workloads:\n  - {name: w, target: c, rate: 1000/s}\n"
+		"nodes:\n  - {name: c, kind: cache, backend: db, hit_ratio: 70%, service: exp(200us), cores: 1}\n"
+		"  - {name: db, kind: database, workers: 1000, queue: unlimited, service: exp(2ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double w_cache = 0.0002 / (1 - 0.2), w_db = 0.002 / (1 - 0.6);
+	assert_theory(&res, "e2e", "latency_mean", w_cache + 0.3 * w_db);
+	assert_theory(&res, "db", "response_mean", w_db);
+	assert_theory(&res, "db", "throughput", 300);
+	assert_theory(&res, "c", "hit_ratio", 0.7);
+	done(&res, sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_theory_random_balancing_splits_poisson),
 		cmocka_unit_test(test_theory_closed_network_mva),
 		cmocka_unit_test(test_theory_sync_worker_pool_is_an_mmc_on_workers),
+		cmocka_unit_test(test_theory_cache_hits_split_the_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

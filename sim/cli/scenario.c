@@ -1108,7 +1108,8 @@ static void check_stability(struct parser *P)
 			const struct ref *r = &P->refs[i];
 			if (r->from != v)
 				continue;
-			flow[*r->dest] += flow[v];
+			const struct node_spec *src = &spec->nodes[v];
+			flow[*r->dest] += flow[v] * (src->kind->flow_out ? src->kind->flow_out(src->cfg) : 1);
 			if (--indeg[*r->dest] == 0)
 				order[tail++] = *r->dest;
 		}
