@@ -181,8 +181,9 @@ struct node_kind {
 	void (*start)(struct node *n);                 /* schedule first events */
 	void (*arrive)(struct node *n, struct request *r);
 	void (*reply)(struct node *n, struct request *r); /* answer from downstream */
-	/* Links: delay of a message from node `from` to node `to`, seconds. */
-	double (*transit)(struct node *link, const struct request *r, int from, int is_reply);
+	/* Links: take r from node `from` to node `to` and deliver it with
+	 * net_deliver when it has crossed; 0 if it is lost (a partition). */
+	int (*send)(struct node *link, struct request *r, int from, int to, int is_reply);
 	/*
 	 * Optional: the most requests per second the node can serve (its
 	 * servers over their mean service time), with *unbounded set when its
@@ -356,6 +357,10 @@ static inline int node_in_path(const struct node *n)
 
 /* Initialises a random stream named "<node>/<purpose>" for this replication. */
 void node_rng_init(const struct node *n, struct rng *rng, const char *purpose);
+
+/* Delivers r to node `to` after delay seconds (as an arrival, or as an
+ * answer with is_reply).  For links, once a message has crossed. */
+void net_deliver(struct net *net, struct request *r, int to, int is_reply, double delay);
 
 /*
  * Requests.  request_new returns NULL, after stopping the run and saying

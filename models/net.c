@@ -143,12 +143,22 @@ static void ev_reply(struct sim *sim, void *obj, void *arg)
 	n->kind->reply(n, arg);
 }
 
-/* The delay of a message from `from` to `to`; negative if it is lost
- * (a partitioned link). */
-static double hop_delay(struct net *net, int from, int to, const struct request *r, int is_reply)
+void net_deliver(struct net *net, struct request *r, int to, int is_reply, double delay)
+{
+	sim_after(&net->sim, delay, is_reply ? ev_reply : ev_arrive, net->nodes[to], r);
+}
+
+/* Sends r from `from` to `to`: through the link between them if there is
+ * one (it delivers when the transfer is done), else at once.  0 if the
+ * message is lost (a partitioned link). */
+static int hop(struct net *net, int from, int to, struct request *r, int is_reply)
 {
 	struct node *link = net->link_of[from * net->n_nodes + to];
-	return link ? link->kind->transit(link, r, from, is_reply) : 0.0;
+	if (!link) {
+		net_deliver(net, r, to, is_reply, 0);
+		return 1;
+	}
+	return link->kind->send(link, r, from, to, is_reply);
 }
 
 void node_call(struct node *n, int inst, struct request *r, int dst, int dst_inst)
@@ -168,12 +178,8 @@ void node_call(struct node *n, int inst, struct request *r, int dst, int dst_ins
 	f->seq = ++r->n_calls;
 	f->t_arrive = now;
 	r->dst_inst = dst_inst;
-	double delay = hop_delay(net, n->id, dst, r, 0);
-	if (delay < 0) { /* lost in a partition: parked, only a timeout ends the wait */
-		r->is_lost = 1;
-		return;
-	}
-	sim_after(&net->sim, delay, ev_arrive, net->nodes[dst], r);
+	if (!hop(net, n->id, dst, r, 0))
+		r->is_lost = 1; /* lost in a partition: parked, only a timeout ends the wait */
 }
 
 void node_reply(struct node *n, struct request *r)
@@ -186,13 +192,10 @@ void node_reply(struct node *n, struct request *r)
 		return;
 	}
 	r->dst_inst = f->from_inst;
-	double delay = hop_delay(net, n->id, f->from, r, 1);
-	if (delay < 0) { /* lost in a partition: the caller is still waiting */
+	if (!hop(net, n->id, f->from, r, 1)) { /* lost in a partition: the caller is still waiting */
 		r->depth++;
 		r->is_lost = 1;
-		return;
 	}
-	sim_after(&net->sim, delay, ev_reply, net->nodes[f->from], r);
 }
 
 void node_count_status(struct node *n, const struct request *r)

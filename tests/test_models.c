@@ -157,10 +157,11 @@ static void test_link_adds_latency_and_transfer_time(void **state)
 	(void)state;
 	/* 1 ms of service, 10 ms each way, 1 KB up and 10 KB down at 8 Mbps
 	 * (1 ms and 10 ms): every answer takes 1 + 10 + 1 + 10 + 10 = 32 ms. */
-	const char *yaml = "simulation: {duration: 100s, warmup: 1s, replications: 2, seed: 3}\n"
-			   "workloads:\n  - {name: w, target: s, rate: 2/s}\n"
-			   "nodes:\n  - {name: s, kind: server, cores: 100, service: const(1ms)}\n"
-			   "  - {name: wire, kind: link, between: [w, s], latency: 10ms, bandwidth: 8Mbps}\n";
+	const char *yaml =
+		"simulation: {duration: 100s, warmup: 1s, replications: 2, seed: 3}\n"
+		"workloads:\n  - {name: w, target: s, rate: 2/s}\n"
+		"nodes:\n  - {name: s, kind: server, cores: 100, service: const(1ms)}\n"
+		"  - {name: wire, kind: link, between: [w, s], latency: 10ms, bandwidth: 8Mbps, sharing: none}\n";
 	struct results res;
 	struct scenario *sc = run_jobs(yaml, 2, &res);
 	assert_near(mean_of(&res, "e2e", "latency_mean"), 0.032, 1e-9);

@@ -272,6 +272,26 @@ static void test_theory_cache_hits_split_the_stream(void **state)
 	done(&res, sc);
 }
 
+static void test_theory_link_shares_its_bandwidth(void **state)
+{
+	(void)state;
+	/* Answers of 100 KB cross a 10 Mbps link: 80 ms each alone.  At 7.5/s
+	 * the link is 60% busy, and transfers sharing its bandwidth fairly form
+	 * an M/D/1 processor-sharing queue, whose mean time is insensitive to
+	 * the size distribution: 80 ms / (1 - 0.6) = 200 ms.  The server takes
+	 * no time and the requests (0 bytes) cross at once; the answer adds its
+	 * 1 ms of latency. */
+	const char *yaml = "simulation: {duration: 3000s, warmup: 100s, replications: 10, seed: 17}\n"
+			   "workloads:\n  - {name: w, target: s, rate: 7.5/s, request_size: 0B, response_size: 100KB}\n"
+			   "nodes:\n  - {name: s, kind: server, cores: 1000, workers: 1000, service: const(0s)}\n"
+			   "  - {name: wire, kind: link, between: [w, s], latency: 1ms, bandwidth: 10Mbps}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "latency_mean", 0.001 + 0.080 / (1 - 0.6) + 0.001);
+	assert_theory(&res, "wire", "utilization", 0.6);
+	done(&res, sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_theory_closed_network_mva),
 		cmocka_unit_test(test_theory_sync_worker_pool_is_an_mmc_on_workers),
 		cmocka_unit_test(test_theory_cache_hits_split_the_stream),
+		cmocka_unit_test(test_theory_link_shares_its_bandwidth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
