@@ -33,10 +33,11 @@ enum param_type {
 };
 
 enum param_flags {
-	P_REQUIRED = 1,      /* no default: the key must be given */
-	P_UNLIMITED = 2,     /* PT_COUNT accepts "unlimited" */
-	P_OPTIONAL = 4,      /* may be absent with no default (the kind checks) */
-	P_REF_INSTANCES = 8, /* PT_NODE: must name a kind with instances */
+	P_REQUIRED = 1,       /* no default: the key must be given */
+	P_UNLIMITED = 2,      /* PT_COUNT accepts "unlimited" */
+	P_OPTIONAL = 4,       /* may be absent with no default (the kind checks) */
+	P_REF_INSTANCES = 8,  /* PT_NODE: must name a kind with instances */
+	P_CALL_SUFFIXES = 16, /* PT_NODES: entries may be "name*N" (N calls) or "name?p" */
 };
 
 #define NODE_LIST_MAX 16
@@ -52,7 +53,9 @@ struct profile {
 
 struct node_list {
 	int n;
-	int idx[NODE_LIST_MAX]; /* node indices */
+	int idx[NODE_LIST_MAX];     /* node indices */
+	int repeat[NODE_LIST_MAX];  /* calls: "db*3" -> 3 (1 otherwise) */
+	double prob[NODE_LIST_MAX]; /* calls: "search?0.2" -> 0.2 (1 otherwise) */
 };
 
 struct param {

@@ -41,6 +41,14 @@ void server_init(struct node *n, const void *cfg)
 	n->capacity = (double)(s->cfg.cores * s->cfg.instances);
 	s->inst = xcalloc(s->cfg.instances, sizeof(*s->inst));
 	node_rng_init(n, &s->rng_service, "service");
+	node_rng_init(n, &s->rng_calls, "calls");
+	s->n_seq = 0;
+	for (int i = 0; i < s->cfg.calls.n; i++) {
+		for (int k = 0; k < s->cfg.calls.repeat[i]; k++) {
+			s->seq_dst[s->n_seq] = s->cfg.calls.idx[i];
+			s->seq_prob[s->n_seq++] = s->cfg.calls.prob[i];
+		}
+	}
 	if (s->cfg.call_timeout > 0)
 		node_timeouts_init(n, &s->timeouts, s->cfg.call_timeout, HTTP_GATEWAY_TIMEOUT);
 }
@@ -179,8 +187,12 @@ static void finish(struct server *s, struct request *r)
 static void next_call(struct server *s, struct request *r)
 {
 	struct frame *f = request_frame(r);
-	if (f->step < s->cfg.calls.n) {
-		int dst = s->cfg.calls.idx[f->step++];
+	/* Calls in order, repeats expanded; a probabilistic one may be skipped. */
+	while (f->step < s->n_seq && s->seq_prob[f->step] < 1 &&
+	       gsl_rng_uniform(s->rng_calls.r) >= s->seq_prob[f->step])
+		f->step++;
+	if (f->step < s->n_seq) {
+		int dst = s->seq_dst[f->step++];
 		if (s->cfg.call_timeout > 0)
 			node_call_timed(&s->base, f->self_inst, r, dst, -1, &s->timeouts);
 		else
@@ -301,6 +313,7 @@ void server_release(struct node *n)
 {
 	struct server *s = (struct server *)n;
 	rng_release(&s->rng_service);
+	rng_release(&s->rng_calls);
 	if (s->cfg.call_timeout > 0)
 		tmo_release(&s->timeouts);
 	free(s->inst);

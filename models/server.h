@@ -47,6 +47,10 @@ struct server {
 	int active;            /* active-passive: the instance serving, -1 while promoting */
 	int is_promoting;
 	struct tavg slots_used; /* admission slots in use, all instances */
+	int n_seq;              /* the calls, repeats expanded */
+	int seq_dst[NODE_LIST_MAX * 100];
+	double seq_prob[NODE_LIST_MAX * 100];
+	struct rng rng_calls; /* draws of the probabilistic calls */
 };
 
 /*
@@ -62,7 +66,7 @@ struct server {
 		{"workers", PT_COUNT, SERVER_OFF(workers), workers_def, 1, 1e7, NULL, 0, workers_help},                  \
 		{"queue", PT_COUNT, SERVER_OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED, queue_help},                   \
 		{"service", PT_DIST, SERVER_OFF(service), NULL, 0, 0, NULL, P_REQUIRED, service_help},                   \
-		{"calls", PT_NODES, SERVER_OFF(calls), "[]", 0, 0, NULL, 0, calls_help},                                 \
+		{"calls", PT_NODES, SERVER_OFF(calls), "[]", 0, 0, NULL, P_CALL_SUFFIXES, calls_help},                   \
 		{"price", PT_MONEY, SERVER_OFF(price), "$0/h", 0, 1e6, NULL, 0, price_help},                             \
 		{"zones",                                                                                                \
 		 PT_COUNT,                                                                                               \

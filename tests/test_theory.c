@@ -292,6 +292,29 @@ static void test_theory_link_shares_its_bandwidth(void **state)
 	done(&res, sc);
 }
 
+static void test_theory_repeated_and_probabilistic_calls(void **state)
+{
+	(void)state;
+	/* web calls db three times in a row and search one time in five:
+	 * db sees 3 x 100/s, search 0.2 x 100/s, both Poisson (Jackson), and
+	 * the mean response is web's + 3 db's + 0.2 search's. */
+	const char *yaml =
+		"simulation: {duration: 400s, warmup: 20s, replications: 10, seed: 18}\n"
+		"workloads:\n  - {name: w, target: web, rate: 100/s}\n"
+		"nodes:\n  - {name: web, kind: server, cores: 1, workers: 1000, queue: unlimited, service: exp(2ms),"
+		" calls: [db*3, search?0.2]}\n"
+		"  - {name: db, kind: database, workers: 1000, queue: unlimited, service: exp(2ms)}\n"
+		"  - {name: search, kind: server, workers: 1000, queue: unlimited, service: exp(10ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double w_web = 0.002 / (1 - 0.2), w_db = 0.002 / (1 - 0.6), w_search = 0.010 / (1 - 0.2);
+	assert_theory(&res, "db", "throughput", 300);
+	assert_theory(&res, "search", "throughput", 20);
+	assert_theory(&res, "db", "response_mean", w_db);
+	assert_theory(&res, "e2e", "latency_mean", w_web + 3 * w_db + 0.2 * w_search);
+	done(&res, sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_theory_sync_worker_pool_is_an_mmc_on_workers),
 		cmocka_unit_test(test_theory_cache_hits_split_the_stream),
 		cmocka_unit_test(test_theory_link_shares_its_bandwidth),
+		cmocka_unit_test(test_theory_repeated_and_probabilistic_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

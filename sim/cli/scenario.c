@@ -103,6 +103,7 @@ struct item_info {
 };
 
 struct ref {
+	double weight; /* calls per request along it (repeats x probability) */
 	int *dest;
 	const char *name; /* points into the raw document */
 	struct pos pos;
@@ -694,7 +695,7 @@ static void add_ref(struct parser *P, int *dest, const char *name, struct pos po
 		P->refs = xrealloc(P->refs, P->cap_refs * sizeof(*P->refs));
 	}
 	*dest = -1; /* until resolved: never a valid node by accident */
-	P->refs[P->n_refs++] = (struct ref){dest, name, pos, from, p->flags, p->key};
+	P->refs[P->n_refs++] = (struct ref){1, dest, name, pos, from, p->flags, p->key};
 }
 
 static void range_error(struct parser *P, struct pos at, const struct param *p, const char *label, const char *text)
@@ -838,6 +839,50 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 	return 0;
 }
 
+/*
+ * Splits a call's suffix off its name, in place: "db*3" (three calls in a
+ * row) or "search?0.2" (one time in five), where the parameter allows it.
+ * -1 after a diagnostic.
+ */
+static int parse_call_suffix(struct parser *P, const struct param *p, char *name, int *repeat, double *prob,
+			     struct pos at, const char *label)
+{
+	char *star = strchr(name, '*'), *q = strchr(name, '?');
+	if (!star && !q)
+		return 0;
+	if (!(p->flags & P_CALL_SUFFIXES)) {
+		diag_error(P->d, at.line, at.col, "'%s' in '%s' of %s: only calls take '*N' or '?p'", name, p->key,
+			   label);
+		return -1;
+	}
+	const char *err;
+	if (star) {
+		long n;
+		char *end = q && q > star ? q : star + strlen(star);
+		char num[32];
+		snprintf(num, sizeof num, "%.*s", (int)(end - star - 1), star + 1);
+		if (units_count(num, 0, &n, &err) < 0 || n < 1 || n > 100) {
+			diag_error(P->d, at.line, at.col,
+				   "'%s' in '%s' of %s: '*' takes a count of calls from 1 to 100", name, p->key, label);
+			return -1;
+		}
+		*repeat = (int)n;
+	}
+	if (q) {
+		double v;
+		if (units_fraction(q + 1, &v, &err) < 0 || !(v > 0 && v <= 1)) {
+			diag_error(
+				P->d, at.line, at.col,
+				"'%s' in '%s' of %s: '?' takes the probability of the call, more than 0 and at most 1",
+				name, p->key, label);
+			return -1;
+		}
+		*prob = v;
+	}
+	*(star && (!q || star < q) ? star : q) = '\0';
+	return 0;
+}
+
 /* Parses an item's values into cfg; node is its index in the spec (-1: sim). */
 static void parse_item(struct parser *P, int sec, struct item_info *it, struct raw_item *raw, int index, void *cfg,
 		       int node)
@@ -859,8 +904,17 @@ static void parse_item(struct parser *P, int sec, struct item_info *it, struct r
 			if (!given)
 				continue; /* default: the empty list */
 			for (uint32_t k = 0; k < raw->n_list[slot]; k++) {
+				char *name = raw->list[slot][k];
+				struct pos ep = it->list[slot][k];
 				l->idx[l->n] = -1;
-				add_ref(P, &l->idx[l->n], raw->list[slot][k], it->list[slot][k], node, p);
+				l->repeat[l->n] = 1;
+				l->prob[l->n] = 1;
+				if (parse_call_suffix(P, p, name, &l->repeat[l->n], &l->prob[l->n], ep, label) < 0) {
+					l->n++; /* kept, unresolved (-1): no second error about the list */
+					continue;
+				}
+				add_ref(P, &l->idx[l->n], name, ep, node, p);
+				P->refs[P->n_refs - 1].weight = l->repeat[l->n] * l->prob[l->n];
 				l->n++;
 			}
 			continue;
@@ -1109,7 +1163,8 @@ static void check_stability(struct parser *P)
 			if (r->from != v)
 				continue;
 			const struct node_spec *src = &spec->nodes[v];
-			flow[*r->dest] += flow[v] * (src->kind->flow_out ? src->kind->flow_out(src->cfg) : 1);
+			flow[*r->dest] +=
+				flow[v] * r->weight * (src->kind->flow_out ? src->kind->flow_out(src->cfg) : 1);
 			if (--indeg[*r->dest] == 0)
 				order[tail++] = *r->dest;
 		}
@@ -1614,8 +1669,15 @@ static void resolve_item(struct raw_item *raw, const struct slots *sl, const str
 			free(raw->list[slot]);
 			raw->list[slot] = xcalloc(l->n ? l->n : 1, sizeof(char *));
 			raw->n_list[slot] = (uint32_t)l->n;
-			for (int i = 0; i < l->n; i++)
-				raw->list[slot][i] = xstrdup(spec->nodes[l->idx[i]].name);
+			for (int i = 0; i < l->n; i++) {
+				char entry[160];
+				int m = snprintf(entry, sizeof entry, "%s", spec->nodes[l->idx[i]].name);
+				if (l->repeat[i] > 1)
+					m += snprintf(entry + m, sizeof entry - (size_t)m, "*%d", l->repeat[i]);
+				if (l->prob[i] < 1)
+					snprintf(entry + m, sizeof entry - (size_t)m, "?%.10g", l->prob[i]);
+				raw->list[slot][i] = xstrdup(entry);
+			}
 			continue;
 		}
 		if (!raw->v[slot] && !p->def)
