@@ -80,6 +80,7 @@ struct request {
 	uint8_t attempt;                           /* 1 for the first try, then one more per retry */
 	uint8_t is_trial;                          /* the circuit breaker's trial request */
 	uint8_t is_lost;                           /* its last message was lost (a partition): parked for timeouts */
+	uint8_t origin_step;                       /* a request made by a node (a queue's message): its progress */
 	int8_t orphan_at;                          /* a caller at this depth gave up on it: -1 if none */
 	uint32_t n_calls;                          /* calls made so far (frame.seq) */
 	int16_t lb, lb_target, lb_inst;            /* the balancer that dispatched it, to what; -1 if none */

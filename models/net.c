@@ -87,6 +87,7 @@ struct request *request_new(struct net *net, struct node *workload)
 	r->orphan_at = -1;
 	r->n_calls = 0;
 	r->is_lost = 0;
+	r->origin_step = 0;
 	r->lb = r->lb_target = r->lb_inst = -1;
 	r->t_lb_in = r->t_dispatch = r->t_target_done = -1;
 	r->req_bytes = r->resp_bytes = 0;

@@ -13,6 +13,7 @@ extern const struct node_kind database_kind;
 extern const struct node_kind link_kind;
 extern const struct node_kind failure_kind;
 extern const struct node_kind cache_kind;
+extern const struct node_kind queue_kind;
 
 /* One line per kind. */
 /* clang-format off */
@@ -23,6 +24,7 @@ const struct node_kind *const node_kinds[] = {
 	&database_kind,
 	&link_kind,
 	&cache_kind,
+	&queue_kind,
 	&failure_kind,
 	NULL,
 };

@@ -145,6 +145,15 @@ static void check_cache_offload(const struct results *r)
 	assert_true(get(r, "e2e", "latency_mean") < 0.011);
 }
 
+static void check_queue_burst(const struct results *r)
+{
+	assert_near(get(r, "e2e", "requests") - get(r, "e2e", "status_2xx"), 0, 0);
+	assert_true(get(r, "q", "max_waiting") > 10000);
+	assert_true(get(r, "q", "message_wait_mean") > 1);
+	assert_near(get(r, "q", "oldest_message_age"), 0, 0);
+	assert_near(get(r, "e2e", "latency_mean"), 0.001, 1e-9);
+}
+
 static void check_retry_storm(const struct results *r)
 {
 	assert_near(get(r, "clients", "attempts_per_request"), 3.4, 0.3);
@@ -175,6 +184,7 @@ static const struct entry entries[] = {
 	{"thread-pool-exhaustion.yaml", check_thread_pool},
 	{"flash-crowd.yaml", check_flash_crowd},
 	{"cache-offload.yaml", check_cache_offload},
+	{"queue-absorbs-burst.yaml", check_queue_burst},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

@@ -315,6 +315,27 @@ static void test_theory_repeated_and_probabilistic_calls(void **state)
 	done(&res, sc);
 }
 
+static void test_theory_message_queue_is_an_mmc(void **state)
+{
+	(void)state;
+	/* Producers at 80/s, 4 consumers working exp(40ms) each: the messages
+	 * wait as in an M/M/4 (Erlang C, a = 3.2), while producers get their
+	 * 202 after the 1 ms accept, whatever the consumers do. */
+	const char *yaml =
+		"simulation: {duration: 6000s, warmup: 30s, replications: 10, seed: 19}\n"
+		"workloads:\n  - {name: w, target: q, rate: 80/s}\n"
+		"nodes:\n  - {name: q, kind: queue, consumers: 4, process: exp(40ms), capacity: unlimited}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double a = 80 * 0.040;
+	assert_theory(&res, "q", "message_wait_mean", erlang_c(4, a) * 0.040 / (4 - a));
+	assert_theory(&res, "q", "utilization", 0.8);
+	/* A constant accept: exact, not a statistical check. */
+	assert_near(res.ci[metric_index(&res, "e2e", "latency_mean")].mean, 0.001, 1e-12);
+	assert_theory(&res, "q", "messages_done", 80 * 6000);
+	done(&res, sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_theory_cache_hits_split_the_stream),
 		cmocka_unit_test(test_theory_link_shares_its_bandwidth),
 		cmocka_unit_test(test_theory_repeated_and_probabilistic_calls),
+		cmocka_unit_test(test_theory_message_queue_is_an_mmc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
