@@ -255,11 +255,9 @@ static void on_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint
 	struct request *copy = request_new(n->net, n->net->nodes[r->workload]);
 	if (!copy)
 		return; /* too many in flight: the run is stopping */
-	uint64_t copy_id = copy->id;
 	size_t head = offsetof(struct request, f) + (size_t)depth * sizeof(struct frame);
 	memcpy(copy, r, head);
 	copy->next = NULL; /* the same request as clients see it: same id, times, sizes */
-	(void)copy_id;
 	copy->depth = (uint8_t)depth;
 	copy->dst_inst = r->f[depth].from_inst;
 	copy->status = n->timeout_code;
@@ -330,14 +328,12 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
 	ih->state = (uint8_t)h;
 	ih->epoch++; /* whatever it was doing is lost (or, on restart, forgotten) */
 	if (was_up != is_up) {
-		int before = n->n_up;
 		n->n_up += is_up ? 1 : -1;
 		if (n->kind->flags & KIND_INSTANCES) {
 			n->n_healthy = n->n_up;
 			n->n_unhealthy = n->n_instances - n->n_up;
 		}
 		tavg_set(&n->up, now, n->n_up);
-		(void)before;
 		if (!n->manages_serving)
 			node_set_serving(n, n->n_up > 0);
 	}

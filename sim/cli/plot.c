@@ -24,7 +24,6 @@ struct nodes_reader {
 	int done;
 	char list[4096]; /* space-separated names, file order */
 	int n, skip;
-	int workloads_first_ok;
 };
 
 static void on_field(void *s, size_t len, void *data)
