@@ -81,6 +81,10 @@ struct request {
 	uint8_t is_trial;                          /* the circuit breaker's trial request */
 	uint8_t is_lost;                           /* its last message was lost (a partition): parked for timeouts */
 	uint8_t origin_step;                       /* a request made by a node (a queue's message): its progress */
+	uint8_t cls;                               /* request class (0: none; see net_spec.class_name) */
+	uint8_t fan_failed;                        /* a child of its fan-out failed */
+	uint16_t pending;                          /* children of its fan-out not yet answered */
+	struct request *parent;                    /* a fan-out's child: the request waiting for it */
 	int8_t orphan_at;                          /* a caller at this depth gave up on it: -1 if none */
 	uint32_t n_calls;                          /* calls made so far (frame.seq) */
 	int16_t lb, lb_target, lb_inst;            /* the balancer that dispatched it, to what; -1 if none */
@@ -223,6 +227,8 @@ struct net_spec {
 	uint64_t max_events;    /* per replication; LONG_MAX: none */
 	uint64_t max_in_flight; /* requests alive at once; LONG_MAX: none */
 	double slo;             /* availability target, e.g. 0.999 */
+	int n_classes;          /* request classes named in workloads' mixes, ids 1..n_classes */
+	char class_name[CLASS_MAX + 1][64]; /* [0] is "": a request of no class */
 	int n_nodes;
 	struct node_spec *nodes; /* owned */
 };
@@ -289,6 +295,14 @@ typedef void access_log_fn(void *ctx, const struct net *net, const struct access
 
 struct req_chunk;
 
+/* End-to-end statistics of one request class, over every workload. */
+struct class_stats {
+	uint64_t arrivals;     /* requests made */
+	uint64_t codes[SS_N];  /* final answers received by the clients */
+	struct tally resp;     /* latency of the 2xx answers, seconds */
+	struct hist resp_hist; /* the same */
+};
+
 /* One replication's world. */
 struct net {
 	struct sim sim;
@@ -315,6 +329,7 @@ struct net {
 	struct tavg service_up; /* 1 while every tier has an instance up */
 	int n_periods, period_i;
 	double *ts; /* owned: n_periods * n_nodes * TS_NCOLS */
+	struct class_stats *cls; /* owned: spec->n_classes + 1 of them ([0] unused), or NULL */
 };
 
 /* Number of time-series periods of a replication (the last may be partial). */
@@ -404,6 +419,8 @@ void node_fail_request(struct node *n, struct request *r, int code);
 
 /* Statistics helpers. */
 void node_arrival(struct node *n);
+/* A client received r's final answer after latency seconds (r->cls > 0). */
+void net_class_answer(struct net *net, const struct request *r, double latency);
 /* A workload received an error answer: charge it to every open failure. */
 void net_charge_failures(struct net *net);
 

@@ -88,6 +88,7 @@ struct request *request_new(struct net *net, struct node *workload)
 	r->n_calls = 0;
 	r->is_lost = 0;
 	r->origin_step = 0;
+	r->cls = 0;
 	r->lb = r->lb_target = r->lb_inst = -1;
 	r->t_lb_in = r->t_dispatch = r->t_target_done = -1;
 	r->req_bytes = r->resp_bytes = 0;
@@ -407,6 +408,17 @@ void node_done(struct node *n, const struct request *r, double resid, double tar
 	hist_add(&n->st.p_hist, target_time);
 }
 
+void net_class_answer(struct net *net, const struct request *r, double latency)
+{
+	struct class_stats *cs = &net->cls[r->cls];
+	enum status_slot s = status_slot_of(r->status);
+	cs->codes[s]++;
+	if (s == SS_2XX) {
+		tally_add(&cs->resp, latency);
+		hist_add(&cs->resp_hist, latency);
+	}
+}
+
 void node_waiting(struct node *n, double d)
 {
 	struct tavg *w = &n->st.waiting;
@@ -444,6 +456,13 @@ static void ev_warm(struct sim *sim, void *obj, void *arg)
 	(void)arg;
 	struct net *net = obj;
 	tavg_reset(&net->service_up, sim->now);
+	for (int c = 1; net->cls && c <= net->spec->n_classes; c++) {
+		struct class_stats *cs = &net->cls[c];
+		cs->arrivals = 0;
+		memset(cs->codes, 0, sizeof(cs->codes));
+		tally_reset(&cs->resp);
+		hist_reset(&cs->resp_hist);
+	}
 	for (int i = 0; i < net->n_nodes; i++) {
 		tavg_reset(&net->nodes[i]->up, sim->now);
 		stats_reset(net->nodes[i], sim->now);
@@ -533,6 +552,11 @@ struct net *net_new(const struct net_spec *spec, uint64_t rep)
 	net->t_end = spec->warmup + spec->duration;
 	net->n_periods = net_spec_periods(spec);
 	net->ts = xcalloc((size_t)net->n_periods * spec->n_nodes * TS_NCOLS, sizeof(double));
+	if (spec->n_classes > 0) {
+		net->cls = xcalloc((size_t)spec->n_classes + 1, sizeof(*net->cls));
+		for (int c = 1; c <= spec->n_classes; c++)
+			hist_init(&net->cls[c].resp_hist);
+	}
 
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_spec *ns = &spec->nodes[i];
@@ -584,6 +608,9 @@ void net_free(struct net *net)
 	free(net->open_logs);
 	rng_release(&net->rng_access);
 	free(net->ts);
+	for (int c = 1; net->cls && c <= net->spec->n_classes; c++)
+		hist_release(&net->cls[c].resp_hist);
+	free(net->cls);
 	sim_release(&net->sim);
 	free(net);
 }
@@ -678,9 +705,41 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope, c
 	hist_release(&h);
 }
 
+/* Per class: throughput, latency and status codes, scope "class:NAME". */
+static void report_classes(struct net *net, struct report *rep)
+{
+	double T = net->t_end - net->t_warm;
+	static const double qs[] = {0.50, 0.90, 0.95, 0.99, 0.999};
+	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95", "latency_p99", "latency_p99.9"};
+	for (int c = 1; net->cls && c <= net->spec->n_classes; c++) {
+		const struct class_stats *cs = &net->cls[c];
+		char scope[80];
+		uint64_t answered = 0;
+		snprintf(scope, sizeof scope, "class:%s", net->spec->class_name[c]);
+		for (int s = 0; s < SS_N; s++)
+			answered += cs->codes[s];
+		report_add(rep, scope, "offered_throughput", T > 0 ? (double)cs->arrivals / T : 0);
+		report_add(rep, scope, "served_throughput", T > 0 ? (double)cs->codes[SS_2XX] / T : 0);
+		report_add(rep, scope, "latency_mean", cs->resp.mean);
+		for (int i = 0; i < 5; i++)
+			report_add(rep, scope, qn[i], hist_quantile(&cs->resp_hist, qs[i]));
+		report_add(rep, scope, "requests", (double)answered);
+		for (int s = 0; s < SS_N; s++) {
+			char key[32];
+			if (s == SS_2XX)
+				snprintf(key, sizeof key, "status_2xx");
+			else
+				snprintf(key, sizeof key, "status_%d", status_slot_code[s]);
+			report_add(rep, scope, key, (double)cs->codes[s]);
+		}
+		report_add(rep, scope, "success_ratio", answered ? (double)cs->codes[SS_2XX] / answered : 0);
+	}
+}
+
 void net_report(struct net *net, struct report *rep)
 {
 	report_e2e(net, rep, "e2e", NULL);
+	report_classes(net, rep);
 	for (int i = 0; i < net->n_nodes; i++) {
 		const struct node *n = net->nodes[i];
 		if (n->kind->flags & KIND_WORKLOAD)

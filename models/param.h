@@ -30,6 +30,9 @@ enum param_type {
 	PT_FACTOR,    /* double: "10x" or "10" */
 	PT_DIST_EXP,  /* struct dist; a bare duration means exp(duration) */
 	PT_PROFILE,   /* struct profile: "0s:100/s, 5m:800/s, ..." */
+	PT_TABLE,     /* a list of mappings: struct table_head at offset, entries at param.entries */
+	PT_CLASS,     /* int: a request class id (1..), named in a workload's mix */
+	PT_CLASSES,   /* struct class_list: a YAML list of class names */
 };
 
 enum param_flags {
@@ -37,10 +40,14 @@ enum param_flags {
 	P_UNLIMITED = 2,      /* PT_COUNT accepts "unlimited" */
 	P_OPTIONAL = 4,       /* may be absent with no default (the kind checks) */
 	P_REF_INSTANCES = 8,  /* PT_NODE: must name a kind with instances */
-	P_CALL_SUFFIXES = 16, /* PT_NODES: entries may be "name*N" (N calls) or "name?p" */
+	P_CALL_SUFFIXES = 16, /* PT_NODES: entries may be "name*N" (N calls), "name?p" or "a+b" (parallel) */
+	P_DEFINES_CLASS = 32, /* PT_CLASS: this key names a new class (a mix entry), not an existing one */
 };
 
-#define NODE_LIST_MAX 16
+#define NODE_LIST_MAX 16 /* entries of a YAML list */
+#define NODE_REFS_MAX 32 /* nodes in a list once parallel groups "a+b" are split */
+#define TABLE_MAX     16 /* entries of a PT_TABLE */
+#define CLASS_MAX     16 /* request classes in a scenario */
 
 #define PROFILE_MAX 64
 
@@ -53,10 +60,29 @@ struct profile {
 
 struct node_list {
 	int n;
-	int idx[NODE_LIST_MAX];     /* node indices */
-	int repeat[NODE_LIST_MAX];  /* calls: "db*3" -> 3 (1 otherwise) */
-	double prob[NODE_LIST_MAX]; /* calls: "search?0.2" -> 0.2 (1 otherwise) */
+	int idx[NODE_REFS_MAX];     /* node indices */
+	int repeat[NODE_REFS_MAX];  /* calls: "db*3" -> 3 (1 otherwise) */
+	double prob[NODE_REFS_MAX]; /* calls: "search?0.2" -> 0.2 (1 otherwise) */
+	int par[NODE_REFS_MAX];     /* calls: "price+stock" -> 1 on stock: made with the entry before, in parallel */
 };
+
+/* A list of request classes (ids from 1). */
+struct class_list {
+	int n;
+	int id[CLASS_MAX];
+};
+
+/*
+ * A PT_TABLE value: the number of entries and, for each, which of its
+ * sub-keys were written (bit i: sub[i]).  The entries themselves, of
+ * sub_size bytes each, start at the param's `entries` offset.
+ */
+struct table_head {
+	int n;
+	unsigned long present[TABLE_MAX];
+};
+
+struct param_table;
 
 struct param {
 	const char *key;
@@ -64,10 +90,22 @@ struct param {
 	size_t offset;       /* into the kind's config struct */
 	const char *def;     /* default as scenario text; NULL if none */
 	double min, max;     /* inclusive range of the parsed value */
-	const char *choices; /* PT_ENUM: "a|b|c" */
+	const void *choices; /* PT_ENUM: "a|b|c"; PT_TABLE: its struct param_table */
 	unsigned flags;
 	const char *help; /* one line, with the unit */
 };
+
+/* What a PT_TABLE's entries are (its param's `choices`). */
+struct param_table {
+	const struct param *sub; /* the keys of one entry */
+	size_t sub_size;         /* bytes of one parsed entry */
+	size_t entries;          /* offset of the first entry in the config struct */
+};
+
+static inline const struct param_table *param_table_of(const struct param *p)
+{
+	return p->choices;
+}
 
 /* The number of entries of a NULL-key-terminated table. */
 size_t param_count(const struct param *p);

@@ -5,62 +5,198 @@
  * when the instance has a free slot: a worker thread (`workers`, sync mode)
  * or a connection (`max_connections`, async mode); otherwise it waits, and
  * when `queue` requests already wait the connection is refused (502).  An
- * admitted request waits for one of `cores`, takes `service` CPU time, then
- * makes its `calls` one after another, and answers.  The slot is held from
- * admission to the answer, including the time blocked on downstream calls:
- * in sync mode a thread pool of 64 is exhausted when the database slows
- * down, in async mode the connection limit (default 10,000) rarely binds.
- * A failed downstream call makes the server answer 500 at once.
+ * admitted request waits for one of `cores`, takes `service` CPU time,
+ * makes its `calls`, takes `service_after` CPU time if given, and answers.
+ * The slot is held from admission to the answer, including the time
+ * blocked on downstream calls: in sync mode a thread pool of 64 is
+ * exhausted when the database slows down, in async mode the connection
+ * limit (default 10,000) rarely binds.  A failed downstream call makes the
+ * server answer 500 at once.
  *
- * Keys (per instance): instances (1), cores (1), workers (64),
- * max_connections (10000), queue (1000; 'unlimited' allowed), mode
- * (sync | async), service (distribution, required), calls (list of nodes),
- * price ($/h per instance, $0/h).
+ * Calls run in order: "db*3" is three calls in a row, "search?0.2" is
+ * made by one request in five, "price+stock" calls both at once (each in
+ * its own child request) and goes on when both have answered; the request
+ * fails (500) if either did.  With `pool`, each instance holds that many
+ * connections to each node it calls: a call waits for a free one, and one
+ * that waited `pool_timeout` fails (500).  A `classes` entry gives a
+ * request class its own service times and calls (and, at a database, its
+ * share of writes).
  *
- * Complexity: O(1) per event; queues are intrusive FIFOs.
+ * Databases may have `shards` (a query goes to the shard of its key; keys
+ * are Zipf-popular with exponent `skew`, so one shard can run hot) and
+ * `replicas` per shard: reads go to the replicas, writes to the shard's
+ * primary, and every replica applies every write (`apply` CPU time), which
+ * shows as replication overhead in its utilization.
+ *
+ * Complexity: O(1) per event outside a fan-out; queues are intrusive FIFOs.
  * Metrics: common ones, utilization = busy cores / (cores x instances),
- * plus cost_per_hour.  Status codes: 502 (queue full), 500 (call failed).
+ * worker_utilization, cost_per_hour, pool and fan-out counts, and per
+ * instance (up to 16 instances) utilization and throughput.
+ * Status codes: 502 (queue full, or the instance failed), 500 (a call
+ * failed or timed out waiting for a pooled connection).
  */
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../sim/engine/util.h"
 #include "server.h"
 
+/* The server's private bits in its frame of a request (frame.flags). */
+enum {
+	F_AFTER = 1,     /* on CPU for service_after: the calls are done */
+	F_CHILD = 2,     /* a child request of a fan-out: frame.step is its member */
+	F_POOL_WAIT = 4, /* waiting for a pooled connection */
+	F_WRITE = 8,     /* a write, at a primary: replicas apply it afterwards */
+	F_APPLY = 16,    /* a replica applying a write: no caller, no slot */
+};
+
+#define PER_INSTANCE_MAX 16 /* instances reported one by one up to this many */
+
+#define COFF(f) offsetof(struct server_class, f)
+static const struct param server_class_params[] = {
+	{"class", PT_CLASS, COFF(cls), NULL, 0, 0, NULL, P_REQUIRED, "the request class this entry is for"},
+	{"service", PT_DIST, COFF(service), NULL, 0, 0, NULL, P_OPTIONAL, "its CPU time (default: the node's)"},
+	{"service_after", PT_DIST, COFF(service_after), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "its CPU time after the calls (default: the node's)"},
+	{"calls", PT_NODES, COFF(calls), NULL, 0, 0, NULL, P_CALL_SUFFIXES | P_OPTIONAL,
+	 "its calls (default: the node's); [] for none"},
+	{"writes", PT_FRACTION, COFF(writes), NULL, 0, 1, NULL, P_OPTIONAL,
+	 "databases: its share of writes (default: the node's)"},
+	{0},
+};
+#undef COFF
+
+const struct param_table server_class_table = {server_class_params, sizeof(struct server_class),
+					       offsetof(struct server_cfg, classes)};
+
+static int is_zero(const struct dist *d)
+{
+	return d->type == DIST_CONST && d->a == 0;
+}
+
+/* The pool index of node dst, added on first sight. */
+static int pool_index(struct server *s, int dst)
+{
+	for (int i = 0; i < s->n_pools; i++)
+		if (s->pool_dst[i] == dst)
+			return i;
+	SIM_ASSERT(s->n_pools < (int)ARRAY_LEN(s->pool_dst));
+	s->pool_dst[s->n_pools] = dst;
+	return s->n_pools++;
+}
+
+/* Turns a list of calls into steps: "db*3" three steps, "a+b*2" one step of three members. */
+static void build_plan(struct server *s, const struct node_list *l, struct call_plan *pl)
+{
+	int members = 0;
+	for (int i = 0; i < l->n; i++)
+		members += l->repeat[i];
+	pl->first = xcalloc((size_t)members + 1, sizeof(int));
+	pl->dst = xcalloc(members ? (size_t)members : 1, sizeof(int));
+	pl->prob = xcalloc(members ? (size_t)members : 1, sizeof(double));
+	pl->pool = xcalloc(members ? (size_t)members : 1, sizeof(int));
+	int m = 0, k = 0;
+	for (int i = 0; i < l->n; i++) {
+		int is_group = l->par[i] || (i + 1 < l->n && l->par[i + 1]);
+		for (int r = 0; r < l->repeat[i]; r++) {
+			if (!is_group || (!l->par[i] && r == 0))
+				pl->first[k++] = m; /* a step starts here */
+			pl->dst[m] = l->idx[i];
+			pl->prob[m] = l->prob[i];
+			pl->pool[m] = pool_index(s, l->idx[i]);
+			m++;
+		}
+	}
+	pl->n_steps = k;
+	pl->first[k] = m;
+	for (int i = 0; i < k; i++)
+		if (pl->first[i + 1] - pl->first[i] > 1)
+			s->has_fanout = 1;
+}
+
+/* Splits keys 1..keys, Zipf-popular with exponent skew, over the shards by a hash of the key. */
+static gsl_ran_discrete_t *shard_table(long shards, long keys, double skew)
+{
+	double *w = xcalloc((size_t)shards, sizeof(double));
+	for (long k = 1; k <= keys; k++)
+		w[rng_mix64((uint64_t)k) % (uint64_t)shards] += pow((double)k, -skew);
+	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)shards, w);
+	free(w);
+	return t;
+}
+
+static void on_pool_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint64_t tag);
+
 void server_init(struct node *n, const void *cfg)
 {
 	struct server *s = (struct server *)n;
 	s->cfg = *(const struct server_cfg *)cfg;
-	s->slots = s->cfg.mode == MODE_SYNC ? s->cfg.workers : s->cfg.max_connections;
-	n->zones = (int)s->cfg.zones;
-	node_set_instances(n, (int)s->cfg.instances);
-	if (s->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
+	const struct server_cfg *c = &s->cfg;
+	s->slots = c->mode == MODE_SYNC ? c->workers : c->max_connections;
+	n->zones = (int)c->zones;
+	s->per_shard = 1 + (int)c->replicas;
+	int n_inst = c->shards > 1 || c->replicas > 0 ? (int)c->shards * s->per_shard : (int)c->instances;
+	node_set_instances(n, n_inst);
+	if (c->failover == FAILOVER_ACTIVE_PASSIVE)
 		n->manages_serving = 1; /* serving: an active instance, not just one up */
 	s->active = 0;
-	n->capacity = (double)(s->cfg.cores * s->cfg.instances);
-	s->inst = xcalloc(s->cfg.instances, sizeof(*s->inst));
+	n->capacity = (double)(c->cores * n_inst);
+	s->inst = xcalloc((size_t)n_inst, sizeof(*s->inst));
 	node_rng_init(n, &s->rng_service, "service");
 	node_rng_init(n, &s->rng_calls, "calls");
-	s->n_seq = 0;
-	for (int i = 0; i < s->cfg.calls.n; i++) {
-		for (int k = 0; k < s->cfg.calls.repeat[i]; k++) {
-			s->seq_dst[s->n_seq] = s->cfg.calls.idx[i];
-			s->seq_prob[s->n_seq++] = s->cfg.calls.prob[i];
+
+	/* Plans: the node's own, then one per class that has its own calls. */
+	s->plans = xcalloc((size_t)c->classes_head.n + 1, sizeof(*s->plans));
+	build_plan(s, &c->calls, &s->plans[s->n_plans++]);
+	for (int k = 0; k <= CLASS_MAX; k++)
+		s->cp[k] = (struct class_plan){&c->service, is_zero(&c->service_after) ? NULL : &c->service_after,
+					       &s->plans[0], c->writes};
+	for (int i = 0; i < c->classes_head.n; i++) {
+		const struct server_class *e = &c->classes[i];
+		unsigned long has = c->classes_head.present[i];
+		struct class_plan *p = &s->cp[e->cls];
+		if (has & (1ul << SC_SERVICE))
+			p->service = &e->service;
+		if (has & (1ul << SC_SERVICE_AFTER))
+			p->after = is_zero(&e->service_after) ? NULL : &e->service_after;
+		if (has & (1ul << SC_CALLS)) {
+			build_plan(s, &e->calls, &s->plans[s->n_plans]);
+			p->calls = &s->plans[s->n_plans++];
 		}
+		if (has & (1ul << SC_WRITES))
+			p->writes = e->writes;
 	}
-	if (s->cfg.call_timeout > 0)
-		node_timeouts_init(n, &s->timeouts, s->cfg.call_timeout, HTTP_GATEWAY_TIMEOUT);
+	if (c->pool > 0 && s->n_pools > 0) {
+		s->pools = xcalloc((size_t)n_inst * (size_t)s->n_pools, sizeof(*s->pools));
+		tmo_init(&s->pool_tmo, &n->net->sim, c->pool_timeout > 0 ? c->pool_timeout : 30, on_pool_timeout, s);
+	}
+	if (c->shards > 1 || c->replicas > 0) {
+		node_rng_init(n, &s->rng_route, "route");
+		if (c->shards > 1)
+			s->shard_pick = shard_table(c->shards, c->keys > 0 ? c->keys : 10000, c->skew);
+		s->replica_rr = xcalloc((size_t)c->shards, sizeof(int));
+	}
+	if (c->call_timeout > 0)
+		node_timeouts_init(n, &s->timeouts, c->call_timeout, HTTP_GATEWAY_TIMEOUT);
 }
 
 static void ev_cpu_done(struct sim *sim, void *obj, void *arg);
 
 static void start_cpu(struct server *s, struct instance *in, struct request *r)
 {
-	double slow = s->base.health[request_frame(r)->self_inst].slow;
+	const struct frame *f = request_frame(r);
+	const struct class_plan *cp = &s->cp[r->cls];
+	const struct dist *d = f->flags & F_AFTER ? cp->after : cp->service;
+	if ((f->flags & F_APPLY) && !is_zero(&s->cfg.apply))
+		d = &s->cfg.apply;
+	double slow = s->base.health[f->self_inst].slow;
 	in->busy_cores++;
 	node_busy(&s->base, 1);
-	sim_after(&s->base.net->sim, slow * dist_sample(&s->cfg.service, &s->rng_service), ev_cpu_done, s, r);
+	if (s->base.n_instances > 1)
+		tavg_add(&in->busy, s->base.net->sim.now, 1);
+	sim_after(&s->base.net->sim, slow * dist_sample(d, &s->rng_service), ev_cpu_done, s, r);
 }
 
 /* A hung instance holds r forever: its caller can only time out. */
@@ -86,6 +222,28 @@ static void lost(struct server *s, struct request *r)
 		park(s, &s->inst[i], r);
 	else
 		node_fail_request(&s->base, r, HTTP_BAD_GATEWAY);
+}
+
+/* A child request of a fan-out, or a replica's apply job, that will not
+ * come back: lets its parent go on once its last child is in. */
+static void drop_child(struct server *s, struct request *c)
+{
+	struct request *r = c->parent;
+	request_free(s->base.net, c);
+	if (r && --r->pending == 0)
+		lost(s, r);
+}
+
+/* Whatever an instance that stopped held: children and jobs go, the rest is lost. */
+static void drop(struct server *s, struct request *r)
+{
+	const struct frame *f = request_frame(r);
+	if (f->flags & F_APPLY)
+		request_free(s->base.net, r);
+	else if (f->flags & F_CHILD)
+		drop_child(s, r);
+	else
+		lost(s, r);
 }
 
 /* Active-passive: the first instance up becomes the active one. */
@@ -123,6 +281,7 @@ void server_health_changed(struct node *n, int inst, int old)
 	struct server *s = (struct server *)n;
 	struct instance *in = &s->inst[inst];
 	int state = n->health[inst].state;
+	double now = n->net->sim.now;
 	if (s->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
 		failover(s, inst);
 	if (old == HEALTH_UP && state != HEALTH_UP) {
@@ -130,16 +289,35 @@ void server_health_changed(struct node *n, int inst, int old)
 		 * comes back); what waited in its queues goes now. */
 		long waiting = in->wait_slot.n + in->wait_cpu.n;
 		node_busy(n, -(double)in->busy_cores);
+		if (n->n_instances > 1)
+			tavg_add(&in->busy, now, -(double)in->busy_cores);
 		node_waiting(n, -(double)waiting);
 		node_active(n, -(double)(in->admitted + in->wait_slot.n));
-		tavg_add(&s->slots_used, n->net->sim.now, -(double)in->admitted);
+		tavg_add(&s->slots_used, now, -(double)in->admitted);
 		in->busy_cores = in->admitted = 0;
 		struct request *r;
-		while ((r = fifo_pop(&in->wait_cpu)) || (r = fifo_pop(&in->wait_slot))) {
+		while ((r = fifo_pop(&in->wait_cpu))) {
+			if (request_frame(r)->flags & (F_APPLY | F_CHILD))
+				drop(s, r);
+			else if (state == HEALTH_HUNG)
+				park(s, in, r);
+			else
+				node_fail_request(n, r, HTTP_BAD_GATEWAY);
+		}
+		while ((r = fifo_pop(&in->wait_slot))) {
 			if (state == HEALTH_HUNG)
 				park(s, in, r);
 			else
 				node_fail_request(n, r, HTTP_BAD_GATEWAY);
+		}
+		for (int p = 0; s->pools && p < s->n_pools; p++) { /* its connections die with it */
+			struct pool *pl = &s->pools[inst * s->n_pools + p];
+			pl->in_use = 0;
+			tavg_add(&s->pool_waiting, now, -(double)pl->wait.n);
+			while ((r = fifo_pop(&pl->wait))) {
+				request_frame(r)->flags &= (uint16_t)~F_POOL_WAIT;
+				drop(s, r);
+			}
 		}
 	}
 	if (state != HEALTH_HUNG) { /* a hang ends: its connections are reset */
@@ -161,6 +339,30 @@ static void want_cpu(struct server *s, struct instance *in, struct request *r)
 	}
 }
 
+/* A write done at a primary: each replica of its shard that is up applies it. */
+static void replicate(struct server *s, const struct request *w)
+{
+	struct net *net = s->base.net;
+	int primary = request_frame((struct request *)w)->self_inst;
+	for (int j = primary + 1; j < primary + s->per_shard; j++) {
+		if (s->base.health[j].state != HEALTH_UP)
+			continue;
+		struct request *job = request_new(net, net->nodes[w->workload]);
+		if (!job)
+			return; /* too many in flight: the run is stopping */
+		job->cls = w->cls;
+		job->parent = NULL;
+		job->depth = 1;
+		job->f[0] = (struct frame){.t_arrive = net->sim.now,
+					   .from_inst = j,
+					   .self_inst = j,
+					   .from = (uint16_t)s->base.id,
+					   .flags = F_APPLY,
+					   .epoch = s->base.health[j].epoch};
+		want_cpu(s, &s->inst[j], job);
+	}
+}
+
 /* Ends r's visit: frees its slot, admits the next waiting request, answers. */
 static void finish(struct server *s, struct request *r)
 {
@@ -179,47 +381,232 @@ static void finish(struct server *s, struct request *r)
 		tavg_add(&s->slots_used, n->net->sim.now, 1);
 		want_cpu(s, in, next);
 	}
+	if ((f->flags & F_WRITE) && s->per_shard > 1 && r->status >= 200 && r->status < 300)
+		replicate(s, r);
 	node_done(n, r, resid, resid);
 	node_reply(n, r);
 }
 
-/* Makes the next downstream call, or finishes. */
+/* The plan member r's outstanding call is for. */
+static int member_of(const struct server *s, struct request *r)
+{
+	const struct frame *f = request_frame(r);
+	return f->flags & F_CHILD ? f->step : s->cp[r->cls].calls->first[f->step - 1];
+}
+
+static void dial(struct server *s, struct request *r, int m)
+{
+	int dst = s->cp[r->cls].calls->dst[m], inst = request_frame(r)->self_inst;
+	if (s->cfg.call_timeout > 0)
+		node_call_timed(&s->base, inst, r, dst, -1, &s->timeouts);
+	else
+		node_call(&s->base, inst, r, dst, -1);
+}
+
+static struct pool *pool_of(struct server *s, struct request *r, int m)
+{
+	return &s->pools[request_frame(r)->self_inst * s->n_pools + s->cp[r->cls].calls->pool[m]];
+}
+
+/* Calls plan member m for r, through a pooled connection if there are pools. */
+static void call(struct server *s, struct request *r, int m)
+{
+	if (s->pools) {
+		struct pool *p = pool_of(s, r, m);
+		struct frame *f = request_frame(r);
+		double now = s->base.net->sim.now;
+		if (p->in_use >= s->cfg.pool) {
+			f->t_call = now;
+			f->flags |= F_POOL_WAIT;
+			fifo_push(&p->wait, r);
+			tavg_add(&s->pool_waiting, now, 1);
+			tmo_add(&s->pool_tmo, r, r->id, r->n_calls);
+			return;
+		}
+		p->in_use++;
+		tally_add(&s->pool_wait, 0);
+	}
+	dial(s, r, m);
+}
+
+/* r's call is over: its connection goes to the next caller waiting, if any. */
+static void release(struct server *s, struct request *r)
+{
+	struct pool *p = pool_of(s, r, member_of(s, r));
+	struct request *next = fifo_pop(&p->wait);
+	if (!next) {
+		p->in_use--;
+		return;
+	}
+	double now = s->base.net->sim.now;
+	struct frame *f = request_frame(next);
+	f->flags &= (uint16_t)~F_POOL_WAIT;
+	tavg_add(&s->pool_waiting, now, -1);
+	tally_add(&s->pool_wait, now - f->t_call);
+	dial(s, next, member_of(s, next));
+}
+
+static void next_call(struct server *s, struct request *r);
+
+/* A child of a fan-out is back (has_conn: it held a pooled connection). */
+static void child_done(struct server *s, struct request *c, int has_conn)
+{
+	struct request *r = c->parent;
+	if (has_conn && s->pools)
+		release(s, c);
+	if (c->status < 200 || c->status >= 300)
+		r->fan_failed = 1;
+	request_free(s->base.net, c);
+	if (--r->pending > 0)
+		return;
+	if (is_stale(s, r)) {
+		lost(s, r);
+	} else if (r->fan_failed) {
+		r->status = HTTP_INTERNAL;
+		r->origin = s->base.id;
+		finish(s, r);
+	} else {
+		next_call(s, r);
+	}
+}
+
+static void on_pool_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint64_t tag)
+{
+	struct server *s = obj;
+	struct request *r = item;
+	if (r->id != id || r->n_calls != tag || r->depth == 0 || !(request_frame(r)->flags & F_POOL_WAIT))
+		return; /* it got a connection */
+	struct pool *p = pool_of(s, r, member_of(s, r));
+	struct request **link = &p->wait.head, *prev = NULL;
+	while (*link != r) { /* almost always the head: waits time out in order */
+		prev = *link;
+		link = &(*link)->next;
+	}
+	*link = r->next;
+	if (p->wait.tail == r)
+		p->wait.tail = prev;
+	p->wait.n--;
+	request_frame(r)->flags &= (uint16_t)~F_POOL_WAIT;
+	tavg_add(&s->pool_waiting, sim->now, -1);
+	s->pool_timeouts++;
+	r->status = HTTP_INTERNAL;
+	r->origin = s->base.id;
+	if (request_frame(r)->flags & F_CHILD)
+		child_done(s, r, 0);
+	else
+		finish(s, r);
+}
+
+/* Step members a..b-1 called together: one child request each. 0 if none was drawn. */
+static int fan_out(struct server *s, struct request *r, const struct call_plan *pl, int a, int b)
+{
+	int chosen[NODE_REFS_MAX * 100], k = 0;
+	for (int m = a; m < b; m++)
+		if (pl->prob[m] >= 1 || gsl_rng_uniform(s->rng_calls.r) < pl->prob[m])
+			chosen[k++] = m;
+	if (k == 0)
+		return 0;
+	struct net *net = s->base.net;
+	const struct frame *f = request_frame(r);
+	r->pending = (uint16_t)k;
+	r->fan_failed = 0;
+	s->fanouts++;
+	for (int i = 0; i < k; i++) {
+		struct request *c = request_new(net, net->nodes[r->workload]);
+		if (!c)
+			return 1; /* too many in flight: the run is stopping */
+		c->t_created = r->t_created;
+		c->req_bytes = r->req_bytes;
+		c->resp_bytes = r->resp_bytes;
+		c->cls = r->cls;
+		c->workload = r->workload;
+		c->parent = r;
+		c->depth = 1;
+		c->f[0] = (struct frame){.t_arrive = net->sim.now,
+					 .from_inst = f->self_inst,
+					 .self_inst = f->self_inst,
+					 .from = (uint16_t)s->base.id,
+					 .step = (uint16_t)chosen[i],
+					 .flags = F_CHILD,
+					 .epoch = f->epoch};
+		call(s, c, chosen[i]);
+	}
+	return 1;
+}
+
+/* Makes the next downstream call (or fan-out), or the CPU work after, or finishes. */
 static void next_call(struct server *s, struct request *r)
 {
 	struct frame *f = request_frame(r);
-	/* Calls in order, repeats expanded; a probabilistic one may be skipped. */
-	while (f->step < s->n_seq && s->seq_prob[f->step] < 1 &&
-	       gsl_rng_uniform(s->rng_calls.r) >= s->seq_prob[f->step])
-		f->step++;
-	if (f->step < s->n_seq) {
-		int dst = s->seq_dst[f->step++];
-		if (s->cfg.call_timeout > 0)
-			node_call_timed(&s->base, f->self_inst, r, dst, -1, &s->timeouts);
-		else
-			node_call(&s->base, f->self_inst, r, dst, -1);
-	} else {
-		finish(s, r);
+	const struct class_plan *cp = &s->cp[r->cls];
+	const struct call_plan *pl = cp->calls;
+	while (f->step < pl->n_steps) {
+		int k = f->step++, a = pl->first[k], b = pl->first[k + 1];
+		if (b - a == 1) {
+			/* A probabilistic call may be skipped. */
+			if (pl->prob[a] < 1 && gsl_rng_uniform(s->rng_calls.r) >= pl->prob[a])
+				continue;
+			call(s, r, a);
+			return;
+		}
+		if (fan_out(s, r, pl, a, b))
+			return;
 	}
+	if (cp->after && !(f->flags & F_AFTER)) {
+		f->flags |= F_AFTER;
+		want_cpu(s, &s->inst[f->self_inst], r);
+		return;
+	}
+	finish(s, r);
 }
 
 static void ev_cpu_done(struct sim *sim, void *obj, void *arg)
 {
-	(void)sim;
 	struct server *s = obj;
 	struct request *r = arg;
-	struct instance *in = &s->inst[request_frame(r)->self_inst];
+	struct frame *f = request_frame(r);
+	struct instance *in = &s->inst[f->self_inst];
 
 	if (is_stale(s, r)) {
-		lost(s, r);
+		drop(s, r);
 		return;
 	}
 	in->busy_cores--;
 	node_busy(&s->base, -1);
+	if (s->base.n_instances > 1)
+		tavg_add(&in->busy, sim->now, -1);
 	if (in->wait_cpu.n > 0) {
 		node_waiting(&s->base, -1);
 		start_cpu(s, in, fifo_pop(&in->wait_cpu));
 	}
-	next_call(s, r);
+	if (f->flags & F_APPLY) {
+		s->applies++;
+		request_free(s->base.net, r);
+	} else if (f->flags & F_AFTER) {
+		finish(s, r);
+	} else {
+		next_call(s, r);
+	}
+}
+
+/* Shards and replicas: the instance a query goes to; marks writes. */
+static int route(struct server *s, struct request *r)
+{
+	int shard = s->shard_pick ? (int)gsl_ran_discrete(s->rng_route.r, s->shard_pick) : 0;
+	int primary = shard * s->per_shard;
+	double w = s->cp[r->cls].writes;
+	if (w >= 1 || (w > 0 && gsl_rng_uniform(s->rng_route.r) < w)) {
+		request_frame(r)->flags |= F_WRITE;
+		return primary;
+	}
+	int n_rep = s->per_shard - 1;
+	for (int t = 0; t < n_rep; t++) { /* reads: the next replica up, round robin */
+		int j = primary + 1 + s->replica_rr[shard];
+		s->replica_rr[shard] = (s->replica_rr[shard] + 1) % n_rep;
+		if (s->base.health[j].state == HEALTH_UP)
+			return j;
+	}
+	return primary; /* no replica up (or none at all): the primary reads too */
 }
 
 void server_arrive(struct node *n, struct request *r)
@@ -227,6 +614,7 @@ void server_arrive(struct node *n, struct request *r)
 	struct server *s = (struct server *)n;
 	struct frame *f = request_frame(r);
 	int i = r->dst_inst;
+	f->flags = 0;
 	if (i < 0 && s->cfg.failover == FAILOVER_ACTIVE_PASSIVE) {
 		i = s->active;
 		if (i < 0) { /* between a failure and a promotion: nobody to connect to */
@@ -235,18 +623,22 @@ void server_arrive(struct node *n, struct request *r)
 			node_reject(n, r, HTTP_BAD_GATEWAY, 0);
 			return;
 		}
+	} else if (i < 0 && s->replica_rr) {
+		i = route(s, r);
 	} else if (i < 0) {
 		i = s->rr;
-		s->rr = (s->rr + 1) % (int)s->cfg.instances;
+		s->rr = (s->rr + 1) % n->n_instances;
 	}
 	struct instance *in = &s->inst[i];
 
 	node_arrival(n);
+	in->arrivals++;
 	f->t_arrive = n->net->sim.now;
 	f->self_inst = i;
 	f->step = 0;
 	f->epoch = n->health[i].epoch;
 	if (n->health[i].state == HEALTH_DOWN) {
+		in->rejections++;
 		node_reject(n, r, HTTP_BAD_GATEWAY, 0); /* connection refused */
 	} else if (n->health[i].state == HEALTH_HUNG) {
 		park(s, in, r);
@@ -260,6 +652,7 @@ void server_arrive(struct node *n, struct request *r)
 		node_waiting(n, 1);
 		fifo_push(&in->wait_slot, r);
 	} else {
+		in->rejections++;
 		node_reject(n, r, HTTP_BAD_GATEWAY, 1);
 	}
 }
@@ -267,10 +660,16 @@ void server_arrive(struct node *n, struct request *r)
 void server_reply(struct node *n, struct request *r)
 {
 	struct server *s = (struct server *)n;
+	if (request_frame(r)->flags & F_CHILD) {
+		child_done(s, r, !is_stale(s, r));
+		return;
+	}
 	if (is_stale(s, r)) {
 		lost(s, r);
 		return;
 	}
+	if (s->pools)
+		release(s, r);
 	if (r->status < 200 || r->status >= 300) {
 		r->status = HTTP_INTERNAL;
 		r->origin = n->id;
@@ -280,33 +679,102 @@ void server_reply(struct node *n, struct request *r)
 	next_call(s, r);
 }
 
+/* The CPU time a request needs, at least: the smallest over its classes,
+ * so that the stability check never refuses a scenario that is stable. */
+static double least_demand(const struct server_cfg *cfg)
+{
+	double base = dist_mean(&cfg->service) + dist_mean(&cfg->service_after), least = base;
+	for (int i = 0; i < cfg->classes_head.n; i++) {
+		unsigned long has = cfg->classes_head.present[i];
+		const struct server_class *e = &cfg->classes[i];
+		double d = (has & (1ul << SC_SERVICE) ? dist_mean(&e->service) : dist_mean(&cfg->service)) +
+			   (has & (1ul << SC_SERVICE_AFTER) ? dist_mean(&e->service_after)
+							    : dist_mean(&cfg->service_after));
+		if (d < least)
+			least = d;
+	}
+	return least;
+}
+
+int server_instances(const void *cfgp)
+{
+	const struct server_cfg *cfg = cfgp;
+	return cfg->shards > 1 || cfg->replicas > 0 ? (int)(cfg->shards * (1 + cfg->replicas)) : (int)cfg->instances;
+}
+
 double server_capacity(const void *cfgp, int *unbounded)
 {
 	const struct server_cfg *cfg = cfgp;
-	double mean = dist_mean(&cfg->service);
+	double mean = least_demand(cfg);
 	*unbounded = cfg->queue == LONG_MAX;
-	return mean > 0 ? (double)(cfg->instances * cfg->cores) / mean : HUGE_VAL;
-}
-
-int server_instances(const void *cfg)
-{
-	return (int)((const struct server_cfg *)cfg)->instances;
+	return mean > 0 ? (double)(server_instances(cfg) * cfg->cores) / mean : HUGE_VAL;
 }
 
 void server_reset(struct node *n)
 {
 	struct server *s = (struct server *)n;
-	tavg_reset(&s->slots_used, n->net->sim.now);
+	double now = n->net->sim.now;
+	tavg_reset(&s->slots_used, now);
+	tavg_reset(&s->pool_waiting, now);
+	tally_reset(&s->pool_wait);
+	s->pool_timeouts = s->fanouts = s->applies = 0;
+	for (int i = 0; i < n->n_instances; i++) {
+		tavg_reset(&s->inst[i].busy, now);
+		s->inst[i].arrivals = s->inst[i].rejections = 0;
+	}
+}
+
+/* The name of instance i in reports: "db/s1/r2" is replica 2 of shard 1. */
+static void instance_scope(const struct server *s, int i, char *buf, size_t n)
+{
+	const char *name = s->base.name;
+	int shard = i / s->per_shard, role = i % s->per_shard;
+	if (s->cfg.shards > 1 && s->per_shard > 1)
+		snprintf(buf, n, "%s/s%d/%s%.0d", name, shard, role ? "r" : "primary", role);
+	else if (s->cfg.shards > 1)
+		snprintf(buf, n, "%s/s%d", name, shard);
+	else if (s->per_shard > 1)
+		snprintf(buf, n, "%s/%s%.0d", name, role ? "r" : "primary", role);
+	else
+		snprintf(buf, n, "%s/%d", name, i);
 }
 
 void server_report(const struct node *n, struct report *rep)
 {
 	const struct server *s = (const struct server *)n;
+	double now = n->net->sim.now, T = n->net->t_end - n->net->t_warm;
 	/* Threads (sync), connections (async) or a database's connections in
 	 * use: in sync mode the pool can run out while the CPU idles. */
 	report_add(rep, n->name, "worker_utilization",
-		   tavg_mean(&s->slots_used, n->net->sim.now) / ((double)s->slots * (double)s->cfg.instances));
-	report_add(rep, n->name, "cost_per_hour", s->cfg.price * (double)s->cfg.instances);
+		   tavg_mean(&s->slots_used, now) / ((double)s->slots * (double)n->n_instances));
+	report_add(rep, n->name, "cost_per_hour", s->cfg.price * (double)n->n_instances);
+	if (s->pools) {
+		report_add(rep, n->name, "pool_wait_mean", s->pool_wait.mean);
+		report_add(rep, n->name, "pool_waiting_mean", tavg_mean(&s->pool_waiting, now));
+		report_add(rep, n->name, "pool_timeouts", (double)s->pool_timeouts);
+	}
+	if (s->has_fanout)
+		report_add(rep, n->name, "fanouts", (double)s->fanouts);
+	if (s->per_shard > 1)
+		report_add(rep, n->name, "replica_applies", (double)s->applies);
+	if (n->n_instances <= 1)
+		return;
+	double hottest = 0;
+	for (int i = 0; i < n->n_instances; i++) {
+		double u = tavg_mean(&s->inst[i].busy, now) / (double)s->cfg.cores;
+		if (u > hottest)
+			hottest = u;
+	}
+	report_add(rep, n->name, "hottest_instance_utilization", hottest);
+	if (n->n_instances > PER_INSTANCE_MAX)
+		return;
+	for (int i = 0; i < n->n_instances; i++) {
+		char scope[96];
+		instance_scope(s, i, scope, sizeof scope);
+		report_add(rep, scope, "utilization", tavg_mean(&s->inst[i].busy, now) / (double)s->cfg.cores);
+		report_add(rep, scope, "throughput", T > 0 ? (double)s->inst[i].arrivals / T : 0);
+		report_add(rep, scope, "rejections", (double)s->inst[i].rejections);
+	}
 }
 
 void server_release(struct node *n)
@@ -316,15 +784,55 @@ void server_release(struct node *n)
 	rng_release(&s->rng_calls);
 	if (s->cfg.call_timeout > 0)
 		tmo_release(&s->timeouts);
+	if (s->pools)
+		tmo_release(&s->pool_tmo);
+	if (s->replica_rr)
+		rng_release(&s->rng_route);
+	if (s->shard_pick)
+		gsl_ran_discrete_free(s->shard_pick);
+	for (int i = 0; i < s->n_plans; i++) {
+		free(s->plans[i].first);
+		free(s->plans[i].dst);
+		free(s->plans[i].prob);
+		free(s->plans[i].pool);
+	}
+	free(s->plans);
+	free(s->pools);
+	free(s->replica_rr);
 	free(s->inst);
 }
+
+const char *server_check(const void *cfgp, const struct param *params, unsigned long present, const char **key)
+{
+	const struct server_cfg *cfg = cfgp;
+	if (param_is_present(params, present, "pool_timeout") && !param_is_present(params, present, "pool")) {
+		*key = "pool_timeout";
+		return "'pool_timeout' applies only with 'pool' (connections per instance to each called node)";
+	}
+	if (param_is_present(params, present, "service_after") && cfg->calls.n == 0 && cfg->classes_head.n == 0) {
+		*key = "service_after";
+		return "'service_after' is CPU time after the calls, and this node makes none: add it to 'service'";
+	}
+	for (int i = 0; i < cfg->classes_head.n; i++) {
+		for (int j = 0; j < i; j++) {
+			if (cfg->classes[i].cls == cfg->classes[j].cls) {
+				*key = "classes";
+				return "'classes' has two entries for the same class";
+			}
+		}
+	}
+	return NULL;
+}
+
+static const char *plain_server_check(const void *cfg, unsigned long present, const char **key);
 
 #define OFF(f) offsetof(struct server_cfg, f)
 static const struct param server_params[] = {
 	SERVER_COMMON_PARAMS("separate machines, each with its own queue", "requests on CPU at once, per instance",
 			     "64", "sync mode: threads per instance, held until the answer is sent",
 			     "requests waiting for a worker per instance; beyond: refused (502)",
-			     "CPU time per request, e.g. exp(4ms)", "downstream calls, in order, after the CPU work",
+			     "CPU time per request, e.g. exp(4ms)",
+			     "downstream calls, in order, after the CPU work: db, db*3, search?0.2, price+stock",
 			     "cost per instance, e.g. $0.096/h"),
 	{"max_connections", PT_COUNT, OFF(max_connections), "10000", 1, 1e8, NULL, 0,
 	 "async mode: connections per instance, held until the answer is sent"},
@@ -333,9 +841,15 @@ static const struct param server_params[] = {
 };
 #undef OFF
 
+static const char *plain_server_check(const void *cfg, unsigned long present, const char **key)
+{
+	return server_check(cfg, server_params, present, key);
+}
+
 const struct node_kind server_kind = {
 	.name = "server",
 	.summary = "web/app tier: instances x cores, worker pool, queue, sync or async",
 	.params = server_params,
+	.check = plain_server_check,
 	SERVER_KIND_COMMON,
 };

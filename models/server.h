@@ -7,10 +7,24 @@
 #ifndef MODELS_SERVER_H
 #define MODELS_SERVER_H
 
+#include <gsl/gsl_randist.h>
+
 #include "model.h"
 
 enum server_mode { MODE_SYNC, MODE_ASYNC };
 enum server_failover { FAILOVER_NONE, FAILOVER_ACTIVE_PASSIVE };
+
+/* What one class does differently at a node (its `classes` entry). */
+struct server_class {
+	int cls;
+	struct dist service;
+	struct dist service_after;
+	struct node_list calls;
+	double writes;
+};
+
+/* Indices of the keys of server_class_params, for table_head.present. */
+enum { SC_CLASS, SC_SERVICE, SC_SERVICE_AFTER, SC_CALLS, SC_WRITES };
 
 struct server_cfg {
 	long instances;
@@ -19,13 +33,42 @@ struct server_cfg {
 	long max_connections; /* async: connections, per instance */
 	long queue;           /* waiting for admission, per instance */
 	int mode;
-	struct dist service; /* CPU time per request */
+	struct dist service;       /* CPU time per request */
+	struct dist service_after; /* CPU time after the calls (const 0: none) */
 	struct node_list calls;
 	double price;        /* dollars per hour per instance */
 	double call_timeout; /* seconds; 0: none */
 	int failover;        /* enum server_failover */
 	double promotion;    /* seconds to promote a standby */
 	long zones;          /* availability zones its instances are spread over */
+	long pool;           /* connections per instance to each called node; 0: no pool */
+	double pool_timeout; /* seconds a call may wait for a pooled connection */
+	/* Databases: */
+	long shards;         /* instances are split into shards by key */
+	long replicas;       /* read replicas per shard */
+	double writes;       /* share of queries that are writes (to the primary) */
+	struct dist apply;   /* a replica's work to apply one write; const 0: the write's service */
+	long keys;           /* distinct keys, for the shard skew */
+	double skew;         /* Zipf exponent of key popularity; 0: uniform */
+	struct table_head classes_head;
+	struct server_class classes[TABLE_MAX];
+};
+
+/* A node's calls, ready to run: steps in order, each one call or a
+ * parallel group.  Step k's members are first[k] .. first[k+1]-1. */
+struct call_plan {
+	int n_steps;
+	int *first;   /* n_steps + 1 */
+	int *dst;     /* node id of each member */
+	double *prob; /* probability each member is called */
+	int *pool;    /* index of the member's node among the server's pools */
+};
+
+/* What requests of one class do at a node. */
+struct class_plan {
+	const struct dist *service, *after;
+	const struct call_plan *calls;
+	double writes;
 };
 
 struct instance {
@@ -34,6 +77,14 @@ struct instance {
 	struct req_fifo wait_slot; /* waiting for admission */
 	struct req_fifo wait_cpu;  /* admitted, waiting for a core */
 	struct req_fifo hung;      /* held by a hung instance, never answered */
+	struct tavg busy;          /* cores busy */
+	uint64_t arrivals, rejections;
+};
+
+/* Connections from one instance to one called node. */
+struct pool {
+	long in_use;
+	struct req_fifo wait;
 };
 
 struct server {
@@ -41,17 +92,35 @@ struct server {
 	struct server_cfg cfg;
 	long slots; /* admission limit per instance */
 	struct rng rng_service;
-	struct instance *inst; /* owned, cfg.instances */
+	struct instance *inst; /* owned, n_instances */
 	int rr;                /* next instance for callers that do not choose */
 	struct tmo timeouts;   /* of downstream calls, when cfg.call_timeout > 0 */
 	int active;            /* active-passive: the instance serving, -1 while promoting */
 	int is_promoting;
 	struct tavg slots_used; /* admission slots in use, all instances */
-	int n_seq;              /* the calls, repeats expanded */
-	int seq_dst[NODE_LIST_MAX * 100];
-	double seq_prob[NODE_LIST_MAX * 100];
-	struct rng rng_calls; /* draws of the probabilistic calls */
+	struct rng rng_calls;   /* draws of the probabilistic calls */
+	struct class_plan cp[CLASS_MAX + 1]; /* [0]: requests of no class; [c]: class c */
+	struct call_plan *plans;             /* owned: [0] the node's, then one per class that overrides calls */
+	int n_plans;
+	/* Connection pools (cfg.pool > 0): n_pools called nodes per instance. */
+	int n_pools;
+	int pool_dst[NODE_REFS_MAX * 16];
+	struct pool *pools; /* owned: n_instances * n_pools */
+	struct tmo pool_tmo;
+	struct tally pool_wait; /* seconds waited for a connection, by calls that got one */
+	struct tavg pool_waiting;
+	uint64_t pool_timeouts, fanouts;
+	int has_fanout; /* some plan has a parallel group */
+	/* Shards and replicas (databases). */
+	int per_shard;         /* instances per shard: 1 + replicas */
+	gsl_ran_discrete_t *shard_pick; /* owned: which shard a query's key is on */
+	int *replica_rr;       /* owned: next replica per shard */
+	struct rng rng_route;  /* writes and keys */
+	uint64_t applies;      /* writes applied by replicas */
 };
+
+/* The keys of a `classes` entry (server.c). */
+extern const struct param_table server_class_table;
 
 /*
  * The parameters servers and databases share (their tables start with
@@ -59,40 +128,33 @@ struct server {
  * default number of workers.
  */
 #define SERVER_OFF(f) offsetof(struct server_cfg, f)
-#define SERVER_COMMON_PARAMS(instances_help, cores_help, workers_def, workers_help, queue_help, service_help,            \
-			     calls_help, price_help)                                                                     \
-	{"instances", PT_COUNT, SERVER_OFF(instances), "1", 1, 100000, NULL, 0, instances_help},                         \
-		{"cores", PT_COUNT, SERVER_OFF(cores), "1", 1, 100000, NULL, 0, cores_help},                             \
-		{"workers", PT_COUNT, SERVER_OFF(workers), workers_def, 1, 1e7, NULL, 0, workers_help},                  \
-		{"queue", PT_COUNT, SERVER_OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED, queue_help},                   \
-		{"service", PT_DIST, SERVER_OFF(service), NULL, 0, 0, NULL, P_REQUIRED, service_help},                   \
-		{"calls", PT_NODES, SERVER_OFF(calls), "[]", 0, 0, NULL, P_CALL_SUFFIXES, calls_help},                   \
-		{"price", PT_MONEY, SERVER_OFF(price), "$0/h", 0, 1e6, NULL, 0, price_help},                             \
-		{"zones",                                                                                                \
-		 PT_COUNT,                                                                                               \
-		 SERVER_OFF(zones),                                                                                      \
-		 "1",                                                                                                    \
-		 1,                                                                                                      \
-		 26,                                                                                                     \
-		 NULL,                                                                                                   \
-		 0,                                                                                                      \
-		 "availability zones the instances are spread over (instance i in zone i mod zones)"},                   \
-		{"failover",                                                                                             \
-		 PT_ENUM,                                                                                                \
-		 SERVER_OFF(failover),                                                                                   \
-		 "none",                                                                                                 \
-		 0,                                                                                                      \
-		 0,                                                                                                      \
-		 "none|active_passive",                                                                                  \
-		 0,                                                                                                      \
-		 "none: callers spread over the instances; active_passive: one serves, the others stand by"},            \
-		{"promotion", PT_DURATION, SERVER_OFF(promotion),                                                        \
-		 "30s",       0,           1e6,                                                                          \
-		 NULL,        0,           "active_passive: time to promote a standby after the active instance fails"}, \
-	{                                                                                                                \
-		"call_timeout", PT_DURATION, SERVER_OFF(call_timeout), NULL, 1e-6, 1e6, NULL, P_OPTIONAL,                \
-			"a downstream call not answered within it fails, and the node answers 500"                       \
-	}
+/* clang-format off */
+#define SERVER_COMMON_PARAMS(instances_help, cores_help, workers_def, workers_help, queue_help, service_help, \
+			     calls_help, price_help) \
+	{"instances", PT_COUNT, SERVER_OFF(instances), "1", 1, 100000, NULL, 0, instances_help}, \
+	{"cores", PT_COUNT, SERVER_OFF(cores), "1", 1, 100000, NULL, 0, cores_help}, \
+	{"workers", PT_COUNT, SERVER_OFF(workers), workers_def, 1, 1e7, NULL, 0, workers_help}, \
+	{"queue", PT_COUNT, SERVER_OFF(queue), "1000", 0, 1e9, NULL, P_UNLIMITED, queue_help}, \
+	{"service", PT_DIST, SERVER_OFF(service), NULL, 0, 0, NULL, P_REQUIRED, service_help}, \
+	{"calls", PT_NODES, SERVER_OFF(calls), "[]", 0, 0, NULL, P_CALL_SUFFIXES, calls_help}, \
+	{"service_after", PT_DIST, SERVER_OFF(service_after), NULL, 0, 0, NULL, P_OPTIONAL, \
+	 "CPU time after the calls have answered (rendering the page); none if absent"}, \
+	{"price", PT_MONEY, SERVER_OFF(price), "$0/h", 0, 1e6, NULL, 0, price_help}, \
+	{"zones", PT_COUNT, SERVER_OFF(zones), "1", 1, 26, NULL, 0, \
+	 "availability zones the instances are spread over (instance i in zone i mod zones)"}, \
+	{"failover", PT_ENUM, SERVER_OFF(failover), "none", 0, 0, "none|active_passive", 0, \
+	 "none: callers spread over the instances; active_passive: one serves, the others stand by"}, \
+	{"promotion", PT_DURATION, SERVER_OFF(promotion), "30s", 0, 1e6, NULL, 0, \
+	 "active_passive: time to promote a standby after the active instance fails"}, \
+	{"call_timeout", PT_DURATION, SERVER_OFF(call_timeout), NULL, 1e-6, 1e6, NULL, P_OPTIONAL, \
+	 "a downstream call not answered within it fails, and the node answers 500"}, \
+	{"pool", PT_COUNT, SERVER_OFF(pool), NULL, 1, 1e7, NULL, P_OPTIONAL, \
+	 "connections per instance to each node it calls (a call waits for a free one); none if absent"}, \
+	{"pool_timeout", PT_DURATION, SERVER_OFF(pool_timeout), NULL, 1e-6, 1e6, NULL, P_OPTIONAL, \
+	 "a call that waited this long for a pooled connection fails, and the node answers 500 (default 30s)"}, \
+	{"classes", PT_TABLE, SERVER_OFF(classes_head), NULL, 0, 0, &server_class_table, P_OPTIONAL, \
+	 "per request class: its own service, service_after, calls (and writes), e.g. [{class: buy, calls: [db*3]}]"}
+/* clang-format on */
 
 /* What servers and databases share in their kind: state, flags, handlers. */
 #define SERVER_KIND_COMMON                                                                                             \
@@ -111,5 +173,7 @@ void server_health_changed(struct node *n, int inst, int old);
 void server_reset(struct node *n);
 void server_report(const struct node *n, struct report *rep);
 void server_release(struct node *n);
+/* Cross-key checks shared by the kinds (params: the kind's table). */
+const char *server_check(const void *cfg, const struct param *params, unsigned long present, const char **key);
 
 #endif

@@ -16,11 +16,19 @@
  * successful (2xx) requests, counts of every status code.
  */
 #include <math.h>
+#include <stdio.h>
 
 #include <gsl/gsl_randist.h>
 
 #include "../sim/engine/util.h"
 #include "model.h"
+
+/* One entry of a mix: a class and its share of the requests. */
+struct mix_entry {
+	int cls;
+	double weight;
+	double req_bytes, resp_bytes; /* 0 when absent: the workload's sizes */
+};
 
 struct workload_cfg {
 	int target;
@@ -37,6 +45,8 @@ struct workload_cfg {
 	double breaker_delay;   /* seconds open before a trial request */
 	struct profile profile; /* open workload: rate over time (n = 0: constant rate) */
 	int profile_step;       /* 0: linear between points, 1: steps */
+	struct table_head mix_head;
+	struct mix_entry mix[TABLE_MAX];
 };
 
 struct workload {
@@ -45,6 +55,7 @@ struct workload {
 	struct rng rng_arrivals; /* interarrival times or think times */
 	struct tmo timeouts;     /* when cfg.timeout > 0 */
 	struct rng rng_retry;    /* backoff jitter */
+	struct rng rng_mix;      /* the class of each request */
 	double tokens;           /* retry budget: retries that may be made now */
 	int breaker;             /* BREAKER_* */
 	long failures_in_a_row;
@@ -54,7 +65,22 @@ struct workload {
 
 enum { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_TRIAL };
 
+#define MOFF(f) offsetof(struct mix_entry, f)
+static const struct param mix_params[] = {
+	{"class", PT_CLASS, MOFF(cls), NULL, 0, 0, NULL, P_REQUIRED | P_DEFINES_CLASS,
+	 "the class's name; nodes may treat it apart (their 'classes' key)"},
+	{"weight", PT_FRACTION, MOFF(weight), NULL, 1e-9, 1, NULL, P_REQUIRED,
+	 "its share of the requests, e.g. 70%; the weights of a mix sum to 1"},
+	{"request_size", PT_SIZE, MOFF(req_bytes), NULL, 0, 1e12, NULL, P_OPTIONAL,
+	 "bytes sent per request of the class (default: the workload's)"},
+	{"response_size", PT_SIZE, MOFF(resp_bytes), NULL, 0, 1e12, NULL, P_OPTIONAL,
+	 "bytes answered per request of the class (default: the workload's)"},
+	{0},
+};
+#undef MOFF
+
 #define OFF(f) offsetof(struct workload_cfg, f)
+static const struct param_table mix_table = {mix_params, sizeof(struct mix_entry), OFF(mix)};
 static const struct param workload_params[] = {
 	{"target", PT_NODE, OFF(target), NULL, 0, 0, NULL, P_REQUIRED, "node the requests are sent to"},
 	{"rate", PT_RATE, OFF(rate), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
@@ -84,6 +110,8 @@ static const struct param workload_params[] = {
 	 "circuit breaker: how long it stays open before one trial request"},
 	{"response_size", PT_SIZE, OFF(resp_bytes), "10KB", 0, 1e12, NULL, 0,
 	 "bytes answered per request (transfer time on links)"},
+	{"mix", PT_TABLE, OFF(mix_head), NULL, 0, 0, &mix_table, P_OPTIONAL,
+	 "request classes and their shares, e.g. [{class: browse, weight: 70%}, {class: buy, weight: 30%}]"},
 	{0},
 };
 #undef OFF
@@ -100,7 +128,22 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 	}
 	int has_users = param_is_present(workload_params, present, "users");
 	int has_think = param_is_present(workload_params, present, "think");
-	(void)cfg;
+	double sum = 0;
+	for (int i = 0; i < cfg->mix_head.n; i++) {
+		sum += cfg->mix[i].weight;
+		for (int j = 0; j < i; j++) {
+			if (cfg->mix[i].cls == cfg->mix[j].cls && cfg->mix[i].cls > 0) {
+				*key = "mix";
+				return "the mix names the same class twice";
+			}
+		}
+	}
+	if (cfg->mix_head.n > 0 && fabs(sum - 1) > 1e-6) {
+		static _Thread_local char msg[160];
+		snprintf(msg, sizeof msg, "the weights of the mix sum to %.6g; they must sum to 1 (100%%)", sum);
+		*key = "mix";
+		return msg;
+	}
 	if (has_rate == has_users) {
 		*key = has_rate ? "users" : NULL;
 		return has_rate ? "a workload takes either 'rate' or 'profile' (open) or 'users' (closed), not both"
@@ -185,6 +228,22 @@ static void send_one(struct workload *w)
 	r->req_bytes = w->cfg.req_bytes;
 	r->resp_bytes = w->cfg.resp_bytes;
 	r->attempt = 1;
+	if (w->cfg.mix_head.n > 0) {
+		const struct mix_entry *e = &w->cfg.mix[w->cfg.mix_head.n - 1];
+		double u = gsl_rng_uniform(w->rng_mix.r);
+		for (int i = 0; i < w->cfg.mix_head.n - 1; i++) {
+			if ((u -= w->cfg.mix[i].weight) < 0) {
+				e = &w->cfg.mix[i];
+				break;
+			}
+		}
+		r->cls = (uint8_t)e->cls;
+		if (e->req_bytes > 0)
+			r->req_bytes = e->req_bytes;
+		if (e->resp_bytes > 0)
+			r->resp_bytes = e->resp_bytes;
+		n->net->cls[r->cls].arrivals++;
+	}
 	node_arrival(n);
 	if (w->cfg.retry_budget > 0 && (w->tokens += w->cfg.retry_budget) > 10)
 		w->tokens = 10;
@@ -261,6 +320,7 @@ static void workload_init(struct node *n, const void *cfg)
 				w->cfg.rate = w->cfg.profile.rate[i];
 	}
 	node_rng_init(n, &w->rng_retry, "retries");
+	node_rng_init(n, &w->rng_mix, "mix");
 	if (w->cfg.timeout > 0)
 		node_timeouts_init(n, &w->timeouts, w->cfg.timeout, HTTP_CLIENT_CLOSED);
 }
@@ -310,6 +370,8 @@ static void answer(struct workload *w, struct request *r, int is_real)
 		struct access_entry e = {.r = r, .t = net->sim.now, .workload = n->id, .rep = net->rep};
 		net->access(net->access_ctx, net, &e);
 	}
+	if (r->cls > 0)
+		net_class_answer(net, r, latency);
 	if (ok)
 		node_done(n, r, latency, latency);
 	else {
@@ -346,6 +408,7 @@ static void workload_release(struct node *n)
 	struct workload *w = (struct workload *)n;
 	rng_release(&w->rng_arrivals);
 	rng_release(&w->rng_retry);
+	rng_release(&w->rng_mix);
 	if (w->cfg.timeout > 0)
 		tmo_release(&w->timeouts);
 }

@@ -438,8 +438,39 @@ static const char *type_name(const struct param *p)
 	case PT_FACTOR: return "factor";
 	case PT_DIST_EXP: return "distribution (a duration: exponential)";
 	case PT_PROFILE: return "profile";
+	case PT_TABLE: return "list of mappings";
+	case PT_CLASS: return "class";
+	case PT_CLASSES: return "list of classes";
 	}
 	return "?";
+}
+
+static void print_params(const struct param *params, const char *prefix, int markdown)
+{
+	for (const struct param *p = params; p->key; p++) {
+		char def[64], range[96] = "", key[96];
+		snprintf(key, sizeof key, "%s%s", prefix, p->key);
+		snprintf(def, sizeof def, "%s", p->def ? p->def : (p->flags & P_REQUIRED ? "required" : "none"));
+		if (p->type == PT_ENUM)
+			snprintf(range, sizeof range, "%s", (const char *)p->choices);
+		else if (p->type == PT_COUNT || p->type == PT_DURATION || p->type == PT_RATE || p->type == PT_SIZE ||
+			 p->type == PT_BANDWIDTH || p->type == PT_MONEY || p->type == PT_FRACTION ||
+			 p->type == PT_FACTOR)
+			snprintf(range, sizeof range, "%g .. %g", p->min, p->max);
+		if (markdown) {
+			for (char *c = range; *c; c++)
+				if (*c == '|')
+					*c = ',';
+			printf("| `%s` | %s | `%s` | %s | %s |\n", key, type_name(p), def, range, p->help);
+		} else {
+			printf("  %-16s %-20s default %-14s %s\n", key, type_name(p), def, p->help);
+		}
+		if (p->type == PT_TABLE) {
+			char sub[112];
+			snprintf(sub, sizeof sub, "%s[].", key);
+			print_params(param_table_of(p)->sub, sub, markdown);
+		}
+	}
 }
 
 static void print_kind(const struct node_kind *k, int markdown)
@@ -450,23 +481,7 @@ static void print_kind(const struct node_kind *k, int markdown)
 	} else {
 		printf("%s: %s\n", k->name, k->summary);
 	}
-	for (const struct param *p = k->params; p->key; p++) {
-		char def[64], range[96] = "";
-		snprintf(def, sizeof def, "%s", p->def ? p->def : (p->flags & P_REQUIRED ? "required" : "none"));
-		if (p->type == PT_ENUM)
-			snprintf(range, sizeof range, "%s", p->choices);
-		else if (p->type != PT_DIST && p->type != PT_DIST_EXP && p->type != PT_PROFILE && p->type != PT_NODE &&
-			 p->type != PT_NODES && p->type != PT_STRING)
-			snprintf(range, sizeof range, "%g .. %g", p->min, p->max);
-		if (markdown) {
-			for (char *c = range; *c; c++)
-				if (*c == '|')
-					*c = ',';
-			printf("| `%s` | %s | `%s` | %s | %s |\n", p->key, type_name(p), def, range, p->help);
-		} else {
-			printf("  %-16s %-20s default %-14s %s\n", p->key, type_name(p), def, p->help);
-		}
-	}
+	print_params(k->params, "", markdown);
 	printf("\n");
 }
 

@@ -25,8 +25,10 @@ static enum unit unit_of(const char *key)
 {
 	if (strstr(key, "availability") || strstr(key, "error_budget") || strstr(key, "up_fraction"))
 		return U_PERCENT;
-	if (strstr(key, "time_to_"))
-		return U_TIME;
+	if (strstr(key, "time_to_") || strstr(key, "wait_mean") || strstr(key, "_age"))
+		return U_TIME; /* pool_wait_mean, message_wait_mean, oldest_message_age */
+	if (strstr(key, "waiting_mean"))
+		return U_PLAIN;
 	if (strstr(key, "downtime"))
 		return U_PLAIN;
 	if (strstr(key, "throughput"))
@@ -99,12 +101,15 @@ int report_bottleneck(const struct results *res, size_t *metric_index)
 	double best_u = -1;
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		const struct metric *m = &res->metrics[i];
-		if (strcmp(m->key, "utilization") != 0 && strcmp(m->key, "worker_utilization") != 0)
+		if (strcmp(m->key, "utilization") != 0 && strcmp(m->key, "worker_utilization") != 0 &&
+		    strcmp(m->key, "hottest_instance_utilization") != 0)
 			continue;
+		const struct node_spec *ns = spec_of(res, m->scope);
+		if (!ns)
+			continue; /* an instance's own line ("db/s1") */
 		if (res->ci[i].mean > best_u) {
-			const struct node_spec *ns = spec_of(res, m->scope);
 			best_u = res->ci[i].mean;
-			best = ns ? (int)(ns - res->sc->spec.nodes) : -1;
+			best = (int)(ns - res->sc->spec.nodes);
 			if (metric_index)
 				*metric_index = i;
 		}
@@ -212,7 +217,24 @@ void report_print(FILE *out, const struct results *res)
 		fmt_ci(buf, sizeof buf, U_PERCENT, &res->ci[bi]);
 		int pool = strcmp(res->metrics[bi].key, "worker_utilization") == 0;
 		const struct ci *cpu = results_ci(res, spec->nodes[b].name, "utilization");
-		if (pool && cpu) {
+		if (strcmp(res->metrics[bi].key, "hottest_instance_utilization") == 0 && cpu) {
+			/* One instance runs hotter than its tier: a hot shard, or uneven balancing. */
+			const char *hot = NULL;
+			double hot_u = -1;
+			size_t len = strlen(spec->nodes[b].name);
+			for (size_t i = 0; i < res->n_metrics; i++) {
+				const struct metric *m = &res->metrics[i];
+				if (strncmp(m->scope, spec->nodes[b].name, len) == 0 && m->scope[len] == '/' &&
+				    strcmp(m->key, "utilization") == 0 && res->ci[i].mean > hot_u) {
+					hot = m->scope;
+					hot_u = res->ci[i].mean;
+				}
+			}
+			char cbuf[96];
+			fmt_ci(cbuf, sizeof cbuf, U_PERCENT, cpu);
+			fprintf(out, "\nBottleneck: %s (%s): its hottest instance%s%s at %s, while the tier averages %s\n",
+				spec->nodes[b].name, spec->nodes[b].kind->name, hot ? " " : "", hot ? hot : "", buf, cbuf);
+		} else if (pool && cpu) {
 			char cbuf[96];
 			fmt_ci(cbuf, sizeof cbuf, U_PERCENT, cpu);
 			fprintf(out, "\nBottleneck: %s (%s): its %s pool at %s, while its CPU is at %s\n",
@@ -448,7 +470,9 @@ static int write_json(FILE *f, const struct results *res)
 		json_object_set_new(bo, "utilization", ci_json(&res->ci[bi], "fraction"));
 		json_object_set_new(
 			bo, "resource",
-			json_string(strcmp(res->metrics[bi].key, "worker_utilization") == 0 ? "workers" : "cpu"));
+			json_string(strcmp(res->metrics[bi].key, "worker_utilization") == 0	     ? "workers"
+				    : strcmp(res->metrics[bi].key, "hottest_instance_utilization") == 0 ? "hottest instance"
+													     : "cpu"));
 		json_object_set_new(root, "bottleneck", bo);
 	} else {
 		json_object_set_new(root, "bottleneck", json_null());

@@ -29,11 +29,13 @@
 enum section { SEC_SIM, SEC_WORKLOADS, SEC_NODES, SEC_FAILURES, SEC_N };
 static const char *const section_key[SEC_N] = {"simulation", "workloads", "nodes", "failures"};
 
-/* What libcyaml loads an item into: one string or list per slot. */
+/* What libcyaml loads an item into: one string, list or table per slot. */
 struct raw_item {
 	char *v[MAX_SLOTS];
 	char **list[MAX_SLOTS];
 	uint32_t n_list[MAX_SLOTS];
+	struct raw_item *tab[MAX_SLOTS]; /* PT_TABLE: its entries */
+	uint32_t n_tab[MAX_SLOTS];
 };
 
 struct raw_doc {
@@ -86,12 +88,18 @@ struct pos {
 	int line, col;
 };
 
+enum shape { SHAPE_SCALAR, SHAPE_LIST, SHAPE_TABLE };
+
 struct slots {
 	int n;
 	const char *key[MAX_SLOTS];
-	int is_list[MAX_SLOTS];
+	int shape[MAX_SLOTS];                      /* enum shape */
+	struct slots *sub[MAX_SLOTS];              /* SHAPE_TABLE: the keys of an entry (owned) */
+	cyaml_schema_value_t sub_entry[MAX_SLOTS]; /* SHAPE_TABLE: the schema of an entry */
 	cyaml_schema_field_t fields[MAX_SLOTS + 1];
 };
+
+struct table_info;
 
 struct item_info {
 	const struct node_kind *kind;
@@ -99,11 +107,19 @@ struct item_info {
 	struct pos key[MAX_SLOTS], val[MAX_SLOTS];
 	struct pos list[MAX_SLOTS][NODE_LIST_MAX];
 	int seen[MAX_SLOTS];
+	struct table_info *tab[MAX_SLOTS]; /* owned: what the walk found in a table */
 	char name[64];
+};
+
+/* The entries of a table, each walked like an item. */
+struct table_info {
+	int n;
+	struct item_info e[TABLE_MAX];
 };
 
 struct ref {
 	double weight; /* calls per request along it (repeats x probability) */
+	int cls;       /* made only for requests of this class (0: any class) */
 	int *dest;
 	const char *name; /* points into the raw document */
 	struct pos pos;
@@ -130,23 +146,35 @@ static const cyaml_schema_value_t string_entry = {
 	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
 };
 
-/* Adds key to a section's slots; its slot number. */
-static int add_slot(struct slots *s, const char *key, int is_list)
+static void add_params(struct slots *s, const struct param *p);
+
+static enum shape shape_of(const struct param *p)
 {
+	return p->type == PT_TABLE ? SHAPE_TABLE
+	       : p->type == PT_NODES || p->type == PT_CLASSES ? SHAPE_LIST
+							      : SHAPE_SCALAR;
+}
+
+/* Adds p's key to a section's (or a table's) slots; its slot number. */
+static int add_slot(struct slots *s, const char *key, const struct param *p)
+{
+	enum shape shape = p ? shape_of(p) : SHAPE_SCALAR;
 	for (int i = 0; i < s->n; i++) {
 		if (strcmp(s->key[i], key) == 0) {
-			SIM_ASSERT(s->is_list[i] == is_list); /* kinds must agree on shape */
+			SIM_ASSERT(s->shape[i] == (int)shape); /* kinds must agree on shape */
+			if (shape == SHAPE_TABLE)
+				add_params(s->sub[i], param_table_of(p)->sub); /* the union of the kinds' entry keys */
 			return i;
 		}
 	}
 	SIM_ASSERT(s->n < MAX_SLOTS);
 	int i = s->n++;
 	s->key[i] = key;
-	s->is_list[i] = is_list;
+	s->shape[i] = (int)shape;
 	cyaml_schema_field_t *f = &s->fields[i];
 	memset(f, 0, sizeof(*f));
 	f->key = key;
-	if (is_list) {
+	if (shape == SHAPE_LIST) {
 		f->data_offset = (uint32_t)(offsetof(struct raw_item, list) + i * sizeof(char **));
 		f->count_offset = (uint32_t)(offsetof(struct raw_item, n_list) + i * sizeof(uint32_t));
 		f->count_size = sizeof(uint32_t);
@@ -156,6 +184,24 @@ static int add_slot(struct slots *s, const char *key, int is_list)
 		f->value.sequence.entry = &string_entry;
 		f->value.sequence.min = 0;
 		f->value.sequence.max = NODE_LIST_MAX;
+	} else if (shape == SHAPE_TABLE) {
+		s->sub[i] = xcalloc(1, sizeof(struct slots));
+		add_params(s->sub[i], param_table_of(p)->sub);
+		s->sub_entry[i] = (cyaml_schema_value_t){
+			.type = CYAML_MAPPING,
+			.flags = CYAML_FLAG_DEFAULT,
+			.data_size = sizeof(struct raw_item),
+			.mapping = {.fields = s->sub[i]->fields},
+		};
+		f->data_offset = (uint32_t)(offsetof(struct raw_item, tab) + i * sizeof(struct raw_item *));
+		f->count_offset = (uint32_t)(offsetof(struct raw_item, n_tab) + i * sizeof(uint32_t));
+		f->count_size = sizeof(uint32_t);
+		f->value.type = CYAML_SEQUENCE;
+		f->value.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL;
+		f->value.data_size = sizeof(struct raw_item);
+		f->value.sequence.entry = &s->sub_entry[i];
+		f->value.sequence.min = 0;
+		f->value.sequence.max = TABLE_MAX;
 	} else {
 		f->data_offset = (uint32_t)(offsetof(struct raw_item, v) + i * sizeof(char *));
 		f->value.type = CYAML_STRING;
@@ -179,7 +225,17 @@ static int slot_of(const struct slots *s, const char *key)
 static void add_params(struct slots *s, const struct param *p)
 {
 	for (; p->key; p++)
-		add_slot(s, p->key, p->type == PT_NODES);
+		add_slot(s, p->key, p);
+}
+
+static void free_slots(struct slots *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		if (s->sub[i]) {
+			free_slots(s->sub[i]);
+			free(s->sub[i]);
+		}
+	}
 }
 
 static void capture_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
@@ -201,10 +257,10 @@ static int section_of_kind(const struct node_kind *k)
 static void build_schema(struct scenario_impl *im)
 {
 	add_params(&im->slots[SEC_SIM], sim_params);
-	add_slot(&im->slots[SEC_WORKLOADS], "name", 0);
-	add_slot(&im->slots[SEC_NODES], "name", 0);
-	add_slot(&im->slots[SEC_NODES], "kind", 0);
-	add_slot(&im->slots[SEC_FAILURES], "name", 0);
+	add_slot(&im->slots[SEC_WORKLOADS], "name", NULL);
+	add_slot(&im->slots[SEC_NODES], "name", NULL);
+	add_slot(&im->slots[SEC_NODES], "kind", NULL);
+	add_slot(&im->slots[SEC_FAILURES], "name", NULL);
 	for (int k = 0; node_kinds[k]; k++) {
 		int sec = section_of_kind(node_kinds[k]);
 		add_params(&im->slots[sec], node_kinds[k]->params);
@@ -331,6 +387,113 @@ static void kind_names(const char **out, size_t *n)
 		diag_error((w)->d, __VA_ARGS__);                                                                       \
 	} while (0)
 
+static void walk_table(struct walker *w, const struct slots *sl, const struct param *p, yaml_node_t *vn,
+		       struct item_info *it, int slot, const char *label);
+
+/* One key's value of an item or a table entry: its shape and positions. */
+static void walk_value(struct walker *w, const struct slots *sl, int slot, const struct param *p,
+		       struct item_info *it, struct pos kp, yaml_node_t *vn, const char *label)
+{
+	const char *key = sl->key[slot];
+	struct pos vp = mark(vn);
+	if (it->seen[slot]) {
+		hard_error(w, kp.line, kp.col, "duplicate key '%s' in %s (first at line %d)", key, label,
+			   it->key[slot].line);
+		return;
+	}
+	it->seen[slot] = 1;
+	it->key[slot] = kp;
+	it->val[slot] = vp;
+	if (sl->shape[slot] == SHAPE_TABLE) {
+		walk_table(w, sl->sub[slot], p, vn, it, slot, label);
+	} else if (sl->shape[slot] == SHAPE_LIST) {
+		if (vn->type != YAML_SEQUENCE_NODE) {
+			hard_error(w, vp.line, vp.col, "key '%s' in %s expects a list, e.g. [a, b]", key, label);
+			return;
+		}
+		yaml_node_item_t *item = vn->data.sequence.items.start;
+		int i = 0;
+		for (; item < vn->data.sequence.items.top; item++, i++) {
+			yaml_node_t *e = yaml_document_get_node(w->doc, *item);
+			if (i >= NODE_LIST_MAX) {
+				hard_error(w, mark(e).line, mark(e).col, "key '%s' in %s lists more than %d entries",
+					   key, label, NODE_LIST_MAX);
+				break;
+			}
+			it->list[slot][i] = mark(e);
+			if (e->type != YAML_SCALAR_NODE)
+				hard_error(w, mark(e).line, mark(e).col, "entries of '%s' in %s must be names, found a %s",
+					   key, label, node_type_name(e));
+		}
+	} else if (vn->type != YAML_SCALAR_NODE) {
+		hard_error(w, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key, label,
+			   node_type_name(vn));
+	}
+}
+
+/* A table: a list of mappings, each entry's keys checked against param_table_of(p)->sub. */
+static void walk_table(struct walker *w, const struct slots *sl, const struct param *p, yaml_node_t *vn,
+		       struct item_info *it, int slot, const char *label)
+{
+	struct pos vp = mark(vn);
+	if (vn->type != YAML_SEQUENCE_NODE) {
+		hard_error(w, vp.line, vp.col, "key '%s' in %s expects a list of mappings, e.g. [{%s: ...}]", p->key,
+			   label, param_table_of(p)->sub[0].key);
+		return;
+	}
+	long n = vn->data.sequence.items.top - vn->data.sequence.items.start;
+	if (n > TABLE_MAX) {
+		hard_error(w, vp.line, vp.col, "key '%s' in %s has %ld entries; at most %d are allowed", p->key, label,
+			   n, TABLE_MAX);
+		return;
+	}
+	struct table_info *t = xcalloc(1, sizeof(*t));
+	it->tab[slot] = t;
+	t->n = (int)n;
+	for (long i = 0; i < n; i++) {
+		yaml_node_t *e = yaml_document_get_node(w->doc, vn->data.sequence.items.start[i]);
+		struct item_info *ei = &t->e[i];
+		char elabel[192];
+		snprintf(elabel, sizeof elabel, "entry %ld of '%s' in %s", i + 1, p->key, label);
+		ei->self = mark(e);
+		if (e->type != YAML_MAPPING_NODE) {
+			hard_error(w, ei->self.line, ei->self.col, "%s must be a mapping, e.g. {%s: ...}, found a %s",
+				   elabel, param_table_of(p)->sub[0].key, node_type_name(e));
+			continue;
+		}
+		for (yaml_node_pair_t *pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
+			yaml_node_t *kn = yaml_document_get_node(w->doc, pr->key);
+			yaml_node_t *ev = yaml_document_get_node(w->doc, pr->value);
+			struct pos kp = mark(kn);
+			const char *key = scalar(kn);
+			if (!key) {
+				hard_error(w, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s", elabel,
+					   node_type_name(kn));
+				continue;
+			}
+			const struct param *sp = param_find(param_table_of(p)->sub, key);
+			if (!sp) {
+				const char *keys[MAX_SLOTS];
+				size_t nk = 0;
+				for (const struct param *q = param_table_of(p)->sub; q->key && nk < MAX_SLOTS; q++)
+					keys[nk++] = q->key;
+				const char *sug = diag_suggest(key, keys, nk);
+				if (sug)
+					diag_error(w->d, kp.line, kp.col, "unknown key '%s' in %s (did you mean '%s'?)",
+						   key, elabel, sug);
+				else
+					diag_error(w->d, kp.line, kp.col, "unknown key '%s' in %s", key, elabel);
+				continue;
+			}
+			walk_value(w, sl, slot_of(sl, key), sp, ei, kp, ev, elabel);
+		}
+		for (const struct param *q = param_table_of(p)->sub; q->key; q++)
+			if ((q->flags & P_REQUIRED) && !ei->seen[slot_of(sl, q->key)])
+				diag_error(w->d, ei->self.line, ei->self.col, "missing required key '%s' in %s", q->key,
+					   elabel);
+	}
+}
+
 static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
 {
 	struct diags *d = w->d;
@@ -395,7 +558,7 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
 		yaml_node_t *kn = yaml_document_get_node(w->doc, pair->key);
 		yaml_node_t *vn = yaml_document_get_node(w->doc, pair->value);
-		struct pos kp = mark(kn), vp = mark(vn);
+		struct pos kp = mark(kn);
 		const char *key = scalar(kn);
 		if (!key) {
 			hard_error(w, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s", label,
@@ -422,40 +585,7 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 				diag_error(d, kp.line, kp.col, "unknown key '%s' in %s", key, label);
 			continue;
 		}
-		if (it->seen[slot]) {
-			hard_error(w, kp.line, kp.col, "duplicate key '%s' in %s (first at line %d)", key, label,
-				   it->key[slot].line);
-			continue;
-		}
-		it->seen[slot] = 1;
-		it->key[slot] = kp;
-		it->val[slot] = vp;
-		if (sl->is_list[slot]) {
-			if (vn->type != YAML_SEQUENCE_NODE) {
-				hard_error(w, vp.line, vp.col, "key '%s' in %s expects a list, e.g. [a, b]", key,
-					   label);
-				continue;
-			}
-			yaml_node_item_t *item = vn->data.sequence.items.start;
-			int i = 0;
-			for (; item < vn->data.sequence.items.top; item++, i++) {
-				yaml_node_t *e = yaml_document_get_node(w->doc, *item);
-				if (i >= NODE_LIST_MAX) {
-					hard_error(w, mark(e).line, mark(e).col,
-						   "key '%s' in %s lists more than %d entries", key, label,
-						   NODE_LIST_MAX);
-					break;
-				}
-				it->list[slot][i] = mark(e);
-				if (e->type != YAML_SCALAR_NODE)
-					hard_error(w, mark(e).line, mark(e).col,
-						   "entries of '%s' in %s must be names, found a %s", key, label,
-						   node_type_name(e));
-			}
-		} else if (vn->type != YAML_SCALAR_NODE) {
-			hard_error(w, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key, label,
-				   node_type_name(vn));
-		}
+		walk_value(w, sl, slot, param_find(it->kind ? it->kind->params : NULL, key), it, kp, vn, label);
 	}
 	if ((sec == SEC_WORKLOADS || sec == SEC_NODES) && !it->seen[0])
 		diag_error(d, it->self.line, it->self.col, "missing required key 'name' in %s", label);
@@ -578,6 +708,7 @@ struct parser {
 	struct walker *w;
 	struct ref *refs; /* owned */
 	size_t n_refs, cap_refs;
+	int cur_class; /* the class of the table entry being parsed (0: none) */
 	char dir[1024]; /* the scenario's directory, for empirical files */
 };
 
@@ -695,7 +826,7 @@ static void add_ref(struct parser *P, int *dest, const char *name, struct pos po
 		P->refs = xrealloc(P->refs, P->cap_refs * sizeof(*P->refs));
 	}
 	*dest = -1; /* until resolved: never a valid node by accident */
-	P->refs[P->n_refs++] = (struct ref){1, dest, name, pos, from, p->flags, p->key};
+	P->refs[P->n_refs++] = (struct ref){1, 0, dest, name, pos, from, p->flags, p->key};
 }
 
 static void range_error(struct parser *P, struct pos at, const struct param *p, const char *label, const char *text)
@@ -824,7 +955,10 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 		return 0;
 	}
 	case PT_STRING: snprintf(dest, 64, "%s", text); return 0;
-	case PT_NODES: BUG("lists are parsed by parse_item");
+	case PT_NODES:
+	case PT_CLASSES:
+	case PT_TABLE:
+	case PT_CLASS: BUG("parsed by parse_fields");
 	}
 	if (rc < 0 || err) {
 		diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s: expected %s", text, p->key, label,
@@ -883,15 +1017,109 @@ static int parse_call_suffix(struct parser *P, const struct param *p, char *name
 	return 0;
 }
 
-/* Parses an item's values into cfg; node is its index in the spec (-1: sim). */
-static void parse_item(struct parser *P, int sec, struct item_info *it, struct raw_item *raw, int index, void *cfg,
-		       int node)
-{
-	struct slots *sl = &P->sc->impl->slots[sec];
-	char label[128];
+static int name_ok(const char *s);
 
-	describe(it, sec, index, label, sizeof(label));
-	const struct param *params = it->kind->params;
+/* Registers a class named in a mix, or finds it; its id, or -1 after a diagnostic. */
+static int define_class(struct parser *P, const char *name, struct pos at, const char *label)
+{
+	struct net_spec *spec = &P->sc->spec;
+	for (int c = 1; c <= spec->n_classes; c++)
+		if (strcmp(spec->class_name[c], name) == 0)
+			return c;
+	if (!name_ok(name) || strlen(name) >= sizeof(spec->class_name[0])) {
+		diag_error(P->d, at.line, at.col,
+			   "invalid class name '%s' in %s: use up to 63 letters, digits, '_', '-' or '.'", name, label);
+		return -1;
+	}
+	if (spec->n_classes == CLASS_MAX) {
+		diag_error(P->d, at.line, at.col, "class '%s' in %s is one too many: at most %d classes are allowed",
+			   name, label, CLASS_MAX);
+		return -1;
+	}
+	snprintf(spec->class_name[++spec->n_classes], sizeof(spec->class_name[0]), "%s", name);
+	return spec->n_classes;
+}
+
+/* A class some workload's mix names (mixes are parsed first); -1 after a diagnostic. */
+static int find_class(struct parser *P, const char *name, struct pos at, const struct param *p, const char *label)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	for (int c = 1; c <= spec->n_classes; c++)
+		if (strcmp(spec->class_name[c], name) == 0)
+			return c;
+	const char *names[CLASS_MAX];
+	for (int c = 0; c < spec->n_classes; c++)
+		names[c] = spec->class_name[c + 1];
+	const char *s = diag_suggest(name, names, (size_t)spec->n_classes);
+	if (s)
+		diag_error(P->d, at.line, at.col,
+			   "'%s' of %s names a class '%s' that no workload's mix sends (did you mean '%s'?)", p->key,
+			   label, name, s);
+	else
+		diag_error(P->d, at.line, at.col,
+			   "'%s' of %s names a class '%s' that no workload's mix sends (classes are named in a "
+			   "workload's 'mix')",
+			   p->key, label, name);
+	return -1;
+}
+
+/* A list of calls or nodes: "name", "name*N", "name?p", "a+b" (in parallel). */
+static void parse_node_list(struct parser *P, const struct param *p, struct raw_item *raw, int slot,
+			    const struct item_info *it, struct node_list *l, const char *label, int node)
+{
+	for (uint32_t k = 0; k < raw->n_list[slot]; k++) {
+		char *entry = raw->list[slot][k], *save = NULL;
+		struct pos ep = it->list[slot][k];
+		int first = 1;
+		if (strchr(entry, '+') && !(p->flags & P_CALL_SUFFIXES)) {
+			diag_error(P->d, ep.line, ep.col, "'%s' in '%s' of %s: only calls take 'a+b' (parallel)", entry,
+				   p->key, label);
+			continue;
+		}
+		char buf[256];
+		snprintf(buf, sizeof buf, "%s", entry);
+		for (char *name = strtok_r(buf, "+", &save); name; name = strtok_r(NULL, "+", &save), first = 0) {
+			while (*name == ' ')
+				name++;
+			char *end = name + strlen(name);
+			while (end > name && end[-1] == ' ')
+				*--end = '\0';
+			if (l->n == NODE_REFS_MAX) {
+				diag_error(P->d, ep.line, ep.col, "'%s' of %s names more than %d nodes", p->key, label,
+					   NODE_REFS_MAX);
+				return;
+			}
+			int i = l->n++;
+			l->idx[i] = -1;
+			l->repeat[i] = 1;
+			l->prob[i] = 1;
+			l->par[i] = !first;
+			if (parse_call_suffix(P, p, name, &l->repeat[i], &l->prob[i], ep, label) < 0)
+				continue; /* kept, unresolved (-1): no second error about the list */
+			/* The name must outlive the parse: point into the raw document. */
+			char *stable = entry + (name - buf);
+			stable[strlen(name)] = '\0';
+			add_ref(P, &l->idx[i], stable, ep, node, p);
+			P->refs[P->n_refs - 1].weight = l->repeat[i] * l->prob[i];
+			P->refs[P->n_refs - 1].cls = P->cur_class;
+		}
+	}
+}
+
+static unsigned long presence_of(const struct slots *sl, const struct item_info *it, const struct param *params)
+{
+	unsigned long present = 0;
+	for (size_t i = 0; params[i].key; i++)
+		if (it->seen[slot_of(sl, params[i].key)])
+			present |= 1ul << i;
+	return present;
+}
+
+/* Parses the values of an item (or a table entry) into cfg; node is its
+ * index in the spec (-1: the simulation section). */
+static void parse_fields(struct parser *P, const struct slots *sl, const struct item_info *it, struct raw_item *raw,
+			 const struct param *params, void *cfg, const char *label, int node)
+{
 	for (size_t i = 0; params[i].key; i++) {
 		const struct param *p = &params[i];
 		int slot = slot_of(sl, p->key);
@@ -901,21 +1129,41 @@ static void parse_item(struct parser *P, int sec, struct item_info *it, struct r
 		if (p->type == PT_NODES) {
 			struct node_list *l = dest;
 			l->n = 0;
-			if (!given)
-				continue; /* default: the empty list */
-			for (uint32_t k = 0; k < raw->n_list[slot]; k++) {
-				char *name = raw->list[slot][k];
-				struct pos ep = it->list[slot][k];
-				l->idx[l->n] = -1;
-				l->repeat[l->n] = 1;
-				l->prob[l->n] = 1;
-				if (parse_call_suffix(P, p, name, &l->repeat[l->n], &l->prob[l->n], ep, label) < 0) {
-					l->n++; /* kept, unresolved (-1): no second error about the list */
-					continue;
+			if (given) /* default: the empty list */
+				parse_node_list(P, p, raw, slot, it, l, label, node);
+			continue;
+		}
+		if (p->type == PT_CLASSES) {
+			struct class_list *l = dest;
+			l->n = 0;
+			for (uint32_t k = 0; given && k < raw->n_list[slot]; k++) {
+				int c = find_class(P, raw->list[slot][k], it->list[slot][k], p, label);
+				for (int j = 0; c > 0 && j < l->n; j++) {
+					if (l->id[j] == c) {
+						diag_error(P->d, it->list[slot][k].line, it->list[slot][k].col,
+							   "'%s' of %s names class '%s' twice", p->key, label,
+							   raw->list[slot][k]);
+						c = -1;
+					}
 				}
-				add_ref(P, &l->idx[l->n], name, ep, node, p);
-				P->refs[P->n_refs - 1].weight = l->repeat[l->n] * l->prob[l->n];
-				l->n++;
+				if (c > 0)
+					l->id[l->n++] = c;
+			}
+			continue;
+		}
+		if (p->type == PT_TABLE) {
+			struct table_head *h = dest;
+			h->n = 0;
+			const struct table_info *t = given ? it->tab[slot] : NULL;
+			for (int k = 0; t && k < t->n && k < (int)raw->n_tab[slot]; k++) {
+				char elabel[192];
+				snprintf(elabel, sizeof elabel, "entry %d of '%s' in %s", k + 1, p->key, label);
+				void *e = (char *)cfg + param_table_of(p)->entries + (size_t)k * param_table_of(p)->sub_size;
+				int outer = P->cur_class;
+				parse_fields(P, sl->sub[slot], &t->e[k], &raw->tab[slot][k], param_table_of(p)->sub, e, elabel, node);
+				P->cur_class = outer;
+				h->present[k] = presence_of(sl->sub[slot], &t->e[k], param_table_of(p)->sub);
+				h->n++;
 			}
 			continue;
 		}
@@ -924,17 +1172,31 @@ static void parse_item(struct parser *P, int sec, struct item_info *it, struct r
 		const char *text = given ? raw->v[slot] : p->def;
 		if (!text)
 			continue; /* required and missing (reported) or optional */
+		if (p->type == PT_CLASS) {
+			int c = p->flags & P_DEFINES_CLASS ? define_class(P, text, at, label)
+							   : find_class(P, text, at, p, label);
+			*(int *)dest = c;
+			if (c > 0)
+				P->cur_class = c; /* the calls of this entry are this class's */
+			continue;
+		}
 		parse_scalar(P, p, text, dest, at, label, node);
 	}
 }
 
+/* Parses an item's values into cfg; node is its index in the spec (-1: sim). */
+static void parse_item(struct parser *P, int sec, struct item_info *it, struct raw_item *raw, int index, void *cfg,
+		       int node)
+{
+	char label[128];
+	describe(it, sec, index, label, sizeof(label));
+	P->cur_class = 0;
+	parse_fields(P, &P->sc->impl->slots[sec], it, raw, it->kind->params, cfg, label, node);
+}
+
 static unsigned long presence(const struct slots *sl, const struct item_info *it)
 {
-	unsigned long present = 0;
-	for (size_t i = 0; it->kind->params[i].key; i++)
-		if (it->seen[slot_of(sl, it->kind->params[i].key)])
-			present |= 1ul << i;
-	return present;
+	return presence_of(sl, it, it->kind->params);
 }
 
 static int name_ok(const char *s)
@@ -1283,10 +1545,24 @@ static void syntax_error(struct diags *d, const yaml_parser_t *p)
 		diag_error(d, (int)m->line + 1, (int)m->column + 1, "YAML syntax error: %s", p->problem);
 }
 
+static void free_item_tables(struct item_info *it)
+{
+	for (int i = 0; i < MAX_SLOTS; i++) {
+		if (!it->tab[i])
+			continue;
+		for (int k = 0; k < it->tab[i]->n; k++)
+			free_item_tables(&it->tab[i]->e[k]);
+		free(it->tab[i]);
+	}
+}
+
 static void free_items(struct walker *w)
 {
-	for (int s = 0; s < SEC_N; s++)
+	for (int s = 0; s < SEC_N; s++) {
+		for (int i = 0; i < w->n_items[s]; i++)
+			free_item_tables(&w->items[s][i]);
 		free(w->items[s]);
+	}
 }
 
 /*
@@ -1584,6 +1860,8 @@ void scenario_free(struct scenario *sc)
 	if (im) {
 		if (im->raw)
 			cyaml_free(&im->config, &im->top_value, im->raw, 0);
+		for (int i = 0; i < SEC_N; i++)
+			free_slots(&im->slots[i]);
 		for (size_t i = 0; i < im->n_samples; i++) {
 			free(im->samples[i]);
 			free(im->sample_paths[i]);
@@ -1614,11 +1892,9 @@ const char *scenario_file(const struct scenario *sc, size_t i)
 static void format_value(const struct param *p, const void *cfg, const struct net_spec *spec, char *buf, size_t n)
 {
 	const void *src = (const char *)cfg + p->offset;
-	double v = p->type == PT_COUNT || p->type == PT_ENUM || p->type == PT_NODE || p->type == PT_NODES ||
-				   p->type == PT_DIST || p->type == PT_DIST_EXP || p->type == PT_STRING ||
-				   p->type == PT_PROFILE
-			   ? 0
-			   : *(const double *)src;
+	int is_double = p->type == PT_DURATION || p->type == PT_RATE || p->type == PT_SIZE ||
+			p->type == PT_BANDWIDTH || p->type == PT_MONEY || p->type == PT_FRACTION || p->type == PT_FACTOR;
+	double v = is_double ? *(const double *)src : 0;
 	switch (p->type) {
 	case PT_COUNT:
 		if (*(const long *)src == LONG_MAX)
@@ -1653,31 +1929,64 @@ static void format_value(const struct param *p, const void *cfg, const struct ne
 						 pr->rate[i]);
 		return;
 	}
-	case PT_NODES: BUG("lists are not formatted here");
+	case PT_CLASS: snprintf(buf, n, "%s", spec->class_name[*(const int *)src]); return;
+	case PT_NODES:
+	case PT_CLASSES:
+	case PT_TABLE: BUG("lists are not formatted here");
 	}
 }
 
-static void resolve_item(struct raw_item *raw, const struct slots *sl, const struct node_kind *k, const void *cfg,
+static void set_list(struct raw_item *raw, int slot, int n)
+{
+	for (uint32_t i = 0; i < raw->n_list[slot]; i++)
+		free(raw->list[slot][i]);
+	free(raw->list[slot]);
+	raw->list[slot] = xcalloc(n ? (size_t)n : 1, sizeof(char *));
+	raw->n_list[slot] = (uint32_t)n;
+}
+
+static void resolve_item(struct raw_item *raw, const struct slots *sl, const struct param *params, const void *cfg,
 			 const struct net_spec *spec)
 {
-	for (const struct param *p = k->params; p->key; p++) {
+	for (const struct param *p = params; p->key; p++) {
 		int slot = slot_of(sl, p->key);
+		const void *src = (const char *)cfg + p->offset;
 		if (p->type == PT_NODES) {
-			const struct node_list *l = (const struct node_list *)((const char *)cfg + p->offset);
-			for (uint32_t i = 0; i < raw->n_list[slot]; i++)
-				free(raw->list[slot][i]);
-			free(raw->list[slot]);
-			raw->list[slot] = xcalloc(l->n ? l->n : 1, sizeof(char *));
-			raw->n_list[slot] = (uint32_t)l->n;
-			for (int i = 0; i < l->n; i++) {
+			const struct node_list *l = src;
+			int groups = 0;
+			for (int i = 0; i < l->n; i++)
+				groups += !l->par[i];
+			set_list(raw, slot, groups);
+			for (int i = 0, g = -1; i < l->n; i++) {
 				char entry[160];
 				int m = snprintf(entry, sizeof entry, "%s", spec->nodes[l->idx[i]].name);
 				if (l->repeat[i] > 1)
 					m += snprintf(entry + m, sizeof entry - (size_t)m, "*%d", l->repeat[i]);
 				if (l->prob[i] < 1)
 					snprintf(entry + m, sizeof entry - (size_t)m, "?%.10g", l->prob[i]);
-				raw->list[slot][i] = xstrdup(entry);
+				if (!l->par[i]) {
+					raw->list[slot][++g] = xstrdup(entry);
+				} else { /* a parallel group: "a+b" */
+					char *joined = xmalloc(strlen(raw->list[slot][g]) + strlen(entry) + 2);
+					sprintf(joined, "%s+%s", raw->list[slot][g], entry);
+					free(raw->list[slot][g]);
+					raw->list[slot][g] = joined;
+				}
 			}
+			continue;
+		}
+		if (p->type == PT_CLASSES) {
+			const struct class_list *l = src;
+			set_list(raw, slot, l->n);
+			for (int i = 0; i < l->n; i++)
+				raw->list[slot][i] = xstrdup(spec->class_name[l->id[i]]);
+			continue;
+		}
+		if (p->type == PT_TABLE) {
+			const struct table_head *h = src;
+			for (int k = 0; k < h->n && k < (int)raw->n_tab[slot]; k++)
+				resolve_item(&raw->tab[slot][k], sl->sub[slot], param_table_of(p)->sub,
+					     (const char *)cfg + param_table_of(p)->entries + (size_t)k * param_table_of(p)->sub_size, spec);
 			continue;
 		}
 		if (!raw->v[slot] && !p->def)
@@ -1706,7 +2015,7 @@ char *scenario_resolved_yaml(const struct scenario *sc, size_t *len)
 	sim.max_events = (long)spec->max_events;
 	sim.max_in_flight = (long)spec->max_in_flight;
 	sim.slo = spec->slo;
-	resolve_item(raw->simulation, &im->slots[SEC_SIM], &sim_section_kind, &sim, spec);
+	resolve_item(raw->simulation, &im->slots[SEC_SIM], sim_params, &sim, spec);
 	static const int secs[] = {SEC_WORKLOADS, SEC_NODES, SEC_FAILURES};
 	int i = 0;
 	for (size_t k = 0; k < ARRAY_LEN(secs); k++) {
@@ -1714,7 +2023,7 @@ char *scenario_resolved_yaml(const struct scenario *sc, size_t *len)
 				 : secs[k] == SEC_NODES   ? raw->n_nodes
 							  : raw->n_failures;
 		for (uint32_t j = 0; j < count; j++, i++)
-			resolve_item(raw_at(raw, secs[k], (int)j), &im->slots[secs[k]], spec->nodes[i].kind,
+			resolve_item(raw_at(raw, secs[k], (int)j), &im->slots[secs[k]], spec->nodes[i].kind->params,
 				     spec->nodes[i].cfg, spec);
 	}
 	char *out = NULL;

@@ -28,8 +28,8 @@ static int leading_number(const char *s, double *v, const char **end)
 	/* strtod accepts "nan", "inf" and hex: scenario numbers are decimal. */
 	if (!(isdigit((unsigned char)*s) || *s == '.' || *s == '-' || *s == '+'))
 		return -1;
-	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
-		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2]))
+		return -1; /* "0x1p3"; but "0x" is a factor of zero */
 	char *e;
 	errno = 0;
 	*v = strtod(s, &e);
