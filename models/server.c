@@ -176,7 +176,7 @@ void server_init(struct node *n, const void *cfg)
 		node_rng_init(n, &s->rng_route, "route");
 		if (c->shards > 1)
 			s->shard_pick = shard_table(c->shards, c->keys > 0 ? c->keys : 10000, c->skew);
-		s->replica_rr = xcalloc((size_t)c->shards, sizeof(int));
+		s->is_split = 1;
 	}
 	if (c->call_timeout > 0)
 		node_timeouts_init(n, &s->timeouts, c->call_timeout, HTTP_GATEWAY_TIMEOUT);
@@ -600,11 +600,13 @@ static int route(struct server *s, struct request *r)
 		return primary;
 	}
 	int n_rep = s->per_shard - 1;
-	for (int t = 0; t < n_rep; t++) { /* reads: the next replica up, round robin */
-		int j = primary + 1 + s->replica_rr[shard];
-		s->replica_rr[shard] = (s->replica_rr[shard] + 1) % n_rep;
-		if (s->base.health[j].state == HEALTH_UP)
-			return j;
+	if (n_rep > 0) { /* reads: a replica at random (a reader endpoint), the next one up if it is not */
+		int pick = (int)gsl_rng_uniform_int(s->rng_route.r, (unsigned long)n_rep);
+		for (int t = 0; t < n_rep; t++) {
+			int j = primary + 1 + (pick + t) % n_rep;
+			if (s->base.health[j].state == HEALTH_UP)
+				return j;
+		}
 	}
 	return primary; /* no replica up (or none at all): the primary reads too */
 }
@@ -623,7 +625,7 @@ void server_arrive(struct node *n, struct request *r)
 			node_reject(n, r, HTTP_BAD_GATEWAY, 0);
 			return;
 		}
-	} else if (i < 0 && s->replica_rr) {
+	} else if (i < 0 && s->is_split) {
 		i = route(s, r);
 	} else if (i < 0) {
 		i = s->rr;
@@ -786,7 +788,7 @@ void server_release(struct node *n)
 		tmo_release(&s->timeouts);
 	if (s->pools)
 		tmo_release(&s->pool_tmo);
-	if (s->replica_rr)
+	if (s->is_split)
 		rng_release(&s->rng_route);
 	if (s->shard_pick)
 		gsl_ran_discrete_free(s->shard_pick);
@@ -798,7 +800,6 @@ void server_release(struct node *n)
 	}
 	free(s->plans);
 	free(s->pools);
-	free(s->replica_rr);
 	free(s->inst);
 }
 

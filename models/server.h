@@ -114,7 +114,7 @@ struct server {
 	/* Shards and replicas (databases). */
 	int per_shard;         /* instances per shard: 1 + replicas */
 	gsl_ran_discrete_t *shard_pick; /* owned: which shard a query's key is on */
-	int *replica_rr;       /* owned: next replica per shard */
+	int is_split;          /* shards or replicas: queries are routed by key and kind */
 	struct rng rng_route;  /* writes and keys */
 	uint64_t applies;      /* writes applied by replicas */
 };

@@ -129,8 +129,10 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 	int has_users = param_is_present(workload_params, present, "users");
 	int has_think = param_is_present(workload_params, present, "think");
 	double sum = 0;
+	int weighed = 1;
 	for (int i = 0; i < cfg->mix_head.n; i++) {
 		sum += cfg->mix[i].weight;
+		weighed &= (int)(cfg->mix_head.present[i] >> 1) & 1; /* a missing weight is reported already */
 		for (int j = 0; j < i; j++) {
 			if (cfg->mix[i].cls == cfg->mix[j].cls && cfg->mix[i].cls > 0) {
 				*key = "mix";
@@ -138,7 +140,7 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 			}
 		}
 	}
-	if (cfg->mix_head.n > 0 && fabs(sum - 1) > 1e-6) {
+	if (cfg->mix_head.n > 0 && weighed && fabs(sum - 1) > 1e-6) {
 		static _Thread_local char msg[160];
 		snprintf(msg, sizeof msg, "the weights of the mix sum to %.6g; they must sum to 1 (100%%)", sum);
 		*key = "mix";

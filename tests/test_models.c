@@ -409,10 +409,166 @@ static void test_cache_lru_hit_ratio_matches_che(void **state)
 	scenario_free(sc);
 }
 
+/* Runs yaml with two jobs; the caller frees both. */
+static struct scenario *run2(const char *yaml, struct results *res)
+{
+	return run_jobs(yaml, 2, res);
+}
+
+static void test_smaller_pool_means_longer_waits(void **state)
+{
+	(void)state;
+	char yaml[1024];
+	double wait[2];
+	long sizes[2] = {8, 3};
+	for (int i = 0; i < 2; i++) {
+		snprintf(yaml, sizeof yaml,
+			 "simulation: {duration: 60s, warmup: 5s, replications: 3, seed: 7}\n"
+			 "workloads:\n  - {name: w, target: web, rate: 200/s}\n"
+			 "nodes:\n"
+			 "  - {name: web, kind: server, cores: 8, service: exp(1ms), calls: [db], pool: %ld}\n"
+			 "  - {name: db, kind: database, cores: 8, service: exp(10ms)}\n",
+			 sizes[i]);
+		struct results res;
+		struct scenario *sc = run2(yaml, &res);
+		wait[i] = mean_of(&res, "web", "pool_wait_mean");
+		results_release(&res);
+		scenario_free(sc);
+	}
+	assert_true(wait[0] < 0.001); /* 8 connections for an offered load of 2 */
+	assert_true(wait[1] > 5 * wait[0] && wait[1] > 0.001);
+}
+
+static void test_pool_timeout_answers_500(void **state)
+{
+	(void)state;
+	/* One connection for an offered load of 2: calls pile up and time out. */
+	const char *yaml = "simulation: {duration: 20s, warmup: 2s, replications: 2, seed: 7}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 200/s}\n"
+			   "nodes:\n"
+			   "  - {name: web, kind: server, cores: 8, service: exp(1ms), calls: [db], pool: 1,\n"
+			   "     pool_timeout: 50ms}\n"
+			   "  - {name: db, kind: database, cores: 8, service: exp(10ms)}\n";
+	struct results res;
+	struct scenario *sc = run2(yaml, &res);
+	double timeouts = mean_of(&res, "web", "pool_timeouts");
+	assert_true(timeouts > 100);
+	assert_near(mean_of(&res, "e2e", "status_500"), timeouts, 0.5);
+	assert_true(mean_of(&res, "web", "response_p99") < 0.150); /* 50ms wait at most, then the query */
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_fan_out_fails_when_one_branch_fails(void **state)
+{
+	(void)state;
+	/* stock is down for the whole run: every request's 'price+stock' fails,
+	 * and the web tier answers 500, after price has still been asked. */
+	const char *yaml = "simulation: {duration: 20s, warmup: 2s, replications: 2, seed: 7}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 100/s}\n"
+			   "nodes:\n"
+			   "  - {name: web, kind: server, cores: 4, service: exp(1ms), calls: [price+stock, db]}\n"
+			   "  - {name: price, kind: server, service: exp(1ms)}\n"
+			   "  - {name: stock, kind: server, service: exp(1ms)}\n"
+			   "  - {name: db, kind: database, service: exp(1ms)}\n"
+			   "failures:\n  - {node: stock, at: 0s}\n";
+	struct results res;
+	struct scenario *sc = run2(yaml, &res);
+	assert_true(mean_of(&res, "e2e", "status_500") > 1000);
+	assert_near(mean_of(&res, "e2e", "status_2xx"), 0, 0);
+	assert_true(mean_of(&res, "price", "throughput") > 90);
+	assert_near(mean_of(&res, "db", "throughput"), 0, 0); /* the step after the fan-out never runs */
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_class_calls_change_the_path(void **state)
+{
+	(void)state;
+	/* Static requests are served by the proxy itself; only dynamic ones
+	 * reach the application tier, and each class is reported apart. */
+	const char *yaml = "simulation: {duration: 30s, warmup: 2s, replications: 2, seed: 7}\n"
+			   "workloads:\n  - name: w\n    target: front\n    rate: 400/s\n"
+			   "    mix: [{class: static, weight: 75%}, {class: dynamic, weight: 25%}]\n"
+			   "nodes:\n"
+			   "  - {name: front, kind: server, cores: 4, service: exp(0.2ms), calls: [app],\n"
+			   "     classes: [{class: static, calls: []}]}\n"
+			   "  - {name: app, kind: server, cores: 4, service: exp(5ms)}\n";
+	struct results res;
+	struct scenario *sc = run2(yaml, &res);
+	double app = mean_of(&res, "app", "throughput");
+	assert_true(app > 90 && app < 110);
+	assert_true(mean_of(&res, "class:static", "latency_mean") < 0.001);
+	assert_true(mean_of(&res, "class:dynamic", "latency_mean") > 0.005);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+static void test_hot_shard_is_the_bottleneck(void **state)
+{
+	(void)state;
+	/* Uniform keys spread 4 shards evenly; Zipf keys load one shard far
+	 * more than the others, and the verdict names the database for it. */
+	const char *fmt = "simulation: {duration: 30s, warmup: 2s, replications: 2, seed: 7}\n"
+			  "workloads:\n  - {name: w, target: web, rate: 1000/s}\n"
+			  "nodes:\n"
+			  "  - {name: web, kind: server, cores: 8, instances: 2, service: exp(2ms), calls: [db]}\n"
+			  "  - {name: db, kind: database, shards: 4, keys: 1000, skew: %s, service: exp(2ms)}\n";
+	char yaml[1024];
+	double hottest[2];
+	const char *skews[2] = {"0x", "1.2x"};
+	for (int i = 0; i < 2; i++) {
+		snprintf(yaml, sizeof yaml, fmt, skews[i]);
+		struct results res;
+		struct scenario *sc = run2(yaml, &res);
+		hottest[i] = mean_of(&res, "db", "hottest_instance_utilization");
+		if (i == 1)
+			assert_int_equal(report_bottleneck(&res, NULL), 2); /* db */
+		results_release(&res);
+		scenario_free(sc);
+	}
+	assert_true(hottest[0] < 0.6);
+	assert_true(hottest[1] > 0.75);
+}
+
+static void test_crashes_with_fan_out_pools_and_replicas(void **state)
+{
+	(void)state;
+	/* Instances holding children, pooled connections and replication work
+	 * crash and come back; the run must stay consistent (asan and the
+	 * in-flight count catch leaks) and answer most requests. */
+	const char *yaml = "simulation: {duration: 60s, warmup: 2s, replications: 2, seed: 7}\n"
+			   "workloads:\n  - {name: w, target: lb, rate: 300/s}\n"
+			   "nodes:\n"
+			   "  - {name: lb, kind: load_balancer, targets: web}\n"
+			   "  - {name: web, kind: server, instances: 3, cores: 4, service: exp(2ms),\n"
+			   "     calls: [a+b, db], pool: 6, pool_timeout: 200ms}\n"
+			   "  - {name: a, kind: server, instances: 2, cores: 2, service: exp(2ms)}\n"
+			   "  - {name: b, kind: server, instances: 2, cores: 2, service: exp(2ms)}\n"
+			   "  - {name: db, kind: database, replicas: 2, writes: 30%, cores: 2, service: exp(2ms)}\n"
+			   "failures:\n"
+			   "  - {node: web, mtbf: 10s, mttr: 2s}\n"
+			   "  - {node: a, mtbf: 10s, mttr: 1s}\n"
+			   "  - {node: db, mtbf: 15s, mttr: 2s}\n";
+	struct results res;
+	struct scenario *sc = run2(yaml, &res);
+	assert_true(mean_of(&res, "e2e", "success_ratio") > 0.5);
+	assert_true(mean_of(&res, "db", "replica_applies") > 1000);
+	assert_true(mean_of(&res, "run", "in_flight_at_end") < 200);
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_runner_results_do_not_depend_on_jobs),
+		cmocka_unit_test(test_smaller_pool_means_longer_waits),
+		cmocka_unit_test(test_pool_timeout_answers_500),
+		cmocka_unit_test(test_fan_out_fails_when_one_branch_fails),
+		cmocka_unit_test(test_class_calls_change_the_path),
+		cmocka_unit_test(test_hot_shard_is_the_bottleneck),
+		cmocka_unit_test(test_crashes_with_fan_out_pools_and_replicas),
 		cmocka_unit_test(test_runner_seed_changes_results),
 		cmocka_unit_test(test_streams_adding_a_node_keeps_other_numbers),
 		cmocka_unit_test(test_lb_full_surge_queue_answers_503_and_counts_spillover),

@@ -10,6 +10,8 @@
  */
 #include "testutil.h"
 
+#include "../sim/engine/rng.h"
+
 /* Erlang C: probability that an arrival waits in M/M/c with offered load a = lambda*S. */
 static double erlang_c(int c, double a)
 {
@@ -336,6 +338,135 @@ static void test_theory_message_queue_is_an_mmc(void **state)
 	done(&res, sc);
 }
 
+static void test_theory_classes_share_an_mg1(void **state)
+{
+	(void)state;
+	/* Two classes at one FCFS server: 70% browse exp(4ms), 30% buy exp(20ms).
+	 * The mixture is an M/G/1; every class waits the same Pollaczek-Khinchine
+	 * Wq and then takes its own service. */
+	const char *yaml = "simulation: {duration: 1500s, warmup: 60s, replications: 10, seed: 21}\n"
+			   "workloads:\n  - name: w\n    target: q\n    rate: 60/s\n"
+			   "    mix: [{class: browse, weight: 70%}, {class: buy, weight: 30%}]\n"
+			   "nodes:\n  - {name: q, kind: server, workers: 1, queue: unlimited, service: exp(4ms),\n"
+			   "     classes: [{class: buy, service: exp(20ms)}]}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double lambda = 60, es = 0.7 * 0.004 + 0.3 * 0.020, es2 = 0.7 * 2 * 16e-6 + 0.3 * 2 * 400e-6;
+	double rho = lambda * es, wq = lambda * es2 / (2 * (1 - rho));
+	assert_theory(&res, "q", "utilization", rho);
+	assert_theory(&res, "class:browse", "latency_mean", wq + 0.004);
+	assert_theory(&res, "class:buy", "latency_mean", wq + 0.020);
+	assert_theory(&res, "class:buy", "served_throughput", 0.3 * lambda);
+	done(&res, sc);
+}
+
+static void test_theory_fork_join_of_two_mm1(void **state)
+{
+	(void)state;
+	/* 'a+b' calls two M/M/1 servers at once and waits for both.  For two
+	 * identical M/M/1 the fork-join mean is exact (Flatto and Hahn; Nelson
+	 * and Tantawi): (12 - rho)/8 times one server's 1/(mu - lambda). */
+	const char *yaml = "simulation: {duration: 300s, warmup: 30s, replications: 10, seed: 22}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 50/s}\n"
+			   "nodes:\n"
+			   "  - {name: web, kind: server, cores: 1000, workers: 100000, service: const(0s), calls: [a+b]}\n"
+			   "  - {name: a, kind: server, workers: 1, queue: unlimited, service: exp(10ms)}\n"
+			   "  - {name: b, kind: server, workers: 1, queue: unlimited, service: exp(10ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double r1 = 1 / (100.0 - 50.0);
+	assert_theory(&res, "a", "response_mean", r1);
+	assert_theory(&res, "b", "throughput", 50);
+	assert_theory(&res, "web", "response_mean", (12 - 0.5) / 8 * r1);
+	done(&res, sc);
+}
+
+static void test_theory_read_replicas_split_poisson(void **state)
+{
+	(void)state;
+	/* 300 queries/s, 20% writes, 2 read replicas, all exp(2ms): the primary
+	 * is an M/M/1 at 60/s; each replica takes half the reads (a split
+	 * Poisson stream, 120/s) plus every write (the primary's departures,
+	 * Poisson by Burke's theorem, 60/s): an M/M/1 at 180/s. */
+	const char *yaml = "simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 23}\n"
+			   "workloads:\n  - {name: w, target: db, rate: 300/s}\n"
+			   "nodes:\n"
+			   "  - {name: db, kind: database, replicas: 2, writes: 20%, queue: unlimited, service: exp(2ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double r_primary = 0.002 / (1 - 0.12), r_replica = 0.002 / (1 - 0.36);
+	assert_theory(&res, "db/primary", "utilization", 0.12);
+	assert_theory(&res, "db/r1", "utilization", 0.36);
+	assert_theory(&res, "db/r2", "throughput", 120);
+	assert_theory(&res, "db", "response_mean", 0.2 * r_primary + 0.8 * r_replica);
+	done(&res, sc);
+}
+
+static void test_theory_shards_follow_key_popularity(void **state)
+{
+	(void)state;
+	/* Keys 1..1000 with Zipf popularity 1/k, each on shard hash(k) mod 4:
+	 * each shard receives the total popularity of its keys. */
+	const char *yaml = "simulation: {duration: 200s, warmup: 10s, replications: 10, seed: 24}\n"
+			   "workloads:\n  - {name: w, target: db, rate: 400/s}\n"
+			   "nodes:\n"
+			   "  - {name: db, kind: database, shards: 4, keys: 1000, skew: 1x, service: exp(1ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double w[4] = {0}, total = 0;
+	for (int k = 1; k <= 1000; k++) {
+		w[rng_mix64((uint64_t)k) % 4] += 1.0 / k;
+		total += 1.0 / k;
+	}
+	for (int s = 0; s < 4; s++) {
+		char scope[16];
+		snprintf(scope, sizeof scope, "db/s%d", s);
+		assert_theory(&res, scope, "throughput", 400 * w[s] / total);
+		assert_theory(&res, scope, "utilization", 0.4 * w[s] / total);
+	}
+	done(&res, sc);
+}
+
+static void test_theory_connection_pool_is_an_erlang_c(void **state)
+{
+	(void)state;
+	/* A pool of 4 connections in front of a node that serves every call at
+	 * once in exp(10ms): the connections are the servers of an M/M/4, and
+	 * a call waits for one as an Erlang C queue says (offered load 3). */
+	const char *yaml = "simulation: {duration: 800s, warmup: 20s, replications: 10, seed: 25}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 300/s}\n"
+			   "nodes:\n"
+			   "  - {name: web, kind: server, cores: 1000, workers: 100000, service: const(0s), calls: [ext],\n"
+			   "     pool: 4, pool_timeout: 1h}\n"
+			   "  - {name: ext, kind: server, cores: 1000, workers: 100000, service: exp(10ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	double wq = erlang_c(4, 3) * 0.010 / (4 - 3);
+	assert_theory(&res, "web", "pool_wait_mean", wq);
+	assert_theory(&res, "web", "response_mean", wq + 0.010);
+	done(&res, sc);
+}
+
+static void test_theory_cpu_before_and_after_calls(void **state)
+{
+	(void)state;
+	/* service and service_after, both exp(5ms), on one core with a call of
+	 * no duration between: two visits per request to the same FCFS
+	 * exponential station, a product-form network (BCMP) equal to an M/M/1
+	 * at twice the rate, visited twice. */
+	const char *yaml = "simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 26}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 40/s}\n"
+			   "nodes:\n"
+			   "  - {name: web, kind: server, workers: 100000, queue: unlimited, service: exp(5ms),\n"
+			   "     service_after: exp(5ms), calls: [noop]}\n"
+			   "  - {name: noop, kind: server, cores: 1000, workers: 100000, service: const(0s)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "web", "utilization", 0.4);
+	assert_theory(&res, "web", "response_mean", 2 / (200.0 - 80.0));
+	done(&res, sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +485,12 @@ int main(void)
 		cmocka_unit_test(test_theory_link_shares_its_bandwidth),
 		cmocka_unit_test(test_theory_repeated_and_probabilistic_calls),
 		cmocka_unit_test(test_theory_message_queue_is_an_mmc),
+		cmocka_unit_test(test_theory_classes_share_an_mg1),
+		cmocka_unit_test(test_theory_fork_join_of_two_mm1),
+		cmocka_unit_test(test_theory_read_replicas_split_poisson),
+		cmocka_unit_test(test_theory_shards_follow_key_popularity),
+		cmocka_unit_test(test_theory_connection_pool_is_an_erlang_c),
+		cmocka_unit_test(test_theory_cpu_before_and_after_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
