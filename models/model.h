@@ -229,6 +229,7 @@ struct net_spec {
 	double slo;             /* availability target, e.g. 0.999 */
 	int n_classes;          /* request classes named in workloads' mixes, ids 1..n_classes */
 	char class_name[CLASS_MAX + 1][64]; /* [0] is "": a request of no class */
+	int has_unclassified;               /* some workload has no mix: it sends requests of no class */
 	int n_nodes;
 	struct node_spec *nodes; /* owned */
 };

@@ -14,6 +14,9 @@ extern const struct node_kind link_kind;
 extern const struct node_kind failure_kind;
 extern const struct node_kind cache_kind;
 extern const struct node_kind queue_kind;
+extern const struct node_kind proxy_kind;
+extern const struct node_kind gateway_kind;
+extern const struct node_kind cdn_kind;
 
 /* One line per kind. */
 /* clang-format off */
@@ -25,6 +28,9 @@ const struct node_kind *const node_kinds[] = {
 	&link_kind,
 	&cache_kind,
 	&queue_kind,
+	&proxy_kind,
+	&gateway_kind,
+	&cdn_kind,
 	&failure_kind,
 	NULL,
 };

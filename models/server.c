@@ -180,6 +180,19 @@ void server_init(struct node *n, const void *cfg)
 	}
 	if (c->call_timeout > 0)
 		node_timeouts_init(n, &s->timeouts, c->call_timeout, HTTP_GATEWAY_TIMEOUT);
+	s->tokens = c->burst;
+}
+
+/* Token bucket: whether one more request may come in now. */
+static int admit_rate(struct server *s)
+{
+	double now = s->base.net->sim.now;
+	s->tokens = fmin(s->cfg.burst, s->tokens + (now - s->t_tokens) * s->cfg.rate_limit);
+	s->t_tokens = now;
+	if (s->tokens < 1)
+		return 0;
+	s->tokens -= 1;
+	return 1;
 }
 
 static void ev_cpu_done(struct sim *sim, void *obj, void *arg);
@@ -617,6 +630,13 @@ void server_arrive(struct node *n, struct request *r)
 	struct frame *f = request_frame(r);
 	int i = r->dst_inst;
 	f->flags = 0;
+	if (s->cfg.rate_limit > 0 && !admit_rate(s)) {
+		f->self_inst = 0;
+		s->throttled++;
+		node_arrival(n);
+		node_reject(n, r, HTTP_TOO_MANY, 0);
+		return;
+	}
 	if (i < 0 && s->cfg.failover == FAILOVER_ACTIVE_PASSIVE) {
 		i = s->active;
 		if (i < 0) { /* between a failure and a promotion: nobody to connect to */
@@ -673,8 +693,10 @@ void server_reply(struct node *n, struct request *r)
 	if (s->pools)
 		release(s, r);
 	if (r->status < 200 || r->status >= 300) {
-		r->status = HTTP_INTERNAL;
-		r->origin = n->id;
+		if (!s->cfg.pass_status) { /* an application turns a failed call into its own error */
+			r->status = HTTP_INTERNAL;
+			r->origin = n->id;
+		}
 		finish(s, r);
 		return;
 	}
@@ -719,7 +741,7 @@ void server_reset(struct node *n)
 	tavg_reset(&s->slots_used, now);
 	tavg_reset(&s->pool_waiting, now);
 	tally_reset(&s->pool_wait);
-	s->pool_timeouts = s->fanouts = s->applies = 0;
+	s->pool_timeouts = s->fanouts = s->applies = s->throttled = 0;
 	for (int i = 0; i < n->n_instances; i++) {
 		tavg_reset(&s->inst[i].busy, now);
 		s->inst[i].arrivals = s->inst[i].rejections = 0;
@@ -759,6 +781,8 @@ void server_report(const struct node *n, struct report *rep)
 		report_add(rep, n->name, "fanouts", (double)s->fanouts);
 	if (s->per_shard > 1)
 		report_add(rep, n->name, "replica_applies", (double)s->applies);
+	if (s->cfg.rate_limit > 0)
+		report_add(rep, n->name, "throttled", (double)s->throttled);
 	if (n->n_instances <= 1)
 		return;
 	double hottest = 0;

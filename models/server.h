@@ -52,6 +52,10 @@ struct server_cfg {
 	double skew;         /* Zipf exponent of key popularity; 0: uniform */
 	struct table_head classes_head;
 	struct server_class classes[TABLE_MAX];
+	/* Set by the kinds built on the engine (proxy, gateway): */
+	int pass_status;   /* answer a failed call's own status (a proxy's 502/504), not 500 */
+	double rate_limit; /* requests per second admitted (token bucket); 0: none */
+	double burst;      /* the bucket's size, requests */
 };
 
 /* A node's calls, ready to run: steps in order, each one call or a
@@ -117,6 +121,8 @@ struct server {
 	int is_split;          /* shards or replicas: queries are routed by key and kind */
 	struct rng rng_route;  /* writes and keys */
 	uint64_t applies;      /* writes applied by replicas */
+	double tokens, t_tokens; /* rate limit: tokens in the bucket at t_tokens */
+	uint64_t throttled;      /* refused by the rate limit (429) */
 };
 
 /* The keys of a `classes` entry (server.c). */

@@ -163,6 +163,72 @@ static void check_retry_storm(const struct results *r)
 	assert_true(last[TS_TARGET_2XX] < 0.5 * last[TS_REQUESTS]);
 }
 
+static void check_request_classes(const struct results *r)
+{
+	assert_true(get(r, "class:checkout", "latency_mean") > 3 * get(r, "class:browse", "latency_mean"));
+	assert_near(get(r, "db", "throughput"), 1.2 * 400, 10);
+	assert_near(get(r, "payment", "throughput"), 40, 2);
+	assert_near(get(r, "class:checkout", "served_throughput"), 40, 2);
+}
+
+static void check_fan_out(const struct results *r)
+{
+	double web = get(r, "web", "response_mean");
+	double sum = get(r, "price", "response_mean") + get(r, "stock", "response_mean") +
+		     get(r, "reviews", "response_mean");
+	assert_true(web < 0.9 * sum);
+	assert_true(web > get(r, "reviews", "response_mean"));
+	assert_near(get(r, "web", "fanouts"), get(r, "e2e", "requests"), 0.01 * get(r, "e2e", "requests"));
+}
+
+static void check_pool_starvation(const struct results *r)
+{
+	assert_true(get(r, "db", "utilization") < 0.25);
+	assert_true(get(r, "web", "pool_wait_mean") > 2 * get(r, "db", "response_mean"));
+	assert_true(get(r, "web", "pool_waiting_mean") > 10);
+}
+
+static void check_read_replicas(const struct results *r)
+{
+	assert_near(get(r, "db/primary", "utilization"), 0.24, 0.02);
+	assert_near(get(r, "db/r1", "utilization"), 0.72, 0.03);
+	assert_near(get(r, "db/r2", "utilization"), 0.72, 0.03);
+	assert_near(get(r, "db", "replica_applies"), 2 * 80 * 300, 2 * 80 * 300 * 0.03);
+}
+
+static void check_hot_shard(const struct results *r)
+{
+	assert_true(get(r, "db", "hottest_instance_utilization") > 0.8);
+	assert_near(get(r, "db", "utilization"), 0.6, 0.02);
+	size_t bi;
+	assert_int_equal(report_bottleneck(r, &bi), 1); /* app, db */
+	assert_string_equal(r->metrics[bi].key, "hottest_instance_utilization");
+}
+
+static void check_static_dynamic(const struct results *r)
+{
+	assert_near(get(r, "class:assets", "success_ratio"), 1, 0);
+	assert_near(get(r, "class:pages", "success_ratio"), 0.8, 0.02);
+	assert_near(get(r, "class:pages", "status_502"), 200 * 60, 200 * 60 * 0.05);
+	assert_near(get(r, "app", "arrivals") / 300, 200, 6); /* pages only, answered or refused */
+}
+
+static void check_api_gateway(const struct results *r)
+{
+	assert_true(get(r, "via-gateway", "latency_mean") < 0.8 * get(r, "via-monolith", "latency_mean"));
+	assert_true(get(r, "via-gateway", "latency_p90") < 0.5 * get(r, "via-monolith", "latency_p90"));
+	assert_true(get(r, "via-gateway", "latency_p50") > get(r, "via-monolith", "latency_p50"));
+	assert_near(get(r, "catalog", "throughput"), 320, 8);
+}
+
+static void check_cdn(const struct results *r)
+{
+	assert_near(get(r, "cdn", "origin_offload"), 0.665, 0.01);
+	assert_true(get(r, "cdn", "origin_bytes_per_s") < 0.15 * get(r, "cdn", "edge_bytes_per_s"));
+	assert_near(get(r, "nginx", "throughput"), 335, 8);
+	assert_true(get(r, "e2e", "latency_mean") > 0.015);
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -185,6 +251,14 @@ static const struct entry entries[] = {
 	{"flash-crowd.yaml", check_flash_crowd},
 	{"cache-offload.yaml", check_cache_offload},
 	{"queue-absorbs-burst.yaml", check_queue_burst},
+	{"request-classes.yaml", check_request_classes},
+	{"fan-out.yaml", check_fan_out},
+	{"connection-pool-starvation.yaml", check_pool_starvation},
+	{"read-replicas.yaml", check_read_replicas},
+	{"hot-shard.yaml", check_hot_shard},
+	{"static-dynamic-proxy.yaml", check_static_dynamic},
+	{"api-gateway.yaml", check_api_gateway},
+	{"cdn-offload.yaml", check_cdn},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

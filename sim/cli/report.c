@@ -107,6 +107,9 @@ int report_bottleneck(const struct results *res, size_t *metric_index)
 		const struct node_spec *ns = spec_of(res, m->scope);
 		if (!ns)
 			continue; /* an instance's own line ("db/s1") */
+		const struct ci *avg = results_ci(res, m->scope, "utilization");
+		if (strcmp(m->key, "hottest_instance_utilization") == 0 && avg && res->ci[i].mean < 1.1 * avg->mean)
+			continue; /* evenly loaded instances: the tier's average says it */
 		if (res->ci[i].mean > best_u) {
 			best_u = res->ci[i].mean;
 			best = (int)(ns - res->sc->spec.nodes);

@@ -1780,6 +1780,13 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		}
 		parse_item(&P, sec, it, raw, j, ns->cfg, i);
 	}
+	for (int i = 0; i < spec->n_nodes; i++) { /* a workload whose mix is empty sends requests of no class */
+		const struct node_spec *ns = &spec->nodes[i];
+		for (const struct param *p = ns->kind && ns->cfg ? ns->kind->params : NULL; p && p->key; p++)
+			if ((ns->kind->flags & KIND_WORKLOAD) && p->type == PT_TABLE &&
+			    ((const struct table_head *)((const char *)ns->cfg + p->offset))->n == 0)
+				spec->has_unclassified = 1;
+	}
 	/* Unresolved references stay -1 and the checks below skip them, so
 	 * they report alongside every other error. */
 	resolve_refs(&P);
