@@ -33,6 +33,7 @@ enum param_type {
 	PT_TABLE,     /* a list of mappings: struct table_head at offset, entries at param.entries */
 	PT_CLASS,     /* int: a request class id (1..), named in a workload's mix */
 	PT_CLASSES,   /* struct class_list: a YAML list of class names */
+	PT_TIMES,     /* struct times: a CSV file of times, in the scenario's directory */
 };
 
 enum param_flags {
@@ -64,6 +65,13 @@ struct node_list {
 	int repeat[NODE_REFS_MAX];  /* calls: "db*3" -> 3 (1 otherwise) */
 	double prob[NODE_REFS_MAX]; /* calls: "search?0.2" -> 0.2 (1 otherwise) */
 	int par[NODE_REFS_MAX];     /* calls: "price+stock" -> 1 on stock: made with the entry before, in parallel */
+};
+
+/* Times read from a file (arrivals to replay). */
+struct times {
+	const double *t; /* seconds, not decreasing; owned by the scenario */
+	size_t n;
+	char path[256]; /* as written */
 };
 
 /* A list of request classes (ids from 1). */

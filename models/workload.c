@@ -47,6 +47,10 @@ struct workload_cfg {
 	int profile_step;       /* 0: linear between points, 1: steps */
 	struct table_head mix_head;
 	struct mix_entry mix[TABLE_MAX];
+	double burst_rate;          /* open: the rate during bursts (0: none) */
+	struct dist burst_length;   /* how long a burst lasts */
+	struct dist burst_gap;      /* time from one burst's end to the next one's start */
+	struct times replay;        /* arrival times to replay (n = 0: none) */
 };
 
 struct workload {
@@ -56,6 +60,10 @@ struct workload {
 	struct tmo timeouts;     /* when cfg.timeout > 0 */
 	struct rng rng_retry;    /* backoff jitter */
 	struct rng rng_mix;      /* the class of each request */
+	struct rng rng_bursts;   /* burst and gap lengths */
+	double base_rate;        /* open with bursts: the rate between bursts */
+	int in_burst;
+	size_t replay_i; /* the next time to replay */
 	double tokens;           /* retry budget: retries that may be made now */
 	int breaker;             /* BREAKER_* */
 	long failures_in_a_row;
@@ -110,6 +118,14 @@ static const struct param workload_params[] = {
 	 "circuit breaker: how long it stays open before one trial request"},
 	{"response_size", PT_SIZE, OFF(resp_bytes), "10KB", 0, 1e12, NULL, 0,
 	 "bytes answered per request (transfer time on links)"},
+	{"burst_rate", PT_RATE, OFF(burst_rate), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
+	 "open workload: the rate during bursts ('rate' is the rate between them); a Markov-modulated Poisson process"},
+	{"burst_length", PT_DIST_EXP, OFF(burst_length), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "how long a burst lasts, e.g. 30s (exponential) or a distribution"},
+	{"burst_gap", PT_DIST_EXP, OFF(burst_gap), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "time between the end of a burst and the start of the next, e.g. 10m"},
+	{"replay", PT_TIMES, OFF(replay), NULL, 0, 0, NULL, P_OPTIONAL,
+	 "arrival times to replay, a CSV file (first column, seconds from the start, warm-up included)"},
 	{"mix", PT_TABLE, OFF(mix_head), NULL, 0, 0, &mix_table, P_OPTIONAL,
 	 "request classes and their shares, e.g. [{class: browse, weight: 70%}, {class: buy, weight: 30%}]"},
 	{0},
@@ -121,6 +137,29 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 	const struct workload_cfg *cfg = cfgp;
 	int has_rate = param_is_present(workload_params, present, "rate") ||
 		       param_is_present(workload_params, present, "profile");
+	int has_replay = param_is_present(workload_params, present, "replay");
+	int n_burst = param_is_present(workload_params, present, "burst_rate") +
+		      param_is_present(workload_params, present, "burst_length") +
+		      param_is_present(workload_params, present, "burst_gap");
+	if (has_replay && (has_rate || param_is_present(workload_params, present, "users"))) {
+		*key = "replay";
+		return "'replay' gives the arrival times itself: leave out 'rate', 'profile' and 'users'";
+	}
+	if (has_replay) {
+		if (n_burst > 0) {
+			*key = "burst_rate";
+			return "bursts apply to a 'rate', not to a 'replay'";
+		}
+		has_rate = 1; /* an open workload */
+	}
+	if (n_burst > 0 && n_burst < 3) {
+		*key = param_is_present(workload_params, present, "burst_rate") ? "burst_rate" : "burst_length";
+		return "bursts need all three of 'burst_rate', 'burst_length' and 'burst_gap'";
+	}
+	if (n_burst == 3 && !param_is_present(workload_params, present, "rate")) {
+		*key = "burst_rate";
+		return "bursts modulate a constant 'rate' (not a 'profile' or 'users'): add 'rate', the rate between bursts";
+	}
 	if (param_is_present(workload_params, present, "rate") &&
 	    param_is_present(workload_params, present, "profile")) {
 		*key = "profile";
@@ -159,6 +198,23 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 }
 
 static void answer(struct workload *w, struct request *r, int is_real);
+
+/* The long-run rate: a profile's peak (it may last), the mean of a bursty
+ * rate (queues drain between bursts), a replay's average, none if closed. */
+static double workload_offered(const void *cfgp)
+{
+	const struct workload_cfg *cfg = cfgp;
+	if (cfg->replay.n > 1 && cfg->replay.t[cfg->replay.n - 1] > cfg->replay.t[0])
+		return (double)(cfg->replay.n - 1) / (cfg->replay.t[cfg->replay.n - 1] - cfg->replay.t[0]);
+	if (cfg->burst_rate > 0) {
+		double on = dist_mean(&cfg->burst_length), off = dist_mean(&cfg->burst_gap);
+		return on + off > 0 ? (cfg->rate * off + cfg->burst_rate * on) / (on + off) : cfg->burst_rate;
+	}
+	double peak = cfg->rate;
+	for (int i = 0; i < cfg->profile.n; i++)
+		peak = fmax(peak, cfg->profile.rate[i]);
+	return peak;
+}
 
 /* Whether the circuit breaker lets a request through now. */
 static int breaker_allows(struct workload *w)
@@ -298,9 +354,35 @@ static void ev_open_arrival(struct sim *sim, void *obj, void *arg)
 {
 	(void)arg;
 	struct workload *w = obj;
-	if (w->cfg.profile.n == 0 || gsl_rng_uniform(w->rng_arrivals.r) * w->cfg.rate < profile_rate(w, sim->now))
+	if (w->cfg.burst_rate > 0) {
+		if (gsl_rng_uniform(w->rng_arrivals.r) * w->cfg.rate < (w->in_burst ? w->cfg.burst_rate : w->base_rate))
+			send_one(w);
+	} else if (w->cfg.profile.n == 0 ||
+		   gsl_rng_uniform(w->rng_arrivals.r) * w->cfg.rate < profile_rate(w, sim->now)) {
 		send_one(w);
+	}
 	sim_after(sim, gsl_ran_exponential(w->rng_arrivals.r, 1.0 / w->cfg.rate), ev_open_arrival, w, NULL);
+}
+
+/* Bursts: the workload alternates between gaps (at `rate`) and bursts (at
+ * `burst_rate`), a two-state Markov-modulated Poisson process when both
+ * lengths are exponential; arrivals are thinned from the larger rate. */
+static void ev_burst(struct sim *sim, void *obj, void *arg)
+{
+	(void)arg;
+	struct workload *w = obj;
+	w->in_burst = !w->in_burst;
+	const struct dist *d = w->in_burst ? &w->cfg.burst_length : &w->cfg.burst_gap;
+	sim_after(sim, dist_sample(d, &w->rng_bursts), ev_burst, w, NULL);
+}
+
+static void ev_replay(struct sim *sim, void *obj, void *arg)
+{
+	(void)arg;
+	struct workload *w = obj;
+	send_one(w);
+	if (++w->replay_i < w->cfg.replay.n)
+		sim_at(sim, w->cfg.replay.t[w->replay_i], ev_replay, w, NULL);
 }
 
 static void ev_think_done(struct sim *sim, void *obj, void *arg)
@@ -323,6 +405,11 @@ static void workload_init(struct node *n, const void *cfg)
 	}
 	node_rng_init(n, &w->rng_retry, "retries");
 	node_rng_init(n, &w->rng_mix, "mix");
+	node_rng_init(n, &w->rng_bursts, "bursts");
+	if (w->cfg.burst_rate > 0) { /* candidates at the larger rate, thinned */
+		w->base_rate = w->cfg.rate;
+		w->cfg.rate = fmax(w->cfg.rate, w->cfg.burst_rate);
+	}
 	if (w->cfg.timeout > 0)
 		node_timeouts_init(n, &w->timeouts, w->cfg.timeout, HTTP_CLIENT_CLOSED);
 }
@@ -331,6 +418,12 @@ static void workload_start(struct node *n)
 {
 	struct workload *w = (struct workload *)n;
 	struct sim *sim = &n->net->sim;
+	if (w->cfg.replay.n > 0) {
+		sim_at(sim, w->cfg.replay.t[0], ev_replay, w, NULL);
+		return;
+	}
+	if (w->cfg.burst_rate > 0) /* it starts in a gap */
+		sim_after(sim, dist_sample(&w->cfg.burst_gap, &w->rng_bursts), ev_burst, w, NULL);
 	if (w->cfg.users == 0) {
 		sim_after(sim, gsl_ran_exponential(w->rng_arrivals.r, 1.0 / w->cfg.rate), ev_open_arrival, w, NULL);
 		return;
@@ -411,6 +504,7 @@ static void workload_release(struct node *n)
 	rng_release(&w->rng_arrivals);
 	rng_release(&w->rng_retry);
 	rng_release(&w->rng_mix);
+	rng_release(&w->rng_bursts);
 	if (w->cfg.timeout > 0)
 		tmo_release(&w->timeouts);
 }
@@ -423,6 +517,7 @@ const struct node_kind workload_kind = {
 	.params = workload_params,
 	.flags = KIND_WORKLOAD,
 	.check = workload_check,
+	.offered = workload_offered,
 	.init = workload_init,
 	.start = workload_start,
 	.arrive = workload_arrive,

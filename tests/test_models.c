@@ -559,6 +559,53 @@ static void test_crashes_with_fan_out_pools_and_replicas(void **state)
 	scenario_free(sc);
 }
 
+static void test_replay_sends_the_file_s_arrivals(void **state)
+{
+	(void)state;
+	/* 400 arrivals, one every 0.25 s from 0.25 s; 10 s of warm-up: the
+	 * measured window holds exactly those from 10 s to 100 s, in every
+	 * replication alike. */
+	char csv[8192] = "time\n", path[512], yaml[512];
+	for (int i = 1; i <= 400; i++)
+		snprintf(csv + strlen(csv), sizeof csv - strlen(csv), "%gs\n", 0.25 * i);
+	write_temp(path, sizeof path, "arrivals.csv", csv);
+	snprintf(yaml, sizeof yaml,
+		 "simulation: {duration: 90s, warmup: 10s, replications: 3, seed: 7}\n"
+		 "workloads:\n  - {name: w, target: web, replay: %s}\n"
+		 "nodes:\n  - {name: web, kind: server, service: const(1ms)}\n",
+		 strrchr(path, '/') + 1);
+	struct results res;
+	struct scenario *sc = run2(yaml, &res);
+	size_t i = metric_index(&res, "e2e", "requests");
+	assert_near(res.ci[i].mean, 360, 1); /* 10.25 s .. 100 s; the one at 10 s falls in the warm-up or not */
+	assert_near(res.ci[i].half, 0, 0);
+	assert_near(mean_of(&res, "e2e", "latency_mean"), 0.001, 1e-9); /* never two at once */
+	results_release(&res);
+	scenario_free(sc);
+	unlink(path);
+}
+
+static void test_bursts_raise_the_tail(void **state)
+{
+	(void)state;
+	/* The same mean rate (180/s), steady or in bursts: bursts queue. */
+	const char *fmt = "simulation: {duration: 600s, warmup: 10s, replications: 3, seed: 7}\n"
+			  "workloads:\n  - {name: w, target: web, %s}\n"
+			  "nodes:\n  - {name: web, kind: server, cores: 2, queue: unlimited, service: exp(5ms)}\n";
+	const char *shapes[2] = {"rate: 180/s", "rate: 100/s, burst_rate: 500/s, burst_length: 5s, burst_gap: 20s"};
+	double p99[2];
+	for (int i = 0; i < 2; i++) {
+		char yaml[1024];
+		snprintf(yaml, sizeof yaml, fmt, shapes[i]);
+		struct results res;
+		struct scenario *sc = run2(yaml, &res);
+		p99[i] = mean_of(&res, "e2e", "latency_p99");
+		results_release(&res);
+		scenario_free(sc);
+	}
+	assert_true(p99[1] > 3 * p99[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +616,8 @@ int main(void)
 		cmocka_unit_test(test_class_calls_change_the_path),
 		cmocka_unit_test(test_hot_shard_is_the_bottleneck),
 		cmocka_unit_test(test_crashes_with_fan_out_pools_and_replicas),
+		cmocka_unit_test(test_replay_sends_the_file_s_arrivals),
+		cmocka_unit_test(test_bursts_raise_the_tail),
 		cmocka_unit_test(test_runner_seed_changes_results),
 		cmocka_unit_test(test_streams_adding_a_node_keeps_other_numbers),
 		cmocka_unit_test(test_lb_full_surge_queue_answers_503_and_counts_spillover),

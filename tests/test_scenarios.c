@@ -229,6 +229,33 @@ static void check_cdn(const struct results *r)
 	assert_true(get(r, "e2e", "latency_mean") > 0.015);
 }
 
+static void check_replay(const struct results *r)
+{
+	assert_near(get(r, "e2e", "offered_throughput") * 270, 14309, 1);
+	double s502 = get(r, "e2e", "status_502");
+	assert_true(s502 > 1000 && s502 < 1600);
+	double p99_before = 0, p99_spike = 0;
+	for (int p = 0; p < r->n_periods; p++) {
+		const double *row = &r->ts[((size_t)p * r->n_nodes + 1) * TS_NCOLS]; /* log, web */
+		if (p < 18)
+			assert_near(row[TS_ELB_502], 0, 0);
+		if (p == 17)
+			p99_before = row[TS_TRT_P99];
+		if (p == 18)
+			p99_spike = row[TS_TRT_P99];
+	}
+	assert_true(p99_spike > 10 * p99_before);
+}
+
+static void check_bursts(const struct results *r)
+{
+	double u = get(r, "web", "utilization");
+	assert_true(u > 0.38 && u < 0.52);
+	assert_true(get(r, "e2e", "latency_p99") > 0.5);
+	assert_true(get(r, "web", "max_waiting") > 200);
+	assert_near(get(r, "e2e", "success_ratio"), 1, 0);
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -259,6 +286,8 @@ static const struct entry entries[] = {
 	{"static-dynamic-proxy.yaml", check_static_dynamic},
 	{"api-gateway.yaml", check_api_gateway},
 	{"cdn-offload.yaml", check_cdn},
+	{"replay-access-log.yaml", check_replay},
+	{"bursty-traffic.yaml", check_bursts},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

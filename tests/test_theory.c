@@ -467,6 +467,23 @@ static void test_theory_cpu_before_and_after_calls(void **state)
 	done(&res, sc);
 }
 
+static void test_theory_bursts_average_to_the_mmpp_rate(void **state)
+{
+	(void)state;
+	/* Gaps of mean 20 s at 100/s, bursts of mean 5 s at 500/s, both
+	 * exponential: a two-state MMPP whose long-run rate weighs each rate by
+	 * the share of time spent in its state, (100*20 + 500*5)/25 = 180/s. */
+	const char *yaml = "simulation: {duration: 4000s, warmup: 10s, replications: 10, seed: 27}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 100/s, burst_rate: 500/s, burst_length: 5s,\n"
+			   "     burst_gap: 20s}\n"
+			   "nodes:\n  - {name: web, kind: server, cores: 8, service: exp(1ms)}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "e2e", "offered_throughput", 180);
+	assert_theory(&res, "web", "utilization", 180 * 0.001 / 8);
+	done(&res, sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_theory_shards_follow_key_popularity),
 		cmocka_unit_test(test_theory_connection_pool_is_an_erlang_c),
 		cmocka_unit_test(test_theory_cpu_before_and_after_calls),
+		cmocka_unit_test(test_theory_bursts_average_to_the_mmpp_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -441,6 +441,7 @@ static const char *type_name(const struct param *p)
 	case PT_TABLE: return "list of mappings";
 	case PT_CLASS: return "class";
 	case PT_CLASSES: return "list of classes";
+	case PT_TIMES: return "CSV file of times";
 	}
 	return "?";
 }

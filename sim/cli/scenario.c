@@ -763,28 +763,34 @@ static void csv_row(int c, void *data)
 	b->field = 0;
 }
 
-/* Loads an empirical distribution's samples; 0, or -1 with a diagnostic. */
-static int load_samples(struct parser *P, struct dist *dist, struct pos at, const char *label)
+/*
+ * Loads the first column of a CSV file in the scenario's directory: values
+ * that are durations >= 0 (a header line is skipped).  what names the
+ * file in messages ("empirical file").  Returns the values (owned by the
+ * scenario) and their number in *n, or NULL after a diagnostic.
+ */
+static const double *load_column(struct parser *P, const char *file, struct pos at, const char *what,
+				 const char *label, size_t *n_out)
 {
 	char path[2200];
 	/* A scenario may only read files in its own directory tree: it can come
 	 * from someone else, and must not make chokepoint read /etc/shadow. */
-	const char *p = dist->path;
+	const char *p = file;
 	int escapes = p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 || strstr(p, "/../") ||
 		      (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0);
 	if (escapes) {
 		diag_error(P->d, at.line, at.col,
-			   "empirical file '%s' of %s must be a relative path inside the scenario's directory (no '/' "
-			   "at the start, no '..')",
-			   dist->path, label);
-		return -1;
+			   "%s '%s' of %s must be a relative path inside the scenario's directory (no '/' at the "
+			   "start, no '..')",
+			   what, file, label);
+		return NULL;
 	}
-	snprintf(path, sizeof(path), "%s/%s", P->dir, dist->path);
+	snprintf(path, sizeof(path), "%s/%s", P->dir, file);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		diag_error(P->d, at.line, at.col, "cannot read empirical file '%s' of %s (looked for '%s'): %s",
-			   dist->path, label, path, strerror(errno));
-		return -1;
+		diag_error(P->d, at.line, at.col, "cannot read %s '%s' of %s (looked for '%s'): %s", what, file, label,
+			   path, strerror(errno));
+		return NULL;
 	}
 	struct csv_parser cp;
 	struct sample_buf b = {0};
@@ -799,23 +805,53 @@ static int load_samples(struct parser *P, struct dist *dist, struct pos at, cons
 	csv_free(&cp);
 	if (read_error || b.bad || b.n == 0) {
 		if (read_error)
-			diag_error(P->d, at.line, at.col, "error reading empirical file '%s' of %s", path, label);
+			diag_error(P->d, at.line, at.col, "error reading %s '%s' of %s", what, path, label);
 		else if (b.bad)
 			diag_error(P->d, at.line, at.col,
-				   "empirical file '%s' of %s, row %ld: '%s' is not a duration >= 0 (write '4ms', or "
-				   "seconds)",
-				   path, label, b.bad_row + 1, b.bad_text);
+				   "%s '%s' of %s, row %ld: '%s' is not a duration >= 0 (write '4ms', or seconds)",
+				   what, path, label, b.bad_row + 1, b.bad_text);
 		else
-			diag_error(P->d, at.line, at.col, "empirical file '%s' of %s has no values", path, label);
+			diag_error(P->d, at.line, at.col, "%s '%s' of %s has no values", what, path, label);
 		free(b.v);
-		return -1;
+		return NULL;
 	}
 	struct scenario_impl *im = P->sc->impl;
 	im->samples = xrealloc(im->samples, (im->n_samples + 1) * sizeof(double *));
 	im->sample_paths = xrealloc(im->sample_paths, (im->n_samples + 1) * sizeof(char *));
 	im->sample_paths[im->n_samples] = xstrdup(path);
 	im->samples[im->n_samples++] = b.v;
-	dist_set_values(dist, b.v, b.n);
+	*n_out = b.n;
+	return b.v;
+}
+
+/* Loads an empirical distribution's samples; 0, or -1 with a diagnostic. */
+static int load_samples(struct parser *P, struct dist *dist, struct pos at, const char *label)
+{
+	size_t n;
+	const double *v = load_column(P, dist->path, at, "empirical file", label, &n);
+	if (!v)
+		return -1;
+	dist_set_values(dist, v, n);
+	return 0;
+}
+
+/* A replay file: arrival times, in order; 0, or -1 with a diagnostic. */
+static int load_times(struct parser *P, const char *text, struct times *t, struct pos at, const char *label)
+{
+	snprintf(t->path, sizeof t->path, "%s", text);
+	const double *v = load_column(P, text, at, "replay file", label, &t->n);
+	if (!v)
+		return -1;
+	for (size_t i = 1; i < t->n; i++) {
+		if (v[i] < v[i - 1]) {
+			diag_error(P->d, at.line, at.col,
+				   "replay file '%s' of %s, value %zu: %gs comes before the one above it (%gs); the "
+				   "times must not decrease",
+				   text, label, i + 1, v[i], v[i - 1]);
+			return -1;
+		}
+	}
+	t->t = v;
 	return 0;
 }
 
@@ -955,6 +991,7 @@ static int parse_scalar(struct parser *P, const struct param *p, const char *tex
 		return 0;
 	}
 	case PT_STRING: snprintf(dest, 64, "%s", text); return 0;
+	case PT_TIMES: return load_times(P, text, dest, at, label);
 	case PT_NODES:
 	case PT_CLASSES:
 	case PT_TABLE:
@@ -1382,6 +1419,8 @@ static void check_reachable(struct parser *P)
 /* The open workloads' rate: PT_RATE params of workload kinds. */
 static double open_rate(const struct node_spec *ns)
 {
+	if (ns->kind->offered)
+		return ns->kind->offered(ns->cfg);
 	double rate = 0;
 	for (const struct param *p = ns->kind->params; p->key; p++) {
 		const void *v = (const char *)ns->cfg + p->offset;
@@ -1937,6 +1976,7 @@ static void format_value(const struct param *p, const void *cfg, const struct ne
 		return;
 	}
 	case PT_CLASS: snprintf(buf, n, "%s", spec->class_name[*(const int *)src]); return;
+	case PT_TIMES: snprintf(buf, n, "%s", ((const struct times *)src)->path); return;
 	case PT_NODES:
 	case PT_CLASSES:
 	case PT_TABLE: BUG("lists are not formatted here");
