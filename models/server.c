@@ -197,6 +197,16 @@ static int admit_rate(struct server *s)
 
 static void ev_cpu_done(struct sim *sim, void *obj, void *arg);
 
+/* Keeps an instance's own averages (reported for tiers of several). */
+static void track(struct server *s, struct instance *in)
+{
+	if (s->base.n_instances > 1) {
+		double now = s->base.net->sim.now;
+		tavg_set(&in->slots, now, (double)in->admitted);
+		tavg_set(&in->queued, now, (double)in->wait_slot.n);
+	}
+}
+
 static void start_cpu(struct server *s, struct instance *in, struct request *r)
 {
 	const struct frame *f = request_frame(r);
@@ -323,6 +333,7 @@ void server_health_changed(struct node *n, int inst, int old)
 			else
 				node_fail_request(n, r, HTTP_BAD_GATEWAY);
 		}
+		track(s, in);
 		for (int p = 0; s->pools && p < s->n_pools; p++) { /* its connections die with it */
 			struct pool *pl = &s->pools[inst * s->n_pools + p];
 			pl->in_use = 0;
@@ -394,6 +405,7 @@ static void finish(struct server *s, struct request *r)
 		tavg_add(&s->slots_used, n->net->sim.now, 1);
 		want_cpu(s, in, next);
 	}
+	track(s, in);
 	if ((f->flags & F_WRITE) && s->per_shard > 1 && r->status >= 200 && r->status < 300)
 		replicate(s, r);
 	node_done(n, r, resid, resid);
@@ -676,7 +688,9 @@ void server_arrive(struct node *n, struct request *r)
 	} else {
 		in->rejections++;
 		node_reject(n, r, HTTP_BAD_GATEWAY, 1);
+		return;
 	}
+	track(s, in);
 }
 
 void server_reply(struct node *n, struct request *r)
@@ -744,6 +758,8 @@ void server_reset(struct node *n)
 	s->pool_timeouts = s->fanouts = s->applies = s->throttled = 0;
 	for (int i = 0; i < n->n_instances; i++) {
 		tavg_reset(&s->inst[i].busy, now);
+		tavg_reset(&s->inst[i].slots, now);
+		tavg_reset(&s->inst[i].queued, now);
 		s->inst[i].arrivals = s->inst[i].rejections = 0;
 	}
 }
@@ -798,6 +814,8 @@ void server_report(const struct node *n, struct report *rep)
 		char scope[96];
 		instance_scope(s, i, scope, sizeof scope);
 		report_add(rep, scope, "utilization", tavg_mean(&s->inst[i].busy, now) / (double)s->cfg.cores);
+		report_add(rep, scope, "worker_utilization", tavg_mean(&s->inst[i].slots, now) / (double)s->slots);
+		report_add(rep, scope, "mean_queued", tavg_mean(&s->inst[i].queued, now));
 		report_add(rep, scope, "throughput", T > 0 ? (double)s->inst[i].arrivals / T : 0);
 		report_add(rep, scope, "rejections", (double)s->inst[i].rejections);
 	}

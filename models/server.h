@@ -82,6 +82,7 @@ struct instance {
 	struct req_fifo wait_cpu;  /* admitted, waiting for a core */
 	struct req_fifo hung;      /* held by a hung instance, never answered */
 	struct tavg busy;          /* cores busy */
+	struct tavg slots, queued; /* slots in use, requests waiting for one (tiers of several instances) */
 	uint64_t arrivals, rejections;
 };
 

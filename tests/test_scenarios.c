@@ -256,6 +256,14 @@ static void check_bursts(const struct results *r)
 	assert_near(get(r, "e2e", "success_ratio"), 1, 0);
 }
 
+static void check_saturated_link(const struct results *r)
+{
+	assert_int_equal(report_bottleneck(r, NULL), 3); /* reports, web, db, web-db */
+	assert_near(get(r, "web-db", "utilization"), 0.853, 0.02);
+	assert_true(get(r, "web", "utilization") < 0.3 && get(r, "db", "utilization") < 0.3);
+	assert_true(get(r, "e2e", "latency_mean") > 3 * 0.0041);
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -288,6 +296,7 @@ static const struct entry entries[] = {
 	{"cdn-offload.yaml", check_cdn},
 	{"replay-access-log.yaml", check_replay},
 	{"bursty-traffic.yaml", check_bursts},
+	{"saturated-link.yaml", check_saturated_link},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

@@ -484,6 +484,38 @@ static void test_theory_bursts_average_to_the_mmpp_rate(void **state)
 	done(&res, sc);
 }
 
+static void check_cpu_pool(const char *mode)
+{
+	char yaml[1024];
+	/* 4 cores at 800/s of exp(4ms), then a call to a node that serves
+	 * every call at once in exp(10ms).  Async, or sync with threads to
+	 * spare: only the CPU queues, an M/M/4, and the call adds its mean. */
+	snprintf(yaml, sizeof yaml,
+		 "simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 28}\n"
+		 "workloads:\n  - {name: w, target: web, rate: 800/s}\n"
+		 "nodes:\n"
+		 "  - {name: web, kind: server, cores: 4, %s, queue: unlimited, service: exp(4ms), calls: [ext]}\n"
+		 "  - {name: ext, kind: server, cores: 1000, workers: 100000, service: exp(10ms)}\n",
+		 mode);
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "web", "utilization", 0.8);
+	assert_theory(&res, "web", "response_mean", mmc_response(4, 800, 0.004) + 0.010);
+	done(&res, sc);
+}
+
+static void test_theory_async_server_is_an_mmc_on_cpu(void **state)
+{
+	(void)state;
+	check_cpu_pool("mode: async");
+}
+
+static void test_theory_sync_with_ample_workers_equals_async(void **state)
+{
+	(void)state;
+	check_cpu_pool("mode: sync, workers: 100000");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +541,8 @@ int main(void)
 		cmocka_unit_test(test_theory_connection_pool_is_an_erlang_c),
 		cmocka_unit_test(test_theory_cpu_before_and_after_calls),
 		cmocka_unit_test(test_theory_bursts_average_to_the_mmpp_rate),
+		cmocka_unit_test(test_theory_async_server_is_an_mmc_on_cpu),
+		cmocka_unit_test(test_theory_sync_with_ample_workers_equals_async),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,6 +170,28 @@ void report_print(FILE *out, const struct results *res)
 	}
 	fprintf(out, "\n");
 
+	if (spec->n_classes > 0) {
+		fprintf(out, "%-14s %-18s %-16s %-18s %s\n", "Class", "served", "success", "latency mean",
+			"latency p99");
+		for (int c = 1; c <= spec->n_classes; c++) {
+			static const char *const keys[] = {"served_throughput", "success_ratio", "latency_mean",
+							   "latency_p99"};
+			static const int width[] = {18, 16, 18, 0};
+			char scope[80];
+			snprintf(scope, sizeof scope, "class:%s", spec->class_name[c]);
+			fprintf(out, "%-14.14s", spec->class_name[c]);
+			for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+				const struct ci *ci = results_ci(res, scope, keys[k]);
+				char buf[96] = "-";
+				if (ci)
+					fmt_ci(buf, sizeof buf, unit_of(keys[k]), ci);
+				fprintf(out, " %-*s", width[k], buf);
+			}
+			fprintf(out, "\n");
+		}
+		fprintf(out, "\n");
+	}
+
 	const struct ci *nf = results_ci(res, "failures", "count");
 	const char *spofs[256];
 	int n_spof = report_spofs(res, spofs, 256);
@@ -433,15 +455,39 @@ static int write_json(FILE *f, const struct results *res)
 	json_object_set_new(root, "simulation", sim);
 
 	json_t *e2e = json_object(), *workloads = json_object(), *nodes = json_object(), *fails = json_object();
+	json_t *classes = json_object();
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		const struct metric *m = &res->metrics[i];
 		json_t *obj;
+		const char *slash = strchr(m->scope, '/');
 		if (strcmp(m->scope, "run") == 0)
 			continue;
 		if (strcmp(m->scope, "e2e") == 0) {
 			obj = e2e;
 		} else if (strcmp(m->scope, "failures") == 0) {
 			obj = fails;
+		} else if (strncmp(m->scope, "class:", 6) == 0) {
+			obj = json_object_get(classes, m->scope + 6);
+			if (!obj) {
+				obj = json_object();
+				json_object_set_new(classes, m->scope + 6, obj);
+			}
+		} else if (slash) { /* an instance: nodes.NODE.instances.LABEL */
+			char parent[64];
+			snprintf(parent, sizeof parent, "%.*s", (int)(slash - m->scope), m->scope);
+			json_t *node = json_object_get(nodes, parent), *insts;
+			if (!node) {
+				node = json_object();
+				json_object_set_new(nodes, parent, node);
+			}
+			if (!(insts = json_object_get(node, "instances"))) {
+				insts = json_object();
+				json_object_set_new(node, "instances", insts);
+			}
+			if (!(obj = json_object_get(insts, slash + 1))) {
+				obj = json_object();
+				json_object_set_new(insts, slash + 1, obj);
+			}
 		} else {
 			const struct node_spec *ns = spec_of(res, m->scope);
 			json_t *group = ns && (ns->kind->flags & KIND_WORKLOAD) ? workloads : nodes;
@@ -457,6 +503,7 @@ static int write_json(FILE *f, const struct results *res)
 	json_object_set_new(root, "end_to_end", e2e);
 	json_object_set_new(root, "workloads", workloads);
 	json_object_set_new(root, "nodes", nodes);
+	json_object_set_new(root, "classes", classes);
 	json_object_set_new(root, "failures", fails);
 	const char *spofs[256];
 	int n_spof = report_spofs(res, spofs, 256);
