@@ -658,33 +658,20 @@ void node_report_base(const struct node *n, struct report *rep)
 }
 
 /* End-to-end metrics from the workloads' statistics, merged. */
-static void report_e2e(struct net *net, struct report *rep, const char *scope, const struct node *only)
+/* What clients saw: throughput, latency of the 2xx answers, status codes. */
+static void report_outcomes(struct report *rep, const char *scope, double T, uint64_t created,
+			    const uint64_t codes[SS_N], const struct tally *lat, const struct hist *h)
 {
-	struct tally lat = {0};
-	struct hist h;
-	uint64_t codes[SS_N] = {0}, created = 0, answered = 0;
-	double T = net->t_end - net->t_warm;
-
-	hist_init(&h);
-	for (int i = 0; i < net->n_nodes; i++) {
-		const struct node *n = net->nodes[i];
-		if (!(n->kind->flags & KIND_WORKLOAD) || (only && n != only))
-			continue;
-		tally_merge(&lat, &n->st.resp);
-		hist_merge(&h, &n->st.resp_hist);
-		created += n->st.arrivals;
-		for (int s = 0; s < SS_N; s++) {
-			codes[s] += n->st.own[s] + n->st.passed[s];
-			answered += n->st.own[s] + n->st.passed[s];
-		}
-	}
-	report_add(rep, scope, "offered_throughput", T > 0 ? (double)created / T : 0);
-	report_add(rep, scope, "served_throughput", T > 0 ? (double)codes[SS_2XX] / T : 0);
-	report_add(rep, scope, "latency_mean", lat.mean);
 	static const double qs[] = {0.50, 0.90, 0.95, 0.99, 0.999};
 	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95", "latency_p99", "latency_p99.9"};
+	uint64_t answered = 0;
+	for (int s = 0; s < SS_N; s++)
+		answered += codes[s];
+	report_add(rep, scope, "offered_throughput", T > 0 ? (double)created / T : 0);
+	report_add(rep, scope, "served_throughput", T > 0 ? (double)codes[SS_2XX] / T : 0);
+	report_add(rep, scope, "latency_mean", lat->mean);
 	for (int i = 0; i < 5; i++)
-		report_add(rep, scope, qn[i], hist_quantile(&h, qs[i]));
+		report_add(rep, scope, qn[i], hist_quantile(h, qs[i]));
 	report_add(rep, scope, "requests", (double)answered);
 	for (int s = 0; s < SS_N; s++) {
 		char key[32];
@@ -695,6 +682,30 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope, c
 		report_add(rep, scope, key, (double)codes[s]);
 	}
 	report_add(rep, scope, "success_ratio", answered ? (double)codes[SS_2XX] / answered : 0);
+}
+
+static void report_e2e(struct net *net, struct report *rep, const char *scope, const struct node *only)
+{
+	struct tally lat = {0};
+	struct hist h;
+	uint64_t codes[SS_N] = {0}, created = 0;
+	double T = net->t_end - net->t_warm;
+
+	hist_init(&h);
+	for (int i = 0; i < net->n_nodes; i++) {
+		const struct node *n = net->nodes[i];
+		if (!(n->kind->flags & KIND_WORKLOAD) || (only && n != only))
+			continue;
+		tally_merge(&lat, &n->st.resp);
+		hist_merge(&h, &n->st.resp_hist);
+		created += n->st.arrivals;
+		for (int s = 0; s < SS_N; s++)
+			codes[s] += n->st.own[s] + n->st.passed[s];
+	}
+	report_outcomes(rep, scope, T, created, codes, &lat, &h);
+	uint64_t answered = 0;
+	for (int s = 0; s < SS_N; s++)
+		answered += codes[s];
 	double ta = tavg_mean(&net->service_up, net->sim.now);
 	double ra = answered ? (double)codes[SS_2XX] / answered : 1;
 	report_add(rep, scope, "time_availability", ta);
@@ -708,31 +719,12 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope, c
 /* Per class: throughput, latency and status codes, scope "class:NAME". */
 static void report_classes(struct net *net, struct report *rep)
 {
-	double T = net->t_end - net->t_warm;
-	static const double qs[] = {0.50, 0.90, 0.95, 0.99, 0.999};
-	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95", "latency_p99", "latency_p99.9"};
 	for (int c = 1; net->cls && c <= net->spec->n_classes; c++) {
 		const struct class_stats *cs = &net->cls[c];
 		char scope[80];
-		uint64_t answered = 0;
 		snprintf(scope, sizeof scope, "class:%s", net->spec->class_name[c]);
-		for (int s = 0; s < SS_N; s++)
-			answered += cs->codes[s];
-		report_add(rep, scope, "offered_throughput", T > 0 ? (double)cs->arrivals / T : 0);
-		report_add(rep, scope, "served_throughput", T > 0 ? (double)cs->codes[SS_2XX] / T : 0);
-		report_add(rep, scope, "latency_mean", cs->resp.mean);
-		for (int i = 0; i < 5; i++)
-			report_add(rep, scope, qn[i], hist_quantile(&cs->resp_hist, qs[i]));
-		report_add(rep, scope, "requests", (double)answered);
-		for (int s = 0; s < SS_N; s++) {
-			char key[32];
-			if (s == SS_2XX)
-				snprintf(key, sizeof key, "status_2xx");
-			else
-				snprintf(key, sizeof key, "status_%d", status_slot_code[s]);
-			report_add(rep, scope, key, (double)cs->codes[s]);
-		}
-		report_add(rep, scope, "success_ratio", answered ? (double)cs->codes[SS_2XX] / answered : 0);
+		report_outcomes(rep, scope, net->t_end - net->t_warm, cs->arrivals, cs->codes, &cs->resp,
+				&cs->resp_hist);
 	}
 }
 

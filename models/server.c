@@ -39,6 +39,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../sim/engine/util.h"
 #include "server.h"
@@ -863,6 +864,34 @@ const char *server_check(const void *cfgp, const struct param *params, unsigned 
 				return "'classes' has two entries for the same class";
 			}
 		}
+	}
+	return NULL;
+}
+
+void front_as_server(const struct front_cfg *f, struct server_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->instances = f->instances;
+	c->cores = f->cores;
+	c->workers = 1;
+	c->max_connections = f->max_connections;
+	c->queue = f->queue;
+	c->mode = MODE_ASYNC;
+	c->service = f->service;
+	c->price = f->price;
+	c->call_timeout = f->timeout;
+	c->zones = f->zones;
+	c->shards = 1;
+	c->pass_status = 1;
+	c->rate_limit = f->rate_limit;
+	c->burst = f->burst > 0 ? (double)f->burst : fmax(1, f->rate_limit);
+}
+
+const char *front_check(const struct param *params, unsigned long present, const char **key)
+{
+	if (param_is_present(params, present, "burst") && !param_is_present(params, present, "rate_limit")) {
+		*key = "burst";
+		return "'burst' applies only with 'rate_limit'";
 	}
 	return NULL;
 }

@@ -171,6 +171,44 @@ extern const struct param_table server_class_table;
 	.health_changed = server_health_changed, .report = server_report, .reset = server_reset,                       \
 	.release = server_release
 
+/*
+ * Kinds in front of a tier (proxy, gateway) are the engine in async mode:
+ * these keys, then their own.  front_as_server fills the engine's
+ * configuration from them; the kind adds its calls and classes.
+ */
+struct front_cfg {
+	struct dist service;
+	long instances, cores, max_connections, queue, zones, burst;
+	double timeout, price, rate_limit;
+};
+void front_as_server(const struct front_cfg *f, struct server_cfg *c);
+/* 'burst' without 'rate_limit'; params is the kind's table. */
+const char *front_check(const struct param *params, unsigned long present, const char **key);
+
+/* clang-format off */
+#define FRONT_PARAMS(type, service_def, instances_def, queue_def, queue_help, timeout_def, timeout_help) \
+	{"service", PT_DIST, offsetof(type, front.service), service_def, 0, 0, NULL, 0, "its own CPU time per request"}, \
+	{"instances", PT_COUNT, offsetof(type, front.instances), instances_def, 1, 100000, NULL, 0, "machines"}, \
+	{"cores", PT_COUNT, offsetof(type, front.cores), "2", 1, 100000, NULL, 0, "cores per instance"}, \
+	{"max_connections", PT_COUNT, offsetof(type, front.max_connections), "10000", 1, 1e8, NULL, 0, \
+	 "connections per instance, each held until its answer is sent"}, \
+	{"queue", PT_COUNT, offsetof(type, front.queue), queue_def, 0, 1e9, NULL, P_UNLIMITED, queue_help}, \
+	{"timeout", PT_DURATION, offsetof(type, front.timeout), timeout_def, 1e-6, 1e6, NULL, 0, timeout_help}, \
+	{"rate_limit", PT_RATE, offsetof(type, front.rate_limit), NULL, 1e-9, 1e9, NULL, P_OPTIONAL, \
+	 "requests per second let through; beyond: 429 (none if absent)"}, \
+	{"burst", PT_COUNT, offsetof(type, front.burst), NULL, 1, 1e9, NULL, P_OPTIONAL, \
+	 "rate_limit: requests let through at once above the rate (default: one second's worth)"}, \
+	{"zones", PT_COUNT, offsetof(type, front.zones), "1", 1, 26, NULL, 0, \
+	 "availability zones the instances are spread over"}, \
+	{"price", PT_MONEY, offsetof(type, front.price), "$0/h", 0, 1e6, NULL, 0, "cost per instance"}
+
+/* What proxies and gateways share in their kind (size, flags, handlers). */
+#define FRONT_KIND_COMMON \
+	.size = sizeof(struct server), .flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, \
+	.arrive = server_arrive, .reply = server_reply, .health_changed = server_health_changed, \
+	.report = server_report, .reset = server_reset, .release = server_release
+/* clang-format on */
+
 void server_init(struct node *n, const void *cfg);
 void server_arrive(struct node *n, struct request *r);
 void server_reply(struct node *n, struct request *r);

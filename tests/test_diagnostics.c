@@ -94,6 +94,42 @@ static void test_diagnostics_catalogue(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Loads path; fails the test with its diagnostics if it does not load. */
+static struct scenario *load_ok(const char *path, const char *text, size_t len)
+{
+	struct diags d;
+	struct scenario *sc = NULL;
+	diags_init(&d, path);
+	enum scenario_status st =
+		text ? scenario_load_buffer(path, text, len, &sc, &d) : scenario_load(path, &sc, &d);
+	if (st != SCENARIO_OK) {
+		diags_print(&d, stderr);
+		fail_msg("%s does not load%s", path, text ? " once resolved" : "");
+	}
+	diags_release(&d);
+	return sc;
+}
+
+/* Every shipped scenario loads, and so does its resolved form (every
+ * default written out, as results directories and 'spof' use it), which
+ * resolves to itself. */
+static void check_shipped(const char *path)
+{
+	struct scenario *sc = load_ok(path, NULL, 0);
+	size_t len, len2;
+	char *text = scenario_resolved_yaml(sc, &len);
+	assert_non_null(text);
+	struct scenario *again = load_ok(path, text, len); /* the same directory, for data files */
+	char *text2 = scenario_resolved_yaml(again, &len2);
+	assert_non_null(text2);
+	assert_int_equal(len, len2);
+	assert_memory_equal(text, text2, len);
+	free(text);
+	free(text2);
+	scenario_free(sc);
+	scenario_free(again);
+}
+
 static void test_diagnostics_shipped_scenarios_are_valid(void **state)
 {
 	(void)state;
@@ -103,18 +139,12 @@ static void test_diagnostics_shipped_scenarios_are_valid(void **state)
 	for (size_t i = 0; i < n; i++) {
 		char path[512];
 		snprintf(path, sizeof path, "scenarios/%s", names[i]);
-		struct diags d;
-		struct scenario *sc = NULL;
-		diags_init(&d, path);
-		if (scenario_load(path, &sc, &d) != SCENARIO_OK) {
-			diags_print(&d, stderr);
-			fail_msg("%s does not load", path);
-		}
-		scenario_free(sc);
-		diags_release(&d);
+		check_shipped(path);
 		free(names[i]);
 	}
 	free(names);
+	check_shipped("tests/memcheck.yaml");
+	check_shipped("bench/b3-three-tier.yaml");
 }
 
 static void test_diagnostics_missing_file_is_an_io_error(void **state)
