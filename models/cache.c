@@ -261,6 +261,8 @@ static void cache_report(const struct node *n, struct report *rep)
 	const struct cache *c = (const struct cache *)n;
 	report_add(rep, n->name, "hit_ratio", c->lookups ? (double)c->hits / (double)c->lookups : 0);
 	report_add(rep, n->name, "backend_requests", (double)c->misses_sent);
+	report_add(rep, n->name, "backend_offload",
+		   c->lookups ? 1 - (double)c->misses_sent / (double)c->lookups : 0); /* share kept off the backend */
 	report_add(rep, n->name, "cost_per_hour", c->cfg.price);
 }
 

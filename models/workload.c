@@ -91,8 +91,8 @@ static const struct param mix_params[] = {
 static const struct param_table mix_table = {mix_params, sizeof(struct mix_entry), OFF(mix)};
 static const struct param workload_params[] = {
 	{"target", PT_NODE, OFF(target), NULL, 0, 0, NULL, P_REQUIRED, "node the requests are sent to"},
-	{"rate", PT_RATE, OFF(rate), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
-	 "open workload: Poisson arrival rate, e.g. 800/s"},
+	{"rate", PT_RATE, OFF(rate), NULL, 0, 1e9, NULL, P_OPTIONAL,
+	 "open workload: Poisson arrival rate, e.g. 800/s (0/s only between bursts: on/off traffic)"},
 	{"profile", PT_PROFILE, OFF(profile), NULL, 0, 0, NULL, P_OPTIONAL,
 	 "open workload: the rate over time, 'time:rate' points, e.g. '0s:100/s, 5m:800/s, 7m:100/s'"},
 	{"profile_shape", PT_ENUM, OFF(profile_step), "linear", 0, 0, "linear|step", 0,
@@ -155,6 +155,10 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 	if (n_burst > 0 && n_burst < 3) {
 		*key = param_is_present(workload_params, present, "burst_rate") ? "burst_rate" : "burst_length";
 		return "bursts need all three of 'burst_rate', 'burst_length' and 'burst_gap'";
+	}
+	if (param_is_present(workload_params, present, "rate") && cfg->rate == 0 && n_burst == 0) {
+		*key = "rate";
+		return "a rate of 0/s sends nothing: it is allowed only between bursts ('burst_rate', on/off traffic)";
 	}
 	if (n_burst == 3 && !param_is_present(workload_params, present, "rate")) {
 		*key = "burst_rate";

@@ -131,7 +131,7 @@ cmp -s "$T/a/summary.json" "$T/summary.before" && ok || bad "SIGTERM: the previo
 
 "$CP" run "$T/long.yaml" -o "$T/part" -q -j 2 --keep-partial 2>"$T/err" &
 pid=$!
-sleep 2
+sleep 6 # a replication takes about 2 s under the sanitizers; the 40 take over 30 s
 kill -INT $pid
 wait $pid
 rc=$?

@@ -606,6 +606,21 @@ static void test_bursts_raise_the_tail(void **state)
 	assert_true(p99[1] > 3 * p99[0]);
 }
 
+static void test_on_off_traffic(void **state)
+{
+	(void)state;
+	/* Nothing between bursts: 300/s a third of the time is 100/s on average. */
+	const char *yaml = "simulation: {duration: 3000s, warmup: 10s, replications: 4, seed: 7}\n"
+			   "workloads:\n  - {name: w, target: web, rate: 0/s, burst_rate: 300/s, burst_length: 10s,\n"
+			   "     burst_gap: 20s}\n"
+			   "nodes:\n  - {name: web, kind: server, cores: 4, service: exp(5ms)}\n";
+	struct results res;
+	struct scenario *sc = run2(yaml, &res);
+	assert_near(mean_of(&res, "e2e", "offered_throughput"), 100, 10);
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_crashes_with_fan_out_pools_and_replicas),
 		cmocka_unit_test(test_replay_sends_the_file_s_arrivals),
 		cmocka_unit_test(test_bursts_raise_the_tail),
+		cmocka_unit_test(test_on_off_traffic),
 		cmocka_unit_test(test_runner_seed_changes_results),
 		cmocka_unit_test(test_streams_adding_a_node_keeps_other_numbers),
 		cmocka_unit_test(test_lb_full_surge_queue_answers_503_and_counts_spillover),

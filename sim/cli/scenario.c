@@ -1791,6 +1791,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	struct net_spec *spec = &sc->spec;
 	spec->n_nodes = w.n_items[SEC_WORKLOADS] + w.n_items[SEC_NODES] + w.n_items[SEC_FAILURES];
 	spec->nodes = xcalloc(spec->n_nodes, sizeof(*spec->nodes));
+	char *bad_values = xcalloc(spec->n_nodes ? (size_t)spec->n_nodes : 1, 1);
 	parse_item(&P, SEC_SIM, w.items[SEC_SIM], im->raw->simulation, 0, &im->sim, -1);
 	for (int i = 0; i < spec->n_nodes; i++) {
 		int sec, j;
@@ -1817,7 +1818,10 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 				break;
 			}
 		}
+		size_t before = d->n;
 		parse_item(&P, sec, it, raw, j, ns->cfg, i);
+		if (d->n > before)
+			bad_values[i] = 1; /* its own checks would judge values that did not parse */
 	}
 	for (int i = 0; i < spec->n_nodes; i++) { /* a workload whose mix is empty sends requests of no class */
 		const struct node_spec *ns = &spec->nodes[i];
@@ -1850,7 +1854,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		struct item_info *it = item_at(&w, i, &sec, &j);
 		const char *key = NULL, *msg = NULL;
 		if (k && k->check)
-			msg = k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key);
+			msg = bad_values[i] ? NULL : k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key);
 		/* Checks across nodes only on an otherwise valid scenario: a node
 		 * they read may be missing, of an unknown kind or unparsed.
 		 * (The fuzzer found the crash this prevents.) */
@@ -1865,6 +1869,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		}
 	}
 	free(P.refs);
+	free(bad_values);
 	if (d->n > 0)
 		goto invalid;
 
