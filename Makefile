@@ -30,7 +30,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/ref_mm1
 
-.PHONY: all run test check asan bench fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check
+.PHONY: all run test check asan bench fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check format
 
 all: $(BIN)
 
@@ -139,8 +139,13 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chokepoint
 	rm -rf $(DESTDIR)$(PREFIX)/share/chokepoint
 
+FORMAT_SRC = $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c mpi/*.c)
+
 format-check:
-	clang-format --dry-run --Werror $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c mpi/*.c)
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+format:
+	clang-format -i $(FORMAT_SRC)
 
 clean:
 	rm -rf build results fuzz-out

@@ -83,7 +83,8 @@ static const char *cache_check(const void *cfgp, unsigned long present, const ch
 		*key = "capacity";
 		return "the capacity is larger than the number of keys";
 	}
-	if (ratio && param_is_present(p, present, "zipf") && cfg->zipf != 1) { /* 1: the default, as resolved files write it */
+	if (ratio && param_is_present(p, present, "zipf") &&
+	    cfg->zipf != 1) { /* 1: the default, as resolved files write it */
 		*key = "zipf";
 		return "'zipf' applies to a cache modelled by its keys";
 	}

@@ -32,7 +32,8 @@ struct cdn {
 
 #define OFF(f) offsetof(struct cdn_cfg, f)
 static const struct param cdn_params[] = {
-	{"origin", PT_NODE, OFF(origin), NULL, 0, 0, NULL, P_REQUIRED, "where misses go: the site's front (proxy, balancer)"},
+	{"origin", PT_NODE, OFF(origin), NULL, 0, 0, NULL, P_REQUIRED,
+	 "where misses go: the site's front (proxy, balancer)"},
 	{"cacheable", PT_CLASSES, OFF(cacheable), NULL, 0, 0, NULL, P_OPTIONAL,
 	 "request classes the edges may cache (default: every request)"},
 	{"hit_ratio", PT_FRACTION, OFF(hit_ratio), NULL, 0, 1, NULL, P_REQUIRED,

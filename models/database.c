@@ -24,7 +24,8 @@ static const struct param database_params[] = {
 	 "share of queries that are writes (to the primary, then applied by every replica)"},
 	{"apply", PT_DIST, OFF(apply), NULL, 0, 0, NULL, P_OPTIONAL,
 	 "a replica's CPU time to apply one write (default: the same as 'service')"},
-	{"keys", PT_COUNT, OFF(keys), NULL, 1, 1e7, NULL, P_OPTIONAL, "shards: distinct keys queries are for (default 10000)"},
+	{"keys", PT_COUNT, OFF(keys), NULL, 1, 1e7, NULL, P_OPTIONAL,
+	 "shards: distinct keys queries are for (default 10000)"},
 	{"skew", PT_FACTOR, OFF(skew), NULL, 0, 10, NULL, P_OPTIONAL,
 	 "shards: Zipf exponent of key popularity (default 0: uniform; 1: key k is k times rarer than the first)"},
 	{0},
@@ -43,8 +44,8 @@ static const char *database_check(const void *cfgp, unsigned long present, const
 		*key = "failover";
 		return "'failover' cannot be combined with 'shards' or 'replicas' yet";
 	}
-	if (cfg->shards == 1 &&
-	    (param_is_present(database_params, present, "keys") || param_is_present(database_params, present, "skew"))) {
+	if (cfg->shards == 1 && (param_is_present(database_params, present, "keys") ||
+				 param_is_present(database_params, present, "skew"))) {
 		*key = param_is_present(database_params, present, "keys") ? "keys" : "skew";
 		return "'keys' and 'skew' say how queries spread over shards: they need 'shards' of 2 or more";
 	}

@@ -42,8 +42,9 @@ static const struct param gateway_params[] = {
 	 "which node serves each class, e.g. [{class: browse, to: catalog}, {class: buy, to: orders}]"},
 	{"default", PT_NODE, OFF(fallback), NULL, 0, 0, NULL, P_OPTIONAL,
 	 "the node for requests of any other class (or of none)"},
-	FRONT_PARAMS(struct gateway_cfg, "exp(1ms)", "2", "1000", "requests waiting per instance; beyond: refused (502)",
-		     "29s", "a service must answer within it, or the gateway answers 504"),
+	FRONT_PARAMS(struct gateway_cfg, "exp(1ms)", "2", "1000",
+		     "requests waiting per instance; beyond: refused (502)", "29s",
+		     "a service must answer within it, or the gateway answers 504"),
 	{0},
 };
 #undef OFF

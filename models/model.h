@@ -227,10 +227,10 @@ struct net_spec {
 	double period;   /* time-series period, seconds */
 	long replications;
 	uint64_t seed;
-	uint64_t max_events;    /* per replication; LONG_MAX: none */
-	uint64_t max_in_flight; /* requests alive at once; LONG_MAX: none */
-	double slo;             /* availability target, e.g. 0.999 */
-	int n_classes;          /* request classes named in workloads' mixes, ids 1..n_classes */
+	uint64_t max_events;                /* per replication; LONG_MAX: none */
+	uint64_t max_in_flight;             /* requests alive at once; LONG_MAX: none */
+	double slo;                         /* availability target, e.g. 0.999 */
+	int n_classes;                      /* request classes named in workloads' mixes, ids 1..n_classes */
 	char class_name[CLASS_MAX + 1][64]; /* [0] is "": a request of no class */
 	int has_unclassified;               /* some workload has no mix: it sends requests of no class */
 	int n_nodes;
@@ -332,7 +332,7 @@ struct net {
 	int tiers_down;         /* request-path nodes with no instance up */
 	struct tavg service_up; /* 1 while every tier has an instance up */
 	int n_periods, period_i;
-	double *ts; /* owned: n_periods * n_nodes * TS_NCOLS */
+	double *ts;              /* owned: n_periods * n_nodes * TS_NCOLS */
 	struct class_stats *cls; /* owned: spec->n_classes + 1 of them ([0] unused), or NULL */
 };
 

@@ -44,12 +44,12 @@ struct server_cfg {
 	long pool;           /* connections per instance to each called node; 0: no pool */
 	double pool_timeout; /* seconds a call may wait for a pooled connection */
 	/* Databases: */
-	long shards;         /* instances are split into shards by key */
-	long replicas;       /* read replicas per shard */
-	double writes;       /* share of queries that are writes (to the primary) */
-	struct dist apply;   /* a replica's work to apply one write; const 0: the write's service */
-	long keys;           /* distinct keys, for the shard skew */
-	double skew;         /* Zipf exponent of key popularity; 0: uniform */
+	long shards;       /* instances are split into shards by key */
+	long replicas;     /* read replicas per shard */
+	double writes;     /* share of queries that are writes (to the primary) */
+	struct dist apply; /* a replica's work to apply one write; const 0: the write's service */
+	long keys;         /* distinct keys, for the shard skew */
+	double skew;       /* Zipf exponent of key popularity; 0: uniform */
 	struct table_head classes_head;
 	struct server_class classes[TABLE_MAX];
 	/* Set by the kinds built on the engine (proxy, gateway): */
@@ -102,8 +102,8 @@ struct server {
 	struct tmo timeouts;   /* of downstream calls, when cfg.call_timeout > 0 */
 	int active;            /* active-passive: the instance serving, -1 while promoting */
 	int is_promoting;
-	struct tavg slots_used; /* admission slots in use, all instances */
-	struct rng rng_calls;   /* draws of the probabilistic calls */
+	struct tavg slots_used;              /* admission slots in use, all instances */
+	struct rng rng_calls;                /* draws of the probabilistic calls */
 	struct class_plan cp[CLASS_MAX + 1]; /* [0]: requests of no class; [c]: class c */
 	struct call_plan *plans;             /* owned: [0] the node's, then one per class that overrides calls */
 	int n_plans;
@@ -117,13 +117,13 @@ struct server {
 	uint64_t pool_timeouts, fanouts;
 	int has_fanout; /* some plan has a parallel group */
 	/* Shards and replicas (databases). */
-	int per_shard;         /* instances per shard: 1 + replicas */
+	int per_shard;                  /* instances per shard: 1 + replicas */
 	gsl_ran_discrete_t *shard_pick; /* owned: which shard a query's key is on */
-	int is_split;          /* shards or replicas: queries are routed by key and kind */
-	struct rng rng_route;  /* writes and keys */
-	uint64_t applies;      /* writes applied by replicas */
-	double tokens, t_tokens; /* rate limit: tokens in the bucket at t_tokens */
-	uint64_t throttled;      /* refused by the rate limit (429) */
+	int is_split;                   /* shards or replicas: queries are routed by key and kind */
+	struct rng rng_route;           /* writes and keys */
+	uint64_t applies;               /* writes applied by replicas */
+	double tokens, t_tokens;        /* rate limit: tokens in the bucket at t_tokens */
+	uint64_t throttled;             /* refused by the rate limit (429) */
 };
 
 /* The keys of a `classes` entry (server.c). */

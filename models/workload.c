@@ -47,10 +47,10 @@ struct workload_cfg {
 	int profile_step;       /* 0: linear between points, 1: steps */
 	struct table_head mix_head;
 	struct mix_entry mix[TABLE_MAX];
-	double burst_rate;          /* open: the rate during bursts (0: none) */
-	struct dist burst_length;   /* how long a burst lasts */
-	struct dist burst_gap;      /* time from one burst's end to the next one's start */
-	struct times replay;        /* arrival times to replay (n = 0: none) */
+	double burst_rate;        /* open: the rate during bursts (0: none) */
+	struct dist burst_length; /* how long a burst lasts */
+	struct dist burst_gap;    /* time from one burst's end to the next one's start */
+	struct times replay;      /* arrival times to replay (n = 0: none) */
 };
 
 struct workload {
@@ -64,8 +64,8 @@ struct workload {
 	double base_rate;        /* open with bursts: the rate between bursts */
 	int in_burst;
 	size_t replay_i; /* the next time to replay */
-	double tokens;           /* retry budget: retries that may be made now */
-	int breaker;             /* BREAKER_* */
+	double tokens;   /* retry budget: retries that may be made now */
+	int breaker;     /* BREAKER_* */
 	long failures_in_a_row;
 	double breaker_until;                    /* seconds: open until then */
 	uint64_t attempts, retries, fast_failed; /* since the warm-up */
@@ -162,7 +162,8 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 	}
 	if (n_burst == 3 && !param_is_present(workload_params, present, "rate")) {
 		*key = "burst_rate";
-		return "bursts modulate a constant 'rate' (not a 'profile' or 'users'): add 'rate', the rate between bursts";
+		return "bursts modulate a constant 'rate' (not a 'profile' or 'users'): add 'rate', the rate between "
+		       "bursts";
 	}
 	if (param_is_present(workload_params, present, "rate") &&
 	    param_is_present(workload_params, present, "profile")) {

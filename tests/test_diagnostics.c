@@ -100,8 +100,7 @@ static struct scenario *load_ok(const char *path, const char *text, size_t len)
 	struct diags d;
 	struct scenario *sc = NULL;
 	diags_init(&d, path);
-	enum scenario_status st =
-		text ? scenario_load_buffer(path, text, len, &sc, &d) : scenario_load(path, &sc, &d);
+	enum scenario_status st = text ? scenario_load_buffer(path, text, len, &sc, &d) : scenario_load(path, &sc, &d);
 	if (st != SCENARIO_OK) {
 		diags_print(&d, stderr);
 		fail_msg("%s does not load%s", path, text ? " once resolved" : "");

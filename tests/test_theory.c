@@ -366,12 +366,13 @@ static void test_theory_fork_join_of_two_mm1(void **state)
 	/* 'a+b' calls two M/M/1 servers at once and waits for both.  For two
 	 * identical M/M/1 the fork-join mean is exact (Flatto and Hahn; Nelson
 	 * and Tantawi): (12 - rho)/8 times one server's 1/(mu - lambda). */
-	const char *yaml = "simulation: {duration: 300s, warmup: 30s, replications: 10, seed: 22}\n"
-			   "workloads:\n  - {name: w, target: web, rate: 50/s}\n"
-			   "nodes:\n"
-			   "  - {name: web, kind: server, cores: 1000, workers: 100000, service: const(0s), calls: [a+b]}\n"
-			   "  - {name: a, kind: server, workers: 1, queue: unlimited, service: exp(10ms)}\n"
-			   "  - {name: b, kind: server, workers: 1, queue: unlimited, service: exp(10ms)}\n";
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 30s, replications: 10, seed: 22}\n"
+		"workloads:\n  - {name: w, target: web, rate: 50/s}\n"
+		"nodes:\n"
+		"  - {name: web, kind: server, cores: 1000, workers: 100000, service: const(0s), calls: [a+b]}\n"
+		"  - {name: a, kind: server, workers: 1, queue: unlimited, service: exp(10ms)}\n"
+		"  - {name: b, kind: server, workers: 1, queue: unlimited, service: exp(10ms)}\n";
 	struct scenario *sc;
 	struct results res = run_text(yaml, &sc);
 	double r1 = 1 / (100.0 - 50.0);
@@ -388,10 +389,11 @@ static void test_theory_read_replicas_split_poisson(void **state)
 	 * is an M/M/1 at 60/s; each replica takes half the reads (a split
 	 * Poisson stream, 120/s) plus every write (the primary's departures,
 	 * Poisson by Burke's theorem, 60/s): an M/M/1 at 180/s. */
-	const char *yaml = "simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 23}\n"
-			   "workloads:\n  - {name: w, target: db, rate: 300/s}\n"
-			   "nodes:\n"
-			   "  - {name: db, kind: database, replicas: 2, writes: 20%, queue: unlimited, service: exp(2ms)}\n";
+	const char *yaml =
+		"simulation: {duration: 300s, warmup: 20s, replications: 10, seed: 23}\n"
+		"workloads:\n  - {name: w, target: db, rate: 300/s}\n"
+		"nodes:\n"
+		"  - {name: db, kind: database, replicas: 2, writes: 20%, queue: unlimited, service: exp(2ms)}\n";
 	struct scenario *sc;
 	struct results res = run_text(yaml, &sc);
 	double r_primary = 0.002 / (1 - 0.12), r_replica = 0.002 / (1 - 0.36);
@@ -433,12 +435,13 @@ static void test_theory_connection_pool_is_an_erlang_c(void **state)
 	/* A pool of 4 connections in front of a node that serves every call at
 	 * once in exp(10ms): the connections are the servers of an M/M/4, and
 	 * a call waits for one as an Erlang C queue says (offered load 3). */
-	const char *yaml = "simulation: {duration: 800s, warmup: 20s, replications: 10, seed: 25}\n"
-			   "workloads:\n  - {name: w, target: web, rate: 300/s}\n"
-			   "nodes:\n"
-			   "  - {name: web, kind: server, cores: 1000, workers: 100000, service: const(0s), calls: [ext],\n"
-			   "     pool: 4, pool_timeout: 1h}\n"
-			   "  - {name: ext, kind: server, cores: 1000, workers: 100000, service: exp(10ms)}\n";
+	const char *yaml =
+		"simulation: {duration: 800s, warmup: 20s, replications: 10, seed: 25}\n"
+		"workloads:\n  - {name: w, target: web, rate: 300/s}\n"
+		"nodes:\n"
+		"  - {name: web, kind: server, cores: 1000, workers: 100000, service: const(0s), calls: [ext],\n"
+		"     pool: 4, pool_timeout: 1h}\n"
+		"  - {name: ext, kind: server, cores: 1000, workers: 100000, service: exp(10ms)}\n";
 	struct scenario *sc;
 	struct results res = run_text(yaml, &sc);
 	double wq = erlang_c(4, 3) * 0.010 / (4 - 3);

@@ -257,8 +257,10 @@ void report_print(FILE *out, const struct results *res)
 			}
 			char cbuf[96];
 			fmt_ci(cbuf, sizeof cbuf, U_PERCENT, cpu);
-			fprintf(out, "\nBottleneck: %s (%s): its hottest instance%s%s at %s, while the tier averages %s\n",
-				spec->nodes[b].name, spec->nodes[b].kind->name, hot ? " " : "", hot ? hot : "", buf, cbuf);
+			fprintf(out,
+				"\nBottleneck: %s (%s): its hottest instance%s%s at %s, while the tier averages %s\n",
+				spec->nodes[b].name, spec->nodes[b].kind->name, hot ? " " : "", hot ? hot : "", buf,
+				cbuf);
 		} else if (pool && cpu) {
 			char cbuf[96];
 			fmt_ci(cbuf, sizeof cbuf, U_PERCENT, cpu);
@@ -518,11 +520,11 @@ static int write_json(FILE *f, const struct results *res)
 		json_object_set_new(bo, "node", json_string(spec->nodes[b].name));
 		json_object_set_new(bo, "kind", json_string(spec->nodes[b].kind->name));
 		json_object_set_new(bo, "utilization", ci_json(&res->ci[bi], "fraction"));
-		json_object_set_new(
-			bo, "resource",
-			json_string(strcmp(res->metrics[bi].key, "worker_utilization") == 0	     ? "workers"
-				    : strcmp(res->metrics[bi].key, "hottest_instance_utilization") == 0 ? "hottest instance"
-													     : "cpu"));
+		json_object_set_new(bo, "resource",
+				    json_string(strcmp(res->metrics[bi].key, "worker_utilization") == 0 ? "workers"
+						: strcmp(res->metrics[bi].key, "hottest_instance_utilization") == 0
+							? "hottest instance"
+							: "cpu"));
 		json_object_set_new(root, "bottleneck", bo);
 	} else {
 		json_object_set_new(root, "bottleneck", json_null());

@@ -150,7 +150,7 @@ static void add_params(struct slots *s, const struct param *p);
 
 static enum shape shape_of(const struct param *p)
 {
-	return p->type == PT_TABLE ? SHAPE_TABLE
+	return p->type == PT_TABLE                            ? SHAPE_TABLE
 	       : p->type == PT_NODES || p->type == PT_CLASSES ? SHAPE_LIST
 							      : SHAPE_SCALAR;
 }
@@ -391,8 +391,8 @@ static void walk_table(struct walker *w, const struct slots *sl, const struct pa
 		       struct item_info *it, int slot, const char *label);
 
 /* One key's value of an item or a table entry: its shape and positions. */
-static void walk_value(struct walker *w, const struct slots *sl, int slot, const struct param *p,
-		       struct item_info *it, struct pos kp, yaml_node_t *vn, const char *label)
+static void walk_value(struct walker *w, const struct slots *sl, int slot, const struct param *p, struct item_info *it,
+		       struct pos kp, yaml_node_t *vn, const char *label)
 {
 	const char *key = sl->key[slot];
 	struct pos vp = mark(vn);
@@ -422,8 +422,9 @@ static void walk_value(struct walker *w, const struct slots *sl, int slot, const
 			}
 			it->list[slot][i] = mark(e);
 			if (e->type != YAML_SCALAR_NODE)
-				hard_error(w, mark(e).line, mark(e).col, "entries of '%s' in %s must be names, found a %s",
-					   key, label, node_type_name(e));
+				hard_error(w, mark(e).line, mark(e).col,
+					   "entries of '%s' in %s must be names, found a %s", key, label,
+					   node_type_name(e));
 		}
 	} else if (vn->type != YAML_SCALAR_NODE) {
 		hard_error(w, vp.line, vp.col, "key '%s' in %s expects a single value, found a %s", key, label,
@@ -467,8 +468,8 @@ static void walk_table(struct walker *w, const struct slots *sl, const struct pa
 			struct pos kp = mark(kn);
 			const char *key = scalar(kn);
 			if (!key) {
-				hard_error(w, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s", elabel,
-					   node_type_name(kn));
+				hard_error(w, kp.line, kp.col, "expected a key (a plain word) in %s, found a %s",
+					   elabel, node_type_name(kn));
 				continue;
 			}
 			const struct param *sp = param_find(param_table_of(p)->sub, key);
@@ -708,7 +709,7 @@ struct parser {
 	struct walker *w;
 	struct ref *refs; /* owned */
 	size_t n_refs, cap_refs;
-	int cur_class; /* the class of the table entry being parsed (0: none) */
+	int cur_class;  /* the class of the table entry being parsed (0: none) */
 	char dir[1024]; /* the scenario's directory, for empirical files */
 };
 
@@ -769,8 +770,8 @@ static void csv_row(int c, void *data)
  * file in messages ("empirical file").  Returns the values (owned by the
  * scenario) and their number in *n, or NULL after a diagnostic.
  */
-static const double *load_column(struct parser *P, const char *file, struct pos at, const char *what,
-				 const char *label, size_t *n_out)
+static const double *load_column(struct parser *P, const char *file, struct pos at, const char *what, const char *label,
+				 size_t *n_out)
 {
 	char path[2200];
 	/* A scenario may only read files in its own directory tree: it can come
@@ -1195,9 +1196,11 @@ static void parse_fields(struct parser *P, const struct slots *sl, const struct 
 			for (int k = 0; t && k < t->n && k < (int)raw->n_tab[slot]; k++) {
 				char elabel[192];
 				snprintf(elabel, sizeof elabel, "entry %d of '%s' in %s", k + 1, p->key, label);
-				void *e = (char *)cfg + param_table_of(p)->entries + (size_t)k * param_table_of(p)->sub_size;
+				void *e = (char *)cfg + param_table_of(p)->entries +
+					  (size_t)k * param_table_of(p)->sub_size;
 				int outer = P->cur_class;
-				parse_fields(P, sl->sub[slot], &t->e[k], &raw->tab[slot][k], param_table_of(p)->sub, e, elabel, node);
+				parse_fields(P, sl->sub[slot], &t->e[k], &raw->tab[slot][k], param_table_of(p)->sub, e,
+					     elabel, node);
 				P->cur_class = outer;
 				h->present[k] = presence_of(sl->sub[slot], &t->e[k], param_table_of(p)->sub);
 				h->n++;
@@ -1943,8 +1946,8 @@ const char *scenario_file(const struct scenario *sc, size_t i)
 static void format_value(const struct param *p, const void *cfg, const struct net_spec *spec, char *buf, size_t n)
 {
 	const void *src = (const char *)cfg + p->offset;
-	int is_double = p->type == PT_DURATION || p->type == PT_RATE || p->type == PT_SIZE ||
-			p->type == PT_BANDWIDTH || p->type == PT_MONEY || p->type == PT_FRACTION || p->type == PT_FACTOR;
+	int is_double = p->type == PT_DURATION || p->type == PT_RATE || p->type == PT_SIZE || p->type == PT_BANDWIDTH ||
+			p->type == PT_MONEY || p->type == PT_FRACTION || p->type == PT_FACTOR;
 	double v = is_double ? *(const double *)src : 0;
 	switch (p->type) {
 	case PT_COUNT:
@@ -2038,7 +2041,9 @@ static void resolve_item(struct raw_item *raw, const struct slots *sl, const str
 			const struct table_head *h = src;
 			for (int k = 0; k < h->n && k < (int)raw->n_tab[slot]; k++)
 				resolve_item(&raw->tab[slot][k], sl->sub[slot], param_table_of(p)->sub,
-					     (const char *)cfg + param_table_of(p)->entries + (size_t)k * param_table_of(p)->sub_size, spec);
+					     (const char *)cfg + param_table_of(p)->entries +
+						     (size_t)k * param_table_of(p)->sub_size,
+					     spec);
 			continue;
 		}
 		if (!raw->v[slot] && !p->def)
