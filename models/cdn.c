@@ -44,12 +44,6 @@ static const struct param cdn_params[] = {
 };
 #undef OFF
 
-static double cdn_flow_out(const void *cfg)
-{
-	(void)cfg;
-	return 1; /* cacheable classes may be a part only: assume every request reaches the origin */
-}
-
 static void cdn_init(struct node *n, const void *cfg)
 {
 	struct cdn *c = (struct cdn *)n;
@@ -139,7 +133,6 @@ const struct node_kind cdn_kind = {
 	.size = sizeof(struct cdn),
 	.cfg_size = sizeof(struct cdn_cfg),
 	.params = cdn_params,
-	.flow_out = cdn_flow_out,
 	.init = cdn_init,
 	.arrive = cdn_arrive,
 	.reply = cdn_reply,

@@ -198,8 +198,8 @@ struct node_kind {
 	/* Optional: at least what share of its arrivals it sends on along its
 	 * references (default 1); the stability check needs a lower bound. */
 	double (*flow_out)(const void *cfg);
-	/* Optional, workloads: the long-run request rate they offer (for the
-	 * stability check; default: the largest rate among their params). */
+	/* Optional, workloads: the long-run request rate they offer, for the
+	 * stability check (0 if absent: closed workloads overload nothing). */
 	double (*offered)(const void *cfg);
 	/* Optional: how many instances a node of this config has (default 1). */
 	int (*instances)(const void *cfg);

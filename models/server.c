@@ -138,7 +138,7 @@ void server_init(struct node *n, const void *cfg)
 	s->slots = c->mode == MODE_SYNC ? c->workers : c->max_connections;
 	n->zones = (int)c->zones;
 	s->per_shard = 1 + (int)c->replicas;
-	int n_inst = c->shards > 1 || c->replicas > 0 ? (int)c->shards * s->per_shard : (int)c->instances;
+	int n_inst = server_instances(c);
 	node_set_instances(n, n_inst);
 	if (c->failover == FAILOVER_ACTIVE_PASSIVE)
 		n->manages_serving = 1; /* serving: an active instance, not just one up */
@@ -320,20 +320,8 @@ void server_health_changed(struct node *n, int inst, int old)
 		tavg_add(&s->slots_used, now, -(double)in->admitted);
 		in->busy_cores = in->admitted = 0;
 		struct request *r;
-		while ((r = fifo_pop(&in->wait_cpu))) {
-			if (request_frame(r)->flags & (F_APPLY | F_CHILD))
-				drop(s, r);
-			else if (state == HEALTH_HUNG)
-				park(s, in, r);
-			else
-				node_fail_request(n, r, HTTP_BAD_GATEWAY);
-		}
-		while ((r = fifo_pop(&in->wait_slot))) {
-			if (state == HEALTH_HUNG)
-				park(s, in, r);
-			else
-				node_fail_request(n, r, HTTP_BAD_GATEWAY);
-		}
+		while ((r = fifo_pop(&in->wait_cpu)) || (r = fifo_pop(&in->wait_slot)))
+			drop(s, r);
 		track(s, in);
 		for (int p = 0; s->pools && p < s->n_pools; p++) { /* its connections die with it */
 			struct pool *pl = &s->pools[inst * s->n_pools + p];

@@ -109,8 +109,8 @@ struct server {
 	int n_plans;
 	/* Connection pools (cfg.pool > 0): n_pools called nodes per instance. */
 	int n_pools;
-	int pool_dst[NODE_REFS_MAX * 16];
-	struct pool *pools; /* owned: n_instances * n_pools */
+	int pool_dst[(TABLE_MAX + 1) * NODE_REFS_MAX]; /* the node's calls and each class's */
+	struct pool *pools;                            /* owned: n_instances * n_pools */
 	struct tmo pool_tmo;
 	struct tally pool_wait; /* seconds waited for a connection, by calls that got one */
 	struct tavg pool_waiting;

@@ -204,6 +204,15 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 
 static void answer(struct workload *w, struct request *r, int is_real);
 
+/* The constant rate, or a profile's peak (the two are exclusive). */
+static double peak_rate(const struct workload_cfg *cfg)
+{
+	double peak = cfg->rate;
+	for (int i = 0; i < cfg->profile.n; i++)
+		peak = fmax(peak, cfg->profile.rate[i]);
+	return peak;
+}
+
 /* The long-run rate: a profile's peak (it may last), the mean of a bursty
  * rate (queues drain between bursts), a replay's average, none if closed. */
 static double workload_offered(const void *cfgp)
@@ -215,10 +224,7 @@ static double workload_offered(const void *cfgp)
 		double on = dist_mean(&cfg->burst_length), off = dist_mean(&cfg->burst_gap);
 		return on + off > 0 ? (cfg->rate * off + cfg->burst_rate * on) / (on + off) : cfg->burst_rate;
 	}
-	double peak = cfg->rate;
-	for (int i = 0; i < cfg->profile.n; i++)
-		peak = fmax(peak, cfg->profile.rate[i]);
-	return peak;
+	return peak_rate(cfg);
 }
 
 /* Whether the circuit breaker lets a request through now. */
@@ -402,12 +408,7 @@ static void workload_init(struct node *n, const void *cfg)
 	struct workload *w = (struct workload *)n;
 	w->cfg = *(const struct workload_cfg *)cfg;
 	node_rng_init(n, &w->rng_arrivals, "arrivals");
-	if (w->cfg.profile.n > 0) { /* the peak: the candidates' rate for thinning */
-		w->cfg.rate = 0;
-		for (int i = 0; i < w->cfg.profile.n; i++)
-			if (w->cfg.profile.rate[i] > w->cfg.rate)
-				w->cfg.rate = w->cfg.profile.rate[i];
-	}
+	w->cfg.rate = peak_rate(&w->cfg); /* a profile's peak: the candidates' rate for thinning */
 	node_rng_init(n, &w->rng_retry, "retries");
 	node_rng_init(n, &w->rng_mix, "mix");
 	node_rng_init(n, &w->rng_bursts, "bursts");

@@ -1419,22 +1419,10 @@ static void check_reachable(struct parser *P)
 	free(seen);
 }
 
-/* The open workloads' rate: PT_RATE params of workload kinds. */
+/* The rate a workload offers (its kind's 'offered' hook). */
 static double open_rate(const struct node_spec *ns)
 {
-	if (ns->kind->offered)
-		return ns->kind->offered(ns->cfg);
-	double rate = 0;
-	for (const struct param *p = ns->kind->params; p->key; p++) {
-		const void *v = (const char *)ns->cfg + p->offset;
-		if (p->type == PT_RATE && *(const double *)v > rate)
-			rate = *(const double *)v;
-		if (p->type == PT_PROFILE) /* a profile's mean over its span would do; its peak is safe */
-			for (int i = 0; i < ((const struct profile *)v)->n; i++)
-				if (((const struct profile *)v)->rate[i] > rate)
-					rate = ((const struct profile *)v)->rate[i];
-	}
-	return rate;
+	return ns->kind->offered ? ns->kind->offered(ns->cfg) : 0;
 }
 
 /*
