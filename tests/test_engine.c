@@ -55,6 +55,108 @@ static void test_evq_random_times_come_out_sorted(void **state)
 	sim_release(&sim);
 }
 
+/*
+ * Churn: every event schedules 0, 1 or 2 more, steering the number pending
+ * towards a target, with delays that mix zero (the ring), ties on whole
+ * seconds (many events at one time), the next representable times and
+ * exponential ones.  The targets take the list from a few events through
+ * the switch to buckets and back, twice.
+ */
+struct churn {
+	struct rng rng;
+	long next_id; /* ids in scheduling order */
+	double last_t;
+	long last_id, executed, out_of_order;
+	size_t target;
+	int saw_buckets, saw_heap_again;
+};
+
+static void churn_event(struct sim *sim, void *obj, void *arg);
+
+static void churn_schedule(struct sim *sim, struct churn *c)
+{
+	double u = rng_uniform(&c->rng), t;
+	if (u < 0.1)
+		t = sim->now;
+	else if (u < 0.3)
+		t = ceil(sim->now) + floor(rng_uniform(&c->rng) * 3);
+	else if (u < 0.4)
+		t = nextafter(sim->now, INFINITY);
+	else
+		t = sim->now + rng_uniform(&c->rng) * 20;
+	sim_at(sim, t, churn_event, c, (void *)(intptr_t)c->next_id++);
+}
+
+static void churn_event(struct sim *sim, void *obj, void *arg)
+{
+	struct churn *c = obj;
+	long id = (long)(intptr_t)arg;
+	if (sim->now < c->last_t || (sim->now == c->last_t && id < c->last_id))
+		c->out_of_order++;
+	c->last_t = sim->now;
+	c->last_id = id;
+	c->executed++;
+	c->saw_buckets |= sim->in_buckets;
+	c->saw_heap_again |= c->saw_buckets && !sim->in_buckets;
+	size_t pending = sim_pending(sim);
+	int kids = pending < c->target ? 2 : pending > c->target ? 0 : 1;
+	if (rng_uniform(&c->rng) < 0.2)
+		kids = 1;
+	if (c->target == 0)
+		kids = 0; /* drain */
+	for (int k = 0; k < kids; k++)
+		churn_schedule(sim, c);
+}
+
+static void test_evq_order_holds_through_growth_and_shrinking(void **state)
+{
+	(void)state;
+	struct sim sim;
+	struct churn c = {.last_t = 0, .last_id = -1};
+	sim_init(&sim);
+	rng_init(&c.rng, 7, 0, "churn");
+	for (int i = 0; i < 10; i++)
+		churn_schedule(&sim, &c);
+	const size_t targets[] = {5, 6000, 100, 40000, 300, 3000};
+	double until = 0;
+	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
+		c.target = targets[k];
+		until += 100;
+		sim_run(&sim, until);
+		assert_true(c.last_t <= until);
+		assert_true(sim_now(&sim) == until);
+		/* Scheduled from outside a handler, between two runs. */
+		churn_schedule(&sim, &c);
+	}
+	c.target = 0;
+	sim_run(&sim, INFINITY);
+	assert_int_equal(c.out_of_order, 0);
+	assert_int_equal(c.executed, c.next_id);
+	assert_int_equal(sim_pending(&sim), 0);
+	assert_true(c.saw_buckets);
+	assert_true(c.saw_heap_again);
+	rng_release(&c.rng);
+	sim_release(&sim);
+}
+
+/* A hundred thousand events at one far time come out in scheduling order. */
+static void test_evq_many_ties_in_the_buckets_are_fifo(void **state)
+{
+	(void)state;
+	struct sim sim;
+	struct churn c = {.last_t = 0, .last_id = -1, .target = 0};
+	sim_init(&sim);
+	rng_init(&c.rng, 1, 0, "ties");
+	for (long i = 0; i < 100000; i++)
+		sim_at(&sim, i % 2 ? 1e6 : 1e6 + 1, churn_event, &c, (void *)(intptr_t)c.next_id++);
+	sim_run(&sim, INFINITY);
+	assert_int_equal(c.executed, 100000);
+	assert_int_equal(c.out_of_order, 0);
+	assert_true(c.saw_buckets);
+	rng_release(&c.rng);
+	sim_release(&sim);
+}
+
 static void reschedule(struct sim *sim, void *obj, void *arg)
 {
 	struct trace *tr = obj;
@@ -76,6 +178,33 @@ static void test_sim_run_stops_at_until(void **state)
 	sim_run(&sim, INFINITY);
 	assert_int_equal(tr.n, 10);
 	assert_near(tr.t[9], 9.5, 1e-12);
+	sim_release(&sim);
+}
+
+/* The same with thousands pending (the buckets): runs stop between two
+ * events, and events scheduled between runs keep their places. */
+static void test_sim_run_stops_at_until_with_many_pending(void **state)
+{
+	(void)state;
+	struct sim sim;
+	struct churn c = {.last_t = 0, .last_id = -1, .target = 0};
+	sim_init(&sim);
+	rng_init(&c.rng, 1, 0, "until");
+	for (long i = 1; i <= 3000; i++)
+		sim_at(&sim, (double)i, churn_event, &c, (void *)(intptr_t)c.next_id++);
+	assert_true(sim.in_buckets);
+	for (double until = 1000.5; until < 3000; until += 0.25) {
+		sim_run(&sim, until);
+		assert_true(c.last_t <= until);
+		assert_true(sim_now(&sim) == until);
+		assert_int_equal(sim_pending(&sim), 3000 - (long)floor(until));
+		if (until == 2000.5)
+			sim_at(&sim, 2000.75, churn_event, &c, (void *)(intptr_t)c.next_id++);
+	}
+	sim_run(&sim, INFINITY);
+	assert_int_equal(c.executed, 3001);
+	assert_int_equal(c.out_of_order, 0);
+	rng_release(&c.rng);
 	sim_release(&sim);
 }
 
@@ -129,7 +258,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_evq_equal_times_are_fifo),
 		cmocka_unit_test(test_evq_random_times_come_out_sorted),
+		cmocka_unit_test(test_evq_order_holds_through_growth_and_shrinking),
+		cmocka_unit_test(test_evq_many_ties_in_the_buckets_are_fifo),
 		cmocka_unit_test(test_sim_run_stops_at_until),
+		cmocka_unit_test(test_sim_run_stops_at_until_with_many_pending),
 		cmocka_unit_test(test_sim_stop_ends_the_run_after_the_event),
 		cmocka_unit_test(test_rng_seeds_differ_by_name_and_replication),
 		cmocka_unit_test(test_rng_streams_are_reproducible),
