@@ -5,29 +5,32 @@
  * sequence): two events at the same time run in the order they were
  * scheduled, so runs are deterministic.
  *
- * The list is a radix heap on the bits of the time.  Simulated time never
- * goes back, and the bits of a non-negative double order the same way as
- * its value, so an event can be filed by the highest hexadecimal digit in
- * which its time differs from the time of the latest event taken out: one
- * of 16 x 16 buckets, found with one xor and one count of leading zeros.
+ * While few events are pending (up to 2,048: a handful in most models) the
+ * list is an implicit 4-ary heap of events stored by value, the cheapest
+ * structure at that size.  Past that it becomes a radix heap on the bits of
+ * the time, and goes back to the heap below 512.  Simulated time never goes
+ * back, and the bits of a non-negative double order the same way as its
+ * value, so an event can be filed by the highest hexadecimal digit in which
+ * its time differs from the time of the latest event taken out: one of
+ * 16 x 16 buckets, found with one xor and one count of leading zeros.
  * Taking the next event empties the lowest non-empty bucket: its earliest
  * time becomes the new reference and every other event in it moves to a
- * strictly lower digit, so an event moves at most 16 times (about 3 times
- * at 10^4 pending events, 5 at 10^6).  Both ways are O(1) in the number of
- * pending events, and the work is sequential passes over buckets, which is
- * why the cost per event stays flat when the pending events no longer fit
- * in the caches (a heap's log n random accesses do not).
- *
- * Buckets are chains of fixed-size chunks from a shared spare list, so the
- * memory is the peak number of pending events plus one chunk per bucket,
- * and nothing is allocated once a run is warm.
+ * strictly lower digit, so an event moves at most 16 times (4 times on
+ * average at 10^4 pending events with exponential delays, 6 at 10^6).
+ * Both ways are O(1) in the number of pending events, and the work is
+ * sequential passes over buckets, so the cost per event stays flat when
+ * the events no longer fit in the caches (the heap's log n random accesses
+ * do not: bench/README.md, B4).  Buckets are chains of fixed-size chunks
+ * from a shared spare list, so the memory is the peak number of pending
+ * events plus one chunk per bucket.  Nothing is allocated once a run is
+ * warm.
  *
  * Events scheduled for the current time (zero-delay hops, half of all
  * events in a typical model) skip the buckets: they go to a FIFO ring, O(1)
  * both ways.  Every event in the ring has t == now and a sequence number
- * larger than any event already pending, so the ring is served after the
- * events the buckets hold for the same time, which is exactly the order a
- * single sorted list would give.
+ * larger than any event already pending, so merging the ring with the heap
+ * by (t, seq), or serving it after the events the buckets hold for the
+ * same time, gives exactly the order of a single sorted list.
  *
  * The engine knows nothing about what an event means: a handler and two
  * opaque pointers.  Models give meaning to them.
@@ -70,26 +73,27 @@ struct sim_bucket {
 };
 
 struct sim {
-	double now;         /* seconds */
-	uint64_t seq;       /* next insertion sequence */
-	uint64_t n_events;  /* events executed so far */
-	size_t n;           /* events pending, but for the ring's */
-	int in_buckets;     /* 0: they are in the heap; 1: in the buckets and cur */
+	double now;        /* seconds */
+	uint64_t seq;      /* next insertion sequence */
+	uint64_t n_events; /* events executed so far */
+	size_t n;          /* events pending, but for the ring's */
+	int in_buckets;    /* 0: they are in the heap; 1: in the buckets and cur */
+	int is_stopped;
 	struct event *heap; /* owned: 4-ary min-heap on (t, seq) */
 	size_t h_cap;
+	struct event *ring;        /* owned: events at t == now, FIFO */
+	size_t r_head, r_n, r_cap; /* r_cap is a power of two */
+	uint64_t max_events;       /* sim_run stops past this many events (0: no cap) */
+	sim_progress_fn *progress;
+	void *progress_ctx;
+	/* The radix heap, used while in_buckets: */
+	struct event *cur; /* owned: events at t == last, by seq */
+	size_t c_head, c_n, c_cap;
 	uint64_t last;               /* bits of the time of the latest event the buckets gave */
 	uint32_t levels;             /* bit p: some bucket of level p is not empty */
 	uint16_t digits[SIM_LEVELS]; /* bit d: bucket[p][d] is not empty */
+	struct sim_chunk *spare;     /* owned: free chunks */
 	struct sim_bucket bucket[SIM_LEVELS][SIM_DIGITS];
-	struct sim_chunk *spare; /* owned: free chunks */
-	struct event *cur;       /* owned: events at t == last, by seq */
-	size_t c_head, c_n, c_cap;
-	struct event *ring;        /* owned: events at t == now, FIFO */
-	size_t r_head, r_n, r_cap; /* r_cap is a power of two */
-	int is_stopped;
-	uint64_t max_events; /* sim_run stops past this many events (0: no cap) */
-	sim_progress_fn *progress;
-	void *progress_ctx;
 };
 
 /* Initialises an empty simulation at time 0; sim_release frees it. */
