@@ -339,6 +339,11 @@ struct net {
 /* Number of time-series periods of a replication (the last may be partial). */
 int net_spec_periods(const struct net_spec *spec);
 
+/* The most time-series periods a run may have: the table is held in memory
+ * (n_periods x n_nodes x TS_NCOLS doubles per replication), so the loader
+ * refuses a period that would cut the run finer. */
+#define NET_MAX_PERIODS 20000
+
 /* Builds replication rep of spec; net_free frees it. */
 struct net *net_new(const struct net_spec *spec, uint64_t rep);
 void net_free(struct net *net);

@@ -1839,6 +1839,17 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 			   "thrown away; shorten 'warmup' or lengthen 'duration'",
 			   im->sim.warmup, im->sim.duration);
 	}
+	double run = im->sim.warmup + im->sim.duration;
+	if (im->sim.period > 0 && run / im->sim.period > NET_MAX_PERIODS) { /* 0: did not parse */
+		struct item_info *it = w.items[SEC_SIM];
+		int slot = slot_of(&im->slots[SEC_SIM], "period");
+		struct pos at = it->seen[slot] ? it->val[slot] : it->self;
+		diag_error(d, at.line, at.col,
+			   "a period of %gs cuts the %gs run (warm-up included) into %.0f time-series periods, "
+			   "more than the %d kept in memory; make 'period' at least %gs",
+			   im->sim.period, run, ceil(run / im->sim.period - 1e-9), NET_MAX_PERIODS,
+			   ceil(run / NET_MAX_PERIODS * 1000) / 1000);
+	}
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_kind *k = spec->nodes[i].kind;
 		int sec, j;
