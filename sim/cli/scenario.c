@@ -1699,6 +1699,14 @@ static int prescan(const char *text, size_t len, struct diags *d)
 	return rc;
 }
 
+/* Where the simulation section's key was written, or the section itself. */
+static struct pos sim_key_at(const struct walker *w, const char *key)
+{
+	const struct item_info *it = w->items[SEC_SIM];
+	int slot = slot_of(&w->im->slots[SEC_SIM], key);
+	return it->seen[slot] ? it->val[slot] : it->self;
+}
+
 enum scenario_status scenario_load_buffer(const char *path, const char *text, size_t len, struct scenario **out,
 					  struct diags *d)
 {
@@ -1831,9 +1839,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	if (d->n == 0)
 		check_stability(&P);
 	if (im->sim.duration > 0 && im->sim.warmup > im->sim.duration) { /* 0: did not parse */
-		struct item_info *it = w.items[SEC_SIM];
-		int slot = slot_of(&im->slots[SEC_SIM], "warmup");
-		struct pos at = it->seen[slot] ? it->val[slot] : it->self;
+		struct pos at = sim_key_at(&w, "warmup");
 		diag_error(d, at.line, at.col,
 			   "the warm-up (%gs) is longer than the measured duration (%gs): most of the run would be "
 			   "thrown away; shorten 'warmup' or lengthen 'duration'",
@@ -1841,9 +1847,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	}
 	double run = im->sim.warmup + im->sim.duration;
 	if (im->sim.period > 0 && run / im->sim.period > NET_MAX_PERIODS) { /* 0: did not parse */
-		struct item_info *it = w.items[SEC_SIM];
-		int slot = slot_of(&im->slots[SEC_SIM], "period");
-		struct pos at = it->seen[slot] ? it->val[slot] : it->self;
+		struct pos at = sim_key_at(&w, "period");
 		diag_error(d, at.line, at.col,
 			   "a period of %gs cuts the %gs run (warm-up included) into %.0f time-series periods, "
 			   "more than the %d kept in memory; make 'period' at least %gs",
