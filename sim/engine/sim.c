@@ -237,12 +237,12 @@ static void heap_full(struct sim *sim, const struct event *e)
 void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg)
 {
 	SIM_ASSERT(t >= sim->now && !isnan(t));
-	struct event e = {.t = t, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
 	if (t == sim->now) {
-		if (sim->r_n == sim->r_cap)
-			grow_ring(sim);
-		sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] = e;
-	} else if (sim->in_buckets) {
+		sim_after(sim, 0, fn, obj, arg); /* the ring */
+		return;
+	}
+	struct event e = {.t = t, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
+	if (sim->in_buckets) {
 		/* t > now >= the time of sim->last, so t is positive and differs. */
 		file(sim, &e);
 		sim->n++;
@@ -293,6 +293,7 @@ static int take(struct sim *sim, double until, struct event *e)
 		if (c->ev[0].t > until)
 			return 0;
 		*e = c->ev[0];
+		sim->last = time_bits(e->t);
 		c->next = sim->spare;
 		sim->spare = c;
 	} else {
@@ -309,9 +310,19 @@ static int take(struct sim *sim, double until, struct event *e)
 	sim->digits[p] &= (uint16_t) ~(1u << d);
 	if (!sim->digits[p])
 		sim->levels &= ~(1u << p);
-	sim->last = time_bits(e->t);
 	if (--sim->n < SIM_HEAP_BELOW)
 		to_heap(sim);
+	return 1;
+}
+
+/* The ring's first event into *e if it is at or before until, or 0. */
+static inline int ring_pop(struct sim *sim, double until, struct event *e)
+{
+	*e = sim->ring[sim->r_head];
+	if (e->t > until)
+		return 0;
+	sim->r_head = (sim->r_head + 1) & (sim->r_cap - 1);
+	sim->r_n--;
 	return 1;
 }
 
@@ -320,14 +331,8 @@ static inline int next_event(struct sim *sim, double until, struct event *e)
 {
 	if (!sim->in_buckets) {
 		/* Ring and heap merged by (t, seq). */
-		if (sim->r_n > 0 && (sim->n == 0 || before(&sim->ring[sim->r_head], &sim->heap[0]))) {
-			*e = sim->ring[sim->r_head];
-			if (e->t > until)
-				return 0;
-			sim->r_head = (sim->r_head + 1) & (sim->r_cap - 1);
-			sim->r_n--;
-			return 1;
-		}
+		if (sim->r_n > 0 && (sim->n == 0 || before(&sim->ring[sim->r_head], &sim->heap[0])))
+			return ring_pop(sim, until, e);
 		if (sim->n == 0)
 			return 0;
 		*e = sim->heap[0];
@@ -349,14 +354,8 @@ static inline int next_event(struct sim *sim, double until, struct event *e)
 		sim->n--;
 		return 1;
 	}
-	if (sim->r_n > 0) {
-		*e = sim->ring[sim->r_head];
-		if (e->t > until)
-			return 0;
-		sim->r_head = (sim->r_head + 1) & (sim->r_cap - 1);
-		sim->r_n--;
-		return 1;
-	}
+	if (sim->r_n > 0)
+		return ring_pop(sim, until, e);
 	return sim->n > 0 && take(sim, until, e);
 }
 
