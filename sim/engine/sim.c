@@ -134,7 +134,7 @@ static inline void file(struct sim *sim, const struct event *e)
 /* Doubles the ring, unrolling it so that it starts at index 0. */
 static void grow_ring(struct sim *sim)
 {
-	struct event *r = xmalloc(2 * sim->r_cap * sizeof(*r));
+	struct sim_call *r = xmalloc(2 * sim->r_cap * sizeof(*r));
 	for (size_t i = 0; i < sim->r_n; i++)
 		r[i] = sim->ring[(sim->r_head + i) & (sim->r_cap - 1)];
 	free(sim->ring);
@@ -146,8 +146,7 @@ static void grow_ring(struct sim *sim)
 void sim__ring_push_slow(struct sim *sim, sim_event_fn *fn, void *obj, void *arg)
 {
 	grow_ring(sim);
-	sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] =
-		(struct event){.t = sim->now, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
+	sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] = (struct sim_call){fn, obj, arg};
 }
 
 static void cur_push(struct sim *sim, const struct event *e)
@@ -315,12 +314,16 @@ static int take(struct sim *sim, double until, struct event *e)
 	return 1;
 }
 
-/* The ring's first event into *e if it is at or before until, or 0. */
+/* The ring's first event into *e if now is at or before until, or 0. */
 static inline int ring_pop(struct sim *sim, double until, struct event *e)
 {
-	*e = sim->ring[sim->r_head];
-	if (e->t > until)
+	if (sim->now > until)
 		return 0;
+	const struct sim_call *c = &sim->ring[sim->r_head];
+	e->t = sim->now;
+	e->fn = c->fn;
+	e->obj = c->obj;
+	e->arg = c->arg;
 	sim->r_head = (sim->r_head + 1) & (sim->r_cap - 1);
 	sim->r_n--;
 	return 1;
@@ -330,8 +333,8 @@ static inline int ring_pop(struct sim *sim, double until, struct event *e)
 static inline int next_event(struct sim *sim, double until, struct event *e)
 {
 	if (!sim->in_buckets) {
-		/* Ring and heap merged by (t, seq). */
-		if (sim->r_n > 0 && (sim->n == 0 || before(&sim->ring[sim->r_head], &sim->heap[0])))
+		/* The heap's events at now come before the ring's (see sim.h). */
+		if (sim->r_n > 0 && (sim->n == 0 || sim->heap[0].t > sim->now))
 			return ring_pop(sim, until, e);
 		if (sim->n == 0)
 			return 0;

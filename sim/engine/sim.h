@@ -27,10 +27,11 @@
  *
  * Events scheduled for the current time (zero-delay hops, half of all
  * events in a typical model) skip the buckets: they go to a FIFO ring, O(1)
- * both ways.  Every event in the ring has t == now and a sequence number
- * larger than any event already pending, so merging the ring with the heap
- * by (t, seq), or serving it after the events the buckets hold for the
- * same time, gives exactly the order of a single sorted list.
+ * both ways.  Every event in the ring has t == now and was scheduled after
+ * any event that the heap or the buckets hold for the same time (those were
+ * scheduled before the clock reached it), so serving those first and then
+ * the ring in its order gives exactly the order of a single list sorted by
+ * (t, seq).  A ring entry therefore carries neither time nor sequence.
  *
  * The engine knows nothing about what an event means: a handler and two
  * opaque pointers.  Models give meaning to them.
@@ -52,6 +53,14 @@ typedef void sim_progress_fn(struct sim *sim, void *ctx);
 struct event {
 	double t;     /* when, seconds of simulated time */
 	uint64_t seq; /* insertion sequence, breaks ties FIFO */
+	sim_event_fn *fn;
+	void *obj;
+	void *arg;
+};
+
+/* An event in the ring: its time is the current time, and its place in
+ * the ring is its order, so it needs neither. */
+struct sim_call {
 	sim_event_fn *fn;
 	void *obj;
 	void *arg;
@@ -81,7 +90,7 @@ struct sim {
 	int is_stopped;
 	struct event *heap; /* owned: 4-ary min-heap on (t, seq) */
 	size_t h_cap;
-	struct event *ring;        /* owned: events at t == now, FIFO */
+	struct sim_call *ring;     /* owned: events at t == now, FIFO */
 	size_t r_head, r_n, r_cap; /* r_cap is a power of two */
 	uint64_t max_events;       /* sim_run stops past this many events (0: no cap) */
 	sim_progress_fn *progress;
@@ -116,8 +125,7 @@ void sim__ring_push_slow(struct sim *sim, sim_event_fn *fn, void *obj, void *arg
 static inline void sim_after(struct sim *sim, double delay, sim_event_fn *fn, void *obj, void *arg)
 {
 	if (delay == 0 && sim->r_n < sim->r_cap) {
-		sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] =
-			(struct event){.t = sim->now, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
+		sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] = (struct sim_call){fn, obj, arg};
 		return;
 	}
 	if (delay == 0)
