@@ -150,24 +150,43 @@ void net_deliver(struct net *net, struct request *r, int to, int is_reply, doubl
 	sim_after(&net->sim, delay, is_reply ? ev_reply : ev_arrive, net->nodes[to], r);
 }
 
-/* Sends r from `from` to `to`: through the link between them if there is
+/*
+ * Sends r from `from` to `to`: through the link between them if there is
  * one (it delivers when the transfer is done), else at once.  0 if the
- * message is lost (a partitioned link). */
+ * message is lost (a partitioned link).
+ *
+ * "At once" is an event at the current time, so that the receiver never
+ * runs inside the sender's handler, with one exception: a workload's own
+ * requests and the answers to them are handed over by a plain call, which
+ * saves an event on each end of every request.  That is safe because a
+ * workload only starts and ends requests: it sends as the last thing it
+ * does, so whatever the receiver does first (even answering at once) finds
+ * it done, and answering it never reaches another node before an event
+ * (its retries and think times are events), so the sender of an answer is
+ * never reentered.
+ */
 static int hop(struct net *net, int from, int to, struct request *r, int is_reply)
 {
 	struct node *link = net->link_of[from * net->n_nodes + to];
-	if (!link) {
+	if (link)
+		return link->kind->send(link, r, from, to, is_reply);
+	struct node *dst = net->nodes[to];
+	if (!is_reply && net->nodes[from]->kind->flags & KIND_WORKLOAD) {
+		request_frame(r)->is_delivered = 1;
+		dst->kind->arrive(dst, r);
+	} else if (is_reply && dst->kind->flags & KIND_WORKLOAD) {
+		dst->kind->reply(dst, r);
+	} else {
 		net_deliver(net, r, to, is_reply, 0);
-		return 1;
 	}
-	return link->kind->send(link, r, from, to, is_reply);
+	return 1;
 }
 
-void node_call(struct node *n, int inst, struct request *r, int dst, int dst_inst)
+/* Pushes the frame of n's call of dst, before it is sent. */
+static void push_call(struct node *n, int inst, struct request *r, int dst_inst)
 {
-	struct net *net = n->net;
 	SIM_ASSERT(r->depth < REQ_MAX_DEPTH); /* the loader bounds call depth */
-	double now = net->sim.now;
+	double now = n->net->sim.now;
 	if (r->depth > 0)
 		request_frame(r)->t_call = now;
 	struct frame *f = &r->f[r->depth++];
@@ -180,8 +199,18 @@ void node_call(struct node *n, int inst, struct request *r, int dst, int dst_ins
 	f->seq = ++r->n_calls;
 	f->t_arrive = now;
 	r->dst_inst = dst_inst;
-	if (!hop(net, n->id, dst, r, 0))
+}
+
+static void send_call(struct node *n, struct request *r, int dst)
+{
+	if (!hop(n->net, n->id, dst, r, 0))
 		r->is_lost = 1; /* lost in a partition: parked, only a timeout ends the wait */
+}
+
+void node_call(struct node *n, int inst, struct request *r, int dst, int dst_inst)
+{
+	push_call(n, inst, r, dst_inst);
+	send_call(n, r, dst);
 }
 
 void node_reply(struct node *n, struct request *r)
@@ -228,8 +257,9 @@ void node_call_connect_timeout(struct request *r, struct tmo *connect)
 void node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t)
 {
 	int depth = r->depth;
-	node_call(n, inst, r, dst, dst_inst);
-	tmo_add(t, r, r->id, call_tag(r, depth));
+	push_call(n, inst, r, dst_inst);
+	tmo_add(t, r, r->id, call_tag(r, depth)); /* before r may be answered (hop) */
+	send_call(n, r, dst);
 }
 
 /*
