@@ -621,6 +621,41 @@ static void test_on_off_traffic(void **state)
 	scenario_free(sc);
 }
 
+static void test_refused_at_once_reaches_the_client_once(void **state)
+{
+	(void)state;
+	/*
+	 * The client's requests and their answers cross the hop by a plain
+	 * call, so a refusal reaches the client inside its own send.  Every
+	 * attempt must still be answered exactly once, retried as configured,
+	 * and no client timeout may fire for an answer that came at once.
+	 */
+	const char *yaml = "simulation: {duration: 60s, warmup: 0s, replications: 2, seed: 5}\n"
+			   "workloads:\n"
+			   "  - {name: w, target: web, rate: 400/s, timeout: 1s, retries: 2, backoff: 1ms}\n"
+			   "  - {name: u, target: web, users: 20, think: exp(20ms), timeout: 1s}\n"
+			   "nodes:\n  - {name: web, kind: server, workers: 1, queue: 0, service: exp(2ms)}\n";
+	struct results res;
+	struct scenario *sc = run2(yaml, &res);
+	double refused = mean_of(&res, "web", "rejections");
+	assert_true(refused > 10000);
+	double answered = 0, arrivals = 0;
+	for (int k = 0; k < 2; k++) {
+		const char *w = k ? "u" : "w";
+		double n = mean_of(&res, w, "requests");
+		assert_near(mean_of(&res, w, "status_2xx") + mean_of(&res, w, "status_502"), n, 1e-9);
+		assert_near(mean_of(&res, w, "status_460"), 0, 0);
+		answered += n;
+	}
+	/* Each attempt reached web once: first tries plus retries, but for the
+	 * one in service and a retry not yet sent when the run ends. */
+	arrivals = mean_of(&res, "web", "arrivals");
+	assert_near(arrivals, answered + mean_of(&res, "w", "retries"), 2);
+	assert_true(mean_of(&res, "w", "retries") > 1000);
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_replay_sends_the_file_s_arrivals),
 		cmocka_unit_test(test_bursts_raise_the_tail),
 		cmocka_unit_test(test_on_off_traffic),
+		cmocka_unit_test(test_refused_at_once_reaches_the_client_once),
 		cmocka_unit_test(test_runner_seed_changes_results),
 		cmocka_unit_test(test_streams_adding_a_node_keeps_other_numbers),
 		cmocka_unit_test(test_lb_full_surge_queue_answers_503_and_counts_spillover),
