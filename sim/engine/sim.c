@@ -233,7 +233,10 @@ static void heap_full(struct sim *sim, const struct event *e)
 	heap_push(sim, e);
 }
 
-void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg)
+/* sim_at but for a later time into a heap with room: the ring, the
+ * buckets, a full heap, and bad times.  Apart, so that the common case
+ * needs no registers saved. */
+__attribute__((noinline)) static void at_slow(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg)
 {
 	SIM_ASSERT(t >= sim->now && !isnan(t));
 	if (t == sim->now) {
@@ -245,11 +248,19 @@ void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg)
 		/* t > now >= the time of sim->last, so t is positive and differs. */
 		file(sim, &e);
 		sim->n++;
-	} else if (sim->n < sim->h_cap) {
-		heap_push(sim, &e);
 	} else {
 		heap_full(sim, &e);
 	}
+}
+
+void sim_at(struct sim *sim, double t, sim_event_fn *fn, void *obj, void *arg)
+{
+	if (!(t > sim->now) || sim->in_buckets || sim->n == sim->h_cap) {
+		at_slow(sim, t, fn, obj, arg);
+		return;
+	}
+	struct event e = {.t = t, .seq = sim->seq++, .fn = fn, .obj = obj, .arg = arg};
+	heap_push(sim, &e);
 }
 
 /* Splits bucket b, whose earliest time is m: the events at m go to *e and
