@@ -12,6 +12,7 @@ void hist_init(struct hist *h)
 	h->h = gsl_histogram_alloc(HIST_NBINS);
 	if (!h->h)
 		BUG("gsl_histogram_alloc failed");
+	h->bin = h->h->bin;
 	for (size_t i = 0; i <= HIST_NBINS; i++) {
 		int e = HIST_MIN_EXP + (int)(i >> HIST_SUB_BITS);
 		double sub = (double)(i & ((1u << HIST_SUB_BITS) - 1));
@@ -25,6 +26,7 @@ void hist_release(struct hist *h)
 	if (h->h)
 		gsl_histogram_free(h->h);
 	h->h = NULL;
+	h->bin = NULL;
 }
 
 void hist_reset(struct hist *h)
@@ -32,28 +34,6 @@ void hist_reset(struct hist *h)
 	gsl_histogram_reset(h->h);
 	h->n = h->under = h->over = 0;
 	h->max = 0;
-}
-
-void hist_add(struct hist *h, double x)
-{
-	h->n++;
-	if (x > h->max)
-		h->max = x;
-	if (!(x >= HIST_MIN)) {
-		h->under++;
-		return;
-	}
-	if (x >= 0x1p11) {
-		h->over++;
-		return;
-	}
-	/* x is a normal double here: its bucket is its exponent (offset from
-	 * 2^-20) and the top HIST_SUB_BITS bits of its mantissa. */
-	uint64_t bits;
-	memcpy(&bits, &x, sizeof bits);
-	int e = (int)((bits >> 52) & 0x7ff) - 1023;
-	uint64_t sub = (bits >> (52 - HIST_SUB_BITS)) & ((1u << HIST_SUB_BITS) - 1);
-	h->h->bin[((uint64_t)(e - HIST_MIN_EXP) << HIST_SUB_BITS) | sub] += 1;
 }
 
 void hist_merge(struct hist *a, const struct hist *b)
