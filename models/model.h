@@ -434,7 +434,16 @@ void net_class_answer(struct net *net, const struct request *r, double latency);
 void net_charge_failures(struct net *net);
 
 /* Counts r's status among the answers n sends (node_done does it too). */
-void node_count_status(struct node *n, const struct request *r);
+void node__count_status_slow(struct node *n, const struct request *r);
+static inline void node_count_status(struct node *n, const struct request *r)
+{
+	if (r->status == HTTP_OK) { /* the commonest: passed on, never n's own error */
+		n->st.passed[SS_2XX]++;
+		n->st.p_passed[SS_2XX]++;
+	} else {
+		node__count_status_slow(n, r);
+	}
+}
 /* r was served and is being answered: resid at this node, target time for TRT. */
 void node_done(struct node *n, const struct request *r, double resid, double target_time);
 static inline void node_busy(struct node *n, double d)

@@ -229,7 +229,7 @@ void node_reply(struct node *n, struct request *r)
 	}
 }
 
-void node_count_status(struct node *n, const struct request *r)
+void node__count_status_slow(struct node *n, const struct request *r)
 {
 	enum status_slot s = status_slot_of(r->status);
 	if (r->origin == n->id && s != SS_2XX) {
