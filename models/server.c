@@ -650,7 +650,8 @@ void server_arrive(struct node *n, struct request *r)
 		i = route(s, r);
 	} else if (i < 0) {
 		i = s->rr;
-		s->rr = (s->rr + 1) % n->n_instances;
+		if (++s->rr >= n->n_instances)
+			s->rr = 0;
 	}
 	struct instance *in = &s->inst[i];
 
