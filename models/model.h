@@ -427,7 +427,11 @@ void node_reject(struct node *n, struct request *r, int code, int is_spillover);
 void node_fail_request(struct node *n, struct request *r, int code);
 
 /* Statistics helpers. */
-void node_arrival(struct node *n);
+static inline void node_arrival(struct node *n)
+{
+	n->st.arrivals++;
+	n->st.p_arrivals++;
+}
 /* A client received r's final answer after latency seconds (r->cls > 0). */
 void net_class_answer(struct net *net, const struct request *r, double latency);
 /* A workload received an error answer: charge it to every open failure. */
@@ -454,7 +458,13 @@ static inline void node_active(struct node *n, double d)
 {
 	tavg_add(&n->st.active, n->net->sim.now, d);
 }
-void node_waiting(struct node *n, double d);
+static inline void node_waiting(struct node *n, double d)
+{
+	struct tavg *w = &n->st.waiting;
+	tavg_add(w, n->net->sim.now, d);
+	if (w->value > n->st.p_wait_max)
+		n->st.p_wait_max = w->value;
+}
 
 /* Writes the metrics every node has (utilization, throughput, ...). */
 void node_report_base(const struct node *n, struct report *rep);

@@ -423,12 +423,6 @@ void node_fail_request(struct node *n, struct request *r, int code)
 	node_reply(n, r);
 }
 
-void node_arrival(struct node *n)
-{
-	n->st.arrivals++;
-	n->st.p_arrivals++;
-}
-
 void node_done(struct node *n, const struct request *r, double resid, double target_time)
 {
 	n->st.completions++;
@@ -447,14 +441,6 @@ void net_class_answer(struct net *net, const struct request *r, double latency)
 		tally_add(&cs->resp, latency);
 		hist_add(&cs->resp_hist, latency);
 	}
-}
-
-void node_waiting(struct node *n, double d)
-{
-	struct tavg *w = &n->st.waiting;
-	tavg_add(w, n->net->sim.now, d);
-	if (w->value > n->st.p_wait_max)
-		n->st.p_wait_max = w->value;
 }
 
 /* Integral of a tavg from its window start to t (for period averages). */
