@@ -91,6 +91,24 @@ static void test_hist_counts_underflow_and_overflow(void **state)
 	assert_int_equal(a.n, 10);
 	assert_int_equal(a.under, 1);
 	assert_int_equal(a.over, 1);
+	/* The range's very ends, and what has no bucket: zero, negatives and
+	 * NaN count as below it, infinity above. */
+	struct hist c;
+	hist_init(&c);
+	hist_add(&c, HIST_MIN);
+	hist_add(&c, nextafter(0x1p11, 0));
+	assert_true(c.h->bin[0] == 1 && c.h->bin[HIST_NBINS - 1] == 1);
+	hist_add(&c, nextafter(HIST_MIN, 0));
+	hist_add(&c, 0.0);
+	hist_add(&c, -0.0);
+	hist_add(&c, -1.0);
+	hist_add(&c, NAN);
+	hist_add(&c, 0x1p11);
+	hist_add(&c, INFINITY);
+	assert_int_equal(c.under, 5);
+	assert_int_equal(c.over, 2);
+	assert_int_equal(c.n, 9);
+	hist_release(&c);
 	assert_near(hist_quantile(&a, 0.05), HIST_MIN, 0);
 	assert_near(hist_quantile(&a, 1.0), 5e3, 0);
 	assert_near(hist_quantile(&a, 0.5), 0.02, 0.02 / 128);

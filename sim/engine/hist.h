@@ -46,21 +46,19 @@ static inline void hist_add(struct hist *h, double x)
 	h->n++;
 	if (x > h->max)
 		h->max = x;
-	if (!(x >= HIST_MIN)) {
-		h->under++;
-		return;
-	}
-	if (x >= 0x1p11) {
-		h->over++;
-		return;
-	}
-	/* x is a normal double here: its bucket is its exponent (offset from
-	 * 2^-20) and the top HIST_SUB_BITS bits of its mantissa. */
+	/* A positive double's biased exponent and the top HIST_SUB_BITS bits
+	 * of its mantissa are adjacent: together, offset by 2^-20's, they are
+	 * its bucket.  Anything else (below the range, negative, NaN, above
+	 * it) falls outside [0, HIST_NBINS) as an unsigned number. */
 	uint64_t bits;
 	memcpy(&bits, &x, sizeof bits);
-	int e = (int)((bits >> 52) & 0x7ff) - 1023;
-	uint64_t sub = (bits >> (52 - HIST_SUB_BITS)) & ((1u << HIST_SUB_BITS) - 1);
-	h->bin[((uint64_t)(e - HIST_MIN_EXP) << HIST_SUB_BITS) | sub] += 1;
+	uint64_t i = (bits >> (52 - HIST_SUB_BITS)) - ((uint64_t)(1023 + HIST_MIN_EXP) << HIST_SUB_BITS);
+	if (i < HIST_NBINS)
+		h->bin[i] += 1;
+	else if (x >= 0x1p11)
+		h->over++;
+	else
+		h->under++;
 }
 
 /* Adds b's counts into a. */
