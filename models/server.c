@@ -382,17 +382,19 @@ static void finish(struct server *s, struct request *r)
 	struct node *n = &s->base;
 	struct frame *f = request_frame(r);
 	struct instance *in = &s->inst[f->self_inst];
-	double resid = n->net->sim.now - f->t_arrive;
+	double now = n->net->sim.now, resid = now - f->t_arrive;
 
-	in->admitted--;
-	tavg_add(&s->slots_used, n->net->sim.now, -1);
 	node_active(n, -1);
 	if (in->wait_slot.n > 0) {
+		/* The slot passes to the next in line: as many are in use, and
+		 * their average is brought up to now (as -1 then +1 would). */
 		struct request *next = fifo_pop(&in->wait_slot);
 		node_waiting(n, -1);
-		in->admitted++;
-		tavg_add(&s->slots_used, n->net->sim.now, 1);
+		tavg_set(&s->slots_used, now, s->slots_used.value);
 		want_cpu(s, in, next);
+	} else {
+		in->admitted--;
+		tavg_add(&s->slots_used, now, -1);
 	}
 	track(s, in);
 	if ((f->flags & F_WRITE) && s->per_shard > 1 && r->status >= 200 && r->status < 300)
