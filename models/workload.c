@@ -62,6 +62,7 @@ struct workload {
 	struct rng rng_mix;      /* the class of each request */
 	struct rng rng_bursts;   /* burst and gap lengths */
 	double base_rate;        /* open with bursts: the rate between bursts */
+	double gap;              /* open: 1 / cfg.rate, the candidates' mean gap, seconds */
 	int in_burst;
 	size_t replay_i; /* the next time to replay */
 	double tokens;   /* retry budget: retries that may be made now */
@@ -372,7 +373,7 @@ static void ev_open_arrival(struct sim *sim, void *obj, void *arg)
 		   gsl_rng_uniform(w->rng_arrivals.r) * w->cfg.rate < profile_rate(w, sim->now)) {
 		send_one(w);
 	}
-	sim_after(sim, gsl_ran_exponential(w->rng_arrivals.r, 1.0 / w->cfg.rate), ev_open_arrival, w, NULL);
+	sim_after(sim, gsl_ran_exponential(w->rng_arrivals.r, w->gap), ev_open_arrival, w, NULL);
 }
 
 /* Bursts: the workload alternates between gaps (at `rate`) and bursts (at
@@ -416,6 +417,7 @@ static void workload_init(struct node *n, const void *cfg)
 		w->base_rate = w->cfg.rate;
 		w->cfg.rate = fmax(w->cfg.rate, w->cfg.burst_rate);
 	}
+	w->gap = 1.0 / w->cfg.rate;
 	if (w->cfg.timeout > 0)
 		node_timeouts_init(n, &w->timeouts, w->cfg.timeout, HTTP_CLIENT_CLOSED);
 }
@@ -431,7 +433,7 @@ static void workload_start(struct node *n)
 	if (w->cfg.burst_rate > 0) /* it starts in a gap */
 		sim_after(sim, dist_sample(&w->cfg.burst_gap, &w->rng_bursts), ev_burst, w, NULL);
 	if (w->cfg.users == 0) {
-		sim_after(sim, gsl_ran_exponential(w->rng_arrivals.r, 1.0 / w->cfg.rate), ev_open_arrival, w, NULL);
+		sim_after(sim, gsl_ran_exponential(w->rng_arrivals.r, w->gap), ev_open_arrival, w, NULL);
 		return;
 	}
 	for (long i = 0; i < w->cfg.users; i++)
