@@ -214,7 +214,7 @@ void dist_set_values(struct dist *d, const double *values, size_t n)
 	d->n_values = n;
 }
 
-double dist_sample(const struct dist *d, struct rng *rng)
+double dist__sample_any(const struct dist *d, struct rng *rng)
 {
 	gsl_rng *r = rng->r;
 	switch (d->type) {

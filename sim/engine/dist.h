@@ -22,6 +22,8 @@
 
 #include <stddef.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "rng.h"
 
 enum dist_type {
@@ -55,8 +57,15 @@ int dist_parse(struct dist *d, const char *s, char *err, size_t errsize);
 /* Gives an empirical distribution its samples (not copied, must outlive d). */
 void dist_set_values(struct dist *d, const double *values, size_t n);
 
-/* Draws one value, in seconds, >= 0. */
-double dist_sample(const struct dist *d, struct rng *rng);
+/* Draws one value, in seconds, >= 0.  The exponential, the commonest, is
+ * drawn inline. */
+double dist__sample_any(const struct dist *d, struct rng *rng);
+static inline double dist_sample(const struct dist *d, struct rng *rng)
+{
+	if (d->type == DIST_EXP)
+		return gsl_ran_exponential(rng->r, d->a); /* GSL takes the mean */
+	return dist__sample_any(d, rng);
+}
 
 /* The mean and the squared coefficient of variation (variance/mean^2). */
 double dist_mean(const struct dist *d);
