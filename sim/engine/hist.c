@@ -1,7 +1,6 @@
 /* hist.c - see hist.h. */
 #include "hist.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "util.h"
@@ -13,10 +12,11 @@ void hist_init(struct hist *h)
 	if (!h->h)
 		BUG("gsl_histogram_alloc failed");
 	h->bin = h->h->bin;
-	for (size_t i = 0; i <= HIST_NBINS; i++) {
-		int e = HIST_MIN_EXP + (int)(i >> HIST_SUB_BITS);
-		double sub = (double)(i & ((1u << HIST_SUB_BITS) - 1));
-		h->h->range[i] = ldexp(1.0 + sub / (1u << HIST_SUB_BITS), e);
+	/* Edge i is the double whose exponent and top mantissa bits read i
+	 * (hist_add's mapping backwards): 2^e (1 + sub / 2^HIST_SUB_BITS). */
+	for (uint64_t i = 0; i <= HIST_NBINS; i++) {
+		uint64_t bits = (i + ((uint64_t)(1023 + HIST_MIN_EXP) << HIST_SUB_BITS)) << (52 - HIST_SUB_BITS);
+		memcpy(&h->h->range[i], &bits, sizeof bits);
 	}
 	gsl_histogram_reset(h->h);
 }
