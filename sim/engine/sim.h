@@ -25,9 +25,9 @@
  * events plus one chunk per bucket.  Nothing is allocated once a run is
  * warm.
  *
- * Events scheduled for the current time (zero-delay hops, half of all
- * events in a typical model) skip the buckets: they go to a FIFO ring, O(1)
- * both ways.  Every event in the ring has t == now and was scheduled after
+ * Events scheduled for the current time (zero-delay hops between nodes,
+ * many of the events of a model with tiers) skip the buckets: they go to a
+ * FIFO ring, O(1) both ways.  Every event in the ring has t == now and was scheduled after
  * any event that the heap or the buckets hold for the same time (those were
  * scheduled before the clock reached it), so serving those first and then
  * the ring in its order gives exactly the order of a single list sorted by
