@@ -182,7 +182,7 @@ static int hop(struct net *net, int from, int to, struct request *r, int is_repl
 	return 1;
 }
 
-/* Pushes the frame of n's call of dst, before it is sent. */
+/* Pushes the frame of a call n makes, before the call is sent. */
 static void push_call(struct node *n, int inst, struct request *r, int dst_inst)
 {
 	SIM_ASSERT(r->depth < REQ_MAX_DEPTH); /* the loader bounds call depth */
