@@ -656,6 +656,26 @@ static void test_refused_at_once_reaches_the_client_once(void **state)
 	scenario_free(sc);
 }
 
+static void test_mm1_costs_two_events_a_customer(void **state)
+{
+	(void)state;
+	/* The event count is the engine's work: an M/M/1 customer is its
+	 * arrival and its end of service, as in a bare hand-written loop; the
+	 * workload's hops are calls (bench/README.md, B1). */
+	const char *yaml = "simulation: {duration: 100s, warmup: 0s, replications: 1, seed: 3}\n"
+			   "workloads:\n  - {name: w, target: q, rate: 900/s}\n"
+			   "nodes:\n  - {name: q, kind: server, workers: 1, queue: unlimited, service: exp(1ms)}\n";
+	struct results res;
+	struct scenario *sc = run_jobs(yaml, 1, &res);
+	double customers = mean_of(&res, "e2e", "requests");
+	assert_true(customers > 80000);
+	/* + the next arrival, the customers still in the system, the periods */
+	assert_true((double)res.events >= 2 * customers);
+	assert_true((double)res.events <= 2 * customers + 200);
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_bursts_raise_the_tail),
 		cmocka_unit_test(test_on_off_traffic),
 		cmocka_unit_test(test_refused_at_once_reaches_the_client_once),
+		cmocka_unit_test(test_mm1_costs_two_events_a_customer),
 		cmocka_unit_test(test_runner_seed_changes_results),
 		cmocka_unit_test(test_streams_adding_a_node_keeps_other_numbers),
 		cmocka_unit_test(test_lb_full_surge_queue_answers_503_and_counts_spillover),
