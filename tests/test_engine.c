@@ -3,6 +3,7 @@
 
 #include "../sim/engine/rng.h"
 #include "../sim/engine/sim.h"
+#include "../sim/engine/util.h"
 
 struct trace {
 	double t[4096];
@@ -229,6 +230,25 @@ static void test_sim_stop_ends_the_run_after_the_event(void **state)
 	sim_release(&sim);
 }
 
+static void test_ring_grow_keeps_the_order(void **state)
+{
+	(void)state;
+	/* Every head and count of an 8-slot ring: the elements come out first
+	 * to last from index 0 of a 16-slot buffer. */
+	for (size_t head = 0; head < 8; head++) {
+		for (size_t n = 0; n <= 8; n++) {
+			int *r = xmalloc(8 * sizeof(*r));
+			for (size_t i = 0; i < n; i++)
+				r[(head + i) & 7] = (int)(100 + i);
+			r = ring_grow(r, sizeof(*r), head, n, 8);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(r[i], 100 + (int)i);
+			r[15] = 0; /* the new buffer has room for 16 */
+			free(r);
+		}
+	}
+}
+
 static void test_rng_seeds_differ_by_name_and_replication(void **state)
 {
 	(void)state;
@@ -263,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_sim_run_stops_at_until),
 		cmocka_unit_test(test_sim_run_stops_at_until_with_many_pending),
 		cmocka_unit_test(test_sim_stop_ends_the_run_after_the_event),
+		cmocka_unit_test(test_ring_grow_keeps_the_order),
 		cmocka_unit_test(test_rng_seeds_differ_by_name_and_replication),
 		cmocka_unit_test(test_rng_streams_are_reproducible),
 	};

@@ -131,21 +131,11 @@ static inline void file(struct sim *sim, const struct event *e)
 	sim->digits[p] |= (uint16_t)(1u << d);
 }
 
-/* Doubles the ring, unrolling it so that it starts at index 0. */
-static void grow_ring(struct sim *sim)
-{
-	struct sim_call *r = xmalloc(2 * sim->r_cap * sizeof(*r));
-	for (size_t i = 0; i < sim->r_n; i++)
-		r[i] = sim->ring[(sim->r_head + i) & (sim->r_cap - 1)];
-	free(sim->ring);
-	sim->ring = r;
-	sim->r_head = 0;
-	sim->r_cap *= 2;
-}
-
 void sim__ring_push_slow(struct sim *sim, sim_event_fn *fn, void *obj, void *arg)
 {
-	grow_ring(sim);
+	sim->ring = ring_grow(sim->ring, sizeof(*sim->ring), sim->r_head, sim->r_n, sim->r_cap);
+	sim->r_head = 0;
+	sim->r_cap *= 2;
 	sim->ring[(sim->r_head + sim->r_n++) & (sim->r_cap - 1)] = (struct sim_call){fn, obj, arg};
 }
 

@@ -47,11 +47,7 @@ static void ev_expire(struct sim *sim, void *obj, void *arg)
 void tmo_add(struct tmo *t, void *item, uint64_t a, uint64_t b)
 {
 	if (t->n == t->cap) {
-		struct tmo_entry *r = xmalloc(2 * t->cap * sizeof(*r));
-		for (size_t i = 0; i < t->n; i++)
-			r[i] = t->ring[(t->head + i) & (t->cap - 1)];
-		free(t->ring);
-		t->ring = r;
+		t->ring = ring_grow(t->ring, sizeof(*t->ring), t->head, t->n, t->cap);
 		t->head = 0;
 		t->cap *= 2;
 	}

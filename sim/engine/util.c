@@ -41,6 +41,16 @@ char *xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+void *ring_grow(void *ring, size_t size, size_t head, size_t n, size_t cap)
+{
+	char *r = xmalloc(2 * cap * size);
+	size_t first = n < cap - head ? n : cap - head; /* up to the end of the old buffer */
+	memcpy(r, (char *)ring + head * size, first * size);
+	memcpy(r + first * size, ring, (n - first) * size);
+	free(ring);
+	return r;
+}
+
 void sim__bug(const char *file, int line, const char *msg)
 {
 	fprintf(stderr, "%s:%d: internal error: %s\n", file, line, msg);

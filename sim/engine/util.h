@@ -25,6 +25,13 @@ _Noreturn void sim__bug(const char *file, int line, const char *msg);
 			sim__bug(__FILE__, __LINE__, "assertion failed: " #cond);                                      \
 	} while (0)
 
+/*
+ * A ring buffer of cap elements of `size` bytes (cap a power of two) holds
+ * n of them from index head on, wrapping.  Returns a buffer of 2 * cap
+ * elements holding the same n from index 0, and frees the old one.
+ */
+void *ring_grow(void *ring, size_t size, size_t head, size_t n, size_t cap);
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif
