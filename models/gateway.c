@@ -120,11 +120,6 @@ static double gateway_capacity(const void *cfg, int *unbounded)
 	return server_capacity(&c, unbounded);
 }
 
-static int gateway_instances(const void *cfg)
-{
-	return (int)((const struct gateway_cfg *)cfg)->front.instances;
-}
-
 const struct node_kind gateway_kind = {
 	.name = "gateway",
 	.summary = "API gateway: routes each request class to its own service, with a rate limit (429)",
@@ -134,6 +129,5 @@ const struct node_kind gateway_kind = {
 	.check_refs = gateway_check_refs,
 	.init = gateway_init,
 	.capacity = gateway_capacity,
-	.instances = gateway_instances,
 	FRONT_KIND_COMMON,
 };

@@ -72,11 +72,6 @@ static double proxy_capacity(const void *cfg, int *unbounded)
 	return server_capacity(&c, unbounded);
 }
 
-static int proxy_instances(const void *cfg)
-{
-	return (int)((const struct proxy_cfg *)cfg)->front.instances;
-}
-
 const struct node_kind proxy_kind = {
 	.name = "proxy",
 	.summary = "reverse proxy (nginx): serves static classes itself, forwards the rest upstream (502, 504, 429)",
@@ -85,6 +80,5 @@ const struct node_kind proxy_kind = {
 	.check = proxy_check,
 	.init = proxy_init,
 	.capacity = proxy_capacity,
-	.instances = proxy_instances,
 	FRONT_KIND_COMMON,
 };

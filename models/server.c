@@ -859,6 +859,11 @@ const char *server_check(const void *cfgp, const struct param *params, unsigned 
 	return NULL;
 }
 
+int front_instances(const void *cfg)
+{
+	return (int)((const struct front_cfg *)cfg)->instances;
+}
+
 void front_as_server(const struct front_cfg *f, struct server_cfg *c)
 {
 	memset(c, 0, sizeof(*c));

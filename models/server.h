@@ -173,8 +173,9 @@ extern const struct param_table server_class_table;
 
 /*
  * Kinds in front of a tier (proxy, gateway) are the engine in async mode:
- * these keys, then their own.  front_as_server fills the engine's
- * configuration from them; the kind adds its calls and classes.
+ * these keys, then their own; their configuration struct starts with a
+ * struct front_cfg (front_instances reads it there).  front_as_server fills
+ * the engine's configuration from them; the kind adds its calls and classes.
  */
 struct front_cfg {
 	struct dist service;
@@ -182,6 +183,8 @@ struct front_cfg {
 	double timeout, price, rate_limit;
 };
 void front_as_server(const struct front_cfg *f, struct server_cfg *c);
+/* The instances of a kind whose configuration starts with its front_cfg. */
+int front_instances(const void *cfg);
 /* 'burst' without 'rate_limit'; params is the kind's table. */
 const char *front_check(const struct param *params, unsigned long present, const char **key);
 
@@ -206,7 +209,8 @@ const char *front_check(const struct param *params, unsigned long present, const
 #define FRONT_KIND_COMMON \
 	.size = sizeof(struct server), .flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, \
 	.arrive = server_arrive, .reply = server_reply, .health_changed = server_health_changed, \
-	.report = server_report, .reset = server_reset, .release = server_release
+	.report = server_report, .reset = server_reset, .release = server_release, \
+	.instances = front_instances
 /* clang-format on */
 
 void server_init(struct node *n, const void *cfg);
