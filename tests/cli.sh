@@ -106,11 +106,21 @@ expect_rc 4 "a foreign directory even with --force" "$CP" run "$T/small.yaml" -o
 [ "$(cat "$T/mine/notes.txt")" = precious ] && ok || bad "a foreign directory was touched"
 
 # Signals: a long run interrupted leaves either the previous complete results
-# or none, and no temporary directory.
-sed 's/duration: 20s, warmup: 2s, replications: 4/duration: 600s, warmup: 2s, replications: 40/' "$T/small.yaml" > "$T/long.yaml"
-"$CP" run "$T/long.yaml" -o "$T/sig" -q -j 1 2>"$T/err" &
+# or none, and no temporary directory.  No test waits for the clock: each
+# signal is sent once the run has shown, on stderr (--progress), that it
+# has finished a replication, and the run has 100,000 of them, so it cannot
+# end before the signal on any machine.
+sed 's/duration: 20s, warmup: 2s, replications: 4/duration: 30s, warmup: 2s, replications: 4/' "$T/small.yaml" > "$T/long.yaml"
+# wait_done PID FILE: until the run PID has reported a finished replication
+# in FILE, or has exited.
+wait_done() {
+	while kill -0 "$1" 2>/dev/null && ! grep -q '^chokepoint: replication [0-9]* done' "$2"; do
+		sleep 0.05
+	done
+}
+"$CP" run "$T/long.yaml" -o "$T/sig" -q -j 1 --reps 100000 --progress 2>"$T/err" &
 pid=$!
-sleep 1
+wait_done $pid "$T/err"
 kill -INT $pid
 wait $pid
 rc=$?
@@ -120,23 +130,25 @@ grep -q "interrupted after" "$T/err" && ok || bad "SIGINT: the interruption is r
 ls -a "$T" | grep -q '\.tmp-' && bad "SIGINT: a temporary directory remains" || ok
 
 cp "$T/a/summary.json" "$T/summary.before"
-"$CP" run "$T/long.yaml" -o "$T/a" -q -j 1 --force 2>"$T/err" &
+"$CP" run "$T/long.yaml" -o "$T/a" -q -j 1 --force --reps 100000 --progress 2>"$T/err" &
 pid=$!
-sleep 1
+wait_done $pid "$T/err"
 kill -TERM $pid
 wait $pid
 rc=$?
 [ $rc -eq 143 ] && ok || bad "SIGTERM: exit $rc, expected 143"
 cmp -s "$T/a/summary.json" "$T/summary.before" && ok || bad "SIGTERM: the previous results changed"
 
-"$CP" run "$T/long.yaml" -o "$T/part" -q -j 2 --keep-partial 2>"$T/err" &
+"$CP" run "$T/long.yaml" -o "$T/part" -q -j 2 --keep-partial --reps 100000 --progress 2>"$T/err" &
 pid=$!
-sleep 6 # a replication takes about 2 s under the sanitizers; the 40 take over 30 s
+wait_done $pid "$T/err"
 kill -INT $pid
 wait $pid
 rc=$?
 [ $rc -eq 130 ] && ok || bad "--keep-partial: exit $rc, expected 130"
 grep -q '"partial": true' "$T/part/summary.json" 2>/dev/null && ok || bad "--keep-partial writes partial results"
+n=$(sed -n 's/.*"replications": \([0-9]*\),.*/\1/p' "$T/part/summary.json" | head -1)
+[ "${n:-0}" -ge 1 ] && [ "${n:-0}" -lt 100000 ] && ok || bad "--keep-partial keeps the $n replications completed"
 
 # A run stopped by a limit exits 6, says which limit, and writes nothing.
 sed 's/seed: 42}/seed: 42, max_events: 1000}/' "$T/small.yaml" > "$T/capped.yaml"

@@ -97,6 +97,8 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "  -j, --jobs N       replications run in parallel (default: CPUs online);\n"
 			       "                     results are identical for every N\n"
 			       "  -q, --quiet        no summary and no progress line\n"
+			       "      --progress     report progress even when stderr is not a terminal: a line\n"
+			       "                     per finished replication (for logs and scripts)\n"
 			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
 			       "      --force        replace an existing results directory\n"
 			       "      --keep-partial on Ctrl-C or SIGTERM, write the replications completed so far\n"
@@ -204,10 +206,12 @@ static int cmd_run(int argc, char **argv)
 		{"runs", required_argument, NULL, 'R'},
 		{"access-log-sample", required_argument, NULL, 'A'},
 		{"no-write", no_argument, NULL, 'n'},
+		{"progress", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
+	int progress = 0; /* --progress: report it on a pipe too */
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
 	int quiet = 0, no_write = 0, plot = 0, force = 0, keep_partial = 0, access = 0, c;
 	double sample = 1;
@@ -226,6 +230,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'q': quiet = 1; break;
 		case 'n': no_write = 1; break;
+		case 'P': progress = 1; break;
 		case 'p': plot = 1; break;
 		case 'f': force = 1; break;
 		case 'k': keep_partial = 1; break;
@@ -324,7 +329,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	catch_signals();
 	struct run_opts ro = {.jobs = (int)jobs,
-			      .progress = !quiet && isatty(STDERR_FILENO),
+			      .progress = isatty(STDERR_FILENO) ? !quiet : progress ? 2 : 0,
 			      .stop = &interrupted,
 			      .access_dir = parts[0] ? parts : NULL,
 			      .access_sample = sample,

@@ -82,7 +82,9 @@ static void *worker(void *arg)
 		atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
 		atomic_fetch_add(&p->events, net->sim.n_events);
 		net_free(net);
-		atomic_fetch_add(&p->done, 1);
+		long done = atomic_fetch_add(&p->done, 1) + 1;
+		if (p->opts->progress == 2) /* one write: lines of two threads never mix */
+			fprintf(stderr, "chokepoint: replication %ld done (%ld of %ld)\n", r, done, p->n_todo);
 	}
 	return NULL;
 }
@@ -192,7 +194,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 		free(p.out);
 		return -1;
 	}
-	if (opts->progress) {
+	if (opts->progress == 1) {
 		struct timespec nap = {0, 200 * 1000 * 1000};
 		while (atomic_load(&p.done) < todo && !(opts->stop && *opts->stop)) {
 			nanosleep(&nap, NULL);

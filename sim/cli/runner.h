@@ -36,7 +36,7 @@ void rep_record_release(struct rep_record *r);
 
 struct run_opts {
 	int jobs;     /* worker threads, >= 1 */
-	int progress; /* print a progress line on stderr */
+	int progress; /* 0: none; 1: a progress line on stderr (a terminal); 2: a line per finished replication */
 	/* When set (by a signal handler), workers stop within 65,536 events
 	 * and the replications in progress are discarded.  May be NULL. */
 	const volatile sig_atomic_t *stop;
