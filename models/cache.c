@@ -49,6 +49,19 @@ struct cache {
 };
 
 #define OFF(f) offsetof(struct cache_cfg, f)
+/* clang-format off */
+static const struct metric_def cache_metrics[] = {
+	{"utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "cores",
+	 "busy cores over cores, time average"},
+	{"hit_ratio", MS_NODE, MU_FRACTION, MR_FRACTION, MB_HIGHER, NULL, "hits over lookups"},
+	{"backend_requests", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "misses sent to the backend"},
+	{"backend_offload", MS_NODE, MU_FRACTION, MR_FRACTION, MB_HIGHER, NULL,
+	 "share of lookups kept off the backend"},
+	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL, "price"},
+	{0},
+};
+/* clang-format on */
+
 static const struct param cache_params[] = {
 	{"backend", PT_NODE, OFF(backend), NULL, 0, 0, NULL, P_REQUIRED, "where misses go, e.g. the database"},
 	{"hit_ratio", PT_FRACTION, OFF(hit_ratio), NULL, 0, 1, NULL, P_OPTIONAL,
@@ -280,6 +293,7 @@ static void cache_release(struct node *n)
 }
 
 const struct node_kind cache_kind = {
+	.metrics = cache_metrics,
 	.name = "cache",
 	.summary = "a cache: hits answered at once, misses sent to a backend (hit ratio given, or LRU over Zipf keys)",
 	.size = sizeof(struct cache),

@@ -31,6 +31,18 @@ struct cdn {
 };
 
 #define OFF(f) offsetof(struct cdn_cfg, f)
+/* clang-format off */
+static const struct metric_def cdn_metrics[] = {
+	{"hit_ratio", MS_NODE, MU_FRACTION, MR_FRACTION, MB_HIGHER, NULL, "hits over cacheable requests"},
+	{"origin_offload", MS_NODE, MU_FRACTION, MR_FRACTION, MB_HIGHER, NULL,
+	 "hits over all requests: the share kept off the origin"},
+	{"origin_requests", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests sent to the origin"},
+	{"origin_bytes_per_s", MS_NODE, MU_BYTES_S, MR_RATE, MB_LOWER, NULL, "bytes per second fetched from the origin"},
+	{"edge_bytes_per_s", MS_NODE, MU_BYTES_S, MR_RATE, MB_NEITHER, NULL, "bytes per second served to clients"},
+	{0},
+};
+/* clang-format on */
+
 static const struct param cdn_params[] = {
 	{"origin", PT_NODE, OFF(origin), NULL, 0, 0, NULL, P_REQUIRED,
 	 "where misses go: the site's front (proxy, balancer)"},
@@ -128,6 +140,7 @@ static void cdn_release(struct node *n)
 }
 
 const struct node_kind cdn_kind = {
+	.metrics = cdn_metrics,
 	.name = "cdn",
 	.summary = "content delivery network: cacheable classes answered at the edge, the rest fetched from the origin",
 	.size = sizeof(struct cdn),

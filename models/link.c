@@ -63,6 +63,16 @@ struct link {
 void net_set_link(struct net *net, int a, int b, struct node *link);
 
 #define OFF(f) offsetof(struct link_cfg, f)
+/* clang-format off */
+static const struct metric_def link_metrics[] = {
+	{"utilization", MS_LINK, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "bandwidth",
+	 "bits sent in the busier direction over bandwidth x time"},
+	{"gbps_in_busier_direction", MS_LINK, MU_GBITS_S, MR_RATE, MB_NEITHER, NULL,
+	 "gigabits per second sent in the busier direction"},
+	{0},
+};
+/* clang-format on */
+
 static const struct param link_params[] = {
 	{"between", PT_NODES, OFF(between), NULL, 0, 0, NULL, P_REQUIRED, "the two nodes it connects, e.g. [web, db]"},
 	{"latency", PT_DURATION, OFF(latency), "0.5ms", 0, 3600, NULL, 0, "one-way propagation delay"},
@@ -223,6 +233,7 @@ static void link_release(struct node *n)
 }
 
 const struct node_kind link_kind = {
+	.metrics = link_metrics,
 	.name = "link",
 	.summary = "network link between two nodes: latency each way, bandwidth shared by transfers",
 	.size = sizeof(struct link),

@@ -98,6 +98,17 @@ struct lb {
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
+/* clang-format off */
+static const struct metric_def lb_metrics[] = {
+	{"utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "cores",
+	 "busy cores over cores, time average"},
+	{"surge_queue_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "surge queue",
+	 "requests in the surge queue over its size, time average (a bounded queue)"},
+	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL, "price"},
+	{0},
+};
+/* clang-format on */
+
 static const struct param lb_params[] = {
 	{"targets", PT_NODE, OFF(targets), NULL, 0, 0, NULL, P_REQUIRED | P_REF_INSTANCES,
 	 "the server tier whose instances receive the requests"},
@@ -436,6 +447,12 @@ static void lb_reply(struct node *n, struct request *r)
 	 * 502/504 (HTTPCode_ELB_5XX); a target's own 5xx passes through. */
 	if (r->status == HTTP_BAD_GATEWAY || r->status == HTTP_GATEWAY_TIMEOUT)
 		r->origin = n->id;
+	/* The client closed the connection before the answer (its timeout):
+	 * the balancer logs and counts 460, its own 4XX, as an ALB does. */
+	if (r->orphan_at == r->depth - 1) {
+		r->status = HTTP_CLIENT_CLOSED;
+		r->origin = n->id;
+	}
 	node_done(n, r, now - f->t_arrive, now - f->t_call);
 	node_reply(n, r);
 }
@@ -513,6 +530,10 @@ static double lb_capacity(const void *cfgp, int *unbounded)
 static void lb_report(const struct node *n, struct report *rep)
 {
 	const struct lb *lb = (const struct lb *)n;
+	if (lb->cfg.surge_queue != LONG_MAX && lb->cfg.surge_queue > 0)
+		report_add(rep, n->name, "surge_queue_utilization",
+			   tavg_mean(&n->st.waiting, n->net->sim.now) /
+				   ((double)lb->cfg.surge_queue * (double)n->n_instances));
 	report_add(rep, n->name, "cost_per_hour", lb->cfg.price);
 }
 
@@ -535,6 +556,7 @@ static void lb_release(struct node *n)
 }
 
 const struct node_kind load_balancer_kind = {
+	.metrics = lb_metrics,
 	.name = "load_balancer",
 	.summary = "spreads requests over a tier's healthy instances; health checks, surge queue, 503",
 	.size = sizeof(struct lb),

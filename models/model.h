@@ -33,6 +33,7 @@
 #include "../sim/engine/sim.h"
 #include "../sim/engine/stats.h"
 #include "../sim/engine/tmo.h"
+#include "metric.h"
 #include "param.h"
 
 #define REQ_MAX_DEPTH 16 /* frames: the deepest call chain allowed */
@@ -171,6 +172,7 @@ struct node_kind {
 	size_t size;         /* state struct size, base first */
 	size_t cfg_size;     /* parsed config struct size */
 	const struct param *params;
+	const struct metric_def *metrics; /* what its report adds to the common tables (metric.h); may be NULL */
 	unsigned flags;
 
 	/*
@@ -284,7 +286,8 @@ struct failure_record {
 	double t_detect;          /* a balancer marked it unhealthy; -1 if never */
 	double t_recover;         /* repaired; -1 if not by the end */
 	double t_healthy;         /* a balancer marked it healthy again; -1 if never */
-	uint64_t lost;            /* error answers workloads received while it was open */
+	uint64_t lost;            /* error answers workloads received while it was the first open */
+	int prev;                 /* the record open on the same instance before it, or -1 (the run's own) */
 };
 
 /* One line of the access log, handed to net->access (the program writes it). */

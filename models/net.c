@@ -341,14 +341,19 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
 	int old = ih->state, was_up = old == HEALTH_UP, is_up = h == HEALTH_UP;
 	double now = net->sim.now;
 
-	if (log >= 0)
+	if (log >= 0) { /* a new failure: its record is the instance's open one */
+		net->log[log].prev = ih->log;
 		ih->log = log;
-	if (is_up && ih->log >= 0 && (old != HEALTH_UP || ih->slow != slow)) {
-		net->log[ih->log].t_recover = now; /* repaired */
-		for (int k = 0; k < net->n_open; k++) {
-			if (net->open_logs[k] == ih->log) {
-				net->open_logs[k] = net->open_logs[--net->n_open];
-				break;
+	} else if (is_up && slow == 1 && ih->log >= 0) { /* repaired: up at full speed */
+		for (int x = ih->log; x >= 0; x = net->log[x].prev) {
+			if (net->log[x].t_recover >= 0)
+				continue;
+			net->log[x].t_recover = now;
+			for (int k = 0; k < net->n_open; k++) {
+				if (net->open_logs[k] == x) {
+					net->open_logs[k] = net->open_logs[--net->n_open];
+					break;
+				}
 			}
 		}
 		ih->log = -1;
@@ -374,8 +379,14 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
 
 void net_charge_failures(struct net *net)
 {
+	/* A request is lost once, to the first failure still open (records
+	 * are in the order failures began; open_logs is not). */
+	int first = -1;
 	for (int k = 0; k < net->n_open; k++)
-		net->log[net->open_logs[k]].lost++;
+		if (first < 0 || net->open_logs[k] < first)
+			first = net->open_logs[k];
+	if (first >= 0)
+		net->log[first].lost++;
 }
 
 void node_set_serving(struct node *n, int serving)
@@ -411,6 +422,7 @@ int net_log_failure(struct net *net, int injector, int node, int inst, int mode)
 		.t_detect = -1,
 		.t_recover = -1,
 		.t_healthy = -1,
+		.prev = -1,
 	};
 	return (int)net->n_log++;
 }
@@ -774,6 +786,7 @@ void net_report(struct net *net, struct report *rep)
 	}
 	report_add(rep, "failures", "count", (double)net->n_log);
 	report_add(rep, "failures", "detected", (double)n_detect);
+	report_add(rep, "failures", "repaired", (double)n_recover);
 	report_add(rep, "failures", "mean_time_to_detect", n_detect ? detect / n_detect : 0);
 	report_add(rep, "failures", "mean_time_to_repair", n_recover ? recover / n_recover : 0);
 	report_add(rep, "failures", "requests_lost", (double)lost);

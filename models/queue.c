@@ -42,6 +42,20 @@ struct mqueue {
 };
 
 #define OFF(f) offsetof(struct queue_cfg, f)
+/* clang-format off */
+static const struct metric_def queue_metrics[] = {
+	{"utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "consumers",
+	 "busy consumers over consumers, time average"},
+	{"messages_done", MS_NODE, MU_COUNT, MR_COUNT, MB_NEITHER, NULL, "messages processed"},
+	{"failed_messages", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "messages whose processing failed"},
+	{"message_wait_mean", MS_NODE, MU_SECONDS, MR_TIME, MB_LOWER, NULL,
+	 "mean time a message waited in the queue for a consumer"},
+	{"oldest_message_age", MS_NODE, MU_SECONDS, MR_TIME, MB_LOWER, NULL,
+	 "age of the oldest message still queued at the end"},
+	{0},
+};
+/* clang-format on */
+
 static const struct param queue_params[] = {
 	{"consumers", PT_COUNT, OFF(consumers), "4", 1, 100000, NULL, 0, "messages worked on at once"},
 	{"process", PT_DIST, OFF(process), NULL, 0, 0, NULL, P_REQUIRED, "a consumer's own work per message"},
@@ -172,6 +186,7 @@ static void queue_release(struct node *n)
 }
 
 const struct node_kind queue_kind = {
+	.metrics = queue_metrics,
 	.name = "queue",
 	.summary = "a message queue: answers 202 at once, a pool of consumers works the messages later",
 	.size = sizeof(struct mqueue),

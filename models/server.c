@@ -171,6 +171,8 @@ void server_init(struct node *n, const void *cfg)
 	}
 	if (c->pool > 0 && s->n_pools > 0) {
 		s->pools = xcalloc((size_t)n_inst * (size_t)s->n_pools, sizeof(*s->pools));
+		s->pool_busy = xcalloc((size_t)s->n_pools, sizeof(*s->pool_busy));
+		s->pool_wait_of = xcalloc((size_t)s->n_pools, sizeof(*s->pool_wait_of));
 		tmo_init(&s->pool_tmo, &n->net->sim, c->pool_timeout > 0 ? c->pool_timeout : 30, on_pool_timeout, s);
 	}
 	if (c->shards > 1 || c->replicas > 0) {
@@ -325,6 +327,7 @@ void server_health_changed(struct node *n, int inst, int old)
 		track(s, in);
 		for (int p = 0; s->pools && p < s->n_pools; p++) { /* its connections die with it */
 			struct pool *pl = &s->pools[inst * s->n_pools + p];
+			tavg_add(&s->pool_busy[p], now, -(double)pl->in_use);
 			pl->in_use = 0;
 			tavg_add(&s->pool_waiting, now, -(double)pl->wait.n);
 			while ((r = fifo_pop(&pl->wait))) {
@@ -424,6 +427,12 @@ static struct pool *pool_of(struct server *s, struct request *r, int m)
 	return &s->pools[request_frame(r)->self_inst * s->n_pools + s->cp[r->cls].calls->pool[m]];
 }
 
+/* Which callee's pool p is (its index among the server's pools). */
+static int pool_callee(const struct server *s, const struct pool *p)
+{
+	return (int)((p - s->pools) % s->n_pools);
+}
+
 /* Calls plan member m for r, through a pooled connection if there are pools. */
 static void call(struct server *s, struct request *r, int m)
 {
@@ -440,7 +449,9 @@ static void call(struct server *s, struct request *r, int m)
 			return;
 		}
 		p->in_use++;
+		tavg_add(&s->pool_busy[pool_callee(s, p)], now, 1);
 		tally_add(&s->pool_wait, 0);
+		tally_add(&s->pool_wait_of[pool_callee(s, p)], 0);
 	}
 	dial(s, r, m);
 }
@@ -450,15 +461,17 @@ static void release(struct server *s, struct request *r)
 {
 	struct pool *p = pool_of(s, r, member_of(s, r));
 	struct request *next = fifo_pop(&p->wait);
+	double now = s->base.net->sim.now;
 	if (!next) {
 		p->in_use--;
+		tavg_add(&s->pool_busy[pool_callee(s, p)], now, -1);
 		return;
 	}
-	double now = s->base.net->sim.now;
 	struct frame *f = request_frame(next);
 	f->flags &= (uint16_t)~F_POOL_WAIT;
 	tavg_add(&s->pool_waiting, now, -1);
 	tally_add(&s->pool_wait, now - f->t_call);
+	tally_add(&s->pool_wait_of[pool_callee(s, p)], now - f->t_call);
 	dial(s, next, member_of(s, next));
 }
 
@@ -747,6 +760,10 @@ void server_reset(struct node *n)
 	tavg_reset(&s->slots_used, now);
 	tavg_reset(&s->pool_waiting, now);
 	tally_reset(&s->pool_wait);
+	for (int p = 0; s->pools && p < s->n_pools; p++) {
+		tavg_reset(&s->pool_busy[p], now);
+		tally_reset(&s->pool_wait_of[p]);
+	}
 	s->pool_timeouts = s->fanouts = s->applies = s->throttled = 0;
 	for (int i = 0; i < n->n_instances; i++) {
 		tavg_reset(&s->inst[i].busy, now);
@@ -784,13 +801,24 @@ void server_report(const struct node *n, struct report *rep)
 		report_add(rep, n->name, "pool_wait_mean", s->pool_wait.mean);
 		report_add(rep, n->name, "pool_waiting_mean", tavg_mean(&s->pool_waiting, now));
 		report_add(rep, n->name, "pool_timeouts", (double)s->pool_timeouts);
+		for (int p = 0; p < s->n_pools; p++) { /* scope "CALLER->CALLEE" */
+			char scope[140];
+			double conns = (double)s->cfg.pool * (double)n->n_instances;
+			snprintf(scope, sizeof scope, "%s->%s", n->name, n->net->nodes[s->pool_dst[p]]->name);
+			report_add(rep, scope, "pool_utilization", tavg_mean(&s->pool_busy[p], now) / conns);
+			report_add(rep, scope, "pool_connections", conns);
+			report_add(rep, scope, "pool_wait_mean", s->pool_wait_of[p].mean);
+		}
 	}
 	if (s->has_fanout)
 		report_add(rep, n->name, "fanouts", (double)s->fanouts);
 	if (s->per_shard > 1)
 		report_add(rep, n->name, "replica_applies", (double)s->applies);
-	if (s->cfg.rate_limit > 0)
+	if (s->cfg.rate_limit > 0) {
 		report_add(rep, n->name, "throttled", (double)s->throttled);
+		report_add(rep, n->name, "rate_limit_utilization",
+			   T > 0 ? (double)(n->st.arrivals - s->throttled) / (s->cfg.rate_limit * T) : 0);
+	}
 	if (n->n_instances <= 1)
 		return;
 	double hottest = 0;
@@ -834,6 +862,8 @@ void server_release(struct node *n)
 	}
 	free(s->plans);
 	free(s->pools);
+	free(s->pool_busy);
+	free(s->pool_wait_of);
 	free(s->inst);
 }
 
@@ -895,6 +925,37 @@ const char *front_check(const struct param *params, unsigned long present, const
 static const char *plain_server_check(const void *cfg, unsigned long present, const char **key);
 
 #define OFF(f) offsetof(struct server_cfg, f)
+/* clang-format off */
+const struct metric_def server_metrics[] = {
+	{"utilization", MS_NODE | MS_INSTANCE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "CPU cores",
+	 "busy cores over cores, time average"},
+	{"worker_utilization", MS_NODE | MS_INSTANCE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "workers",
+	 "admission slots in use over slots: threads (sync), connections (async, databases)"},
+	{"hottest_instance_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "hottest instance",
+	 "the busiest instance's CPU utilization (a hot shard, uneven balancing); tiers of several instances"},
+	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL, "price x instances"},
+	{"pool_wait_mean", MS_NODE | MS_POOL, MU_SECONDS, MR_TIME, MB_LOWER, NULL,
+	 "mean time a call waited for a pooled connection, over the calls that got one"},
+	{"pool_waiting_mean", MS_NODE, MU_NUMBER, MR_LEVEL, MB_LOWER, NULL,
+	 "calls waiting for a pooled connection, time average"},
+	{"pool_timeouts", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "calls that gave up waiting for a connection"},
+	{"pool_utilization", MS_POOL, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "connection pool",
+	 "pooled connections in use to this callee over the pool's size, all instances"},
+	{"pool_connections", MS_POOL, MU_NUMBER, MR_LEVEL, MB_NEITHER, NULL,
+	 "the pool's size: connections to this callee over all instances"},
+	{"fanouts", MS_NODE, MU_COUNT, MR_COUNT, MB_NEITHER, NULL, "parallel groups of calls started"},
+	{"replica_applies", MS_NODE, MU_COUNT, MR_COUNT, MB_NEITHER, NULL, "writes applied by read replicas"},
+	{"throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests refused by the rate limit (429)"},
+	{"rate_limit_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "rate limit",
+	 "requests let through over rate_limit x time"},
+	{"mean_queued", MS_INSTANCE, MU_NUMBER, MR_LEVEL, MB_LOWER, NULL,
+	 "requests waiting for an admission slot, time average"},
+	{"throughput", MS_INSTANCE, MU_RATE, MR_RATE, MB_NEITHER, NULL, "requests that reached the instance per second"},
+	{"rejections", MS_INSTANCE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests the instance refused"},
+	{0},
+};
+/* clang-format on */
+
 static const struct param server_params[] = {
 	SERVER_COMMON_PARAMS("separate machines, each with its own queue", "requests on CPU at once, per instance",
 			     "64", "sync mode: threads per instance, held until the answer is sent",

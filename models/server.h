@@ -114,6 +114,8 @@ struct server {
 	struct tmo pool_tmo;
 	struct tally pool_wait; /* seconds waited for a connection, by calls that got one */
 	struct tavg pool_waiting;
+	struct tavg *pool_busy;     /* owned, n_pools: connections in use to each callee, all instances */
+	struct tally *pool_wait_of; /* owned, n_pools: pool_wait by callee */
 	uint64_t pool_timeouts, fanouts;
 	int has_fanout; /* some plan has a parallel group */
 	/* Shards and replicas (databases). */
@@ -125,6 +127,9 @@ struct server {
 	double tokens, t_tokens;        /* rate limit: tokens in the bucket at t_tokens */
 	uint64_t throttled;             /* refused by the rate limit (429) */
 };
+
+/* What the tier engine reports (server.c), for every kind built on it. */
+extern const struct metric_def server_metrics[];
 
 /* The keys of a `classes` entry (server.c). */
 extern const struct param_table server_class_table;
@@ -169,7 +174,7 @@ extern const struct param_table server_class_table;
 	.flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, .init = server_init, .arrive = server_arrive,         \
 	.reply = server_reply, .capacity = server_capacity, .instances = server_instances,                             \
 	.health_changed = server_health_changed, .report = server_report, .reset = server_reset,                       \
-	.release = server_release
+	.release = server_release, .metrics = server_metrics
 
 /*
  * Kinds in front of a tier (proxy, gateway) are the engine in async mode:
@@ -210,7 +215,7 @@ const char *front_check(const struct param *params, unsigned long present, const
 	.size = sizeof(struct server), .flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, \
 	.arrive = server_arrive, .reply = server_reply, .health_changed = server_health_changed, \
 	.report = server_report, .reset = server_reset, .release = server_release, \
-	.instances = front_instances
+	.instances = front_instances, .metrics = server_metrics
 /* clang-format on */
 
 void server_init(struct node *n, const void *cfg);

@@ -75,6 +75,17 @@ struct workload {
 enum { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_TRIAL };
 
 #define MOFF(f) offsetof(struct mix_entry, f)
+/* clang-format off */
+static const struct metric_def workload_metrics[] = {
+	{"attempts_per_request", MS_WORKLOAD, MU_RATIO, MR_OTHER, MB_LOWER, NULL,
+	 "tries per request, retries included (retry amplification)"},
+	{"retries", MS_WORKLOAD, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "retries sent"},
+	{"breaker_fast_failures", MS_WORKLOAD, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
+	 "requests failed at once by an open circuit breaker"},
+	{0},
+};
+/* clang-format on */
+
 static const struct param mix_params[] = {
 	{"class", PT_CLASS, MOFF(cls), NULL, 0, 0, NULL, P_REQUIRED | P_DEFINES_CLASS,
 	 "the class's name; nodes may treat it apart (their 'classes' key)"},
@@ -518,6 +529,7 @@ static void workload_release(struct node *n)
 }
 
 const struct node_kind workload_kind = {
+	.metrics = workload_metrics,
 	.name = "workload",
 	.summary = "clients: open (Poisson rate) or closed (users with think time)",
 	.size = sizeof(struct workload),

@@ -15,75 +15,8 @@
 #include "../engine/units.h"
 #include "../engine/util.h"
 #include "accesslog.h"
+#include "metrics.h"
 #include "version.h"
-
-/* ---- units of metrics, by name ------------------------------------------ */
-
-enum unit { U_COUNT, U_RATE, U_TIME, U_PERCENT, U_PLAIN, U_MONEY };
-
-static enum unit unit_of(const char *key)
-{
-	if (strstr(key, "availability") || strstr(key, "error_budget") || strstr(key, "up_fraction"))
-		return U_PERCENT;
-	if (strstr(key, "time_to_") || strstr(key, "wait_mean") || strstr(key, "_age"))
-		return U_TIME; /* pool_wait_mean, message_wait_mean, oldest_message_age */
-	if (strstr(key, "waiting_mean"))
-		return U_PLAIN;
-	if (strstr(key, "downtime"))
-		return U_PLAIN;
-	if (strstr(key, "throughput"))
-		return U_RATE;
-	if (strstr(key, "latency_") == key || strstr(key, "response_") == key)
-		return strcmp(key, "latency_overflow") == 0 ? U_COUNT : U_TIME;
-	if (strstr(key, "utilization") || strstr(key, "ratio"))
-		return U_PERCENT;
-	if (strstr(key, "mean_") == key || strstr(key, "max_") == key || strstr(key, "gbps"))
-		return U_PLAIN;
-	if (strstr(key, "cost"))
-		return U_MONEY;
-	return U_COUNT;
-}
-
-static const char *unit_name(enum unit u)
-{
-	switch (u) {
-	case U_RATE: return "1/s";
-	case U_TIME: return "s";
-	case U_PERCENT: return "fraction";
-	case U_MONEY: return "$/h";
-	case U_PLAIN: return "";
-	default: return "count";
-	}
-}
-
-/* Formats v (and optionally its half-width) for people. */
-static void fmt(char *buf, size_t n, enum unit u, double v)
-{
-	char t[32];
-	switch (u) {
-	case U_RATE: snprintf(buf, n, "%.1f/s", v); return;
-	case U_TIME:
-		units_format_duration(v, t, sizeof t);
-		snprintf(buf, n, "%s", t);
-		return;
-	case U_PERCENT: snprintf(buf, n, "%.1f%%", 100 * v); return;
-	case U_MONEY: snprintf(buf, n, "$%.3f/h", v); return;
-	case U_PLAIN: snprintf(buf, n, "%.2f", v); return;
-	default: snprintf(buf, n, "%.0f", v); return;
-	}
-}
-
-static void fmt_ci(char *buf, size_t n, enum unit u, const struct ci *c)
-{
-	char a[40], b[40];
-	fmt(a, sizeof a, u, c->mean);
-	if (c->n < 2) {
-		snprintf(buf, n, "%s", a);
-		return;
-	}
-	fmt(b, sizeof b, u, c->half);
-	snprintf(buf, n, "%s ±%s", a, b);
-}
 
 static const struct node_spec *spec_of(const struct results *res, const char *name)
 {
@@ -93,43 +26,388 @@ static const struct node_spec *spec_of(const struct results *res, const char *na
 	return NULL;
 }
 
-int report_bottleneck(const struct results *res, size_t *metric_index)
+/* The index of metric (scope, key), or -1. */
+static long find_metric(const struct results *res, const char *scope, const char *key)
 {
-	/* The most saturated resource of any node: its CPU (utilization) or
-	 * its pool of threads or connections (worker_utilization). */
-	int best = -1;
-	double best_u = -1;
-	for (size_t i = 0; i < res->n_metrics; i++) {
-		const struct metric *m = &res->metrics[i];
-		if (strcmp(m->key, "utilization") != 0 && strcmp(m->key, "worker_utilization") != 0 &&
-		    strcmp(m->key, "hottest_instance_utilization") != 0)
-			continue;
-		const struct node_spec *ns = spec_of(res, m->scope);
-		if (!ns)
-			continue; /* an instance's own line ("db/s1") */
+	for (size_t i = 0; i < res->n_metrics; i++)
+		if (strcmp(res->metrics[i].key, key) == 0 && strcmp(res->metrics[i].scope, scope) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void fmt_metric(char *buf, size_t n, const struct results *res, size_t i)
+{
+	metric_format_ci(buf, n, res->defs[i]->unit, &res->ci[i]);
+}
+
+/* Whether metric i is a candidate for the bottleneck: a resource's
+ * utilization, on a node of requests' paths or a link.  An instance counts
+ * through its tier's hottest_instance_utilization, and that only when it
+ * runs clearly hotter than the tier's average (else the tier says it). */
+static int is_candidate(const struct results *res, size_t i)
+{
+	const struct metric *m = &res->metrics[i];
+	if (res->defs[i]->role != MR_UTILIZATION || res->metric_node[i] < 0 || strchr(m->scope, '/'))
+		return 0;
+	if (strcmp(m->key, "hottest_instance_utilization") == 0) {
 		const struct ci *avg = results_ci(res, m->scope, "utilization");
-		if (strcmp(m->key, "hottest_instance_utilization") == 0 && avg && res->ci[i].mean < 1.1 * avg->mean)
-			continue; /* evenly loaded instances: the tier's average says it */
-		if (res->ci[i].mean > best_u) {
-			best_u = res->ci[i].mean;
-			best = (int)(ns - res->sc->spec.nodes);
-			if (metric_index)
-				*metric_index = i;
+		return !avg || res->ci[i].mean >= 1.1 * avg->mean;
+	}
+	return 1;
+}
+
+int report_verdict(const struct results *res, struct verdict *v)
+{
+	memset(v, 0, sizeof *v);
+	v->node = v->tie_node = v->next_node = -1;
+	long best = -1, second = -1, next = -1;
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		if (!is_candidate(res, i))
+			continue;
+		double u = res->ci[i].mean;
+		if (best < 0 || u > res->ci[best].mean) {
+			second = best;
+			best = (long)i;
+		} else if (second < 0 || u > res->ci[second].mean) {
+			second = (long)i;
 		}
 	}
-	return best;
+	if (best < 0)
+		return -1;
+	/* Where it moves next: the most saturated resource of another node. */
+	for (size_t i = 0; i < res->n_metrics; i++)
+		if (is_candidate(res, i) && res->metric_node[i] != res->metric_node[best] &&
+		    (next < 0 || res->ci[i].mean > res->ci[next].mean))
+			next = (long)i;
+	v->metric = (size_t)best;
+	v->node = res->metric_node[best];
+	const struct ci *b = &res->ci[best];
+	if (second >= 0 && b->mean - b->half <= res->ci[second].mean + res->ci[second].half) {
+		v->tie = (size_t)second;
+		v->tie_node = res->metric_node[second];
+	}
+	if (next >= 0) {
+		v->next = (size_t)next;
+		v->next_node = res->metric_node[next];
+	}
+	return v->node;
+}
+
+int report_bottleneck(const struct results *res, size_t *metric_index)
+{
+	struct verdict v;
+	int b = report_verdict(res, &v);
+	if (b >= 0 && metric_index)
+		*metric_index = v.metric;
+	return b;
+}
+
+/* "db (database) CPU cores" or "web -> db connection pool (4 per instance)":
+ * the resource metric i measures, for people. */
+static void resource_name(char *buf, size_t n, const struct results *res, size_t i)
+{
+	const struct metric *m = &res->metrics[i];
+	const struct node_spec *ns = &res->sc->spec.nodes[res->metric_node[i]];
+	const char *arrow = strstr(m->scope, "->");
+	if (arrow) {
+		const struct ci *conns = results_ci(res, m->scope, "pool_connections");
+		int inst = ns->kind->instances ? ns->kind->instances(ns->cfg) : 1;
+		snprintf(buf, n, "%s -> %s connection pool (%.0f per instance)", ns->name, arrow + 2,
+			 conns ? conns->mean / inst : 0);
+	} else {
+		snprintf(buf, n, "%s (%s) %s", ns->name, ns->kind->name, res->defs[i]->resource);
+	}
+}
+
+/* What shows the resource is the limit, beside its utilization. */
+static void evidence(char *buf, size_t n, const struct results *res, size_t i)
+{
+	const struct metric *m = &res->metrics[i];
+	const struct node_spec *ns = &res->sc->spec.nodes[res->metric_node[i]];
+	const char *arrow = strstr(m->scope, "->");
+	char a[64], b[64];
+	buf[0] = '\0';
+	if (arrow) {
+		long w = find_metric(res, m->scope, "pool_wait_mean"), q = find_metric(res, arrow + 2, "response_mean");
+		if (w < 0)
+			return;
+		fmt_metric(a, sizeof a, res, (size_t)w);
+		if (q >= 0 && res->ci[q].mean > 0) {
+			metric_format(b, sizeof b, MU_SECONDS, res->ci[q].mean);
+			snprintf(buf, n, "; calls wait %s for a connection, %.1fx the call's %s", a,
+				 res->ci[w].mean / res->ci[q].mean, b);
+		} else
+			snprintf(buf, n, "; calls wait %s for a connection", a);
+	} else if (strcmp(m->key, "hottest_instance_utilization") == 0) {
+		/* One instance runs hotter than its tier: a hot shard, or uneven balancing. */
+		const char *hot = NULL;
+		double hot_u = -1;
+		size_t len = strlen(ns->name);
+		for (size_t k = 0; k < res->n_metrics; k++) {
+			const struct metric *x = &res->metrics[k];
+			if (strncmp(x->scope, ns->name, len) == 0 && x->scope[len] == '/' &&
+			    strcmp(x->key, "utilization") == 0 && res->ci[k].mean > hot_u) {
+				hot = x->scope;
+				hot_u = res->ci[k].mean;
+			}
+		}
+		long avg = find_metric(res, ns->name, "utilization");
+		if (avg >= 0)
+			fmt_metric(a, sizeof a, res, (size_t)avg);
+		if (avg < 0)
+			snprintf(a, sizeof a, "?");
+		if (hot)
+			snprintf(buf, n, " (%s); the tier averages %s", hot, a);
+		else
+			snprintf(buf, n, "; the tier averages %s", a);
+	} else if (strcmp(m->key, "worker_utilization") == 0) {
+		long cpu = find_metric(res, ns->name, "utilization");
+		if (cpu >= 0) {
+			fmt_metric(a, sizeof a, res, (size_t)cpu);
+			snprintf(buf, n, "; its CPU is at %s", a);
+		}
+	} else if (strcmp(m->key, "rate_limit_utilization") == 0) {
+		long t = find_metric(res, ns->name, "throttled");
+		if (t >= 0)
+			snprintf(buf, n, "; %.0f requests refused with 429 per replication", res->ci[t].mean);
+	} else if (ns->kind->flags & KIND_LINK) {
+		long g = find_metric(res, ns->name, "gbps_in_busier_direction");
+		if (g >= 0) {
+			fmt_metric(a, sizeof a, res, (size_t)g);
+			snprintf(buf, n, "; %s in the busier direction", a);
+		}
+	} else {
+		long w = find_metric(res, ns->name, "mean_waiting");
+		if (w >= 0 && res->ci[w].mean >= 0.005) {
+			fmt_metric(a, sizeof a, res, (size_t)w);
+			snprintf(buf, n, "; %s requests wait on average", a);
+		}
+	}
 }
 
 /* ---- terminal ------------------------------------------------------------ */
 
 static void line(FILE *out, const struct results *res, const char *scope, const char *key, const char *label)
 {
-	const struct ci *c = results_ci(res, scope, key);
+	long i = find_metric(res, scope, key);
 	char buf[96];
-	if (!c)
+	if (i < 0)
 		return;
-	fmt_ci(buf, sizeof buf, unit_of(key), c);
+	fmt_metric(buf, sizeof buf, res, (size_t)i);
 	fprintf(out, "  %-30s %s\n", label, buf);
+}
+
+/* The value of metric (scope, key) for people, or NULL if it was not reported. */
+static const char *value_of(char *buf, size_t n, const struct results *res, const char *scope, const char *key)
+{
+	long i = find_metric(res, scope, key);
+	if (i < 0)
+		return NULL;
+	fmt_metric(buf, n, res, (size_t)i);
+	return buf;
+}
+
+/* A table: one row per scope, one column per key ("-" where absent). */
+static void table_row(FILE *out, const struct results *res, const char *label, const char *scope,
+		      const char *const *keys, const int *width, size_t n_keys)
+{
+	fprintf(out, "%-14.14s", label);
+	for (size_t k = 0; k < n_keys; k++) {
+		char buf[96];
+		const char *v = value_of(buf, sizeof buf, res, scope, keys[k]);
+		fprintf(out, " %-*s", width[k], v ? v : "-");
+	}
+	fprintf(out, "\n");
+}
+
+static void print_outcomes(FILE *out, const struct results *res)
+{
+	static const char *const keys[] = {"offered_throughput", "served_throughput", "success_ratio",
+					   "latency_mean",       "latency_p50",       "latency_p90",
+					   "latency_p95",        "latency_p99",       "latency_p99.9"};
+	fprintf(out, "End to end\n");
+	for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+		char label[40];
+		snprintf(label, sizeof label, "%s", keys[k]);
+		for (char *c = label; *c; c++)
+			if (*c == '_')
+				*c = ' ';
+		line(out, res, "e2e", keys[k], label);
+	}
+	/* Answers per replication by status code; codes that never occur are left out. */
+	static const char *const codes[] = {"2xx", "429", "460", "500", "502", "503", "504"};
+	for (size_t i = 0; i < ARRAY_LEN(codes); i++) {
+		char key[32], label[40], buf[96];
+		snprintf(key, sizeof key, "status_%s", codes[i]);
+		snprintf(label, sizeof label, "status %s", codes[i]);
+		long m = find_metric(res, "e2e", key);
+		if (m < 0 || (res->ci[m].mean == 0 && i != 0))
+			continue;
+		fmt_metric(buf, sizeof buf, res, (size_t)m);
+		fprintf(out, "  %-30s %s per replication\n", label, buf);
+	}
+	fprintf(out, "\n");
+}
+
+/* Workloads side by side, when there are several or one retries. */
+static void print_workloads(FILE *out, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	static const char *const keys[] = {"offered_throughput", "served_throughput", "success_ratio",
+					   "latency_mean", "latency_p99", "attempts_per_request"};
+	static const int width[] = {16, 16, 16, 16, 16, 0};
+	int n = 0, retrying = 0;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		if (!(spec->nodes[i].kind->flags & KIND_WORKLOAD))
+			continue;
+		n++;
+		const struct ci *a = results_ci(res, spec->nodes[i].name, "attempts_per_request");
+		retrying |= a && a->mean > 1;
+	}
+	if (n < 2 && !retrying)
+		return;
+	fprintf(out, "%-14s %-16s %-16s %-16s %-16s %-16s %s\n", "Workload", "offered", "served", "success",
+		"latency mean", "latency p99", "attempts/request");
+	for (int i = 0; i < spec->n_nodes; i++)
+		if (spec->nodes[i].kind->flags & KIND_WORKLOAD)
+			table_row(out, res, spec->nodes[i].name, spec->nodes[i].name, keys, width, ARRAY_LEN(keys));
+	fprintf(out, "\n");
+}
+
+static void print_classes(FILE *out, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	static const char *const keys[] = {"served_throughput", "success_ratio", "latency_mean", "latency_p99"};
+	static const int width[] = {18, 16, 18, 0};
+	if (spec->n_classes == 0)
+		return;
+	fprintf(out, "%-14s %-18s %-16s %-18s %s\n", "Class", "served", "success", "latency mean", "latency p99");
+	for (int c = 1; c <= spec->n_classes; c++) {
+		char scope[80];
+		snprintf(scope, sizeof scope, "class:%s", spec->class_name[c]);
+		table_row(out, res, spec->class_name[c], scope, keys, width, ARRAY_LEN(keys));
+	}
+	fprintf(out, "\n");
+}
+
+static void print_availability(FILE *out, const struct results *res)
+{
+	const struct ci *nf = results_ci(res, "failures", "count");
+	if (!nf || nf->mean <= 0)
+		return;
+	fprintf(out, "Availability\n");
+	line(out, res, "e2e", "success_ratio", "requests answered 2xx");
+	line(out, res, "e2e", "time_availability", "time every tier was up");
+	line(out, res, "e2e", "downtime_minutes_per_month", "downtime per month");
+	const struct ci *ta = results_ci(res, "e2e", "time_availability");
+	if (ta && ta->mean < 1)
+		fprintf(out, "  %-30s %.2f\n", "nines (of time availability)", -log10(1 - ta->mean));
+	const struct ci *eb = results_ci(res, "e2e", "error_budget_used");
+	if (eb && res->sc->spec.slo < 1) {
+		char label[64];
+		snprintf(label, sizeof label, "error budget (SLO %g%%)", 100 * res->sc->spec.slo);
+		if (eb->mean > 1)
+			fprintf(out, "  %-30s exhausted %.3gx over\n", label, eb->mean);
+		else
+			fprintf(out, "  %-30s %.1f%% used\n", label, 100 * eb->mean);
+	}
+	line(out, res, "failures", "count", "failures per replication");
+	const struct ci *det = results_ci(res, "failures", "detected");
+	if (det && det->mean > 0)
+		line(out, res, "failures", "mean_time_to_detect", "mean time to detect");
+	else
+		fprintf(out, "  %-30s %s\n", "mean time to detect", "none detected by a health check");
+	const struct ci *rep = results_ci(res, "failures", "repaired");
+	if (rep && rep->mean == 0) {
+		fprintf(out, "  %-30s %s\n", "mean time to repair", "none repaired before the run ended");
+	} else {
+		line(out, res, "failures", "mean_time_to_repair", "mean time to repair");
+		if (rep && rep->mean < nf->mean)
+			fprintf(out, "  %-30s %.3g per replication\n", "not repaired by the end", nf->mean - rep->mean);
+	}
+	line(out, res, "failures", "requests_lost", "requests lost");
+	fprintf(out, "\n");
+}
+
+/* The figures of the optional parts, when the scenario has them. */
+static void print_parts(FILE *out, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	static const struct {
+		const char *key, *label;
+	} parts[] = {
+		{"hit_ratio", "hit ratio"},
+		{"backend_offload", "backend offload"},
+		{"origin_offload", "origin offload"},
+		{"origin_bytes_per_s", "origin bytes"},
+		{"pool_wait_mean", "pool wait mean"},
+		{"pool_timeouts", "pool timeouts"},
+		{"message_wait_mean", "message wait mean"},
+		{"oldest_message_age", "oldest message at the end"},
+		{"throttled", "throttled (429)"},
+	};
+	int header = 0;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		char buf[96], text[512] = "";
+		size_t len = 0;
+		for (size_t k = 0; k < ARRAY_LEN(parts); k++) {
+			if (!value_of(buf, sizeof buf, res, spec->nodes[i].name, parts[k].key))
+				continue;
+			len += (size_t)snprintf(text + len, len < sizeof text ? sizeof text - len : 0, "%s%s %s",
+						len ? " · " : "", parts[k].label, buf);
+		}
+		if (strcmp(spec->nodes[i].kind->name, "queue") == 0 &&
+		    value_of(buf, sizeof buf, res, spec->nodes[i].name, "mean_waiting"))
+			len += (size_t)snprintf(text + len, len < sizeof text ? sizeof text - len : 0,
+						"%sdepth mean %s", len ? " · " : "", buf);
+		if (!len)
+			continue;
+		if (!header++)
+			fprintf(out, "Parts\n");
+		fprintf(out, "  %-14.14s %s\n", spec->nodes[i].name, text);
+	}
+	if (header)
+		fprintf(out, "\n");
+}
+
+static void print_nodes(FILE *out, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	static const char *const keys[] = {"utilization",   "mean_waiting", "mean_in_service", "throughput",
+					   "response_mean", "response_p99", "rejections"};
+	static const char *const link_keys[] = {"utilization", "-", "-", "-", "-", "-", "rejections"};
+	static const int width[] = {16, 13, 13, 16, 18, 18, 0};
+	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting", "in service",
+		"throughput", "response mean", "response p99", "rejected");
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_spec *ns = &spec->nodes[i];
+		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR))
+			continue;
+		table_row(out, res, ns->name, ns->name, ns->kind->flags & KIND_LINK ? link_keys : keys, width,
+			  ARRAY_LEN(keys));
+	}
+}
+
+static void print_verdict(FILE *out, const struct results *res)
+{
+	struct verdict v;
+	char name[200], u[96], ev[300];
+	if (report_verdict(res, &v) < 0)
+		return;
+	resource_name(name, sizeof name, res, v.metric);
+	fmt_metric(u, sizeof u, res, v.metric);
+	evidence(ev, sizeof ev, res, v.metric);
+	fprintf(out, "\nBottleneck: %s %s busy%s\n", name, u, ev);
+	if (v.tie_node >= 0) {
+		resource_name(name, sizeof name, res, v.tie);
+		fmt_metric(u, sizeof u, res, v.tie);
+		fprintf(out, "  a tie: %s at %s is within the intervals; either may limit first\n", name, u);
+	}
+	if (v.next_node >= 0) {
+		resource_name(name, sizeof name, res, v.next);
+		fmt_metric(u, sizeof u, res, v.next);
+		fprintf(out, "Next: %s %s busy (where the bottleneck moves when this one is fixed)\n", name, u);
+	}
 }
 
 void report_print(FILE *out, const struct results *res)
@@ -145,134 +423,15 @@ void report_print(FILE *out, const struct results *res)
 		fprintf(out, "PARTIAL: %ld of the %ld replications asked for (interrupted)\n", res->n_reps,
 			res->n_requested);
 	fprintf(out, "\n");
-
-	fprintf(out, "End to end\n");
-	line(out, res, "e2e", "offered_throughput", "offered throughput");
-	line(out, res, "e2e", "served_throughput", "served throughput");
-	line(out, res, "e2e", "success_ratio", "success ratio");
-	line(out, res, "e2e", "latency_mean", "latency mean");
-	line(out, res, "e2e", "latency_p50", "latency p50");
-	line(out, res, "e2e", "latency_p90", "latency p90");
-	line(out, res, "e2e", "latency_p95", "latency p95");
-	line(out, res, "e2e", "latency_p99", "latency p99");
-	line(out, res, "e2e", "latency_p99.9", "latency p99.9");
-	/* Answers per replication by status code; codes that never occur are left out. */
-	static const char *const codes[] = {"2xx", "429", "460", "500", "502", "503", "504"};
-	for (size_t i = 0; i < ARRAY_LEN(codes); i++) {
-		char key[32], label[40], buf[96];
-		snprintf(key, sizeof key, "status_%s", codes[i]);
-		snprintf(label, sizeof label, "status %s", codes[i]);
-		const struct ci *c = results_ci(res, "e2e", key);
-		if (!c || (c->mean == 0 && i != 0))
-			continue;
-		fmt_ci(buf, sizeof buf, U_COUNT, c);
-		fprintf(out, "  %-30s %s per replication\n", label, buf);
-	}
-	fprintf(out, "\n");
-
-	if (spec->n_classes > 0) {
-		fprintf(out, "%-14s %-18s %-16s %-18s %s\n", "Class", "served", "success", "latency mean",
-			"latency p99");
-		for (int c = 1; c <= spec->n_classes; c++) {
-			static const char *const keys[] = {"served_throughput", "success_ratio", "latency_mean",
-							   "latency_p99"};
-			static const int width[] = {18, 16, 18, 0};
-			char scope[80];
-			snprintf(scope, sizeof scope, "class:%s", spec->class_name[c]);
-			fprintf(out, "%-14.14s", spec->class_name[c]);
-			for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
-				const struct ci *ci = results_ci(res, scope, keys[k]);
-				char buf[96] = "-";
-				if (ci)
-					fmt_ci(buf, sizeof buf, unit_of(keys[k]), ci);
-				fprintf(out, " %-*s", width[k], buf);
-			}
-			fprintf(out, "\n");
-		}
-		fprintf(out, "\n");
-	}
-
-	const struct ci *nf = results_ci(res, "failures", "count");
+	print_outcomes(out, res);
+	print_workloads(out, res);
+	print_classes(out, res);
+	print_availability(out, res);
+	print_parts(out, res);
+	print_nodes(out, res);
+	print_verdict(out, res);
 	const char *spofs[256];
 	int n_spof = report_spofs(res, spofs, 256);
-	if (nf && nf->mean > 0) {
-		fprintf(out, "Availability\n");
-		line(out, res, "e2e", "success_ratio", "requests answered 2xx");
-		line(out, res, "e2e", "time_availability", "time every tier was up");
-		line(out, res, "e2e", "downtime_minutes_per_month", "downtime per month (min)");
-		const struct ci *ta = results_ci(res, "e2e", "time_availability");
-		if (ta && ta->mean < 1)
-			fprintf(out, "  %-30s %.2f\n", "nines (of time availability)", -log10(1 - ta->mean));
-		char slo[64];
-		snprintf(slo, sizeof slo, "error budget used (SLO %g%%)", 100 * res->sc->spec.slo);
-		line(out, res, "e2e", "error_budget_used", slo);
-		line(out, res, "failures", "count", "failures per replication");
-		const struct ci *det = results_ci(res, "failures", "detected");
-		if (det && det->mean > 0)
-			line(out, res, "failures", "mean_time_to_detect", "mean time to detect");
-		else
-			fprintf(out, "  %-30s %s\n", "mean time to detect", "none detected by a health check");
-		line(out, res, "failures", "mean_time_to_repair", "mean time to repair");
-		line(out, res, "failures", "requests_lost", "requests lost");
-		fprintf(out, "\n");
-	}
-	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting", "in service",
-		"throughput", "response mean", "response p99", "rejected");
-	for (int i = 0; i < spec->n_nodes; i++) {
-		const struct node_spec *ns = &spec->nodes[i];
-		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR))
-			continue;
-		static const char *const keys[] = {"utilization",   "mean_waiting", "mean_in_service", "throughput",
-						   "response_mean", "response_p99", "rejections"};
-		static const int width[] = {16, 13, 13, 16, 18, 18, 0};
-		fprintf(out, "%-14.14s", ns->name);
-		for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
-			const struct ci *c = results_ci(res, ns->name, keys[k]);
-			char buf[96] = "-";
-			if (c && !(ns->kind->flags & KIND_LINK && k != 0 && k != 6))
-				fmt_ci(buf, sizeof buf, unit_of(keys[k]), c);
-			fprintf(out, " %-*s", width[k], buf);
-		}
-		fprintf(out, "\n");
-	}
-	size_t bi = 0;
-	int b = report_bottleneck(res, &bi);
-	if (b >= 0) {
-		char buf[96];
-		fmt_ci(buf, sizeof buf, U_PERCENT, &res->ci[bi]);
-		int pool = strcmp(res->metrics[bi].key, "worker_utilization") == 0;
-		const struct ci *cpu = results_ci(res, spec->nodes[b].name, "utilization");
-		if (strcmp(res->metrics[bi].key, "hottest_instance_utilization") == 0 && cpu) {
-			/* One instance runs hotter than its tier: a hot shard, or uneven balancing. */
-			const char *hot = NULL;
-			double hot_u = -1;
-			size_t len = strlen(spec->nodes[b].name);
-			for (size_t i = 0; i < res->n_metrics; i++) {
-				const struct metric *m = &res->metrics[i];
-				if (strncmp(m->scope, spec->nodes[b].name, len) == 0 && m->scope[len] == '/' &&
-				    strcmp(m->key, "utilization") == 0 && res->ci[i].mean > hot_u) {
-					hot = m->scope;
-					hot_u = res->ci[i].mean;
-				}
-			}
-			char cbuf[96];
-			fmt_ci(cbuf, sizeof cbuf, U_PERCENT, cpu);
-			fprintf(out,
-				"\nBottleneck: %s (%s): its hottest instance%s%s at %s, while the tier averages %s\n",
-				spec->nodes[b].name, spec->nodes[b].kind->name, hot ? " " : "", hot ? hot : "", buf,
-				cbuf);
-		} else if (pool && cpu) {
-			char cbuf[96];
-			fmt_ci(cbuf, sizeof cbuf, U_PERCENT, cpu);
-			fprintf(out, "\nBottleneck: %s (%s): its %s pool at %s, while its CPU is at %s\n",
-				spec->nodes[b].name, spec->nodes[b].kind->name,
-				strcmp(spec->nodes[b].kind->name, "database") == 0 ? "connection" : "worker", buf,
-				cbuf);
-		} else {
-			fprintf(out, "\nBottleneck: %s (%s) at %s utilization\n", spec->nodes[b].name,
-				spec->nodes[b].kind->name, buf);
-		}
-	}
 	if (n_spof > 0) {
 		fprintf(out, "Single points of failure (one instance, no redundancy):");
 		for (int i = 0; i < n_spof; i++)
@@ -429,6 +588,37 @@ static json_t *ci_json(const struct ci *c, const char *unit)
 	return o;
 }
 
+/* A resource of the verdict: where, what, how busy, and why. */
+static json_t *resource_json(const struct results *res, size_t i)
+{
+	const struct node_spec *ns = &res->sc->spec.nodes[res->metric_node[i]];
+	char name[200], ev[300];
+	resource_name(name, sizeof name, res, i);
+	evidence(ev, sizeof ev, res, i);
+	json_t *o = json_object();
+	json_object_set_new(o, "node", json_string(ns->name));
+	json_object_set_new(o, "kind", json_string(ns->kind->name));
+	json_object_set_new(o, "scope", json_string(res->metrics[i].scope));
+	json_object_set_new(o, "metric", json_string(res->metrics[i].key));
+	json_object_set_new(o, "resource", json_string(strstr(res->metrics[i].scope, "->") ? "connection pool"
+											    : res->defs[i]->resource));
+	json_object_set_new(o, "description", json_string(name));
+	json_object_set_new(o, "utilization", ci_json(&res->ci[i], "fraction"));
+	json_object_set_new(o, "evidence", json_string(ev[0] == ';' ? ev + 2 : ev));
+	return o;
+}
+
+static json_t *verdict_json(const struct results *res)
+{
+	struct verdict v;
+	if (report_verdict(res, &v) < 0)
+		return json_null();
+	json_t *bo = resource_json(res, v.metric);
+	json_object_set_new(bo, "tie_with", v.tie_node >= 0 ? resource_json(res, v.tie) : json_null());
+	json_object_set_new(bo, "next", v.next_node >= 0 ? resource_json(res, v.next) : json_null());
+	return bo;
+}
+
 static int write_json(FILE *f, const struct results *res)
 {
 	const struct net_spec *spec = &res->sc->spec;
@@ -500,7 +690,7 @@ static int write_json(FILE *f, const struct results *res)
 				json_object_set_new(group, m->scope, obj);
 			}
 		}
-		json_object_set_new(obj, m->key, ci_json(&res->ci[i], unit_name(unit_of(m->key))));
+		json_object_set_new(obj, m->key, ci_json(&res->ci[i], metric_unit_name(res->defs[i]->unit)));
 	}
 	json_object_set_new(root, "end_to_end", e2e);
 	json_object_set_new(root, "workloads", workloads);
@@ -513,22 +703,7 @@ static int write_json(FILE *f, const struct results *res)
 	for (int i = 0; i < n_spof; i++)
 		json_array_append_new(sp, json_string(spofs[i]));
 	json_object_set_new(root, "single_points_of_failure", sp);
-	size_t bi = 0;
-	int b = report_bottleneck(res, &bi);
-	if (b >= 0) {
-		json_t *bo = json_object();
-		json_object_set_new(bo, "node", json_string(spec->nodes[b].name));
-		json_object_set_new(bo, "kind", json_string(spec->nodes[b].kind->name));
-		json_object_set_new(bo, "utilization", ci_json(&res->ci[bi], "fraction"));
-		json_object_set_new(bo, "resource",
-				    json_string(strcmp(res->metrics[bi].key, "worker_utilization") == 0 ? "workers"
-						: strcmp(res->metrics[bi].key, "hottest_instance_utilization") == 0
-							? "hottest instance"
-							: "cpu"));
-		json_object_set_new(root, "bottleneck", bo);
-	} else {
-		json_object_set_new(root, "bottleneck", json_null());
-	}
+	json_object_set_new(root, "bottleneck", verdict_json(res));
 	int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	fputc('\n', f);
 	json_decref(root);
@@ -544,7 +719,7 @@ static void write_summary_csv(FILE *f, const struct results *res)
 		csv_str(f, m->scope);
 		fputc(',', f);
 		csv_str(f, m->key);
-		fprintf(f, ",%s,%.12g,%.12g,%.12g,%.12g,%.12g,%zu\n", unit_name(unit_of(m->key)), c->mean, c->half,
+		fprintf(f, ",%s,%.12g,%.12g,%.12g,%.12g,%.12g,%zu\n", metric_unit_name(res->defs[i]->unit), c->mean, c->half,
 			c->mean - c->half, c->mean + c->half, c->sd, c->n);
 	}
 }

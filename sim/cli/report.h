@@ -14,7 +14,25 @@
 
 #include "runner.h"
 
-/* The node with the highest mean utilization (not a workload), or -1. */
+/*
+ * The bottleneck verdict: of every metric whose role is a resource's
+ * utilization (metric.h), the one with the highest mean; the runner-up when
+ * their intervals overlap (a tie); and the most saturated resource of
+ * another node, where the bottleneck moves once this one is fixed.
+ */
+struct verdict {
+	size_t metric; /* the bottleneck's utilization metric */
+	int node;      /* its node (the caller, for a connection pool) */
+	size_t tie;    /* with tie_node >= 0: the resource tied with it */
+	int tie_node;
+	size_t next; /* with next_node >= 0: the next bottleneck */
+	int next_node;
+};
+
+/* Fills v; the bottleneck's node, or -1 if nothing has a utilization. */
+int report_verdict(const struct results *res, struct verdict *v);
+
+/* report_verdict's node, and its metric's index in *metric_index. */
 int report_bottleneck(const struct results *res, size_t *metric_index);
 
 /* The nodes on requests' paths with a single instance: up to max names. */

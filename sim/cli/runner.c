@@ -10,6 +10,7 @@
 
 #include "../engine/util.h"
 #include "accesslog.h"
+#include "metrics.h"
 
 struct pool {
 	const struct scenario *sc;
@@ -149,6 +150,18 @@ void results_reduce(const struct scenario *sc, const struct rep_record *recs, lo
 		memcpy(res->metrics, r0->m, r0->n * sizeof(struct metric));
 		res->values = xmalloc((size_t)n * r0->n * sizeof(double));
 	}
+	res->defs = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(*res->defs));
+	res->metric_node = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(int));
+	struct metric_resolver mr = {spec, -1};
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		res->defs[i] = metric_resolve(&mr, m->scope, m->key, &res->metric_node[i]);
+		if (!res->defs[i]) {
+			fprintf(stderr, "chokepoint: metric '%s' of '%s' is declared in no metric table\n", m->key,
+				m->scope);
+			BUG("a metric reported but not declared (models/metric.h)");
+		}
+	}
 	for (long k = 0; k < n; k++) {
 		const struct report *rr = &recs[k].metrics;
 		SIM_ASSERT(rr->n == res->n_metrics);
@@ -231,6 +244,8 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 void results_release(struct results *res)
 {
 	free(res->metrics);
+	free(res->defs);
+	free(res->metric_node);
 	free(res->values);
 	free(res->ci);
 	free(res->ts);

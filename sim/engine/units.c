@@ -159,15 +159,41 @@ int units_count(const char *s, int allow_unlimited, long *out, const char **err)
 	return 0;
 }
 
-void units_format_duration(double x, char *buf, int size)
+/* x (in units of unit) with three significant digits and no exponent;
+ * *promote set when it rounds to 1000 or more (the next unit is wanted). */
+static void three_digits(double x, const char *unit, char *buf, int size, int *promote)
 {
 	double a = fabs(x);
-	if (a == 0)
-		snprintf(buf, size, "0s");
-	else if (a < 1e-3)
-		snprintf(buf, size, "%.3gus", x * 1e6);
-	else if (a < 1)
-		snprintf(buf, size, "%.3gms", x * 1e3);
-	else
-		snprintf(buf, size, "%.3gs", x);
+	int decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
+	char t[64];
+	snprintf(t, sizeof t, "%.*f", decimals, a);
+	*promote = strtod(t, NULL) >= 1000;
+	snprintf(buf, size, "%s%s%s", x < 0 ? "-" : "", t, unit);
+}
+
+void units_format_duration(double x, char *buf, int size)
+{
+	static const struct {
+		double scale, next; /* seconds per unit; this unit's values below `next` seconds */
+		const char *name;
+	} u[] = {{1e-9, 1e-6, "ns"}, {1e-6, 1e-3, "us"}, {1e-3, 1, "ms"}, {1, 1000, "s"}, {60, 60000, "min"},
+		 {3600, HUGE_VAL, "h"}};
+	double a = fabs(x);
+	if (a == 0 || !isfinite(x)) {
+		snprintf(buf, size, a == 0 ? "0s" : "%gs", x);
+		return;
+	}
+	size_t i = 0;
+	while (i + 1 < sizeof u / sizeof *u && a >= u[i].next)
+		i++;
+	for (;; i++) {
+		int promote;
+		if (i + 1 == sizeof u / sizeof *u && a / u[i].scale >= 1000) { /* hours: whole ones */
+			snprintf(buf, size, "%.0fh", x / u[i].scale);
+			return;
+		}
+		three_digits(x / u[i].scale, u[i].name, buf, size, &promote);
+		if (!promote || i + 1 == sizeof u / sizeof *u)
+			return;
+	}
 }
