@@ -183,9 +183,22 @@ static void check_fan_out(const struct results *r)
 
 static void check_pool_starvation(const struct results *r)
 {
+	size_t bi;
+	assert_int_equal(report_bottleneck(r, &bi), 2); /* shoppers, lb, web */
+	assert_string_equal(r->metrics[bi].scope, "web->db");
+	assert_string_equal(r->metrics[bi].key, "pool_utilization");
+	assert_true(r->ci[bi].mean > 0.9);
 	assert_true(get(r, "db", "utilization") < 0.25);
 	assert_true(get(r, "web", "pool_wait_mean") > 2 * get(r, "db", "response_mean"));
 	assert_true(get(r, "web", "pool_waiting_mean") > 10);
+
+	struct scenario *sc = load_file_edited("scenarios/connection-pool-starvation.yaml", "pool: 4", "pool: 8");
+	sc->spec.replications = 4;
+	struct results d;
+	run_all(sc, &d);
+	assert_true(get(&d, "web", "pool_wait_mean") < 0.01 * get(&d, "db", "response_mean"));
+	results_release(&d);
+	scenario_free(sc);
 }
 
 static void check_read_replicas(const struct results *r)
@@ -258,10 +271,27 @@ static void check_bursts(const struct results *r)
 
 static void check_saturated_link(const struct results *r)
 {
-	assert_int_equal(report_bottleneck(r, NULL), 3); /* reports, web, db, web-db */
+	struct verdict v;
+	assert_int_equal(report_verdict(r, &v), 3); /* reports, web, db, web-db */
+	assert_int_equal(v.next_node, 2);           /* the database is next */
 	assert_near(get(r, "web-db", "utilization"), 0.853, 0.02);
 	assert_true(get(r, "web", "utilization") < 0.3 && get(r, "db", "utilization") < 0.3);
 	assert_true(get(r, "e2e", "latency_mean") > 3 * 0.0041);
+
+	/* The header's second claim: doubled, the link is half as busy and the
+	 * latency falls by more than two thirds; the database is next. */
+	struct scenario *sc = load_file_edited("scenarios/saturated-link.yaml", "bandwidth: 150Mbps",
+					       "bandwidth: 300Mbps");
+	sc->spec.replications = 4;
+	struct results d;
+	run_all(sc, &d);
+	assert_near(get(&d, "web-db", "utilization"), 0.427, 0.015);
+	assert_true(get(&d, "e2e", "latency_mean") < get(r, "e2e", "latency_mean") / 3);
+	assert_int_equal(report_verdict(&d, &v), 3);
+	assert_int_equal(v.next_node, 2);
+	assert_near(get(&d, "db", "utilization"), 0.2, 0.01);
+	results_release(&d);
+	scenario_free(sc);
 }
 
 struct entry {

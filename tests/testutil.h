@@ -62,6 +62,23 @@ static inline struct scenario *load_text(const char *text)
 	return sc;
 }
 
+/* Loads file with its first `from` replaced by `to` (a variant of a
+ * shipped scenario, as its header describes). */
+static inline struct scenario *load_file_edited(const char *file, const char *from, const char *to)
+{
+	FILE *f = fopen(file, "rb");
+	assert_non_null(f);
+	static char text[1 << 16], out[1 << 16];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	char *at = strstr(text, from);
+	if (!at)
+		fail_msg("'%s' is not in %s", from, file);
+	snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return load_text(out);
+}
+
 /* Runs every replication of sc with two jobs. */
 static inline void run_all(const struct scenario *sc, struct results *res)
 {

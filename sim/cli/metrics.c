@@ -67,7 +67,12 @@ void metric_format(char *buf, size_t n, enum metric_unit u, double v)
 		else
 			snprintf(buf, n, "%.0fB/s", v);
 		return;
-	case MU_GBITS_S: snprintf(buf, n, "%.3gGbit/s", v); return;
+	case MU_GBITS_S:
+		if (fabs(v) >= 1 || v == 0)
+			snprintf(buf, n, "%.3gGbit/s", v);
+		else
+			snprintf(buf, n, "%.3gMbit/s", v * 1e3);
+		return;
 	case MU_MINUTES_MONTH: snprintf(buf, n, "%.1fmin/month", v); return;
 	case MU_COUNT:
 	case MU_N: break;

@@ -134,7 +134,7 @@ static void evidence(char *buf, size_t n, const struct results *res, size_t i)
 		fmt_metric(a, sizeof a, res, (size_t)w);
 		if (q >= 0 && res->ci[q].mean > 0) {
 			metric_format(b, sizeof b, MU_SECONDS, res->ci[q].mean);
-			snprintf(buf, n, "; calls wait %s for a connection, %.1fx the call's %s", a,
+			snprintf(buf, n, "; calls wait %s for a connection, %.2gx the call's %s", a,
 				 res->ci[w].mean / res->ci[q].mean, b);
 		} else
 			snprintf(buf, n, "; calls wait %s for a connection", a);

@@ -1,0 +1,270 @@
+/*
+ * test_metrics.c - the metric table (models/metric.h) and what reads it:
+ * units, formatting, the bottleneck verdict, and the failure accounting
+ * the summary reports.
+ */
+#include "testutil.h"
+
+#include "../models/metric.h"
+#include "../sim/cli/metrics.h"
+#include "../sim/engine/units.h"
+
+static double get(const struct results *res, const char *scope, const char *key)
+{
+	return res->ci[metric_index(res, scope, key)].mean;
+}
+
+static void run_text(const char *text, struct results *res, struct scenario **sc)
+{
+	*sc = load_text(text);
+	run_all(*sc, res);
+}
+
+/* Every table entry is complete, and a name is declared once per scope
+ * in each table. */
+static void test_tables_are_complete(void **state)
+{
+	(void)state;
+	const struct metric_def *tables[64];
+	size_t n = 0;
+	tables[n++] = metric_outcomes;
+	tables[n++] = metric_node_base;
+	tables[n++] = metric_failures;
+	tables[n++] = metric_run;
+	for (size_t i = 0; node_kinds[i]; i++)
+		if (node_kinds[i]->metrics)
+			tables[n++] = node_kinds[i]->metrics;
+	for (size_t t = 0; t < n; t++) {
+		for (const struct metric_def *d = tables[t]; d->name; d++) {
+			assert_non_null(d->meaning);
+			assert_true(d->scopes != 0);
+			assert_true(d->unit < MU_N);
+			assert_true((d->role == MR_UTILIZATION) == (d->resource != NULL));
+			for (const struct metric_def *e = d + 1; e->name; e++)
+				if (strcmp(d->name, e->name) == 0)
+					assert_true((d->scopes & e->scopes) == 0);
+		}
+	}
+}
+
+/* The units the issue found wrong, and the ones they were guessed from. */
+static void test_units_come_from_the_table(void **state)
+{
+	(void)state;
+	const struct node_kind *cache = node_kind_find("cache"), *cdn = node_kind_find("cdn");
+	assert_int_equal(metric_find(cache, MS_NODE, "backend_offload")->unit, MU_FRACTION);
+	assert_int_equal(metric_find(cdn, MS_NODE, "origin_bytes_per_s")->unit, MU_BYTES_S);
+	assert_string_equal(metric_unit_name(MU_BYTES_S), "bytes/s");
+	assert_int_equal(metric_find(NULL, MS_E2E, "latency_p99")->unit, MU_SECONDS);
+	assert_int_equal(metric_find(NULL, MS_E2E, "latency_overflow")->unit, MU_COUNT);
+	assert_int_equal(metric_find(NULL, MS_E2E, "latency_p99")->better, MB_LOWER);
+	assert_int_equal(metric_find(NULL, MS_E2E, "served_throughput")->better, MB_HIGHER);
+	/* A kind's own declaration comes first: a link's utilization is its bandwidth. */
+	assert_string_equal(metric_find(node_kind_find("link"), MS_LINK, "utilization")->resource, "bandwidth");
+	assert_string_equal(metric_find(node_kind_find("database"), MS_NODE, "utilization")->resource, "CPU cores");
+	assert_null(metric_find(NULL, MS_E2E, "no_such_metric"));
+	assert_null(metric_find(NULL, MS_CLASS, "time_availability")); /* not a class's */
+}
+
+static void test_durations_print_with_three_digits(void **state)
+{
+	(void)state;
+	static const struct {
+		double v;
+		const char *s;
+	} cases[] = {
+		{999.95e-6, "1.00ms"}, {1e-3, "1.00ms"},   {11.1e-3, "11.1ms"}, {69.6e-6, "69.6us"},
+		{0, "0s"},             {0.5, "500ms"},     {42, "42.0s"},       {999.96, "16.7min"},
+		{7200, "120min"},      {1e5, "27.8h"}, {5e6, "1389h"},     {-2e-3, "-2.00ms"},  {3e-10, "0.30ns"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[32];
+		units_format_duration(cases[i].v, buf, sizeof buf);
+		if (strcmp(buf, cases[i].s) != 0)
+			fail_msg("%.17g printed '%s', expected '%s'", cases[i].v, buf, cases[i].s);
+	}
+}
+
+static void test_zero_half_width_prints_as_zero(void **state)
+{
+	(void)state;
+	char buf[96];
+	struct ci c = {.n = 10, .mean = 1e-3, .half = 2.45e-17};
+	metric_format_ci(buf, sizeof buf, MU_SECONDS, &c);
+	assert_string_equal(buf, "1.00ms ±0");
+	c = (struct ci){.n = 10, .mean = 1, .half = 1e-5};
+	metric_format_ci(buf, sizeof buf, MU_FRACTION, &c);
+	assert_string_equal(buf, "100.0% ±0");
+	c = (struct ci){.n = 10, .mean = 11.1e-3, .half = 69.6e-6};
+	metric_format_ci(buf, sizeof buf, MU_SECONDS, &c);
+	assert_string_equal(buf, "11.1ms ±69.6us");
+	c = (struct ci){.n = 10, .mean = 0.5, .half = 0.25};
+	metric_format_ci(buf, sizeof buf, MU_DOLLARS_HOUR, &c);
+	assert_string_equal(buf, "$0.500/h ±$0.250/h");
+}
+
+/* Two identical tiers in series are equally busy: the verdict is a tie
+ * that names both, and the next bottleneck is on another node. */
+static void test_equal_resources_are_a_tie(void **state)
+{
+	(void)state;
+	struct scenario *sc;
+	struct results res;
+	run_text("simulation: {duration: 200s, warmup: 10s, replications: 5, seed: 3}\n"
+		 "workloads:\n"
+		 "  - {name: w, target: a, rate: 70/s}\n"
+		 "nodes:\n"
+		 "  - {name: a, kind: server, service: exp(10ms), workers: 1000, calls: [b]}\n"
+		 "  - {name: b, kind: server, service: exp(10ms), workers: 1000}\n",
+		 &res, &sc);
+	struct verdict v;
+	int b = report_verdict(&res, &v);
+	assert_true(b == 1 || b == 2);
+	assert_true(v.tie_node >= 1 && v.tie_node != b);
+	assert_string_equal(res.metrics[v.metric].key, "utilization");
+	assert_string_equal(res.metrics[v.tie].key, "utilization");
+	assert_true(v.next_node >= 0 && v.next_node != b);
+	char path[512];
+	write_temp(path, sizeof path, "verdict.txt", "");
+	FILE *f = fopen(path, "w+");
+	report_print(f, &res);
+	rewind(f);
+	char text[1 << 14];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(text, "a tie: "));
+	results_release(&res);
+	scenario_free(sc);
+}
+
+/* Two failures overlap on a single database: every error answer is lost
+ * once, to the first failure, so the losses add up to the errors. */
+static void test_overlapping_failures_lose_a_request_once(void **state)
+{
+	(void)state;
+	struct scenario *sc;
+	struct results res;
+	run_text("simulation: {duration: 100s, warmup: 0s, replications: 3, seed: 5}\n"
+		 "workloads:\n"
+		 "  - {name: w, target: web, rate: 100/s}\n"
+		 "nodes:\n"
+		 "  - {name: web, kind: server, instances: 2, service: exp(1ms), calls: [db]}\n"
+		 "  - {name: db, kind: database, service: exp(1ms)}\n"
+		 "failures:\n"
+		 "  - {name: first, node: db, at: 20s, for: 40s}\n"
+		 "  - {name: second, node: web, instance: 1, at: 30s, for: 40s}\n",
+		 &res, &sc);
+	double errors = get(&res, "e2e", "requests") - get(&res, "e2e", "status_2xx");
+	assert_true(errors > 100 * 40 * 0.9);
+	assert_near(get(&res, "failures", "requests_lost"), errors, 1e-6);
+	/* The second began inside the first: it is charged only what came after. */
+	for (long r = 0; r < res.n_reps; r++) {
+		assert_int_equal(res.n_logs[r], 2);
+		assert_true(res.logs[r][0].lost > res.logs[r][1].lost);
+	}
+	results_release(&res);
+	scenario_free(sc);
+}
+
+/* A slowdown from 60 s to 80 s is repaired at 80 s, after 20 s. */
+static void test_a_slowdown_record_has_its_repair(void **state)
+{
+	(void)state;
+	struct scenario *sc;
+	struct results res;
+	run_text("simulation: {duration: 100s, warmup: 0s, replications: 2, seed: 5}\n"
+		 "workloads:\n"
+		 "  - {name: w, target: web, rate: 50/s}\n"
+		 "nodes:\n"
+		 "  - {name: web, kind: server, service: exp(1ms)}\n"
+		 "failures:\n"
+		 "  - {node: web, mode: slow, slow: 5, at: 60s, for: 20s}\n",
+		 &res, &sc);
+	for (long r = 0; r < res.n_reps; r++) {
+		assert_int_equal(res.n_logs[r], 1);
+		assert_near(res.logs[r][0].t_fail, 60, 0);
+		assert_near(res.logs[r][0].t_recover, 80, 1e-9);
+	}
+	assert_near(get(&res, "failures", "mean_time_to_repair"), 20, 1e-9);
+	assert_near(get(&res, "failures", "repaired"), 1, 0);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+/* A failure never repaired: the summary says so instead of "0s". */
+static void test_an_unrepaired_failure_is_reported_as_such(void **state)
+{
+	(void)state;
+	struct scenario *sc;
+	struct results res;
+	run_text("simulation: {duration: 60s, warmup: 0s, replications: 2, seed: 5}\n"
+		 "workloads:\n"
+		 "  - {name: w, target: web, rate: 50/s}\n"
+		 "nodes:\n"
+		 "  - {name: web, kind: server, instances: 2, service: exp(1ms)}\n"
+		 "failures:\n"
+		 "  - {node: web, instance: 1, at: 30s}\n",
+		 &res, &sc);
+	assert_near(get(&res, "failures", "repaired"), 0, 0);
+	char path[512];
+	write_temp(path, sizeof path, "unrepaired.txt", "");
+	FILE *f = fopen(path, "w+");
+	report_print(f, &res);
+	rewind(f);
+	char text[1 << 14];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(text, "none repaired before the run ended"));
+	assert_null(strstr(text, "mean time to repair             0s"));
+	results_release(&res);
+	scenario_free(sc);
+}
+
+/* Clients that time out behind a balancer: the balancer counts 460 as
+ * its own 4XX (HTTPCode_ELB_4XX_Count), as an ALB does. */
+static void test_client_timeouts_are_460_at_the_balancer(void **state)
+{
+	(void)state;
+	struct scenario *sc;
+	struct results res;
+	run_text("simulation: {duration: 100s, warmup: 10s, replications: 3, seed: 9}\n"
+		 "workloads:\n"
+		 "  - {name: w, target: lb, rate: 90/s, timeout: 50ms}\n"
+		 "nodes:\n"
+		 "  - {name: lb, kind: load_balancer, targets: web}\n"
+		 "  - {name: web, kind: server, service: exp(10ms), workers: 10000, queue: unlimited}\n",
+		 &res, &sc);
+	assert_true(get(&res, "e2e", "status_460") > 100);
+	/* Over the whole run (the periods include the warm-up): the client's
+	 * own 460s against the balancer's. */
+	double client = 0, lb4xx = 0;
+	for (int p = 0; p < res.n_periods; p++) {
+		client += res.ts[((size_t)p * res.n_nodes + 0) * TS_NCOLS + TS_ELB_4XX];
+		lb4xx += res.ts[((size_t)p * res.n_nodes + 1) * TS_NCOLS + TS_ELB_4XX];
+	}
+	/* Each late answer reaches the balancer after its client gave up;
+	 * the few still in service when the run ends are not counted. */
+	assert_true(lb4xx > 0.95 * client && lb4xx <= client + 1e-9);
+	results_release(&res);
+	scenario_free(sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tables_are_complete),
+		cmocka_unit_test(test_units_come_from_the_table),
+		cmocka_unit_test(test_durations_print_with_three_digits),
+		cmocka_unit_test(test_zero_half_width_prints_as_zero),
+		cmocka_unit_test(test_equal_resources_are_a_tie),
+		cmocka_unit_test(test_overlapping_failures_lose_a_request_once),
+		cmocka_unit_test(test_a_slowdown_record_has_its_repair),
+		cmocka_unit_test(test_an_unrepaired_failure_is_reported_as_such),
+		cmocka_unit_test(test_client_timeouts_are_460_at_the_balancer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
