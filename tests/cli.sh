@@ -94,10 +94,14 @@ grep -q 'replications [0-9]*/' "$T/err" && bad "a progress line was printed on a
 : > "$T/file"
 expect_rc 4 "unwritable output" "$CP" run "$T/small.yaml" -o "$T/file/sub" -q
 
-# An existing results directory is replaced only with --force, and a
-# directory holding anything else never.
-expect_rc 4 "existing results without --force" "$CP" run "$T/small.yaml" -o "$T/a" -q
-grep -q "exists; pass --force" "$T/err" && ok || bad "the refusal says to pass --force"
+# A rerun replaces the results chokepoint wrote, without --force; a
+# directory holding anything else is never touched, even with --force.
+cp "$T/a/summary.json" "$T/summary.before"
+expect_rc 0 "a rerun replaces chokepoint's own results" "$CP" run "$T/small.yaml" -o "$T/a" -q --seed 8
+cmp -s "$T/a/summary.json" "$T/summary.before" && bad "the rerun replaced the results" || ok
+mkdir -p "$T/lookalike" && echo '{}' > "$T/lookalike/summary.json"
+expect_rc 4 "results not written by chokepoint, without --force" "$CP" run "$T/small.yaml" -o "$T/lookalike" -q
+grep -q "pass --force" "$T/err" && ok || bad "the refusal says to pass --force"
 cp "$T/a/summary.json" "$T/summary.before"
 expect_rc 0 "--force replaces results" "$CP" run "$T/small.yaml" -o "$T/a" -q --force --seed 9
 cmp -s "$T/a/summary.json" "$T/summary.before" && bad "--force replaced the results" || ok
@@ -185,9 +189,13 @@ ls -a "$T" | grep -q 'access-' && bad "an access-log parts directory remains" ||
 # a missing or repeated run, or parts of another seed, are refused.
 expect_rc 0 "runs" "$CP" runs "$T/crash.yaml"
 [ "$(wc -l < "$T/out")" -eq 4 ] && ok || bad "runs lists one line per run and a header"
-for i in 0 1 2; do
-	expect_rc 0 "shard $i/3" "$CP" run "$T/crash.yaml" --shard "$i/3" -o "$T/shard$i" -q
+for i in 1 2 3; do
+	expect_rc 0 "shard $i/3" "$CP" run "$T/crash.yaml" --shard "$i/3" -o "$T/shard$((i - 1))" -q
 done
+expect_rc 2 "shards count from 1" "$CP" run "$T/crash.yaml" --shard 0/3 -o "$T/shard-zero" -q
+grep -q "shards count from 1" "$T/err" && ok || bad "the refusal of shard 0 says shards count from 1"
+expect_rc 2 "--shard with trailing junk" "$CP" run "$T/crash.yaml" --shard 1/2junk -o "$T/junk" -q
+expect_rc 2 "--runs with trailing junk" "$CP" run "$T/crash.yaml" --runs 0..1x -o "$T/junk" -q
 expect_rc 0 "merge" "$CP" merge "$T/shard0" "$T/shard1" "$T/shard2" -o "$T/merged"
 expect_rc 0 "the same in one process" "$CP" run "$T/crash.yaml" -o "$T/whole" -q
 for f in summary.json summary.csv nodes.csv replications.csv timeseries.csv failures.csv scenario.resolved.yaml; do
@@ -197,7 +205,7 @@ expect_rc 3 "merge with a run missing" "$CP" merge "$T/shard0" "$T/shard2" -o "$
 grep -q 'run 1 of 3 is in none of the partial results' "$T/err" && ok || bad "the missing run is named"
 expect_rc 3 "merge with a run twice" "$CP" merge "$T/shard0" "$T/shard0" "$T/shard1" "$T/shard2" -o "$T/merged-dup"
 grep -q 'run 0 appears in more than one partial result' "$T/err" && ok || bad "the repeated run is named"
-expect_rc 0 "a shard of another seed" "$CP" run "$T/crash.yaml" --shard 1/3 --seed 99 -o "$T/other" -q
+expect_rc 0 "a shard of another seed" "$CP" run "$T/crash.yaml" --shard 2/3 --seed 99 -o "$T/other" -q
 expect_rc 3 "merge across seeds" "$CP" merge "$T/shard0" "$T/other" "$T/shard2" -o "$T/merged-mixed"
 expect_rc 0 "runs 1..2" "$CP" run "$T/crash.yaml" --runs 1..2 -o "$T/range" -q
 expect_rc 0 "merge a range and a shard" "$CP" merge "$T/range" "$T/shard0" -o "$T/merged2"
@@ -220,6 +228,32 @@ rm -f "$T/p/"*.png
 expect_rc 0 "plot DIR" "$CP" plot "$T/p"
 [ -s "$T/p/latency.png" ] && ok || bad "plot redraws latency.png"
 expect_rc 4 "plot without results" "$CP" plot "$T/nothing-here"
+
+# validate counts workloads, nodes, links and failures apart.
+expect_rc 0 "validate counts" "$CP" validate "$T/small.yaml"
+grep -q 'ok (2 workloads, 3 nodes, 1 link, 0 failures; 4 replications' "$T/out" && ok || bad "validate counts each: $(cat "$T/out")"
+
+# The files a run writes: help run and docs/results.md name every one.
+"$CP" help run > "$T/help-run"
+for f in $(ls "$T/al1"); do
+	grep -q "$f" "$T/help-run" && ok || bad "help run does not list $f"
+	grep -q "^## $f" docs/results.md && ok || bad "docs/results.md has no section for $f"
+done
+
+# --format json prints the summary as JSON on stdout.
+expect_rc 0 "run --format json" "$CP" run "$T/small.yaml" --no-write --format json
+head -3 "$T/out" | grep -q '"format": "chokepoint-summary-1"' && ok || bad "--format json prints summary.json"
+grep -q '"bottleneck": {' "$T/out" && ok || bad "--format json has the bottleneck"
+grep -q 'End to end' "$T/out" && bad "--format json also printed the text summary" || ok
+
+# kinds shows each key's choices and range.
+expect_rc 0 "kinds server" "$CP" kinds server
+grep -q '^  mode .*sync|async' "$T/out" && ok || bad "kinds shows a key's choices"
+grep -q '^  cores .*1 \.\. 100000' "$T/out" && ok || bad "kinds shows a key's range"
+
+# docs/results.md's metric reference is generated from the metric tables.
+"$CP" metrics --markdown > "$T/metrics.md"
+sed -n '/^<!-- metrics: begin/,/^<!-- metrics: end/p' docs/results.md | sed '1d;$d' | cmp -s - "$T/metrics.md" && ok || bad "docs/results.md's metric reference is stale: run 'make docs'"
 
 # docs/kinds.md is generated from the parameter tables: it must be current.
 "$CP" kinds --markdown > "$T/kinds.md"

@@ -14,6 +14,7 @@
 
 #include "../engine/util.h"
 #include "accesslog.h"
+#include "metrics.h"
 #include "partial.h"
 #include "plot.h"
 #include "report.h"
@@ -73,6 +74,7 @@ static const char main_help[] = "usage: chokepoint <command> [options]\n"
 				"  run SCENARIO.yaml       run the replications, print a summary, write results\n"
 				"  validate SCENARIO.yaml  check scenario files without running them\n"
 				"  kinds [KIND]            list component kinds and their keys\n"
+				"  metrics                 list every metric: scope, unit, role, meaning\n"
 				"  plot DIR                draw the time series of a results directory (gnuplot)\n"
 				"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
 				"  runs SCENARIO.yaml      list the runs that --shard and --runs select\n"
@@ -97,20 +99,19 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "  -j, --jobs N       replications run in parallel (default: CPUs online);\n"
 			       "                     results are identical for every N\n"
 			       "  -q, --quiet        no summary and no progress line\n"
-			       "      --progress     report progress even when stderr is not a terminal: a line\n"
-			       "                     per finished replication (for logs and scripts)\n"
 			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
 			       "      --force        replace an existing results directory\n"
 			       "      --keep-partial on Ctrl-C or SIGTERM, write the replications completed so far\n"
-			       "      --shard I/N    run only runs I, I+N, I+2N, ... (I from 0) and write\n"
-			       "                     DIR/partial.json, to be combined by 'chokepoint merge'\n"
+			       "      --shard I/N    run only shard I of N (I from 1 to N: runs I-1, I-1+N, ...)\n"
+			       "                     and write DIR/partial.json, to be combined by 'chokepoint merge'\n"
 			       "      --runs A..B    run only runs A to B (inclusive) and write DIR/partial.json\n"
 			       "      --access-log   also write access.csv, one ALB-style line per request\n"
 			       "      --access-log-sample F  log only this fraction of the requests (e.g. 0.01)\n"
 			       "      --no-write     write no files\n"
-			       "\n"
-			       "Files written: summary.json, summary.csv, nodes.csv, replications.csv,\n"
-			       "timeseries.csv, scenario.resolved.yaml (see docs/results.md).\n";
+			       "      --format F     text (the default) or json: the summary as summary.json's\n"
+			       "                     JSON on stdout, for scripts\n"
+			       "      --progress     report progress even when stderr is not a terminal: a line\n"
+			       "                     per finished replication (for logs and scripts)\n";
 
 static const char validate_help[] = "usage: chokepoint validate SCENARIO.yaml...\n"
 				    "\n"
@@ -207,11 +208,13 @@ static int cmd_run(int argc, char **argv)
 		{"access-log-sample", required_argument, NULL, 'A'},
 		{"no-write", no_argument, NULL, 'n'},
 		{"progress", no_argument, NULL, 'P'},
+		{"format", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
 	int progress = 0; /* --progress: report it on a pipe too */
+	int json = 0;     /* --format json: the summary as JSON on stdout */
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
 	int quiet = 0, no_write = 0, plot = 0, force = 0, keep_partial = 0, access = 0, c;
 	double sample = 1;
@@ -231,21 +234,37 @@ static int cmd_run(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'n': no_write = 1; break;
 		case 'P': progress = 1; break;
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				json = 1;
+			else if (strcmp(optarg, "text") != 0)
+				return usage_error("invalid value '%s' for --format (expected text or json)", optarg,
+						   "run");
+			break;
 		case 'p': plot = 1; break;
 		case 'f': force = 1; break;
 		case 'k': keep_partial = 1; break;
 		case 'a': access = 1; break;
 		case 'S':
-			if (sscanf(optarg, "%ld/%ld", &shard_i, &shard_n) != 2 || shard_n < 1 || shard_i < 0 ||
-			    shard_i >= shard_n)
-				return usage_error("invalid value '%s' for --shard (expected I/N with 0 <= I < N)",
+		{
+			int end = 0;
+			if (sscanf(optarg, "%ld/%ld%n", &shard_i, &shard_n, &end) != 2 || optarg[end] || shard_n < 1 ||
+			    shard_i < 1 || shard_i > shard_n)
+				return usage_error("invalid value '%s' for --shard (expected I/N with 1 <= I <= N: "
+						   "shards count from 1, as GNU parallel's {#} and Slurm array indices do)",
 						   optarg, "run");
+			shard_i--; /* from here on, from 0 */
 			break;
+		}
 		case 'R':
-			if (sscanf(optarg, "%ld..%ld", &runs_a, &runs_b) != 2 || runs_a < 0 || runs_b < runs_a)
+		{
+			int end = 0;
+			if (sscanf(optarg, "%ld..%ld%n", &runs_a, &runs_b, &end) != 2 || optarg[end] || runs_a < 0 ||
+			    runs_b < runs_a)
 				return usage_error("invalid value '%s' for --runs (expected A..B with 0 <= A <= B)",
 						   optarg, "run");
 			break;
+		}
 		case 'A': {
 			char *end;
 			sample = strtod(optarg, &end);
@@ -255,7 +274,10 @@ static int cmd_run(int argc, char **argv)
 			access = 1;
 			break;
 		}
-		case 'h': fputs(run_help, stdout); return EXIT_OK;
+		case 'h':
+			fputs(run_help, stdout);
+			report_list_files(stdout);
+			return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'run'", "run");
 		}
 	}
@@ -378,14 +400,16 @@ static int cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		return sig ? 128 + sig : prc;
 	}
-	if (!quiet)
+	if (json && report_print_json(stdout, &res) != 0)
+		rc = EXIT_IO;
+	else if (!quiet && !json)
 		report_print(stdout, &res);
 	if (!no_write) {
 		if (report_write(out_dir, &res, &interrupted, parts[0] ? parts : NULL) != 0)
 			rc = interrupted ? 128 + interrupted : EXIT_IO;
 		else if (plot && plot_dir(out_dir, path) != 0)
 			rc = EXIT_IO;
-		else if (!quiet)
+		else if (!quiet && !json)
 			printf("\nResults written to %s/\n", out_dir);
 	}
 	if (sig)
@@ -413,8 +437,17 @@ static int cmd_validate(int argc, char **argv)
 		struct scenario *sc = NULL;
 		int rc = load(argv[i], &sc);
 		if (rc == EXIT_OK) {
-			printf("%s: ok (%d nodes, %ld replications of %gs)\n", argv[i], sc->spec.n_nodes,
-			       sc->spec.replications, sc->spec.duration);
+			int nw = 0, nl = 0, nf = 0;
+			for (int k = 0; k < sc->spec.n_nodes; k++) {
+				unsigned f = sc->spec.nodes[k].kind->flags;
+				nw += (f & KIND_WORKLOAD) != 0;
+				nl += (f & KIND_LINK) != 0;
+				nf += (f & KIND_INJECTOR) != 0;
+			}
+			int nn = sc->spec.n_nodes - nw - nl - nf;
+			printf("%s: ok (%d workload%s, %d node%s, %d link%s, %d failure%s; %ld replications of %gs)\n",
+			       argv[i], nw, nw == 1 ? "" : "s", nn, nn == 1 ? "" : "s", nl, nl == 1 ? "" : "s", nf,
+			       nf == 1 ? "" : "s", sc->spec.replications, sc->spec.duration);
 			for (size_t f = 0; f < scenario_n_files(sc); f++)
 				printf("%s: reads %s\n", argv[i], scenario_file(sc, f));
 		}
@@ -469,7 +502,7 @@ static void print_params(const struct param *params, const char *prefix, int mar
 					*c = ',';
 			printf("| `%s` | %s | `%s` | %s | %s |\n", key, type_name(p), def, range, p->help);
 		} else {
-			printf("  %-16s %-20s default %-14s %s\n", key, type_name(p), def, p->help);
+			printf("  %-22s %-22s %-14s %-28s %s\n", key, type_name(p), def, range, p->help);
 		}
 		if (p->type == PT_TABLE) {
 			char sub[112];
@@ -486,6 +519,7 @@ static void print_kind(const struct node_kind *k, int markdown)
 		       k->summary);
 	} else {
 		printf("%s: %s\n", k->name, k->summary);
+		printf("  %-22s %-22s %-14s %-28s %s\n", "key", "type", "default", "choices or range", "meaning");
 	}
 	print_params(k->params, "", markdown);
 	printf("\n");
@@ -511,6 +545,28 @@ static int cmd_kinds(int argc, char **argv)
 	for (int k = 0; node_kinds[k]; k++)
 		if (!only || strcmp(only, node_kinds[k]->name) == 0)
 			print_kind(node_kinds[k], markdown);
+	return EXIT_OK;
+}
+
+static const char metrics_help[] = "usage: chokepoint metrics [--markdown]\n"
+				   "\n"
+				   "Lists every metric chokepoint reports: its name, who reports it, its scope,\n"
+				   "unit, role (a resource's utilization takes part in the bottleneck verdict)\n"
+				   "and which way is better.  --markdown prints the table of docs/results.md.\n";
+
+static int cmd_metrics(int argc, char **argv)
+{
+	int markdown = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--markdown") == 0)
+			markdown = 1;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(metrics_help, stdout);
+			return EXIT_OK;
+		} else
+			return usage_error("invalid argument '%s' for 'metrics'", argv[i], "metrics");
+	}
+	metrics_print_reference(stdout, markdown);
 	return EXIT_OK;
 }
 
@@ -644,12 +700,15 @@ static int cmd_help(int argc, char **argv)
 		fputs(exit_codes_help, stdout);
 	} else if (strcmp(topic, "run") == 0) {
 		fputs(run_help, stdout);
+		report_list_files(stdout);
 	} else if (strcmp(topic, "validate") == 0) {
 		fputs(validate_help, stdout);
 	} else if (strcmp(topic, "kinds") == 0) {
 		fputs(kinds_help, stdout);
 	} else if (strcmp(topic, "plot") == 0) {
 		fputs(plot_help, stdout);
+	} else if (strcmp(topic, "metrics") == 0) {
+		fputs(metrics_help, stdout);
 	} else if (strcmp(topic, "spof") == 0) {
 		fputs(spof_help, stdout);
 	} else if (strcmp(topic, "runs") == 0) {
@@ -657,7 +716,7 @@ static int cmd_help(int argc, char **argv)
 	} else if (strcmp(topic, "merge") == 0) {
 		fputs(merge_help, stdout);
 	} else {
-		return usage_error("no help for '%s' (commands: run, validate, kinds, plot, spof, runs, merge)", topic,
+		return usage_error("no help for '%s' (commands: run, validate, kinds, metrics, plot, spof, runs, merge)", topic,
 				   NULL);
 	}
 	return EXIT_OK;
@@ -683,6 +742,8 @@ int main(int argc, char **argv)
 		return cmd_validate(argc - 1, argv + 1);
 	if (strcmp(cmd, "kinds") == 0)
 		return cmd_kinds(argc - 1, argv + 1);
+	if (strcmp(cmd, "metrics") == 0)
+		return cmd_metrics(argc - 1, argv + 1);
 	if (strcmp(cmd, "runs") == 0)
 		return cmd_runs(argc - 1, argv + 1);
 	if (strcmp(cmd, "merge") == 0)

@@ -447,6 +447,14 @@ static const char *const result_files[N_FILES] = {
 	"summary.json",           "summary.csv",  "nodes.csv", "replications.csv", "timeseries.csv",
 	"scenario.resolved.yaml", "failures.csv",
 };
+void report_list_files(FILE *out)
+{
+	fprintf(out, "\nFiles written (see docs/results.md):");
+	for (size_t i = 0; i < N_FILES; i++)
+		fprintf(out, "%s %s", i ? "," : "", result_files[i]);
+	fprintf(out, "; with --access-log, access.csv; with --plot, utilization.png, latency.png, requests.png.\n");
+}
+
 /* Files a results directory may also hold (drawn by `chokepoint plot`). */
 static const char *const picture_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv"};
 
@@ -537,6 +545,31 @@ static int remove_results(const char *dir)
 	return rmdir(dir);
 }
 
+/* Whether dir is empty, or a results directory chokepoint wrote: its
+ * summary.json opens with chokepoint's format mark.  (holds_only_results
+ * has checked that nothing else is in it.) */
+static int is_own_results(const char *dir)
+{
+	char path[8500], head[256];
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		DIR *d = opendir(dir);
+		int empty = 1;
+		struct dirent *e;
+		while (d && (e = readdir(d)))
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+				empty = 0;
+		if (d)
+			closedir(d);
+		return empty;
+	}
+	size_t n = fread(head, 1, sizeof head - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	return strstr(head, "\"format\": \"chokepoint-summary-1\"") != NULL;
+}
+
 int report_check_dir(const char *dir, int force)
 {
 	if (!is_dir(dir)) {
@@ -554,19 +587,12 @@ int report_check_dir(const char *dir, int force)
 			dir);
 		return -1;
 	}
-	if (!force) {
-		DIR *d = opendir(dir);
-		int empty = 1;
-		struct dirent *e;
-		while (d && (e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-				empty = 0;
-		if (d)
-			closedir(d);
-		if (!empty) {
-			fprintf(stderr, "chokepoint: results directory '%s' exists; pass --force to replace it\n", dir);
-			return -1;
-		}
+	if (!force && !is_own_results(dir)) {
+		fprintf(stderr,
+			"chokepoint: '%s' holds files named like results but no summary.json of chokepoint's; pass "
+			"--force to replace it\n",
+			dir);
+		return -1;
 	}
 	return 0;
 }
@@ -651,7 +677,7 @@ static int write_json(FILE *f, const struct results *res)
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		const struct metric *m = &res->metrics[i];
 		json_t *obj;
-		const char *slash = strchr(m->scope, '/');
+		const char *slash = strchr(m->scope, '/'), *arrow = strstr(m->scope, "->");
 		if (strcmp(m->scope, "run") == 0)
 			continue;
 		if (strcmp(m->scope, "e2e") == 0) {
@@ -664,21 +690,22 @@ static int write_json(FILE *f, const struct results *res)
 				obj = json_object();
 				json_object_set_new(classes, m->scope + 6, obj);
 			}
-		} else if (slash) { /* an instance: nodes.NODE.instances.LABEL */
+		} else if (slash || arrow) { /* nodes.NODE.instances.LABEL, nodes.CALLER.pools.CALLEE */
+			const char *sep = arrow ? arrow : slash, *sub = arrow ? arrow + 2 : slash + 1;
 			char parent[64];
-			snprintf(parent, sizeof parent, "%.*s", (int)(slash - m->scope), m->scope);
+			snprintf(parent, sizeof parent, "%.*s", (int)(sep - m->scope), m->scope);
 			json_t *node = json_object_get(nodes, parent), *insts;
 			if (!node) {
 				node = json_object();
 				json_object_set_new(nodes, parent, node);
 			}
-			if (!(insts = json_object_get(node, "instances"))) {
+			if (!(insts = json_object_get(node, arrow ? "pools" : "instances"))) {
 				insts = json_object();
-				json_object_set_new(node, "instances", insts);
+				json_object_set_new(node, arrow ? "pools" : "instances", insts);
 			}
-			if (!(obj = json_object_get(insts, slash + 1))) {
+			if (!(obj = json_object_get(insts, sub))) {
 				obj = json_object();
-				json_object_set_new(insts, slash + 1, obj);
+				json_object_set_new(insts, sub, obj);
 			}
 		} else {
 			const struct node_spec *ns = spec_of(res, m->scope);
@@ -708,6 +735,11 @@ static int write_json(FILE *f, const struct results *res)
 	fputc('\n', f);
 	json_decref(root);
 	return rc;
+}
+
+int report_print_json(FILE *out, const struct results *res)
+{
+	return write_json(out, res);
 }
 
 static void write_summary_csv(FILE *f, const struct results *res)

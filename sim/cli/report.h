@@ -41,6 +41,12 @@ int report_spofs(const struct results *res, const char **names, int max);
 /* Prints the human summary. */
 void report_print(FILE *out, const struct results *res);
 
+/* Prints summary.json's content (`run --format json`); 0, or -1. */
+int report_print_json(FILE *out, const struct results *res);
+
+/* "Files written: ...": every file a run writes, as `help run` lists them. */
+void report_list_files(FILE *out);
+
 /*
  * Whether results may be written to dir: it does not exist, or is empty,
  * or (with force) holds only files chokepoint writes.  0, or -1 after
