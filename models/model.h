@@ -227,6 +227,7 @@ struct net_spec {
 	double duration; /* measured seconds per replication */
 	double warmup;   /* seconds deleted at the start */
 	double period;   /* time-series period, seconds */
+	int period_auto; /* the scenario gave none: chosen for the run's length (NET_AUTO_PERIODS) */
 	long replications;
 	uint64_t seed;
 	uint64_t max_events;                /* per replication; LONG_MAX: none */
@@ -346,6 +347,9 @@ int net_spec_periods(const struct net_spec *spec);
  * (n_periods x n_nodes x TS_NCOLS doubles per replication), so the loader
  * refuses a period that would cut the run finer. */
 #define NET_MAX_PERIODS 20000
+/* When the scenario names no period, the loader picks one that cuts the
+ * run into at most this many (a day of minutes). */
+#define NET_AUTO_PERIODS 1440
 
 /* Builds replication rep of spec; net_free frees it. */
 struct net *net_new(const struct net_spec *spec, uint64_t rep);

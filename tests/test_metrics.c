@@ -75,7 +75,7 @@ static void test_durations_print_with_three_digits(void **state)
 	} cases[] = {
 		{999.95e-6, "1.00ms"}, {1e-3, "1.00ms"},   {11.1e-3, "11.1ms"}, {69.6e-6, "69.6us"},
 		{0, "0s"},             {0.5, "500ms"},     {42, "42.0s"},       {999.96, "16.7min"},
-		{7200, "120min"},      {1e5, "27.8h"}, {5e6, "1389h"},     {-2e-3, "-2.00ms"},  {3e-10, "0.30ns"},
+		{7200, "2.00h"}, {3599.9, "1.00h"}, {1e5, "27.8h"}, {5e6, "1389h"},     {-2e-3, "-2.00ms"},  {3e-10, "0.30ns"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char buf[32];
@@ -253,6 +253,38 @@ static void test_client_timeouts_are_460_at_the_balancer(void **state)
 	scenario_free(sc);
 }
 
+/* Long runs need no arithmetic: without a period the loader picks one
+ * that keeps the time series to at most NET_AUTO_PERIODS periods; an
+ * explicit period is obeyed. */
+static void test_the_default_period_grows_with_the_run(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *sim;
+		double period;
+		int is_auto;
+	} cases[] = {
+		{"{duration: 10m, warmup: 1m}", 60, 1},
+		{"{duration: 24h, warmup: 0s}", 60, 1},
+		{"{duration: 2220000s, warmup: 0s}", 3600, 1},          /* an M/M/1 of 2 million customers */
+		{"{duration: 50000h, warmup: 0s}", 604800, 1},          /* an availability study */
+		{"{duration: 250000h, warmup: 0s}", 4 * 604800, 1},     /* past weeks: 4 weeks at a time */
+		{"{duration: 24h, warmup: 0s, period: 10s}", 10, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+			 "simulation: %s\nworkloads:\n  - {name: w, target: s, rate: 1/s}\n"
+			 "nodes:\n  - {name: s, kind: server, service: exp(1ms)}\n",
+			 cases[i].sim);
+		struct scenario *sc = load_text(text);
+		assert_near(sc->spec.period, cases[i].period, 0);
+		assert_int_equal(sc->spec.period_auto, cases[i].is_auto);
+		assert_true(net_spec_periods(&sc->spec) <= (cases[i].is_auto ? NET_AUTO_PERIODS : NET_MAX_PERIODS));
+		scenario_free(sc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_a_slowdown_record_has_its_repair),
 		cmocka_unit_test(test_an_unrepaired_failure_is_reported_as_such),
 		cmocka_unit_test(test_client_timeouts_are_460_at_the_balancer),
+		cmocka_unit_test(test_the_default_period_grows_with_the_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -422,6 +422,11 @@ void report_print(FILE *out, const struct results *res)
 	if (res->n_reps < res->n_requested)
 		fprintf(out, "PARTIAL: %ld of the %ld replications asked for (interrupted)\n", res->n_reps,
 			res->n_requested);
+	if (spec->period_auto && spec->period != 60) {
+		char p[32];
+		units_format_duration(spec->period, p, sizeof p);
+		fprintf(out, "time series every %s (chosen for the run's length; simulation.period sets it)\n", p);
+	}
 	fprintf(out, "\n");
 	print_outcomes(out, res);
 	print_workloads(out, res);

@@ -66,7 +66,8 @@ static const struct param sim_params[] = {
 	 "independent replications (confidence intervals need at least 2)"},
 	{"seed", PT_COUNT, OFF(seed), "1", 0, 9e18, NULL, 0, "master seed of all random streams"},
 	{"period", PT_DURATION, OFF(period), "60s", 1e-3, 1e9, NULL, 0,
-	 "length of one time-series period (CloudWatch uses 60s)"},
+	 "length of one time-series period (CloudWatch uses 60s); if absent, 60s or longer for long runs "
+	 "(5m, 1h, 1d, ...: at most 1,440 periods)"},
 	{"max_events", PT_COUNT, OFF(max_events), "10000000000", 1000, 1e15, NULL, P_UNLIMITED,
 	 "events per replication before the run is stopped"},
 	{"max_in_flight", PT_COUNT, OFF(max_in_flight), "1000000", 1, 1e10, NULL, P_UNLIMITED,
@@ -1699,6 +1700,21 @@ static int prescan(const char *text, size_t len, struct diags *d)
 	return rc;
 }
 
+/*
+ * The time-series period when the scenario gives none: CloudWatch's minute,
+ * unless the run would then have more than NET_AUTO_PERIODS periods; then
+ * the first of 5 minutes, an hour, a day, a week (and 4 weeks, 16, ...)
+ * that keeps it to that many, so memory stays flat however long the run.
+ */
+static double auto_period(double run)
+{
+	static const double ladder[] = {60, 300, 3600, 86400, 604800};
+	double p = ladder[0];
+	for (size_t i = 1; run / p > NET_AUTO_PERIODS; i++)
+		p = i < sizeof ladder / sizeof *ladder ? ladder[i] : 4 * p;
+	return p;
+}
+
 /* Where the simulation section's key was written, or the section itself. */
 static struct pos sim_key_at(const struct walker *w, const char *key)
 {
@@ -1846,6 +1862,9 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 			   im->sim.warmup, im->sim.duration);
 	}
 	double run = im->sim.warmup + im->sim.duration;
+	int period_auto = !w.items[SEC_SIM]->seen[slot_of(&im->slots[SEC_SIM], "period")];
+	if (period_auto) /* the default grows with the run: a minute, then 5 minutes, an hour, a day, ... */
+		im->sim.period = auto_period(run);
 	if (im->sim.period > 0 && run / im->sim.period > NET_MAX_PERIODS) { /* 0: did not parse */
 		struct pos at = sim_key_at(&w, "period");
 		diag_error(d, at.line, at.col,
@@ -1882,6 +1901,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	spec->duration = im->sim.duration;
 	spec->warmup = im->sim.warmup;
 	spec->period = im->sim.period;
+	spec->period_auto = period_auto;
 	spec->replications = im->sim.replications;
 	spec->seed = (uint64_t)im->sim.seed;
 	spec->max_events = (uint64_t)im->sim.max_events;

@@ -160,23 +160,23 @@ int units_count(const char *s, int allow_unlimited, long *out, const char **err)
 }
 
 /* x (in units of unit) with three significant digits and no exponent;
- * *promote set when it rounds to 1000 or more (the next unit is wanted). */
-static void three_digits(double x, const char *unit, char *buf, int size, int *promote)
+ * returns the magnitude as printed (rounded). */
+static double three_digits(double x, const char *unit, char *buf, int size)
 {
 	double a = fabs(x);
 	int decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
 	char t[64];
 	snprintf(t, sizeof t, "%.*f", decimals, a);
-	*promote = strtod(t, NULL) >= 1000;
 	snprintf(buf, size, "%s%s%s", x < 0 ? "-" : "", t, unit);
+	return strtod(t, NULL);
 }
 
 void units_format_duration(double x, char *buf, int size)
 {
 	static const struct {
-		double scale, next; /* seconds per unit; this unit's values below `next` seconds */
+		double scale, limit; /* seconds per unit; how many of it the next unit starts at */
 		const char *name;
-	} u[] = {{1e-9, 1e-6, "ns"}, {1e-6, 1e-3, "us"}, {1e-3, 1, "ms"}, {1, 1000, "s"}, {60, 60000, "min"},
+	} u[] = {{1e-9, 1000, "ns"}, {1e-6, 1000, "us"}, {1e-3, 1000, "ms"}, {1, 1000, "s"}, {60, 60, "min"},
 		 {3600, HUGE_VAL, "h"}};
 	double a = fabs(x);
 	if (a == 0 || !isfinite(x)) {
@@ -184,16 +184,16 @@ void units_format_duration(double x, char *buf, int size)
 		return;
 	}
 	size_t i = 0;
-	while (i + 1 < sizeof u / sizeof *u && a >= u[i].next)
+	while (i + 1 < sizeof u / sizeof *u && a / u[i].scale >= u[i].limit)
 		i++;
 	for (;; i++) {
-		int promote;
 		if (i + 1 == sizeof u / sizeof *u && a / u[i].scale >= 1000) { /* hours: whole ones */
 			snprintf(buf, size, "%.0fh", x / u[i].scale);
 			return;
 		}
-		three_digits(x / u[i].scale, u[i].name, buf, size, &promote);
-		if (!promote || i + 1 == sizeof u / sizeof *u)
+		/* Rounded up to the next unit's threshold (999.96us): print in that one. */
+		double shown = three_digits(x / u[i].scale, u[i].name, buf, size);
+		if (shown < u[i].limit || i + 1 == sizeof u / sizeof *u)
 			return;
 	}
 }
