@@ -107,8 +107,9 @@ static const char *cache_check(const void *cfgp, unsigned long present, const ch
 /* At least this share of lookups misses: 1 - hit_ratio, or with keys the
  * misses of an ideal cache holding the `capacity` most popular keys
  * (no cache of that size misses less). */
-static double cache_flow_out(const void *cfgp)
+static double cache_flow_out(const void *cfgp, int cls)
 {
+	(void)cls;
 	const struct cache_cfg *cfg = cfgp;
 	if (cfg->keys == 0)
 		return 1 - cfg->hit_ratio;

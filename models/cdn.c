@@ -139,6 +139,17 @@ static void cdn_release(struct node *n)
 	rng_release(&c->rng_hits);
 }
 
+/* Misses go to the origin: 1 - hit_ratio of the cacheable classes, all of
+ * the others (the long-run share: hits are drawn at that ratio). */
+static double cdn_flow_out(const void *cfgp, int cls)
+{
+	const struct cdn_cfg *c = cfgp;
+	int cacheable = c->cacheable.n == 0;
+	for (int i = 0; i < c->cacheable.n; i++)
+		cacheable |= c->cacheable.id[i] == cls;
+	return cacheable ? 1 - c->hit_ratio : 1;
+}
+
 const struct node_kind cdn_kind = {
 	.metrics = cdn_metrics,
 	.name = "cdn",
@@ -150,6 +161,7 @@ const struct node_kind cdn_kind = {
 	.arrive = cdn_arrive,
 	.reply = cdn_reply,
 	.report = cdn_report,
+	.flow_out = cdn_flow_out,
 	.reset = cdn_reset,
 	.release = cdn_release,
 };

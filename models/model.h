@@ -197,12 +197,16 @@ struct node_kind {
 	 * waiting room has no limit.  Used to refuse unstable scenarios.
 	 */
 	double (*capacity)(const void *cfg, int *unbounded);
-	/* Optional: at least what share of its arrivals it sends on along its
-	 * references (default 1); the stability check needs a lower bound. */
-	double (*flow_out)(const void *cfg);
+	/* Optional: at least what share of its arrivals of class cls (0: of no
+	 * class) it sends on along its references (default 1); the stability
+	 * check needs a lower bound. */
+	double (*flow_out)(const void *cfg, int cls);
 	/* Optional, workloads: the long-run request rate they offer, for the
 	 * stability check (0 if absent: closed workloads overload nothing). */
 	double (*offered)(const void *cfg);
+	/* Optional, workloads: the share of their requests of class cls (0:
+	 * of no class); default: all of class 0. */
+	double (*class_share)(const void *cfg, int cls);
 	/* Optional: how many instances a node of this config has (default 1). */
 	int (*instances)(const void *cfg);
 	/* Optional: instance inst of n changed health from old (enum health). */

@@ -72,6 +72,16 @@ static double proxy_capacity(const void *cfg, int *unbounded)
 	return server_capacity(&c, unbounded);
 }
 
+/* Static classes end at the proxy; every other request goes upstream. */
+static double proxy_flow_out(const void *cfgp, int cls)
+{
+	const struct proxy_cfg *p = cfgp;
+	for (int i = 0; i < p->statics.n; i++)
+		if (p->statics.id[i] == cls)
+			return 0;
+	return 1;
+}
+
 const struct node_kind proxy_kind = {
 	.name = "proxy",
 	.summary = "reverse proxy (nginx): serves static classes itself, forwards the rest upstream (502, 504, 429)",
@@ -80,5 +90,6 @@ const struct node_kind proxy_kind = {
 	.check = proxy_check,
 	.init = proxy_init,
 	.capacity = proxy_capacity,
+	.flow_out = proxy_flow_out,
 	FRONT_KIND_COMMON,
 };

@@ -239,6 +239,22 @@ static double workload_offered(const void *cfgp)
 	return peak_rate(cfg);
 }
 
+/* The share of its requests in class cls: its mix's weight (normalised),
+ * or all of class 0 without a mix. */
+static double workload_class_share(const void *cfgp, int cls)
+{
+	const struct workload_cfg *cfg = cfgp;
+	if (cfg->mix_head.n == 0)
+		return cls == 0;
+	double all = 0, mine = 0;
+	for (int i = 0; i < cfg->mix_head.n; i++) {
+		all += cfg->mix[i].weight;
+		if (cfg->mix[i].cls == cls)
+			mine += cfg->mix[i].weight;
+	}
+	return all > 0 ? mine / all : 0;
+}
+
 /* Whether the circuit breaker lets a request through now. */
 static int breaker_allows(struct workload *w)
 {
@@ -538,6 +554,7 @@ const struct node_kind workload_kind = {
 	.flags = KIND_WORKLOAD,
 	.check = workload_check,
 	.offered = workload_offered,
+	.class_share = workload_class_share,
 	.init = workload_init,
 	.start = workload_start,
 	.arrive = workload_arrive,

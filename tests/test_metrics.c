@@ -285,6 +285,47 @@ static void test_the_default_period_grows_with_the_run(void **state)
 	}
 }
 
+/* Half of 150/s calls a database that serves 100/s, with no bound on its
+ * queue: 75% busy, stable.  The stability check splits the workload by its
+ * mix as the model does, and lets it run (it once saw 150/s and refused). */
+static void test_the_stability_check_follows_the_mix(void **state)
+{
+	(void)state;
+	struct scenario *sc;
+	struct results res;
+	run_text("simulation: {duration: 300s, warmup: 20s, replications: 4, seed: 2}\n"
+		 "workloads:\n"
+		 "  - name: w\n"
+		 "    target: web\n"
+		 "    rate: 150/s\n"
+		 "    mix: [{class: read, weight: 0.5}, {class: write, weight: 0.5}]\n"
+		 "nodes:\n"
+		 "  - name: web\n"
+		 "    kind: server\n"
+		 "    service: exp(1ms)\n"
+		 "    workers: 1000\n"
+		 "    classes: [{class: write, calls: [db]}]\n"
+		 "  - {name: db, kind: database, service: exp(10ms), queue: unlimited}\n",
+		 &res, &sc);
+	assert_near(sc->flow[2], 75, 1e-9);
+	assert_near(get(&res, "db", "utilization"), 0.75, 0.03);
+	results_release(&res);
+	scenario_free(sc);
+
+	/* And it still refuses what is unstable: all of it calling the database. */
+	struct diags d;
+	char path[512];
+	write_temp(path, sizeof path, "unstable.yaml",
+		   "workloads:\n  - {name: w, target: web, rate: 150/s}\n"
+		   "nodes:\n  - {name: web, kind: server, service: exp(1ms), workers: 1000, calls: [db]}\n"
+		   "  - {name: db, kind: database, service: exp(10ms), queue: unlimited}\n");
+	diags_init(&d, path);
+	assert_int_equal(scenario_load(path, &sc, &d), SCENARIO_INVALID);
+	assert_true(d.n == 1 && strstr(d.v[0].msg, "node 'db' is unstable"));
+	diags_release(&d);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_an_unrepaired_failure_is_reported_as_such),
 		cmocka_unit_test(test_client_timeouts_are_460_at_the_balancer),
 		cmocka_unit_test(test_the_default_period_grows_with_the_run),
+		cmocka_unit_test(test_the_stability_check_follows_the_mix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -711,6 +711,12 @@ struct parser {
 	struct ref *refs; /* owned */
 	size_t n_refs, cap_refs;
 	int cur_class;  /* the class of the table entry being parsed (0: none) */
+	/* (node, class) pairs whose class entry names its own calls, even an
+	 * empty list: that class does not follow the node's own calls. */
+	struct {
+		int node, cls;
+	} *overrides; /* owned */
+	size_t n_overrides, cap_overrides;
 	char dir[1024]; /* the scenario's directory, for empirical files */
 };
 
@@ -864,7 +870,7 @@ static void add_ref(struct parser *P, int *dest, const char *name, struct pos po
 		P->refs = xrealloc(P->refs, P->cap_refs * sizeof(*P->refs));
 	}
 	*dest = -1; /* until resolved: never a valid node by accident */
-	P->refs[P->n_refs++] = (struct ref){1, 0, dest, name, pos, from, p->flags, p->key};
+	P->refs[P->n_refs++] = (struct ref){1, P->cur_class, dest, name, pos, from, p->flags, p->key};
 }
 
 static void range_error(struct parser *P, struct pos at, const struct param *p, const char *label, const char *text)
@@ -1170,6 +1176,15 @@ static void parse_fields(struct parser *P, const struct slots *sl, const struct 
 			l->n = 0;
 			if (given) /* default: the empty list */
 				parse_node_list(P, p, raw, slot, it, l, label, node);
+			if (given && P->cur_class > 0 && node >= 0) {
+				if (P->n_overrides == P->cap_overrides) {
+					P->cap_overrides = P->cap_overrides ? 2 * P->cap_overrides : 16;
+					P->overrides =
+						xrealloc(P->overrides, P->cap_overrides * sizeof(*P->overrides));
+				}
+				P->overrides[P->n_overrides].node = node;
+				P->overrides[P->n_overrides++].cls = P->cur_class;
+			}
 			continue;
 		}
 		if (p->type == PT_CLASSES) {
@@ -1426,58 +1441,106 @@ static double open_rate(const struct node_spec *ns)
 	return ns->kind->offered ? ns->kind->offered(ns->cfg) : 0;
 }
 
+/* Whether class cls at node v has calls of its own (a `classes` entry
+ * naming calls, a gateway's route), rather than following the node's. */
+static int has_own_calls(const struct parser *P, int v, int cls)
+{
+	if (cls == 0)
+		return 0;
+	for (size_t i = 0; i < P->n_overrides; i++)
+		if (P->overrides[i].node == v && P->overrides[i].cls == cls)
+			return 1;
+	for (size_t i = 0; i < P->n_refs; i++)
+		if (P->refs[i].from == v && P->refs[i].cls == cls)
+			return 1;
+	return 0;
+}
+
 /*
- * A node offered at least its capacity by the open workloads, with no limit
- * on its waiting room, has a queue that grows without bound: refuse to run
- * it (the run would only end at max_in_flight).  Flows follow every
- * reference once per request, in depth order (the graph has no cycles).
- * Closed workloads cannot overload anything and are left out.
+ * The long-run arrival rate the open workloads bring to each node, per
+ * request class, as the models route them: a workload's rate split by
+ * its mix, then along every reference once per request, in depth order
+ * (the graph has no cycles), each class by its own calls where a node
+ * gives it some and by the node's calls otherwise, times the share the
+ * node sends on (a cache's misses, a proxy's dynamic classes).  Closed
+ * workloads are left out.  Sums the classes into sc->flow.
  */
-static void check_stability(struct parser *P)
+static void compute_flows(struct parser *P)
 {
 	const struct net_spec *spec = &P->sc->spec;
-	int n = spec->n_nodes, nw = P->w->n_items[SEC_WORKLOADS];
-	double *flow = xcalloc(n, sizeof(double));
+	int n = spec->n_nodes, nw = P->w->n_items[SEC_WORKLOADS], nc = spec->n_classes + 1;
+	double *flow = xcalloc((size_t)n * (size_t)nc, sizeof(double));
 	int *indeg = xcalloc(n, sizeof(int)), *order = xcalloc(n, sizeof(int)), head = 0, tail = 0;
-	for (int v = 0; v < nw; v++)
-		flow[v] = open_rate(&spec->nodes[v]);
+	for (int v = 0; v < nw; v++) {
+		const struct node_spec *ns = &spec->nodes[v];
+		double rate = open_rate(ns);
+		for (int c = 0; c < nc; c++)
+			flow[v * nc + c] = rate * (ns->kind->class_share ? ns->kind->class_share(ns->cfg, c) : c == 0);
+	}
 	for (size_t i = 0; i < P->n_refs; i++)
 		if (!(kind_flags(&spec->nodes[P->refs[i].from]) & (KIND_LINK | KIND_INJECTOR)))
 			indeg[*P->refs[i].dest]++;
 	for (int v = 0; v < n; v++)
 		if (indeg[v] == 0)
 			order[tail++] = v;
+	int *own = xcalloc((size_t)nc, sizeof(int));
 	while (head < tail) { /* Kahn's order: a node after all its callers */
 		int v = order[head++];
-		if (kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR))
+		const struct node_spec *src = &spec->nodes[v];
+		if (kind_flags(src) & (KIND_LINK | KIND_INJECTOR))
 			continue;
+		for (int c = 0; c < nc; c++)
+			own[c] = has_own_calls(P, v, c);
 		for (size_t i = 0; i < P->n_refs; i++) {
 			const struct ref *r = &P->refs[i];
 			if (r->from != v)
 				continue;
-			const struct node_spec *src = &spec->nodes[v];
-			flow[*r->dest] +=
-				flow[v] * r->weight * (src->kind->flow_out ? src->kind->flow_out(src->cfg) : 1);
+			for (int c = 0; c < nc; c++) {
+				if (r->cls != (own[c] ? c : 0) || flow[v * nc + c] == 0)
+					continue;
+				double out = src->kind->flow_out ? src->kind->flow_out(src->cfg, c) : 1;
+				flow[*r->dest * nc + c] += flow[v * nc + c] * r->weight * out;
+			}
 			if (--indeg[*r->dest] == 0)
 				order[tail++] = *r->dest;
 		}
 	}
+	P->sc->flow = xcalloc(n ? (size_t)n : 1, sizeof(double));
+	for (int v = 0; v < n; v++)
+		for (int c = 0; c < nc; c++)
+			P->sc->flow[v] += flow[v * nc + c];
+	free(own);
+	free(flow);
+	free(indeg);
+	free(order);
+}
+
+/*
+ * A node offered at least its capacity by the open workloads (the flows
+ * above), with no limit on its waiting room, has a queue that grows
+ * without bound: refuse to run it (the run would only end at
+ * max_in_flight).  The capacity is the kind's upper bound (its servers
+ * over the least mean demand of any class), so a stable scenario is never
+ * refused.
+ */
+static void check_stability(struct parser *P)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	int n = spec->n_nodes, nw = P->w->n_items[SEC_WORKLOADS];
+	compute_flows(P);
 	for (int v = nw; v < n; v++) {
 		const struct node_spec *ns = &spec->nodes[v];
 		int unbounded = 0, sec, j;
 		double cap = ns->kind->capacity ? ns->kind->capacity(ns->cfg, &unbounded) : HUGE_VAL;
-		if (!unbounded || flow[v] < cap)
+		if (!unbounded || P->sc->flow[v] < cap)
 			continue;
 		struct item_info *it = item_at(P->w, v, &sec, &j);
 		diag_error(P->d, it->self.line, it->self.col,
 			   "node '%s' is unstable: the open workloads offer it %.6g requests/s and it serves at most "
 			   "%.6g/s, with an unlimited queue that would grow without bound (add instances or cores, or "
 			   "bound its queue)",
-			   ns->name, flow[v], cap);
+			   ns->name, P->sc->flow[v], cap);
 	}
-	free(flow);
-	free(indeg);
-	free(order);
 }
 
 /* A link's pair of nodes: its (only) list parameter. */
@@ -1894,6 +1957,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		}
 	}
 	free(P.refs);
+	free(P.overrides);
 	free(bad_values);
 	if (d->n > 0)
 		goto invalid;
@@ -1933,6 +1997,7 @@ void scenario_free(struct scenario *sc)
 {
 	if (!sc)
 		return;
+	free(sc->flow);
 	struct scenario_impl *im = sc->impl;
 	if (im) {
 		if (im->raw)
