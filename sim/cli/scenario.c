@@ -388,6 +388,52 @@ static void kind_names(const char **out, size_t *n)
 		diag_error((w)->d, __VA_ARGS__);                                                                       \
 	} while (0)
 
+/* Opening minus closing parentheses in s. */
+static int paren_depth(const char *s)
+{
+	int d = 0;
+	for (; *s; s++)
+		d += (*s == '(') - (*s == ')');
+	return d;
+}
+
+/*
+ * YAML's flow style splits `{service: normal(1ms, 0.2ms)}` at the comma:
+ * the value becomes "normal(1ms" and "0.2ms)" a key of no value.  Finds
+ * that shape at pair (a value left open, then keys of no value until the
+ * parentheses close), reports it once with the text to write, and returns
+ * how many of the following pairs are its fragments (0 if it is not one).
+ */
+static long split_value(struct walker *w, const yaml_node_pair_t *pair, const yaml_node_pair_t *end,
+			const char *key, const char *label)
+{
+	yaml_node_t *vn = yaml_document_get_node(w->doc, pair->value);
+	const char *v = scalar(vn);
+	if (!v || vn->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || paren_depth(v) <= 0)
+		return 0;
+	char joined[512];
+	int depth = paren_depth(v);
+	long n = 0;
+	snprintf(joined, sizeof joined, "%s", v);
+	for (const yaml_node_pair_t *q = pair + 1; q < end && depth > 0; q++, n++) {
+		const char *k = scalar(yaml_document_get_node(w->doc, q->key));
+		const char *qv = scalar(yaml_document_get_node(w->doc, q->value));
+		if (!k || !qv || *qv)
+			return 0; /* a real key with a value: not a fragment */
+		depth += paren_depth(k);
+		size_t len = strlen(joined);
+		snprintf(joined + len, sizeof joined - len, ", %s", k);
+	}
+	if (depth != 0 || n == 0)
+		return 0;
+	struct pos at = mark(vn);
+	hard_error(w, at.line, at.col,
+		   "'%s' of %s is cut at its comma: in flow style ({...}) YAML splits a value at ', '; quote it: "
+		   "%s: \"%s\"",
+		   key, label, key, joined);
+	return n;
+}
+
 static void walk_table(struct walker *w, const struct slots *sl, const struct param *p, yaml_node_t *vn,
 		       struct item_info *it, int slot, const char *label);
 
@@ -474,6 +520,7 @@ static void walk_table(struct walker *w, const struct slots *sl, const struct pa
 				continue;
 			}
 			const struct param *sp = param_find(param_table_of(p)->sub, key);
+			pr += split_value(w, pr, e->data.mapping.pairs.top, key, elabel);
 			if (!sp) {
 				const char *keys[MAX_SLOTS];
 				size_t nk = 0;
@@ -567,6 +614,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 				   node_type_name(kn));
 			continue;
 		}
+		long frag = split_value(w, pair, map->data.mapping.pairs.top, key, label);
+		pair += frag; /* its fragments are not keys (the key itself is walked: it was written) */
 		int slot = slot_of(sl, key);
 		int own = (strcmp(key, "name") == 0 && sec != SEC_SIM) ||
 			  (strcmp(key, "kind") == 0 && sec == SEC_NODES) ||
