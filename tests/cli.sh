@@ -218,6 +218,12 @@ grep -q '^lb .*SINGLE POINT OF FAILURE' "$T/out" && ok || bad "spof names lb"
 grep -q '^db .*SINGLE POINT OF FAILURE' "$T/out" && ok || bad "spof names db"
 grep -q '^web#1 (of 4) .*degrades' "$T/out" && ok || bad "spof: losing one web instance only degrades"
 grep -q '^3 single points of failure: lb, db, web-db' "$T/out" && ok || bad "spof sums up (the partitioned link included)"
+grep -q '(min/month) *(per hour)' "$T/out" && ok || bad "spof's table gives its units"
+grep -q '^lb  *0.00%  *43800.0 ' "$T/out" && ok || bad "spof: without lb, 0% answered and a whole month down"
+expect_rc 0 "spof -o" "$CP" spof "$T/small.yaml" --reps 2 -o "$T/spof"
+[ "$(grep -c 'SINGLE POINT OF FAILURE' "$T/spof/spof.csv")" -eq 3 ] && ok || bad "spof.csv has the three single points of failure"
+grep -q '"format": "chokepoint-spof-1"' "$T/spof/spof.json" && ok || bad "spof writes spof.json"
+ls -a "$T/spof" | grep -q '\.tmp-' && bad "spof left a temporary file" || ok
 
 # Pictures: run --plot and plot draw three PNGs with gnuplot.
 expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot

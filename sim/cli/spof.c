@@ -9,10 +9,16 @@
  */
 #include "spof.h"
 
+#include <csv.h>
+#include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../engine/units.h"
 #include "../engine/util.h"
 
 struct outcome {
@@ -57,7 +63,134 @@ static int by_loss(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int spof_run(const struct scenario *sc, const struct run_opts *opts, FILE *out)
+static const char *verdict_of(const struct outcome *c, const struct outcome *baseline)
+{
+	return c->success < 0.5				? "SINGLE POINT OF FAILURE"
+	       : c->success < baseline->success - 0.001 ? "degrades"
+							  : "survives";
+}
+
+/* Minutes a 730-hour month would be down at this time availability. */
+static double downtime_month(const struct outcome *c)
+{
+	return (1 - c->time_avail) * 730 * 60;
+}
+
+static void print_row(FILE *out, const char *name, const struct outcome *c, double duration, const char *verdict)
+{
+	char lat[32], ok[32];
+	if (c->success > 0)
+		units_format_duration(c->latency, lat, sizeof lat);
+	else
+		snprintf(lat, sizeof lat, "-"); /* nothing answered 2xx: no latency */
+	snprintf(ok, sizeof ok, "%.2f%%", 100 * c->success);
+	fprintf(out, "%-16.16s %-13s %-15.1f %-15.0f %-13s %s\n", name, ok, downtime_month(c), c->lost / duration * 3600,
+		lat, verdict);
+}
+
+static void print_table(FILE *out, const struct scenario *sc, const struct outcome *baseline,
+			const struct outcome *cases, int n)
+{
+	const struct net_spec *spec = &sc->spec;
+	fprintf(out, "N-1 analysis of %s: each component crashed for the whole measured time\n", sc->path);
+	fprintf(out, "(%ld replications, seed %llu, the same random numbers in every case)\n\n", spec->replications,
+		(unsigned long long)spec->seed);
+	fprintf(out, "%-16s %-13s %-15s %-15s %-13s %s\n", "without", "answered 2xx", "downtime", "requests lost",
+		"latency mean", "verdict");
+	fprintf(out, "%-16s %-13s %-15s %-15s %-13s\n", "", "", "(min/month)", "(per hour)", "");
+	print_row(out, "(nothing)", baseline, spec->duration, "baseline");
+	int n_spof = 0;
+	for (int i = 0; i < n; i++) {
+		n_spof += cases[i].success < 0.5;
+		print_row(out, cases[i].name, &cases[i], spec->duration, verdict_of(&cases[i], baseline));
+	}
+	fprintf(out, "\n%d single point%s of failure", n_spof, n_spof == 1 ? "" : "s");
+	for (int i = 0, k = 0; i < n; i++)
+		if (cases[i].success < 0.5)
+			fprintf(out, "%s %s", k++ ? "," : ":", cases[i].name);
+	fprintf(out, "\n");
+}
+
+/* Writes dir/name from the text in buf (len bytes) through a temporary
+ * file renamed into place, so the file is whole or absent. */
+static int write_whole(const char *dir, const char *name, const char *buf, size_t len)
+{
+	char path[4200], tmp[4300];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", dir, name, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		fprintf(stderr, "chokepoint: cannot write '%s': %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	int bad = fwrite(buf, 1, len, f) != len;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		fprintf(stderr, "chokepoint: cannot write '%s': %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void csv_row(FILE *f, const char *name, const struct outcome *c, double duration, const char *verdict)
+{
+	csv_fwrite(f, name, strlen(name));
+	fprintf(f, ",%.12g,%.12g,%.12g,%.12g,%.12g,%s\n", c->success, c->time_avail, downtime_month(c),
+		c->lost / duration * 3600, c->latency, verdict);
+}
+
+static json_t *json_case(const char *name, const struct outcome *c, double duration, const char *verdict)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "without", name ? json_string(name) : json_null());
+	json_object_set_new(o, "success_ratio", json_real(c->success));
+	json_object_set_new(o, "time_availability", json_real(c->time_avail));
+	json_object_set_new(o, "downtime_minutes_per_month", json_real(downtime_month(c)));
+	json_object_set_new(o, "requests_lost_per_hour", json_real(c->lost / duration * 3600));
+	json_object_set_new(o, "latency_mean_s", json_real(c->latency));
+	json_object_set_new(o, "verdict", json_string(verdict));
+	return o;
+}
+
+/* spof.csv and spof.json in dir (made if missing): the table, for scripts. */
+static int write_files(const char *dir, const struct scenario *sc, const struct outcome *baseline,
+		       const struct outcome *cases, int n)
+{
+	double T = sc->spec.duration;
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", dir, strerror(errno));
+		return -1;
+	}
+	char *csv = NULL;
+	size_t clen = 0;
+	FILE *f = open_memstream(&csv, &clen);
+	fprintf(f, "without,success_ratio,time_availability,downtime_minutes_per_month,requests_lost_per_hour,"
+		   "latency_mean_s,verdict\n");
+	csv_row(f, "", baseline, T, "baseline");
+	for (int i = 0; i < n; i++)
+		csv_row(f, cases[i].name, &cases[i], T, verdict_of(&cases[i], baseline));
+	fclose(f);
+	json_t *root = json_object(), *arr = json_array();
+	json_object_set_new(root, "format", json_string("chokepoint-spof-1"));
+	json_object_set_new(root, "scenario", json_string(sc->path));
+	json_object_set_new(root, "replications", json_integer(sc->spec.replications));
+	json_object_set_new(root, "seed", json_integer((json_int_t)sc->spec.seed));
+	json_object_set_new(root, "baseline", json_case(NULL, baseline, T, "baseline"));
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_case(cases[i].name, &cases[i], T, verdict_of(&cases[i], baseline)));
+	json_object_set_new(root, "cases", arr);
+	char *js = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+	json_decref(root);
+	int rc = write_whole(dir, "spof.csv", csv, clen);
+	if (rc == 0 && js)
+		rc = write_whole(dir, "spof.json", js, strlen(js));
+	free(csv);
+	free(js);
+	return js ? rc : -1;
+}
+
+int spof_run(const struct scenario *sc, const struct run_opts *opts, FILE *out, const char *out_dir)
 {
 	size_t len;
 	char *base = scenario_resolved_yaml(sc, &len);
@@ -103,29 +236,8 @@ int spof_run(const struct scenario *sc, const struct run_opts *opts, FILE *out)
 	}
 	free(base);
 	qsort(cases, n, sizeof(*cases), by_loss);
-
-	fprintf(out, "N-1 analysis of %s: each component crashed for the whole measured time\n", sc->path);
-	fprintf(out, "(%ld replications, seed %llu, the same random numbers in every case)\n\n", spec->replications,
-		(unsigned long long)spec->seed);
-	fprintf(out, "%-16s %-12s %-14s %-16s %-14s %s\n", "without", "answered 2xx", "time every", "requests lost",
-		"latency mean", "verdict");
-	fprintf(out, "%-16s %-12s %-14s %-16s %-14s\n", "", "", "tier was up", "per replication", "");
-	fprintf(out, "%-16s %-12.4f %-14.4f %-16.0f %-14.4g %s\n", "(nothing)", baseline.success, baseline.time_avail,
-		baseline.lost, baseline.latency, "baseline");
-	int n_spof = 0;
-	for (int i = 0; i < n; i++) {
-		const char *verdict = cases[i].success < 0.5                        ? "SINGLE POINT OF FAILURE"
-				      : cases[i].success < baseline.success - 0.001 ? "degrades"
-										    : "survives";
-		n_spof += cases[i].success < 0.5;
-		fprintf(out, "%-16.16s %-12.4f %-14.4f %-16.0f %-14.4g %s\n", cases[i].name, cases[i].success,
-			cases[i].time_avail, cases[i].lost, cases[i].latency, verdict);
-	}
-	fprintf(out, "\n%d single point%s of failure", n_spof, n_spof == 1 ? "" : "s");
-	for (int i = 0, k = 0; i < n; i++)
-		if (cases[i].success < 0.5)
-			fprintf(out, "%s %s", k++ ? "," : ":", cases[i].name);
-	fprintf(out, "\n");
+	print_table(out, sc, &baseline, cases, n);
+	int rc = out_dir ? write_files(out_dir, sc, &baseline, cases, n) : 0;
 	free(cases);
-	return 0;
+	return rc;
 }

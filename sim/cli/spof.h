@@ -17,7 +17,8 @@
 #include "runner.h"
 #include "scenario.h"
 
-/* Runs the analysis and prints its table to out; 0, or -1 after an error. */
-int spof_run(const struct scenario *sc, const struct run_opts *opts, FILE *out);
+/* Runs the analysis and prints its table to out; with out_dir, also
+ * writes spof.csv and spof.json there.  0, or -1 after an error. */
+int spof_run(const struct scenario *sc, const struct run_opts *opts, FILE *out, const char *out_dir);
 
 #endif
