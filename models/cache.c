@@ -234,6 +234,7 @@ static void ev_looked_up(struct sim *sim, void *obj, void *arg)
 
 static void start_lookup(struct cache *c, struct request *r)
 {
+	node_started(&c->base, c->base.net->sim.now - request_frame(r)->t_arrive);
 	c->busy++;
 	node_busy(&c->base, 1);
 	sim_after(&c->base.net->sim, dist_sample(&c->cfg.service, &c->rng_service), ev_looked_up, c, r);

@@ -69,6 +69,10 @@ static const struct metric_def link_metrics[] = {
 	 "bits sent in the busier direction over bandwidth x time"},
 	{"gbps_in_busier_direction", MS_LINK, MU_GBITS_S, MR_RATE, MB_NEITHER, NULL,
 	 "gigabits per second sent in the busier direction"},
+	{"messages_per_s", MS_LINK, MU_RATE, MR_RATE, MB_NEITHER, NULL,
+	 "messages (requests and answers, both ways) that entered the link per second"},
+	{"in_transit_mean", MS_LINK, MU_NUMBER, MR_LEVEL, MB_NEITHER, NULL,
+	 "messages crossing at once, time average (Little's law: rate x mean crossing time)"},
 	{0},
 };
 /* clang-format on */
@@ -223,6 +227,11 @@ static void link_report(const struct node *n, struct report *rep)
 	double busier = l->bits[0] > l->bits[1] ? l->bits[0] : l->bits[1];
 	report_add(rep, n->name, "utilization", T > 0 ? busier / (l->cfg.bandwidth * T) : 0);
 	report_add(rep, n->name, "gbps_in_busier_direction", T > 0 ? busier / T / 1e9 : 0);
+	/* Messages that entered it (not lost to a partition), and by Little's
+	 * law those crossing at once: the rate times the mean crossing time. */
+	double rate = T > 0 ? (double)(n->st.arrivals - n->st.rejections) / T : 0;
+	report_add(rep, n->name, "messages_per_s", rate);
+	report_add(rep, n->name, "in_transit_mean", rate * n->st.resp.mean);
 }
 
 static void link_release(struct node *n)

@@ -363,6 +363,7 @@ static void start_service(struct lb *lb, struct request *r)
 {
 	int k = request_frame(r)->self_inst;
 	double slow = lb->base.health[k].slow;
+	node_started(&lb->base, lb->base.net->sim.now - request_frame(r)->t_arrive);
 	lb->units[k].busy++;
 	node_busy(&lb->base, 1);
 	sim_after(&lb->base.net->sim, slow * dist_sample(&lb->cfg.service, &lb->rng_service), ev_served, lb, r);
@@ -419,6 +420,7 @@ static void lb_reply(struct node *n, struct request *r)
 	struct frame *f = request_frame(r);
 	double now = n->net->sim.now;
 	lb->outstanding[f->step]--;
+	node_downstream(n, now - f->t_call);
 	if (is_stale(lb, r)) { /* the answer came back to a balancer that died */
 		node_fail_request(n, r, HTTP_BAD_GATEWAY);
 		return;

@@ -61,7 +61,18 @@ const struct metric_def metric_node_base[] = {
 	{"response_mean", MS_NODE | MS_LINK, MU_SECONDS, MR_TIME, MB_LOWER, NULL,
 	 "mean time from arrival to answer at the node, its downstream calls included"},
 	{"response_p50", MS_NODE | MS_LINK, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "median of the same"},
+	{"response_p90", MS_NODE | MS_LINK, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "90th percentile of the same"},
+	{"response_p95", MS_NODE | MS_LINK, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "95th percentile of the same"},
 	{"response_p99", MS_NODE | MS_LINK, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "99th percentile of the same"},
+	{"own_response_mean", MS_NODE, MU_SECONDS, MR_TIME, MB_LOWER, NULL,
+	 "response_mean less the time its requests spent in calls downstream: the node's own share"},
+	{"wait_mean", MS_NODE, MU_SECONDS, MR_TIME, MB_LOWER, NULL,
+	 "mean wait before service (queueing delay), over the requests that began service"},
+	{"wait_p50", MS_NODE, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "median of the same"},
+	{"wait_p90", MS_NODE, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "90th percentile of the same"},
+	{"wait_p99", MS_NODE, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "99th percentile of the same"},
+	{"p_wait", MS_NODE, MU_FRACTION, MR_FRACTION, MB_LOWER, NULL,
+	 "share of the requests that waited at all before service (Erlang C's C for M/M/c)"},
 	{"rejections", MS_NODE | MS_LINK, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests refused without service"},
 	{"rejection_ratio", MS_NODE | MS_LINK, MU_FRACTION, MR_FRACTION, MB_LOWER, NULL,
 	 "refused over answered"},
@@ -69,6 +80,14 @@ const struct metric_def metric_node_base[] = {
 	 "refused because a bounded queue was full (SpilloverCount)"},
 	{"up_fraction", MS_NODE | MS_LINK, MU_FRACTION, MR_FRACTION, MB_HIGHER, NULL,
 	 "mean share of its instances up"},
+	{"availability", MS_NODE | MS_LINK, MU_FRACTION, MR_FRACTION, MB_HIGHER, NULL,
+	 "share of the time it could serve: an instance up (and, active-passive, promoted)"},
+	{"outages", MS_NODE | MS_LINK, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
+	 "times it stopped serving: every instance down at once, or failing over"},
+	{"outage_mean", MS_NODE | MS_LINK, MU_SECONDS, MR_TIME, MB_LOWER, NULL,
+	 "mean length of an outage (one still open at the end counts to the end)"},
+	{"up_at_least_K", MS_NODE | MS_LINK, MU_FRACTION, MR_FRACTION, MB_HIGHER, NULL,
+	 "k of n: share of the time at least K of its instances were up (tiers of 2 to 16, K from 2 to n)"},
 	{0},
 };
 
@@ -94,10 +113,27 @@ const struct metric_def metric_run[] = {
 };
 /* clang-format on */
 
+/* Whether name is def's: the same, or for a name ending in "_K" (a
+ * family such as up_at_least_K), the same prefix and then digits. */
+static int names_match(const char *def, const char *name)
+{
+	size_t n = strlen(def);
+	if (n > 2 && strcmp(def + n - 2, "_K") == 0 && strncmp(def, name, n - 1) == 0) {
+		const char *d = name + n - 1;
+		if (!*d)
+			return 0;
+		for (; *d; d++)
+			if (*d < '0' || *d > '9')
+				return 0;
+		return 1;
+	}
+	return strcmp(def, name) == 0;
+}
+
 static const struct metric_def *find_in(const struct metric_def *t, unsigned scope, const char *name)
 {
 	for (; t && t->name; t++)
-		if ((t->scopes & scope) && strcmp(t->name, name) == 0)
+		if ((t->scopes & scope) && names_match(t->name, name))
 			return t;
 	return NULL;
 }

@@ -111,6 +111,11 @@ struct node_stats {
 	struct tavg busy;    /* servers busy (cores, ...) */
 	struct tavg waiting; /* requests waiting for a server or a worker */
 	struct tavg active;  /* requests inside the node */
+	/* The wait before service: the first time a request gets a server. */
+	uint64_t started, waited; /* requests that began service; of them, those that waited */
+	double wait_sum;          /* seconds waited, in all */
+	struct hist wait_hist;    /* the positive waits (most requests wait 0 at low load) */
+	double down_sum;          /* seconds the node's requests spent in calls downstream */
 
 	/* Current period, for the time series. */
 	uint64_t p_arrivals, p_spillover;
@@ -147,6 +152,10 @@ struct node {
 	int n_unhealthy;                /* UnHealthyHostCount: likewise */
 	struct instance_health *health; /* owned: n_instances of them */
 	struct tavg up;                 /* instances up, time average */
+	double *up_time;                /* owned, n_instances + 1: seconds spent with k instances up */
+	double up_t_last;               /* when n_up last changed (or the warm-up ended) */
+	uint64_t outages;               /* times it stopped serving (no instance up, or failing over) */
+	double outage_time, outage_t0;  /* seconds not serving; when the current outage began */
 	int is_serving;                 /* can answer at all: n_up > 0 unless the kind manages it */
 	int manages_serving;            /* the kind calls node_set_serving itself (failover) */
 	double capacity;                /* servers in total, for utilization; 0: not a queue */
@@ -475,6 +484,22 @@ static inline void node_waiting(struct node *n, double d)
 	tavg_add(w, n->net->sim.now, d);
 	if (w->value > n->st.p_wait_max)
 		n->st.p_wait_max = w->value;
+}
+
+/* r began service (got a server) for the first time, after waiting w seconds. */
+static inline void node_started(struct node *n, double w)
+{
+	n->st.started++;
+	if (w > 0) {
+		n->st.waited++;
+		n->st.wait_sum += w;
+		hist_add(&n->st.wait_hist, w);
+	}
+}
+/* A call downstream (or a fan-out) came back after d seconds. */
+static inline void node_downstream(struct node *n, double d)
+{
+	n->st.down_sum += d;
 }
 
 /* Writes the metrics every node has (utilization, throughput, ...). */

@@ -332,6 +332,16 @@ void node_set_instances(struct node *n, int k)
 		n->zones = 1;
 	n->is_serving = 1;
 	tavg_set(&n->up, n->net->sim.now, k);
+	free(n->up_time);
+	n->up_time = xcalloc((size_t)k + 1, sizeof(double));
+	n->up_t_last = n->net->sim.now;
+}
+
+/* Time spent at the current number of instances up, brought to now. */
+static void count_up_time(struct node *n, double now)
+{
+	n->up_time[n->n_up] += now - n->up_t_last;
+	n->up_t_last = now;
 }
 
 void node_set_health(struct node *n, int inst, enum health h, double slow, int log)
@@ -364,6 +374,7 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
 	ih->state = (uint8_t)h;
 	ih->epoch++; /* whatever it was doing is lost (or, on restart, forgotten) */
 	if (was_up != is_up) {
+		count_up_time(n, now);
 		n->n_up += is_up ? 1 : -1;
 		if (n->kind->flags & KIND_INSTANCES) {
 			n->n_healthy = n->n_up;
@@ -396,6 +407,12 @@ void node_set_serving(struct node *n, int serving)
 	if (serving == n->is_serving)
 		return;
 	n->is_serving = serving;
+	if (!serving) {
+		n->outages++;
+		n->outage_t0 = net->sim.now;
+	} else {
+		n->outage_time += net->sim.now - n->outage_t0;
+	}
 	if (node_in_path(n)) {
 		net->tiers_down += serving ? -1 : 1;
 		tavg_set(&net->service_up, net->sim.now, net->tiers_down == 0);
@@ -469,6 +486,9 @@ static void stats_reset(struct node *n, double now)
 	memset(s->passed, 0, sizeof(s->passed));
 	tally_reset(&s->resp);
 	hist_reset(&s->resp_hist);
+	s->started = s->waited = 0;
+	s->wait_sum = s->down_sum = 0;
+	hist_reset(&s->wait_hist);
 	/* The period running across the warm-up boundary keeps its integral. */
 	double busy = integral(&s->busy, now) - s->p_busy0;
 	double active = integral(&s->active, now) - s->p_active0;
@@ -492,7 +512,13 @@ static void ev_warm(struct sim *sim, void *obj, void *arg)
 		hist_reset(&cs->resp_hist);
 	}
 	for (int i = 0; i < net->n_nodes; i++) {
-		tavg_reset(&net->nodes[i]->up, sim->now);
+		struct node *n = net->nodes[i];
+		tavg_reset(&n->up, sim->now);
+		memset(n->up_time, 0, ((size_t)n->n_instances + 1) * sizeof(double));
+		n->up_t_last = sim->now;
+		n->outages = !n->is_serving; /* one under way counts, from here */
+		n->outage_time = 0;
+		n->outage_t0 = sim->now;
 		stats_reset(net->nodes[i], sim->now);
 		if (net->nodes[i]->kind->reset)
 			net->nodes[i]->kind->reset(net->nodes[i]);
@@ -557,6 +583,7 @@ static void init_stats(struct node_stats *s)
 {
 	hist_init(&s->resp_hist);
 	hist_init(&s->p_hist);
+	hist_init(&s->wait_hist);
 }
 
 int net_spec_periods(const struct net_spec *spec)
@@ -621,8 +648,10 @@ void net_free(struct net *net)
 		if (n->kind->release)
 			n->kind->release(n);
 		free(n->health);
+		free(n->up_time);
 		hist_release(&n->st.resp_hist);
 		hist_release(&n->st.p_hist);
+		hist_release(&n->st.wait_hist);
 		free(n);
 	}
 	while (net->chunks) {
@@ -663,6 +692,16 @@ void net_run(struct net *net)
 	close_period(net, net->period_i * net->spec->period, net->t_end);
 }
 
+/* The q-quantile of the waits of every request that began service: the
+ * ones that did not wait are zeros the histogram leaves out. */
+static double wait_quantile(const struct node_stats *s, double q)
+{
+	double zeros = (double)(s->started - s->waited);
+	if (s->started == 0 || q * (double)s->started <= zeros)
+		return 0;
+	return hist_quantile(&s->wait_hist, (q * (double)s->started - zeros) / (double)s->waited);
+}
+
 void node_report_base(const struct node *n, struct report *rep)
 {
 	const struct node_stats *s = &n->st;
@@ -678,11 +717,36 @@ void node_report_base(const struct node *n, struct report *rep)
 	report_add(rep, n->name, "max_waiting", s->waiting.max);
 	report_add(rep, n->name, "response_mean", s->resp.mean);
 	report_add(rep, n->name, "response_p50", hist_quantile(&s->resp_hist, 0.50));
+	report_add(rep, n->name, "response_p90", hist_quantile(&s->resp_hist, 0.90));
+	report_add(rep, n->name, "response_p95", hist_quantile(&s->resp_hist, 0.95));
 	report_add(rep, n->name, "response_p99", hist_quantile(&s->resp_hist, 0.99));
+	if (n->capacity > 0) { /* a node with servers: the wait for one, and its own time */
+		double own = s->resp.mean - (s->completions ? s->down_sum / (double)s->completions : 0);
+		report_add(rep, n->name, "own_response_mean", own > 0 ? own : 0);
+		report_add(rep, n->name, "wait_mean", s->started ? s->wait_sum / (double)s->started : 0);
+		report_add(rep, n->name, "wait_p50", wait_quantile(s, 0.50));
+		report_add(rep, n->name, "wait_p90", wait_quantile(s, 0.90));
+		report_add(rep, n->name, "wait_p99", wait_quantile(s, 0.99));
+		report_add(rep, n->name, "p_wait", s->started ? (double)s->waited / (double)s->started : 0);
+	}
 	report_add(rep, n->name, "rejections", (double)s->rejections);
 	report_add(rep, n->name, "rejection_ratio", answered ? (double)s->rejections / (double)answered : 0);
 	report_add(rep, n->name, "spillover", (double)s->spillover);
 	report_add(rep, n->name, "up_fraction", tavg_mean(&n->up, now) / n->n_instances);
+	/* Outages: spans with no instance serving; k of n: time with at least k up. */
+	double out = n->outage_time + (n->is_serving ? 0 : now - n->outage_t0);
+	report_add(rep, n->name, "availability", T > 0 ? 1 - out / T : 1);
+	report_add(rep, n->name, "outages", (double)n->outages);
+	report_add(rep, n->name, "outage_mean", n->outages ? out / (double)n->outages : 0);
+	if (n->n_instances >= 2 && n->n_instances <= 16) {
+		double cur = now - n->up_t_last, at_least = 0; /* cur: time at n_up not yet counted */
+		for (int k = n->n_instances; k >= 2; k--) {
+			char key[32];
+			at_least += n->up_time[k] + (k == n->n_up ? cur : 0);
+			snprintf(key, sizeof key, "up_at_least_%d", k);
+			report_add(rep, n->name, key, T > 0 ? at_least / T : 1);
+		}
+	}
 }
 
 /* End-to-end metrics from the workloads' statistics, merged. */

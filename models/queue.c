@@ -89,6 +89,7 @@ static void dispatch(struct mqueue *q)
 		q->busy++;
 		node_busy(n, 1);
 		tally_add(&q->wait, now - m->t_created);
+		node_started(n, now - m->t_created);
 		sim_after(&n->net->sim, dist_sample(&q->cfg.process, &q->rng_process), ev_processed, q, m);
 	}
 }

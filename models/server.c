@@ -218,6 +218,8 @@ static void start_cpu(struct server *s, struct instance *in, struct request *r)
 	if ((f->flags & F_APPLY) && !is_zero(&s->cfg.apply))
 		d = &s->cfg.apply;
 	double slow = s->base.health[f->self_inst].slow;
+	if (!(f->flags & (F_AFTER | F_APPLY))) /* its first burst: the wait for admission and a core is over */
+		node_started(&s->base, s->base.net->sim.now - f->t_arrive);
 	in->busy_cores++;
 	node_busy(&s->base, 1);
 	if (s->base.n_instances > 1)
@@ -488,6 +490,7 @@ static void child_done(struct server *s, struct request *c, int has_conn)
 	request_free(s->base.net, c);
 	if (--r->pending > 0)
 		return;
+	node_downstream(&s->base, s->base.net->sim.now - request_frame(r)->t_call); /* the whole fan-out */
 	if (is_stale(s, r)) {
 		lost(s, r);
 	} else if (r->fan_failed) {
@@ -540,6 +543,7 @@ static int fan_out(struct server *s, struct request *r, const struct call_plan *
 	r->pending = (uint16_t)k;
 	r->fan_failed = 0;
 	s->fanouts++;
+	request_frame(r)->t_call = net->sim.now; /* when the fan-out began */
 	for (int i = 0; i < k; i++) {
 		struct request *c = request_new(net, net->nodes[r->workload]);
 		if (!c)
@@ -711,6 +715,7 @@ void server_reply(struct node *n, struct request *r)
 	}
 	if (s->pools)
 		release(s, r);
+	node_downstream(n, n->net->sim.now - request_frame(r)->t_call);
 	if (r->status < 200 || r->status >= 300) {
 		if (!s->cfg.pass_status) { /* an application turns a failed call into its own error */
 			r->status = HTTP_INTERNAL;

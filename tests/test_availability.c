@@ -7,6 +7,8 @@
  */
 #include "testutil.h"
 
+#include <gsl/gsl_sf_gamma.h>
+
 static struct scenario *run(const char *yaml, struct results *res)
 {
 	struct scenario *sc = load_text(yaml);
@@ -49,6 +51,11 @@ static void test_availability_one_instance(void **state)
 	assert_theory(&res, "e2e", "time_availability", A);
 	/* Mean time to repair as observed: the MTTR. */
 	assert_theory(&res, "failures", "mean_time_to_repair", 10);
+	/* One instance: an outage is a repair, 10 s, at the rate of failures
+	 * while up (1 per 110 s of the cycle). */
+	assert_theory(&res, "s", "outage_mean", 10);
+	assert_theory(&res, "s", "outages", 1000000.0 / 110);
+	assert_theory(&res, "s", "availability", A);
 	done(&res, sc);
 }
 
@@ -61,6 +68,22 @@ static void test_availability_redundant_instances_in_parallel(void **state)
 		struct scenario *sc = run_tier(n, NULL, &res);
 		assert_theory(&res, "s", "up_fraction", A);
 		assert_theory(&res, "e2e", "time_availability", 1 - pow(1 - A, n));
+		/* The tier's own availability, and k of n: with independent
+		 * instances, at least k up is a binomial tail. */
+		assert_theory(&res, "s", "availability", 1 - pow(1 - A, n));
+		for (int k = 2; k <= n; k++) {
+			double tail = 0;
+			for (int j = k; j <= n; j++)
+				tail += gsl_sf_choose((unsigned)n, (unsigned)j) * pow(A, j) * pow(1 - A, n - j);
+			char key[32];
+			snprintf(key, sizeof key, "up_at_least_%d", k);
+			assert_theory(&res, "s", key, tail);
+		}
+		/* Outages: all n down at once, a state left at rate n mu (each
+		 * repair ends it), so they last 1/(n mu) on average (with three,
+		 * too rare in this run for an interval within 5%). */
+		if (n == 2)
+			assert_theory(&res, "s", "outage_mean", 10.0 / n);
 		done(&res, sc);
 	}
 }

@@ -100,6 +100,15 @@ static void test_theory_mmc_erlang_c(void **state)
 	assert_theory(&res, "e2e", "latency_mean", R);
 	assert_theory(&res, "web", "utilization", 0.85);
 	assert_theory(&res, "web", "mean_waiting", 850 * (R - 0.004));
+	/* The wait before service: P(wait) is Erlang C's C, the mean wait
+	 * C S/(c - a), and the wait beyond it exponential at c mu - lambda,
+	 * so the 90th percentile is ln(C / 0.1) / (c mu - lambda) (the 99th
+	 * would need a longer run for an interval within 5%). */
+	double C = erlang_c(4, 3.4), gap = 4 / 0.004 - 850;
+	assert_theory(&res, "web", "p_wait", C);
+	assert_theory(&res, "web", "wait_mean", C * 0.004 / (4 - 3.4));
+	assert_theory(&res, "web", "wait_p90", log(C / 0.1) / gap);
+	assert_theory(&res, "web", "own_response_mean", R); /* it calls nothing */
 	done(&res, sc);
 }
 
@@ -178,6 +187,11 @@ static void test_theory_jackson_tandem(void **state)
 	double r_lb = 0.0005 / (1 - 0.4), r_web = mmc_response(4, 800, 0.004), r_db = 0.001 / (1 - 0.8);
 	assert_theory(&res, "e2e", "latency_mean", r_lb + r_web + r_db);
 	assert_theory(&res, "db", "response_mean", r_db);
+	/* Each tier's own share, apart from its callees: the M/M/c of web
+	 * alone, and the balancer's M/M/1. */
+	assert_theory(&res, "web", "own_response_mean", r_web);
+	assert_theory(&res, "lb", "own_response_mean", r_lb);
+	assert_theory(&res, "db", "p_wait", 0.8);
 	assert_theory(&res, "lb", "utilization", 0.4);
 	assert_theory(&res, "web", "utilization", 0.8);
 	assert_theory(&res, "db", "utilization", 0.8);

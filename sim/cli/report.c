@@ -375,7 +375,8 @@ static void print_nodes(FILE *out, const struct results *res)
 	const struct net_spec *spec = &res->sc->spec;
 	static const char *const keys[] = {"utilization",   "mean_waiting", "mean_in_service", "throughput",
 					   "response_mean", "response_p99", "rejections"};
-	static const char *const link_keys[] = {"utilization", "-", "-", "-", "-", "-", "rejections"};
+	static const char *const link_keys[] = {"utilization",   "-", "in_transit_mean", "messages_per_s",
+						"response_mean", "-", "rejections"};
 	static const int width[] = {16, 13, 13, 16, 18, 18, 0};
 	fprintf(out, "%-14s %-16s %-13s %-13s %-16s %-18s %-18s %s\n", "Node", "utilization", "waiting", "in service",
 		"throughput", "response mean", "response p99", "rejected");
