@@ -24,6 +24,8 @@ const struct metric_def metric_outcomes[] = {
 	{"latency_p99.9", OUTCOME, MU_SECONDS, MR_TIME, MB_LOWER, NULL, "99.9th percentile of the same"},
 	{"requests", OUTCOME, MU_COUNT, MR_COUNT, MB_NEITHER, NULL, "final answers the clients received"},
 	{"status_2xx", OUTCOME, MU_COUNT, MR_COUNT, MB_HIGHER, NULL, "of them, successful (200, 202)"},
+	{"status_202", OUTCOME, MU_COUNT, MR_COUNT, MB_NEITHER, NULL,
+	 "of the 2xx, 202 Accepted: taken by a message queue, processed later"},
 	{"status_429", OUTCOME, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "of them, 429 Too Many Requests (a rate limit)"},
 	{"status_460", OUTCOME, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
 	 "of them, given up by the client (its timeout, or its circuit breaker open)"},

@@ -106,6 +106,7 @@ struct node_stats {
 	uint64_t spillover;    /* refused because a bounded queue was full */
 	uint64_t own[SS_N];    /* codes of answers sent, made by this node */
 	uint64_t passed[SS_N]; /* codes of answers sent, made downstream (or 2xx) */
+	uint64_t accepted;     /* of the 2xx, 202 Accepted (a message queue's) */
 	struct tally resp;     /* residence time of answered requests, seconds */
 	struct hist resp_hist;
 	struct tavg busy;    /* servers busy (cores, ...) */
@@ -320,6 +321,7 @@ struct req_chunk;
 struct class_stats {
 	uint64_t arrivals;     /* requests made */
 	uint64_t codes[SS_N];  /* final answers received by the clients */
+	uint64_t accepted;     /* of the 2xx, 202 Accepted */
 	struct tally resp;     /* latency of the 2xx answers, seconds */
 	struct hist resp_hist; /* the same */
 };

@@ -232,6 +232,7 @@ void node_reply(struct node *n, struct request *r)
 void node__count_status_slow(struct node *n, const struct request *r)
 {
 	enum status_slot s = status_slot_of(r->status);
+	n->st.accepted += r->status == 202;
 	if (r->origin == n->id && s != SS_2XX) {
 		n->st.own[s]++;
 		n->st.p_own[s]++;
@@ -466,6 +467,7 @@ void net_class_answer(struct net *net, const struct request *r, double latency)
 	struct class_stats *cs = &net->cls[r->cls];
 	enum status_slot s = status_slot_of(r->status);
 	cs->codes[s]++;
+	cs->accepted += r->status == 202;
 	if (s == SS_2XX) {
 		tally_add(&cs->resp, latency);
 		hist_add(&cs->resp_hist, latency);
@@ -484,6 +486,7 @@ static void stats_reset(struct node *n, double now)
 	s->arrivals = s->completions = s->rejections = s->spillover = 0;
 	memset(s->own, 0, sizeof(s->own));
 	memset(s->passed, 0, sizeof(s->passed));
+	s->accepted = 0;
 	tally_reset(&s->resp);
 	hist_reset(&s->resp_hist);
 	s->started = s->waited = 0;
@@ -506,7 +509,7 @@ static void ev_warm(struct sim *sim, void *obj, void *arg)
 	tavg_reset(&net->service_up, sim->now);
 	for (int c = 1; net->cls && c <= net->spec->n_classes; c++) {
 		struct class_stats *cs = &net->cls[c];
-		cs->arrivals = 0;
+		cs->arrivals = cs->accepted = 0;
 		memset(cs->codes, 0, sizeof(cs->codes));
 		tally_reset(&cs->resp);
 		hist_reset(&cs->resp_hist);
@@ -752,7 +755,7 @@ void node_report_base(const struct node *n, struct report *rep)
 /* End-to-end metrics from the workloads' statistics, merged. */
 /* What clients saw: throughput, latency of the 2xx answers, status codes. */
 static void report_outcomes(struct report *rep, const char *scope, double T, uint64_t created,
-			    const uint64_t codes[SS_N], const struct tally *lat, const struct hist *h)
+			    const uint64_t codes[SS_N], uint64_t accepted, const struct tally *lat, const struct hist *h)
 {
 	static const double qs[] = {0.50, 0.90, 0.95, 0.99, 0.999};
 	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95", "latency_p99", "latency_p99.9"};
@@ -772,6 +775,8 @@ static void report_outcomes(struct report *rep, const char *scope, double T, uin
 		else
 			snprintf(key, sizeof key, "status_%d", status_slot_code[s]);
 		report_add(rep, scope, key, (double)codes[s]);
+		if (s == SS_2XX)
+			report_add(rep, scope, "status_202", (double)accepted);
 	}
 	report_add(rep, scope, "success_ratio", answered ? (double)codes[SS_2XX] / answered : 0);
 }
@@ -780,7 +785,7 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope, c
 {
 	struct tally lat = {0};
 	struct hist h;
-	uint64_t codes[SS_N] = {0}, created = 0;
+	uint64_t codes[SS_N] = {0}, created = 0, accepted = 0;
 	double T = net->t_end - net->t_warm;
 
 	hist_init(&h);
@@ -791,10 +796,11 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope, c
 		tally_merge(&lat, &n->st.resp);
 		hist_merge(&h, &n->st.resp_hist);
 		created += n->st.arrivals;
+		accepted += n->st.accepted;
 		for (int s = 0; s < SS_N; s++)
 			codes[s] += n->st.own[s] + n->st.passed[s];
 	}
-	report_outcomes(rep, scope, T, created, codes, &lat, &h);
+	report_outcomes(rep, scope, T, created, codes, accepted, &lat, &h);
 	uint64_t answered = 0;
 	for (int s = 0; s < SS_N; s++)
 		answered += codes[s];
@@ -815,7 +821,7 @@ static void report_classes(struct net *net, struct report *rep)
 		const struct class_stats *cs = &net->cls[c];
 		char scope[80];
 		snprintf(scope, sizeof scope, "class:%s", net->spec->class_name[c]);
-		report_outcomes(rep, scope, net->t_end - net->t_warm, cs->arrivals, cs->codes, &cs->resp,
+		report_outcomes(rep, scope, net->t_end - net->t_warm, cs->arrivals, cs->codes, cs->accepted, &cs->resp,
 				&cs->resp_hist);
 	}
 }

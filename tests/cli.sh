@@ -252,6 +252,21 @@ head -3 "$T/out" | grep -q '"format": "chokepoint-summary-1"' && ok || bad "--fo
 grep -q '"bottleneck": {' "$T/out" && ok || bad "--format json has the bottleneck"
 grep -q 'End to end' "$T/out" && bad "--format json also printed the text summary" || ok
 
+# The numbers a user opens the files to find are on the terminal, when the
+# scenario has the part that makes them.
+summary_has() { # scenario pattern what
+	"$CP" run "scenarios/$1.yaml" --no-write --reps 2 -j 2 > "$T/summary" 2>/dev/null
+	grep -q "$2" "$T/summary" && ok || bad "the summary of $1 shows $3"
+}
+summary_has cache-offload 'cache  *hit ratio [0-9.]*%' "the cache's hit ratio"
+summary_has connection-pool-starvation 'pool wait mean [0-9.]*ms' "the pool wait"
+summary_has connection-pool-starvation 'Bottleneck: web -> db connection pool (4 per instance)' "the pool as the bottleneck"
+summary_has retry-storm '^clients .* [0-9.]*x ' "attempts per request"
+summary_has queue-absorbs-burst 'of which 202 Accepted' "202 apart from the other 2xx"
+summary_has queue-absorbs-burst 'message wait mean .*depth mean' "the queue's wait and depth"
+summary_has api-gateway '^via-gateway ' "each workload side by side"
+summary_has saturated-link '^Next: db (database) CPU cores' "where the bottleneck moves next"
+
 # kinds shows each key's choices and range.
 expect_rc 0 "kinds server" "$CP" kinds server
 grep -q '^  mode .*sync|async' "$T/out" && ok || bad "kinds shows a key's choices"

@@ -152,6 +152,7 @@ static void check_queue_burst(const struct results *r)
 	assert_true(get(r, "q", "message_wait_mean") > 1);
 	assert_near(get(r, "q", "oldest_message_age"), 0, 0);
 	assert_near(get(r, "e2e", "latency_mean"), 0.001, 1e-9);
+	assert_near(get(r, "e2e", "status_202"), get(r, "e2e", "status_2xx"), 0); /* all accepted, none done */
 }
 
 static void check_retry_storm(const struct results *r)

@@ -56,7 +56,7 @@ void metric_format(char *buf, size_t n, enum metric_unit u, double v)
 	case MU_FRACTION: snprintf(buf, n, "%.1f%%", 100 * v); return;
 	case MU_DOLLARS_HOUR: snprintf(buf, n, "$%.3f/h", v); return;
 	case MU_NUMBER: snprintf(buf, n, "%.2f", v); return;
-	case MU_RATIO: snprintf(buf, n, "%.3gx", v); return;
+	case MU_RATIO: snprintf(buf, n, "%.2fx", v); return;
 	case MU_BYTES_S:
 		if (fabs(v) >= 1e9)
 			snprintf(buf, n, "%.3gGB/s", v / 1e9);

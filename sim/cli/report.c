@@ -235,11 +235,11 @@ static void print_outcomes(FILE *out, const struct results *res)
 		line(out, res, "e2e", keys[k], label);
 	}
 	/* Answers per replication by status code; codes that never occur are left out. */
-	static const char *const codes[] = {"2xx", "429", "460", "500", "502", "503", "504"};
+	static const char *const codes[] = {"2xx", "202", "429", "460", "500", "502", "503", "504"};
 	for (size_t i = 0; i < ARRAY_LEN(codes); i++) {
 		char key[32], label[40], buf[96];
 		snprintf(key, sizeof key, "status_%s", codes[i]);
-		snprintf(label, sizeof label, "status %s", codes[i]);
+		snprintf(label, sizeof label, i == 1 ? "  of which 202 Accepted" : "status %s", codes[i]);
 		long m = find_metric(res, "e2e", key);
 		if (m < 0 || (res->ci[m].mean == 0 && i != 0))
 			continue;
