@@ -20,6 +20,7 @@ static void check_mm1(const struct results *r)
 {
 	assert_near(get(r, "e2e", "latency_mean"), 0.005, 0.00025);
 	assert_near(get(r, "server", "mean_waiting"), 3.2, 0.3);
+	assert_int_equal(report_bottleneck(r, NULL), 1); /* w, server */
 }
 
 static void check_three_tier(const struct results *r)
@@ -27,8 +28,25 @@ static void check_three_tier(const struct results *r)
 	/* The database is the bottleneck at about 82%, the web tier near 41%. */
 	assert_near(get(r, "db", "utilization"), 0.825, 0.01);
 	assert_near(get(r, "web", "utilization"), 0.4125, 0.01);
-	assert_true(report_bottleneck(r, NULL) == 4); /* shoppers, staff, lb, web, db */
+	struct verdict v;
+	assert_true(report_verdict(r, &v) == 4); /* shoppers, staff, lb, web, db */
+	assert_int_equal(v.next_node, 3);        /* web */
+	assert_int_equal(v.tie_node, -1);
 	assert_near(get(r, "e2e", "success_ratio"), 1, 0);
+	assert_near(get(r, "e2e", "latency_mean"), 0.011, 0.001);
+
+	/* A second database core: level with the web tier, a tie of the two. */
+	struct scenario *sc = load_file_edited("scenarios/three-tier.yaml", "    cores: 1\n    workers: 100",
+					       "    cores: 2\n    workers: 100");
+	sc->spec.replications = 4;
+	struct results d;
+	run_all(sc, &d);
+	assert_near(get(&d, "db", "utilization"), 0.4125, 0.01);
+	int b = report_verdict(&d, &v);
+	assert_true((b == 3 && v.tie_node == 4) || (b == 4 && v.tie_node == 3));
+	assert_true(get(&d, "e2e", "latency_mean") < 0.007);
+	results_release(&d);
+	scenario_free(sc);
 }
 
 static void check_spof_database(const struct results *r)
@@ -48,6 +66,11 @@ static void check_upstream_dies_502(const struct results *r)
 	assert_true(s502 > 6000 * 0.9 && s502 < 12000 * 1.1);
 	assert_true(get(r, "failures", "mean_time_to_detect") >= 30 && get(r, "failures", "mean_time_to_detect") <= 60);
 	assert_near(get(r, "e2e", "status_503") + get(r, "e2e", "status_504"), 0, 0);
+	/* No error after the detection: the periods from 4 minutes on (the
+	 * failure at 3m, detected within 60 s) have no 502 at the balancer. */
+	for (int p = 0; p < r->n_periods; p++)
+		if (p * r->sc->spec.period >= 240)
+			assert_near(r->ts[((size_t)p * r->n_nodes + 1) * TS_NCOLS + TS_ELB_502], 0, 0);
 }
 
 static void check_no_healthy_target_503(const struct results *r)
@@ -217,6 +240,19 @@ static void check_hot_shard(const struct results *r)
 	size_t bi;
 	assert_int_equal(report_bottleneck(r, &bi), 1); /* app, db */
 	assert_string_equal(r->metrics[bi].key, "hottest_instance_utilization");
+
+	/* Uniform keys: the four shards even out near the average. */
+	struct scenario *sc = load_file_edited("scenarios/hot-shard.yaml", "skew: 1.1x", "skew: 0x");
+	sc->spec.replications = 4;
+	struct results d;
+	run_all(sc, &d);
+	for (int i = 0; i < 4; i++) {
+		char scope[16];
+		snprintf(scope, sizeof scope, "db/s%d", i);
+		assert_near(get(&d, scope, "utilization"), 0.6, 0.03);
+	}
+	results_release(&d);
+	scenario_free(sc);
 }
 
 static void check_static_dynamic(const struct results *r)
@@ -225,6 +261,7 @@ static void check_static_dynamic(const struct results *r)
 	assert_near(get(r, "class:pages", "success_ratio"), 0.8, 0.02);
 	assert_near(get(r, "class:pages", "status_502"), 200 * 60, 200 * 60 * 0.05);
 	assert_near(get(r, "app", "arrivals") / 300, 200, 6); /* pages only, answered or refused */
+	assert_near(get(r, "app", "throughput"), 160, 6);     /* the pages it answered */
 }
 
 static void check_api_gateway(const struct results *r)

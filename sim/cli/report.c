@@ -404,7 +404,7 @@ static void print_verdict(FILE *out, const struct results *res)
 		fmt_metric(u, sizeof u, res, v.tie);
 		fprintf(out, "  a tie: %s at %s is within the intervals; either may limit first\n", name, u);
 	}
-	if (v.next_node >= 0) {
+	if (v.next_node >= 0 && !(v.tie_node >= 0 && v.tie == v.next)) { /* a tie names it already */
 		resource_name(name, sizeof name, res, v.next);
 		fmt_metric(u, sizeof u, res, v.next);
 		fprintf(out, "Next: %s %s busy (where the bottleneck moves when this one is fixed)\n", name, u);
