@@ -7,7 +7,7 @@
 #include "model.h"
 
 #define OUTCOME (MS_E2E | MS_WORKLOAD | MS_CLASS)
-#define AVAIL (MS_E2E | MS_WORKLOAD)
+#define AVAIL   (MS_E2E | MS_WORKLOAD)
 
 /* clang-format off */
 const struct metric_def metric_outcomes[] = {
@@ -156,14 +156,14 @@ const struct metric_def *metric_find(const struct node_kind *kind, unsigned scop
 
 const char *metric_unit_name(enum metric_unit u)
 {
-	static const char *const names[MU_N] = {"count", "1/s",     "s",      "fraction", "number",
-						"ratio", "$/h",     "bytes/s", "Gbit/s",  "min/month"};
+	static const char *const names[MU_N] = {"count", "1/s", "s",       "fraction", "number",
+						"ratio", "$/h", "bytes/s", "Gbit/s",   "min/month"};
 	return (unsigned)u < MU_N ? names[u] : "?";
 }
 
 const char *metric_role_name(enum metric_role r)
 {
-	static const char *const names[] = {"utilization", "time", "rate", "count",
+	static const char *const names[] = {"utilization", "time",  "rate", "count",
 					    "fraction",    "level", "cost", "other"};
 	return (unsigned)r < sizeof names / sizeof *names ? names[r] : "?";
 }
@@ -175,8 +175,8 @@ const char *metric_better_name(enum metric_better b)
 
 void metric_scopes_text(unsigned scopes, char *buf, unsigned long n)
 {
-	static const char *const names[] = {"e2e",  "workload", "class",    "node",
-					    "instance", "link", "pool", "failures", "run"};
+	static const char *const names[] = {"e2e",  "workload", "class",    "node", "instance",
+					    "link", "pool",     "failures", "run"};
 	size_t len = 0;
 	buf[0] = '\0';
 	for (unsigned i = 0; i < sizeof names / sizeof *names; i++)

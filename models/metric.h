@@ -29,13 +29,13 @@ enum metric_unit {
 
 /* Where a metric is reported: a bit each, a metric may have several. */
 enum metric_scope {
-	MS_E2E = 1,       /* "e2e": every workload's requests together */
-	MS_WORKLOAD = 2,  /* a workload's name */
-	MS_CLASS = 4,     /* "class:NAME": a request class, over every workload */
-	MS_NODE = 8,      /* a node on requests' paths */
-	MS_INSTANCE = 16, /* "NODE/LABEL": one instance of a tier */
-	MS_LINK = 32,     /* a link */
-	MS_POOL = 64,     /* "CALLER->CALLEE": a caller's connection pool to a callee */
+	MS_E2E = 1,        /* "e2e": every workload's requests together */
+	MS_WORKLOAD = 2,   /* a workload's name */
+	MS_CLASS = 4,      /* "class:NAME": a request class, over every workload */
+	MS_NODE = 8,       /* a node on requests' paths */
+	MS_INSTANCE = 16,  /* "NODE/LABEL": one instance of a tier */
+	MS_LINK = 32,      /* a link */
+	MS_POOL = 64,      /* "CALLER->CALLEE": a caller's connection pool to a callee */
 	MS_FAILURES = 128, /* "failures": the failure log */
 	MS_RUN = 256,      /* "run": the run itself (events) */
 };
@@ -56,7 +56,7 @@ enum metric_better { MB_NEITHER, MB_LOWER, MB_HIGHER };
 
 struct metric_def {
 	const char *name;
-	unsigned scopes;  /* enum metric_scope bits */
+	unsigned scopes;      /* enum metric_scope bits */
 	unsigned char unit;   /* enum metric_unit */
 	unsigned char role;   /* enum metric_role */
 	unsigned char better; /* enum metric_better */

@@ -755,7 +755,8 @@ void node_report_base(const struct node *n, struct report *rep)
 /* End-to-end metrics from the workloads' statistics, merged. */
 /* What clients saw: throughput, latency of the 2xx answers, status codes. */
 static void report_outcomes(struct report *rep, const char *scope, double T, uint64_t created,
-			    const uint64_t codes[SS_N], uint64_t accepted, const struct tally *lat, const struct hist *h)
+			    const uint64_t codes[SS_N], uint64_t accepted, const struct tally *lat,
+			    const struct hist *h)
 {
 	static const double qs[] = {0.50, 0.90, 0.95, 0.99, 0.999};
 	static const char *const qn[] = {"latency_p50", "latency_p90", "latency_p95", "latency_p99", "latency_p99.9"};

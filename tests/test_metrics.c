@@ -73,9 +73,9 @@ static void test_durations_print_with_three_digits(void **state)
 		double v;
 		const char *s;
 	} cases[] = {
-		{999.95e-6, "1.00ms"}, {1e-3, "1.00ms"},   {11.1e-3, "11.1ms"}, {69.6e-6, "69.6us"},
-		{0, "0s"},             {0.5, "500ms"},     {42, "42.0s"},       {999.96, "16.7min"},
-		{7200, "2.00h"}, {3599.9, "1.00h"}, {1e5, "27.8h"}, {5e6, "1389h"},     {-2e-3, "-2.00ms"},  {3e-10, "0.30ns"},
+		{999.95e-6, "1.00ms"}, {1e-3, "1.00ms"}, {11.1e-3, "11.1ms"}, {69.6e-6, "69.6us"}, {0, "0s"},
+		{0.5, "500ms"},        {42, "42.0s"},    {999.96, "16.7min"}, {7200, "2.00h"},     {3599.9, "1.00h"},
+		{1e5, "27.8h"},        {5e6, "1389h"},   {-2e-3, "-2.00ms"},  {3e-10, "0.30ns"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char buf[32];
@@ -266,9 +266,9 @@ static void test_the_default_period_grows_with_the_run(void **state)
 	} cases[] = {
 		{"{duration: 10m, warmup: 1m}", 60, 1},
 		{"{duration: 24h, warmup: 0s}", 60, 1},
-		{"{duration: 2220000s, warmup: 0s}", 3600, 1},          /* an M/M/1 of 2 million customers */
-		{"{duration: 50000h, warmup: 0s}", 604800, 1},          /* an availability study */
-		{"{duration: 250000h, warmup: 0s}", 4 * 604800, 1},     /* past weeks: 4 weeks at a time */
+		{"{duration: 2220000s, warmup: 0s}", 3600, 1},      /* an M/M/1 of 2 million customers */
+		{"{duration: 50000h, warmup: 0s}", 604800, 1},      /* an availability study */
+		{"{duration: 250000h, warmup: 0s}", 4 * 604800, 1}, /* past weeks: 4 weeks at a time */
 		{"{duration: 24h, warmup: 0s, period: 10s}", 10, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

@@ -318,8 +318,8 @@ static void check_saturated_link(const struct results *r)
 
 	/* The header's second claim: doubled, the link is half as busy and the
 	 * latency falls by more than two thirds; the database is next. */
-	struct scenario *sc = load_file_edited("scenarios/saturated-link.yaml", "bandwidth: 150Mbps",
-					       "bandwidth: 300Mbps");
+	struct scenario *sc =
+		load_file_edited("scenarios/saturated-link.yaml", "bandwidth: 150Mbps", "bandwidth: 300Mbps");
 	sc->spec.replications = 4;
 	struct results d;
 	run_all(sc, &d);
@@ -353,7 +353,8 @@ static void check_flows(const struct scenario *sc, const struct results *r, enum
 		if (how == FLOWS_EXACT && !(fabs(flow - sim) <= 0.03 * sim + 0.5))
 			fail_msg("%s: the stability check sees %.6g/s, the run %.6g/s", ns->name, flow, sim);
 		if (how == FLOWS_LOWER && !(flow <= 1.03 * sim + 0.5))
-			fail_msg("%s: the stability check sees %.6g/s, more than the run's %.6g/s", ns->name, flow, sim);
+			fail_msg("%s: the stability check sees %.6g/s, more than the run's %.6g/s", ns->name, flow,
+				 sim);
 	}
 }
 

@@ -245,19 +245,18 @@ static int cmd_run(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'k': keep_partial = 1; break;
 		case 'a': access = 1; break;
-		case 'S':
-		{
+		case 'S': {
 			int end = 0;
 			if (sscanf(optarg, "%ld/%ld%n", &shard_i, &shard_n, &end) != 2 || optarg[end] || shard_n < 1 ||
 			    shard_i < 1 || shard_i > shard_n)
-				return usage_error("invalid value '%s' for --shard (expected I/N with 1 <= I <= N: "
-						   "shards count from 1, as GNU parallel's {#} and Slurm array indices do)",
-						   optarg, "run");
+				return usage_error(
+					"invalid value '%s' for --shard (expected I/N with 1 <= I <= N: "
+					"shards count from 1, as GNU parallel's {#} and Slurm array indices do)",
+					optarg, "run");
 			shard_i--; /* from here on, from 0 */
 			break;
 		}
-		case 'R':
-		{
+		case 'R': {
 			int end = 0;
 			if (sscanf(optarg, "%ld..%ld%n", &runs_a, &runs_b, &end) != 2 || optarg[end] || runs_a < 0 ||
 			    runs_b < runs_a)
@@ -351,7 +350,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	catch_signals();
 	struct run_opts ro = {.jobs = (int)jobs,
-			      .progress = isatty(STDERR_FILENO) ? !quiet : progress ? 2 : 0,
+			      .progress = isatty(STDERR_FILENO) ? !quiet
+					  : progress            ? 2
+								: 0,
 			      .stop = &interrupted,
 			      .access_dir = parts[0] ? parts : NULL,
 			      .access_sample = sample,
@@ -721,8 +722,9 @@ static int cmd_help(int argc, char **argv)
 	} else if (strcmp(topic, "merge") == 0) {
 		fputs(merge_help, stdout);
 	} else {
-		return usage_error("no help for '%s' (commands: run, validate, kinds, metrics, plot, spof, runs, merge)", topic,
-				   NULL);
+		return usage_error(
+			"no help for '%s' (commands: run, validate, kinds, metrics, plot, spof, runs, merge)", topic,
+			NULL);
 	}
 	return EXIT_OK;
 }

@@ -38,9 +38,11 @@ const struct metric_def *metric_resolve(struct metric_resolver *mr, const char *
 		return NULL;
 	*node = i;
 	const struct node_kind *k = mr->spec->nodes[i].kind;
-	unsigned bit = arrow ? MS_POOL : slash ? MS_INSTANCE : k->flags & KIND_WORKLOAD ? MS_WORKLOAD
-							     : k->flags & KIND_LINK   ? MS_LINK
-										      : MS_NODE;
+	unsigned bit = arrow                      ? MS_POOL
+		       : slash                    ? MS_INSTANCE
+		       : k->flags & KIND_WORKLOAD ? MS_WORKLOAD
+		       : k->flags & KIND_LINK     ? MS_LINK
+						  : MS_NODE;
 	return metric_find(k, bit, key);
 }
 
@@ -121,8 +123,8 @@ static void reference_rows(FILE *out, const struct metric_def *t, const char *wh
 		const char *unit = metric_unit_name(t->unit), *role = metric_role_name(t->role);
 		if (markdown) {
 			fprintf(out, "| `%s` | %s | %s | %s | %s%s%s | %s | %s |\n", t->name, who, scopes, unit, role,
-				t->resource ? ": " : "", t->resource ? t->resource : "",
-				metric_better_name(t->better), t->meaning);
+				t->resource ? ": " : "", t->resource ? t->resource : "", metric_better_name(t->better),
+				t->meaning);
 		} else {
 			char r[64];
 			snprintf(r, sizeof r, "%s%s%s", role, t->resource ? ": " : "", t->resource ? t->resource : "");

@@ -254,7 +254,7 @@ static void print_workloads(FILE *out, const struct results *res)
 {
 	const struct net_spec *spec = &res->sc->spec;
 	static const char *const keys[] = {"offered_throughput", "served_throughput", "success_ratio",
-					   "latency_mean", "latency_p99", "attempts_per_request"};
+					   "latency_mean",       "latency_p99",       "attempts_per_request"};
 	static const int width[] = {16, 16, 16, 16, 16, 0};
 	int n = 0, retrying = 0;
 	for (int i = 0; i < spec->n_nodes; i++) {
@@ -632,8 +632,9 @@ static json_t *resource_json(const struct results *res, size_t i)
 	json_object_set_new(o, "kind", json_string(ns->kind->name));
 	json_object_set_new(o, "scope", json_string(res->metrics[i].scope));
 	json_object_set_new(o, "metric", json_string(res->metrics[i].key));
-	json_object_set_new(o, "resource", json_string(strstr(res->metrics[i].scope, "->") ? "connection pool"
-											    : res->defs[i]->resource));
+	json_object_set_new(
+		o, "resource",
+		json_string(strstr(res->metrics[i].scope, "->") ? "connection pool" : res->defs[i]->resource));
 	json_object_set_new(o, "description", json_string(name));
 	json_object_set_new(o, "utilization", ci_json(&res->ci[i], "fraction"));
 	json_object_set_new(o, "evidence", json_string(ev[0] == ';' ? ev + 2 : ev));
@@ -757,8 +758,8 @@ static void write_summary_csv(FILE *f, const struct results *res)
 		csv_str(f, m->scope);
 		fputc(',', f);
 		csv_str(f, m->key);
-		fprintf(f, ",%s,%.12g,%.12g,%.12g,%.12g,%.12g,%zu\n", metric_unit_name(res->defs[i]->unit), c->mean, c->half,
-			c->mean - c->half, c->mean + c->half, c->sd, c->n);
+		fprintf(f, ",%s,%.12g,%.12g,%.12g,%.12g,%.12g,%zu\n", metric_unit_name(res->defs[i]->unit), c->mean,
+			c->half, c->mean - c->half, c->mean + c->half, c->sd, c->n);
 	}
 }
 

@@ -55,11 +55,11 @@ struct results {
 	long n_reps;      /* replications in the results (completed ones) */
 	long n_requested; /* replications asked for; more than n_reps if interrupted */
 	size_t n_metrics;
-	struct metric *metrics; /* owned: names (and replication 0's values) */
+	struct metric *metrics;         /* owned: names (and replication 0's values) */
 	const struct metric_def **defs; /* owned: each metric's declaration (metric.h) */
 	int *metric_node;               /* owned: the node each metric's scope belongs to, or -1 */
-	double *values;         /* owned: n_reps x n_metrics, replication-major */
-	struct ci *ci;          /* owned: per metric, across replications */
+	double *values;                 /* owned: n_reps x n_metrics, replication-major */
+	struct ci *ci;                  /* owned: per metric, across replications */
 	int n_periods, n_nodes;
 	double *ts;                   /* owned: time series averaged over replications */
 	uint64_t events;              /* all replications */

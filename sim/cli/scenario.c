@@ -404,8 +404,8 @@ static int paren_depth(const char *s)
  * parentheses close), reports it once with the text to write, and returns
  * how many of the following pairs are its fragments (0 if it is not one).
  */
-static long split_value(struct walker *w, const yaml_node_pair_t *pair, const yaml_node_pair_t *end,
-			const char *key, const char *label)
+static long split_value(struct walker *w, const yaml_node_pair_t *pair, const yaml_node_pair_t *end, const char *key,
+			const char *label)
 {
 	yaml_node_t *vn = yaml_document_get_node(w->doc, pair->value);
 	const char *v = scalar(vn);
@@ -759,12 +759,12 @@ struct parser {
 	struct walker *w;
 	struct ref *refs; /* owned */
 	size_t n_refs, cap_refs;
-	int cur_class;  /* the class of the table entry being parsed (0: none) */
+	int cur_class; /* the class of the table entry being parsed (0: none) */
 	/* (node, class) pairs whose class entry names its own calls, even an
 	 * empty list: that class does not follow the node's own calls. */
 	struct {
 		int node, cls;
-	} *overrides; /* owned */
+	} * overrides; /* owned */
 	size_t n_overrides, cap_overrides;
 	char dir[1024]; /* the scenario's directory, for empirical files */
 };
@@ -1228,8 +1228,7 @@ static void parse_fields(struct parser *P, const struct slots *sl, const struct 
 			if (given && P->cur_class > 0 && node >= 0) {
 				if (P->n_overrides == P->cap_overrides) {
 					P->cap_overrides = P->cap_overrides ? 2 * P->cap_overrides : 16;
-					P->overrides =
-						xrealloc(P->overrides, P->cap_overrides * sizeof(*P->overrides));
+					P->overrides = xrealloc(P->overrides, P->cap_overrides * sizeof(*P->overrides));
 				}
 				P->overrides[P->n_overrides].node = node;
 				P->overrides[P->n_overrides++].cls = P->cur_class;

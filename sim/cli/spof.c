@@ -65,9 +65,9 @@ static int by_loss(const void *a, const void *b)
 
 static const char *verdict_of(const struct outcome *c, const struct outcome *baseline)
 {
-	return c->success < 0.5				? "SINGLE POINT OF FAILURE"
+	return c->success < 0.5                         ? "SINGLE POINT OF FAILURE"
 	       : c->success < baseline->success - 0.001 ? "degrades"
-							  : "survives";
+							: "survives";
 }
 
 /* Minutes a 730-hour month would be down at this time availability. */
@@ -84,8 +84,8 @@ static void print_row(FILE *out, const char *name, const struct outcome *c, doub
 	else
 		snprintf(lat, sizeof lat, "-"); /* nothing answered 2xx: no latency */
 	snprintf(ok, sizeof ok, "%.2f%%", 100 * c->success);
-	fprintf(out, "%-16.16s %-13s %-15.1f %-15.0f %-13s %s\n", name, ok, downtime_month(c), c->lost / duration * 3600,
-		lat, verdict);
+	fprintf(out, "%-16.16s %-13s %-15.1f %-15.0f %-13s %s\n", name, ok, downtime_month(c),
+		c->lost / duration * 3600, lat, verdict);
 }
 
 static void print_table(FILE *out, const struct scenario *sc, const struct outcome *baseline,

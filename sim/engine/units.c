@@ -176,8 +176,8 @@ void units_format_duration(double x, char *buf, int size)
 	static const struct {
 		double scale, limit; /* seconds per unit; how many of it the next unit starts at */
 		const char *name;
-	} u[] = {{1e-9, 1000, "ns"}, {1e-6, 1000, "us"}, {1e-3, 1000, "ms"}, {1, 1000, "s"}, {60, 60, "min"},
-		 {3600, HUGE_VAL, "h"}};
+	} u[] = {{1e-9, 1000, "ns"}, {1e-6, 1000, "us"}, {1e-3, 1000, "ms"},
+		 {1, 1000, "s"},     {60, 60, "min"},    {3600, HUGE_VAL, "h"}};
 	double a = fabs(x);
 	if (a == 0 || !isfinite(x)) {
 		snprintf(buf, size, a == 0 ? "0s" : "%gs", x);
