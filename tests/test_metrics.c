@@ -224,6 +224,39 @@ static void test_an_unrepaired_failure_is_reported_as_such(void **state)
 	scenario_free(sc);
 }
 
+/* 80% availability against 99.9%: the budget is exhausted 200x over, said
+ * so, not as "20000%". */
+static void test_an_exhausted_error_budget_says_how_far(void **state)
+{
+	(void)state;
+	struct scenario *sc;
+	struct results res;
+	run_text("simulation: {duration: 100s, warmup: 0s, replications: 2, seed: 5, slo: 99.9%}\n"
+		 "workloads:\n"
+		 "  - {name: w, target: web, rate: 100/s}\n"
+		 "nodes:\n"
+		 "  - {name: web, kind: server, service: exp(1ms)}\n"
+		 "failures:\n"
+		 "  - {node: web, at: 40s, for: 20s}\n",
+		 &res, &sc);
+	assert_near(get(&res, "e2e", "error_budget_used"), 200, 10);
+	char path[512];
+	write_temp(path, sizeof path, "budget.txt", "");
+	FILE *f = fopen(path, "w+");
+	report_print(f, &res);
+	rewind(f);
+	char text[1 << 14];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(text, "error budget (SLO 99.9%)       exhausted 19"));
+	assert_non_null(strstr(text, "x over"));
+	assert_null(strstr(text, "0000%"));
+	results_release(&res);
+	scenario_free(sc);
+}
+
 /* Clients that time out behind a balancer: the balancer counts 460 as
  * its own 4XX (HTTPCode_ELB_4XX_Count), as an ALB does. */
 static void test_client_timeouts_are_460_at_the_balancer(void **state)
@@ -337,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_overlapping_failures_lose_a_request_once),
 		cmocka_unit_test(test_a_slowdown_record_has_its_repair),
 		cmocka_unit_test(test_an_unrepaired_failure_is_reported_as_such),
+		cmocka_unit_test(test_an_exhausted_error_budget_says_how_far),
 		cmocka_unit_test(test_client_timeouts_are_460_at_the_balancer),
 		cmocka_unit_test(test_the_default_period_grows_with_the_run),
 		cmocka_unit_test(test_the_stability_check_follows_the_mix),
