@@ -61,6 +61,41 @@ expect_rc 0 "validate good scenarios" "$CP" validate scenarios/three-tier.yaml "
 expect_rc 0 "validate reports the files a scenario reads" "$CP" validate tests/memcheck.yaml
 grep -q 'reads tests/data/service.csv' "$T/out" && ok || bad "the empirical file read is reported"
 
+# Files that never end, or lead out of the scenario's directory: refused
+# at once, before any read.  (None of these can block: a FIFO is opened
+# without waiting for a writer.)
+mkfifo "$T/fifo.yaml"
+expect_rc 4 "a FIFO as the scenario" "$CP" validate "$T/fifo.yaml"
+grep -q 'a FIFO (named pipe), not a regular file' "$T/err" && ok || bad "a FIFO scenario is named as such"
+ln -s /dev/zero "$T/zero.yaml"
+expect_rc 4 "a link to /dev/zero as the scenario" "$CP" validate "$T/zero.yaml"
+grep -q 'a character device' "$T/err" && ok || bad "a device scenario is named as such"
+mkdir -p "$T/evil/sub"
+printf 'simulation: {duration: 10s, warmup: 1s, replications: 2}\nworkloads:\n  - {name: w, target: s, rate: 10/s}\nnodes:\n  - {name: s, kind: server, service: "empirical(%s)"}\n' data.csv > "$T/evil/a.yaml"
+mkfifo "$T/evil/data.csv"
+expect_rc 3 "a FIFO as an empirical file" "$CP" validate "$T/evil/a.yaml"
+grep -q 'a FIFO (named pipe)' "$T/err" && ok || bad "an empirical FIFO is named as such"
+rm "$T/evil/data.csv"
+echo 'secret-line' > "$T/outside.csv"
+ln -s "$T/outside.csv" "$T/evil/data.csv"
+expect_rc 3 "an empirical file linked out of the scenario's directory" "$CP" validate "$T/evil/a.yaml"
+grep -q 'outside the scenario' "$T/err" && ok || bad "a link out of the directory is refused"
+grep -q 'secret-line' "$T/err" && bad "the content of a file outside the directory was printed" || ok
+rm "$T/evil/data.csv"
+ln -s / "$T/evil/root"
+sed 's|empirical(data.csv)|empirical(root/etc/passwd)|' "$T/evil/a.yaml" > "$T/evil/b.yaml"
+expect_rc 3 "a directory link to /" "$CP" validate "$T/evil/b.yaml"
+grep -q 'outside the scenario' "$T/err" && ok || bad "a directory link to / is refused"
+printf '1ms\n2ms\n' > "$T/evil/sub/in.csv"
+ln -s sub/in.csv "$T/evil/data.csv"
+expect_rc 0 "a link that stays inside the directory" "$CP" validate "$T/evil/a.yaml"
+# A scenario path far over 1,023 characters is read as given, not truncated.
+long="$T"
+while [ ${#long} -lt 1500 ]; do long="$long/a-rather-long-directory-name-for-paths"; done
+mkdir -p "$long"
+cp "$T/small.yaml" "$long/s.yaml"
+expect_rc 0 "a scenario path of ${#long} characters" "$CP" validate "$long/s.yaml"
+
 # A run writes every file, atomically (no temporary names left behind).
 expect_rc 0 "run" "$CP" run "$T/small.yaml" -o "$T/a" -j 1
 for f in summary.json summary.csv nodes.csv replications.csv timeseries.csv scenario.resolved.yaml; do

@@ -155,7 +155,7 @@ static void test_diagnostics_missing_file_is_an_io_error(void **state)
 	assert_int_equal(scenario_load("tests/bad/no-such-file.yaml", &sc, &d), SCENARIO_IO);
 	assert_null(sc);
 	assert_int_equal(d.n, 1);
-	assert_string_equal(d.v[0].msg, "cannot open scenario: No such file or directory");
+	assert_string_equal(d.v[0].msg, "cannot read scenario: No such file or directory");
 	diags_release(&d);
 }
 
@@ -180,7 +180,8 @@ static void test_diagnostics_huge_file_is_refused_unread(void **state)
 	diags_init(&d, path);
 	assert_int_equal(scenario_load(path, &sc, &d), SCENARIO_IO);
 	assert_int_equal(d.n, 1);
-	assert_string_equal(d.v[0].msg, "the scenario is larger than 16 MiB; refusing to read it");
+	assert_string_equal(d.v[0].msg,
+			    "cannot read scenario: it is larger than the limit of 16 MiB; refusing to read it");
 	diags_release(&d);
 	unlink(path);
 }

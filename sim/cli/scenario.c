@@ -7,7 +7,9 @@
  * every kind's parameters); the raw item loaded by libcyaml has one string
  * (or list of strings) per slot.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "scenario.h"
+#include "safefile.h"
 
 #include <csv.h>
 #include <cyaml/cyaml.h>
@@ -760,13 +762,14 @@ struct parser {
 	struct ref *refs; /* owned */
 	size_t n_refs, cap_refs;
 	int cur_class; /* the class of the table entry being parsed (0: none) */
+	char *dir;     /* owned: the scenario's directory, as given */
+	char *root;    /* owned: its real path, or NULL if it has none */
 	/* (node, class) pairs whose class entry names its own calls, even an
 	 * empty list: that class does not follow the node's own calls. */
 	struct {
 		int node, cls;
 	} * overrides; /* owned */
 	size_t n_overrides, cap_overrides;
-	char dir[1024]; /* the scenario's directory, for empirical files */
 };
 
 struct sample_buf {
@@ -829,7 +832,6 @@ static void csv_row(int c, void *data)
 static const double *load_column(struct parser *P, const char *file, struct pos at, const char *what, const char *label,
 				 size_t *n_out)
 {
-	char path[2200];
 	/* A scenario may only read files in its own directory tree: it can come
 	 * from someone else, and must not make chokepoint read /etc/shadow. */
 	const char *p = file;
@@ -842,22 +844,30 @@ static const double *load_column(struct parser *P, const char *file, struct pos 
 			   what, file, label);
 		return NULL;
 	}
-	snprintf(path, sizeof(path), "%s/%s", P->dir, file);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	char *path = xmalloc(strlen(P->dir) + strlen(file) + 2), *text = NULL, err[256];
+	sprintf(path, "%s/%s", P->dir, file);
+	size_t len = 0;
+	if (!P->root) {
+		diag_error(P->d, at.line, at.col,
+			   "cannot read %s '%s' of %s: the scenario's directory '%s' cannot be "
+			   "resolved: %s",
+			   what, file, label, P->dir, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	if (safe_read(path, P->root, DATA_FILE_MAX_BYTES, &text, &len, err, sizeof err) != 0) {
 		diag_error(P->d, at.line, at.col, "cannot read %s '%s' of %s (looked for '%s'): %s", what, file, label,
-			   path, strerror(errno));
+			   path, err);
+		free(path);
 		return NULL;
 	}
 	struct csv_parser cp;
 	struct sample_buf b = {0};
 	csv_init(&cp, CSV_APPEND_NULL);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		csv_parse(&cp, buf, n, csv_field, csv_row, &b);
-	int read_error = ferror(f);
-	fclose(f);
+	size_t skip = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0; /* a UTF-8 byte-order mark */
+	csv_parse(&cp, text + skip, len - skip, csv_field, csv_row, &b);
+	free(text);
+	int read_error = 0;
 	csv_fini(&cp, csv_field, csv_row, &b);
 	csv_free(&cp);
 	if (read_error || b.bad || b.n == 0) {
@@ -870,12 +880,13 @@ static const double *load_column(struct parser *P, const char *file, struct pos 
 		else
 			diag_error(P->d, at.line, at.col, "%s '%s' of %s has no values", what, path, label);
 		free(b.v);
+		free(path);
 		return NULL;
 	}
 	struct scenario_impl *im = P->sc->impl;
 	im->samples = xrealloc(im->samples, (im->n_samples + 1) * sizeof(double *));
 	im->sample_paths = xrealloc(im->sample_paths, (im->n_samples + 1) * sizeof(char *));
-	im->sample_paths[im->n_samples] = xstrdup(path);
+	im->sample_paths[im->n_samples] = path;
 	im->samples[im->n_samples++] = b.v;
 	*n_out = b.n;
 	return b.v;
@@ -895,6 +906,11 @@ static int load_samples(struct parser *P, struct dist *dist, struct pos at, cons
 /* A replay file: arrival times, in order; 0, or -1 with a diagnostic. */
 static int load_times(struct parser *P, const char *text, struct times *t, struct pos at, const char *label)
 {
+	if (strlen(text) >= sizeof t->path) {
+		diag_error(P->d, at.line, at.col, "replay file name of %s is longer than %zu characters", label,
+			   sizeof t->path - 1);
+		return -1;
+	}
 	snprintf(t->path, sizeof t->path, "%s", text);
 	const double *v = load_column(P, text, at, "replay file", label, &t->n);
 	if (!v)
@@ -1637,36 +1653,11 @@ static uint64_t hash_bytes(const unsigned char *p, size_t n)
 
 static char *read_file(const char *path, size_t *len, struct diags *d)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_error(d, 0, 0, "cannot open scenario: %s", strerror(errno));
+	char *buf, err[256];
+	if (safe_read(path, NULL, SCENARIO_MAX_BYTES, &buf, len, err, sizeof err) != 0) {
+		diag_error(d, 0, 0, "cannot read scenario: %s", err);
 		return NULL;
 	}
-	size_t cap = 65536, n = 0;
-	char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n > SCENARIO_MAX_BYTES) {
-			fclose(f);
-			free(buf);
-			diag_error(d, 0, 0, "the scenario is larger than %u MiB; refusing to read it",
-				   SCENARIO_MAX_BYTES >> 20);
-			return NULL;
-		}
-		if (n == cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-	}
-	if (ferror(f)) {
-		diag_error(d, 0, 0, "error reading scenario: %s", strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
 	return buf;
 }
 
@@ -1880,7 +1871,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 
 	struct scenario *sc = xcalloc(1, sizeof(*sc));
 	sc->impl = xcalloc(1, sizeof(*sc->impl));
-	snprintf(sc->path, sizeof(sc->path), "%s", path);
+	sc->path = xstrdup(path);
 	sc->hash = hash_bytes((const unsigned char *)text, len);
 	struct scenario_impl *im = sc->impl;
 	build_schema(im);
@@ -1907,12 +1898,15 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	}
 
 	struct parser P = {.d = d, .sc = sc, .w = &w};
-	snprintf(P.dir, sizeof(P.dir), "%s", path);
+	P.dir = xstrdup(path);
 	char *slash = strrchr(P.dir, '/');
-	if (slash)
+	if (slash == P.dir)
+		slash[1] = '\0'; /* "/s.yaml": the root */
+	else if (slash)
 		*slash = '\0';
 	else
 		strcpy(P.dir, ".");
+	P.root = realpath(P.dir, NULL); /* NULL: data files are refused (with the reason) */
 
 	struct net_spec *spec = &sc->spec;
 	spec->n_nodes = w.n_items[SEC_WORKLOADS] + w.n_items[SEC_NODES] + w.n_items[SEC_FAILURES];
@@ -2006,6 +2000,8 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	}
 	free(P.refs);
 	free(P.overrides);
+	free(P.dir);
+	free(P.root);
 	free(bad_values);
 	if (d->n > 0)
 		goto invalid;
@@ -2046,6 +2042,7 @@ void scenario_free(struct scenario *sc)
 	if (!sc)
 		return;
 	free(sc->flow);
+	free(sc->path);
 	struct scenario_impl *im = sc->impl;
 	if (im) {
 		if (im->raw)

@@ -36,8 +36,8 @@ struct scenario_impl;
 
 struct scenario {
 	struct net_spec spec; /* workloads first, then nodes, in file order */
-	char path[1024];
-	uint64_t hash; /* FNV-1a of the file's bytes */
+	char *path;           /* owned: as given */
+	uint64_t hash;        /* FNV-1a of the file's bytes */
 	/* owned: the open workloads' long-run arrival rate at each node, per
 	 * second, as the stability check computes it (NULL if it did not run) */
 	double *flow;
