@@ -186,6 +186,32 @@ static void test_diagnostics_huge_file_is_refused_unread(void **state)
 	unlink(path);
 }
 
+/* Aliases of scalar anchors count against the alias budget like any: a
+ * file of 2,000 anchors and 20,000 aliases to them is refused (it once went
+ * through, and the scan behind it was quadratic in anchors x aliases). */
+static void test_diagnostics_every_alias_counts(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, n = 0;
+	char *text = malloc(cap);
+	n += (size_t)snprintf(text + n, cap - n, "x:\n");
+	for (int i = 0; i < 2000; i++)
+		n += (size_t)snprintf(text + n, cap - n, "  - &a%d v\n", i);
+	n += (size_t)snprintf(text + n, cap - n, "y: [");
+	for (int i = 0; i < 20000; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s*a%d", i ? ", " : "", i % 2000);
+	n += (size_t)snprintf(text + n, cap - n, "]\n");
+	assert_true(n < cap);
+	struct diags d;
+	struct scenario *sc = NULL;
+	diags_init(&d, "aliases.yaml");
+	assert_int_equal(scenario_load_buffer("aliases.yaml", text, n, &sc, &d), SCENARIO_INVALID);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.v[0].msg, "YAML aliases here add more than 10000 nodes"));
+	diags_release(&d);
+	free(text);
+}
+
 static void test_diagnostics_fuzz_regressions_do_not_crash(void **state)
 {
 	(void)state;
@@ -217,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_diagnostics_shipped_scenarios_are_valid),
 		cmocka_unit_test(test_diagnostics_missing_file_is_an_io_error),
 		cmocka_unit_test(test_diagnostics_huge_file_is_refused_unread),
+		cmocka_unit_test(test_diagnostics_every_alias_counts),
 		cmocka_unit_test(test_diagnostics_fuzz_regressions_do_not_crash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

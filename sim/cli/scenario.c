@@ -1713,10 +1713,40 @@ static void free_items(struct walker *w)
 #define MAX_ALIASED 10000
 #define MAX_ANCHORS 10000
 
+/* Anchors by name, in an open-addressing table: a look-up per alias in
+ * constant time (a linear search made a file of many aliases quadratic). */
+#define ANCHOR_SLOTS 32768 /* a power of two, over twice MAX_ANCHORS */
+
 struct anchor_size {
-	char *name;
+	char *name; /* owned; NULL: a free slot */
 	double size; /* events once expanded */
 };
+
+static struct anchor_size *anchor_slot(struct anchor_size *t, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	size_t i = (size_t)h & (ANCHOR_SLOTS - 1);
+	while (t[i].name && strcmp(t[i].name, name) != 0)
+		i = (i + 1) & (ANCHOR_SLOTS - 1);
+	return &t[i];
+}
+
+/* Defines (or, as YAML allows, redefines) anchor name; 0, or -1 when
+ * there are already MAX_ANCHORS names. */
+static int anchor_set(struct anchor_size *t, size_t *n, const char *name, double size)
+{
+	struct anchor_size *a = anchor_slot(t, name);
+	if (!a->name) {
+		if (*n >= MAX_ANCHORS)
+			return -1;
+		a->name = xstrdup(name);
+		++*n;
+	}
+	a->size = size;
+	return 0;
+}
 
 static int prescan(const char *text, size_t len, struct diags *d)
 {
@@ -1726,10 +1756,10 @@ static int prescan(const char *text, size_t len, struct diags *d)
 		char *anchor;
 		double start;
 	} stack[MAX_DEPTH + 1];
-	struct anchor_size *anchors = NULL;
+	struct anchor_size *anchors = xcalloc(ANCHOR_SLOTS, sizeof(*anchors));
 	size_t n_anchors = 0;
 	int depth = 0, rc = 0;
-	double total = 0, written = 0; /* events once expanded; as written */
+	double total = 0, aliased = 0; /* events once expanded; of them, added by aliases */
 
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
@@ -1746,22 +1776,18 @@ static int prescan(const char *text, size_t len, struct diags *d)
 		else if (type == YAML_MAPPING_START_EVENT)
 			anchor = (const char *)ev.data.mapping_start.anchor;
 
-		written += 1;
 		if (type == YAML_ALIAS_EVENT) {
-			double size = 1;
-			for (size_t i = 0; i < n_anchors; i++)
-				if (strcmp(anchors[i].name, (const char *)ev.data.alias.anchor) == 0)
-					size = anchors[i].size;
+			/* Every alias counts, a scalar's too: each adds its nodes. */
+			struct anchor_size *a = anchor_slot(anchors, (const char *)ev.data.alias.anchor);
+			double size = a->name ? a->size : 1;
 			total += size;
+			aliased += size;
 		} else {
 			total += 1;
 		}
-		if (anchor && n_anchors >= MAX_ANCHORS) {
+		if (anchor && type == YAML_SCALAR_EVENT && anchor_set(anchors, &n_anchors, anchor, 1) < 0) {
 			diag_error(d, line, col, "more than %d YAML anchors; refusing to read further", MAX_ANCHORS);
 			rc = -1;
-		} else if (anchor && type == YAML_SCALAR_EVENT) {
-			anchors = xrealloc(anchors, (n_anchors + 1) * sizeof(*anchors));
-			anchors[n_anchors++] = (struct anchor_size){xstrdup(anchor), 1};
 		}
 		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
 			if (depth == MAX_DEPTH) {
@@ -1776,12 +1802,16 @@ static int prescan(const char *text, size_t len, struct diags *d)
 		} else if ((type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) && depth > 0) {
 			depth--;
 			if (stack[depth].anchor) {
-				anchors = xrealloc(anchors, (n_anchors + 1) * sizeof(*anchors));
-				anchors[n_anchors++] =
-					(struct anchor_size){stack[depth].anchor, total - stack[depth].start + 1};
+				if (rc == 0 && anchor_set(anchors, &n_anchors, stack[depth].anchor,
+							  total - stack[depth].start + 1) < 0) {
+					diag_error(d, line, col, "more than %d YAML anchors; refusing to read further",
+						   MAX_ANCHORS);
+					rc = -1;
+				}
+				free(stack[depth].anchor);
 			}
 		}
-		if (rc == 0 && total - written > MAX_ALIASED) {
+		if (rc == 0 && aliased > MAX_ALIASED) {
 			diag_error(
 				d, line, col,
 				"YAML aliases here add more than %d nodes to the document (an alias bomb?); refusing "
@@ -1795,7 +1825,7 @@ static int prescan(const char *text, size_t len, struct diags *d)
 	}
 	while (depth > 0)
 		free(stack[--depth].anchor);
-	for (size_t i = 0; i < n_anchors; i++)
+	for (size_t i = 0; i < ANCHOR_SLOTS; i++)
 		free(anchors[i].name);
 	free(anchors);
 	yaml_parser_delete(&p);
