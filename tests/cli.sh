@@ -189,6 +189,44 @@ grep -q '"partial": true' "$T/part/summary.json" 2>/dev/null && ok || bad "--kee
 n=$(sed -n 's/.*"replications": \([0-9]*\),.*/\1/p' "$T/part/summary.json" | head -1)
 [ "${n:-0}" -ge 1 ] && [ "${n:-0}" -lt 100000 ] && ok || bad "--keep-partial keeps the $n replications completed"
 
+# The output directory under a running command.  One run owns a directory
+# at a time: a second one into it says so and exits 4 at once.
+"$CP" run "$T/long.yaml" -o "$T/race" -q -j 1 --reps 100000 --progress --keep-partial 2>"$T/err-a" &
+pid=$!
+wait_done $pid "$T/err-a"
+expect_rc 4 "a second run into a directory a run owns" "$CP" run "$T/small.yaml" -o "$T/race" -q
+grep -q "another chokepoint run (pid $pid) is writing" "$T/err" && ok || bad "the second run names the first"
+# A file put into it during the run is never moved or replaced: the run's
+# results go beside it, under a name of their own.
+mkdir -p "$T/race" && echo precious > "$T/race/notes.txt"
+kill -INT $pid
+wait $pid
+[ "$(cat "$T/race/notes.txt")" = precious ] && ok || bad "a file put into the output directory was moved"
+[ "$(ls "$T/race")" = notes.txt ] && ok || bad "the output directory gained files: $(ls "$T/race")"
+grep -q "changed during the run; the results are in '$T/race.chokepoint-$pid'" "$T/err-a" && ok || bad "the run says where its results went"
+[ -s "$T/race.chokepoint-$pid/summary.json" ] && ok || bad "the results were kept beside it"
+ls -a "$T" | grep -q '^\.race\.' && bad "temporaries or a lock of the run remain" || ok
+# A symbolic link as -o is refused (not followed), before the run.
+ln -s "$T/a" "$T/link-to-results"
+expect_rc 4 "-o a symbolic link" "$CP" run "$T/small.yaml" -o "$T/link-to-results" -q --force
+grep -q "is a symbolic link" "$T/err" && ok || bad "the link is named as such"
+[ -s "$T/a/summary.json" ] && ok || bad "the link's target was touched"
+# -o "" and an unwritable place are refused before the run (it would take hours).
+expect_rc 4 'run -o ""' "$CP" run "$T/long.yaml" -o "" -q --reps 100000
+expect_rc 4 "an output directory that cannot be written" "$CP" run "$T/long.yaml" -o /proc/chokepoint-test -q --reps 100000
+grep -q "cannot write in '/proc'" "$T/err" && ok || bad "the unwritable place is named"
+# A trailing slash and --access-log leave nothing behind.
+expect_rc 0 "-o DIR/ with --access-log" "$CP" run "$T/small.yaml" -o "$T/slash/" -q --access-log
+[ -s "$T/slash/access.csv" ] && ok || bad "-o DIR/ writes DIR/access.csv"
+ls -a "$T" "$T/slash" | grep -q 'access-\|\.lock\|tmp-' && bad "-o DIR/ left temporaries behind" || ok
+# The temporaries of a run killed outright (SIGKILL) are removed by the next.
+sh -c 'exit 0' & dead=$!
+wait $dead
+mkdir -p "$T/.slash.tmp-$dead" "$T/.slash.access-$dead" && : > "$T/.slash.tmp-$dead/summary.json" && : > "$T/.slash.access-$dead/part-000001.csv"
+expect_rc 0 "a run after one that was killed" "$CP" run "$T/small.yaml" -o "$T/slash" -q
+[ ! -e "$T/.slash.tmp-$dead" ] && [ ! -e "$T/.slash.access-$dead" ] && ok || bad "a dead run's temporaries remain"
+grep -q "left by a run that died (pid $dead)" "$T/err" && ok || bad "the removal is reported"
+
 # A run stopped by a limit exits 6, says which limit, and writes nothing.
 sed 's/seed: 42}/seed: 42, max_events: 1000}/' "$T/small.yaml" > "$T/capped.yaml"
 expect_rc 6 "a run past max_events" "$CP" run "$T/capped.yaml" -o "$T/capped" -q

@@ -15,6 +15,7 @@
 #include "../engine/util.h"
 #include "accesslog.h"
 #include "metrics.h"
+#include "outdir.h"
 #include "partial.h"
 #include "plot.h"
 #include "report.h"
@@ -137,6 +138,8 @@ static int usage_error(const char *fmt, const char *arg, const char *cmd)
 	return EXIT_USAGE;
 }
 
+#define SEED_MAX 9000000000000000000L /* the scenario's `seed` range too */
+
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -191,7 +194,16 @@ static void remove_parts(const char *dir, long reps)
 	rmdir(dir);
 }
 
-static int cmd_run(int argc, char **argv)
+/* What `run` was asked to do. */
+struct run_args {
+	const char *path, *out_dir, *seed_s, *reps_s;
+	long jobs, shard_i, shard_n, runs_a, runs_b;
+	int quiet, no_write, plot, force, keep_partial, access, progress, json;
+	double sample;
+};
+
+/* The options of `run`; -1 to go on, else the exit code to return. */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
@@ -212,67 +224,59 @@ static int cmd_run(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *out_dir = NULL, *seed_s = NULL, *reps_s = NULL;
-	int progress = 0; /* --progress: report it on a pipe too */
-	int json = 0;     /* --format json: the summary as JSON on stdout */
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
-	int quiet = 0, no_write = 0, plot = 0, force = 0, keep_partial = 0, access = 0, c;
-	double sample = 1;
-	long shard_i = -1, shard_n = 0, runs_a = -1, runs_b = -1;
-	if (jobs < 1)
-		jobs = 1;
+	*a = (struct run_args){
+		.jobs = sysconf(_SC_NPROCESSORS_ONLN), .shard_i = -1, .runs_a = -1, .runs_b = -1, .sample = 1};
+	if (a->jobs < 1)
+		a->jobs = 1;
+	int c, end;
+	char *e;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': out_dir = optarg; break;
-		case 's': seed_s = optarg; break;
-		case 'r': reps_s = optarg; break;
+		case 'o': a->out_dir = optarg; break;
+		case 's': a->seed_s = optarg; break;
+		case 'r': a->reps_s = optarg; break;
 		case 'j':
-			if (parse_long(optarg, 1, 1024, &jobs) < 0)
+			if (parse_long(optarg, 1, 1024, &a->jobs) < 0)
 				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg, "run");
 			break;
-		case 'q': quiet = 1; break;
-		case 'n': no_write = 1; break;
-		case 'P': progress = 1; break;
+		case 'q': a->quiet = 1; break;
+		case 'n': a->no_write = 1; break;
+		case 'P': a->progress = 1; break;
 		case 'F':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "text") != 0)
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
 				return usage_error("invalid value '%s' for --format (expected text or json)", optarg,
 						   "run");
+			a->json = strcmp(optarg, "json") == 0;
 			break;
-		case 'p': plot = 1; break;
-		case 'f': force = 1; break;
-		case 'k': keep_partial = 1; break;
-		case 'a': access = 1; break;
-		case 'S': {
-			int end = 0;
-			if (sscanf(optarg, "%ld/%ld%n", &shard_i, &shard_n, &end) != 2 || optarg[end] || shard_n < 1 ||
-			    shard_i < 1 || shard_i > shard_n)
+		case 'p': a->plot = 1; break;
+		case 'f': a->force = 1; break;
+		case 'k': a->keep_partial = 1; break;
+		case 'a': a->access = 1; break;
+		case 'S':
+			end = 0;
+			if (sscanf(optarg, "%ld/%ld%n", &a->shard_i, &a->shard_n, &end) != 2 || optarg[end] ||
+			    a->shard_n < 1 || a->shard_i < 1 || a->shard_i > a->shard_n)
 				return usage_error(
 					"invalid value '%s' for --shard (expected I/N with 1 <= I <= N: "
 					"shards count from 1, as GNU parallel's {#} and Slurm array indices do)",
 					optarg, "run");
-			shard_i--; /* from here on, from 0 */
+			a->shard_i--; /* from here on, from 0 */
 			break;
-		}
-		case 'R': {
-			int end = 0;
-			if (sscanf(optarg, "%ld..%ld%n", &runs_a, &runs_b, &end) != 2 || optarg[end] || runs_a < 0 ||
-			    runs_b < runs_a)
+		case 'R':
+			end = 0;
+			if (sscanf(optarg, "%ld..%ld%n", &a->runs_a, &a->runs_b, &end) != 2 || optarg[end] ||
+			    a->runs_a < 0 || a->runs_b < a->runs_a)
 				return usage_error("invalid value '%s' for --runs (expected A..B with 0 <= A <= B)",
 						   optarg, "run");
 			break;
-		}
-		case 'A': {
-			char *end;
-			sample = strtod(optarg, &end);
-			if (*end || !(sample > 0 && sample <= 1))
+		case 'A':
+			a->sample = strtod(optarg, &e);
+			if (*e || !(a->sample > 0 && a->sample <= 1))
 				return usage_error("invalid value '%s' for --access-log-sample (expected 0 < F <= 1)",
 						   optarg, "run");
-			access = 1;
+			a->access = 1;
 			break;
-		}
 		case 'h':
 			fputs(run_help, stdout);
 			report_list_files(stdout);
@@ -282,145 +286,159 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("%s", "'run' takes exactly one scenario file", "run");
-	const char *path = argv[optind];
+	a->path = argv[optind];
+	if (a->shard_n > 0 && a->runs_a >= 0)
+		return usage_error("%s", "give --shard or --runs, not both", "run");
+	if ((a->shard_n > 0 || a->runs_a >= 0) && (a->access || a->plot))
+		return usage_error("%s", "--access-log and --plot go with whole runs, not --shard or --runs", "run");
+	return -1;
+}
 
-	struct scenario *sc;
-	int rc = load(path, &sc);
-	if (rc != EXIT_OK)
-		return rc;
-	if (seed_s) {
-		if (parse_long(seed_s, 0, LONG_MAX, &v) < 0) {
-			scenario_free(sc);
-			return usage_error("invalid value '%s' for --seed (expected a whole number >= 0)", seed_s,
-					   "run");
-		}
+/* --seed and --reps over the scenario's own; an exit code. */
+static int apply_overrides(const struct run_args *a, struct scenario *sc)
+{
+	long v;
+	if (a->seed_s) {
+		if (parse_long(a->seed_s, 0, SEED_MAX, &v) < 0)
+			return usage_error("invalid value '%s' for --seed (expected a whole number from 0 to "
+					   "9000000000000000000, as in the scenario)",
+					   a->seed_s, "run");
 		sc->spec.seed = (uint64_t)v;
 	}
-	if (reps_s) {
-		if (parse_long(reps_s, 1, 100000, &v) < 0) {
-			scenario_free(sc);
-			return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", reps_s, "run");
-		}
+	if (a->reps_s) {
+		if (parse_long(a->reps_s, 1, 100000, &v) < 0)
+			return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", a->reps_s, "run");
 		sc->spec.replications = v;
 	}
+	if (a->runs_a >= 0 && a->runs_b >= sc->spec.replications)
+		return usage_error("--runs goes past the last run (%s has fewer runs)", a->path, "run");
+	return EXIT_OK;
+}
 
-	char dir[1100];
-	if (!out_dir) {
-		default_output(path, dir, sizeof dir);
-		out_dir = dir;
-	}
-	/* A subset of the runs: a shard, or a range. */
-	long *subset = NULL, n_subset = 0;
-	if (shard_n > 0 || runs_a >= 0) {
-		if (shard_n > 0 && runs_a >= 0) {
-			scenario_free(sc);
-			return usage_error("%s", "give --shard or --runs, not both", "run");
-		}
-		if (runs_a >= 0 && runs_b >= sc->spec.replications) {
-			scenario_free(sc);
-			return usage_error("--runs goes past the last run (%s has fewer runs)", path, "run");
-		}
-		subset = xmalloc(sc->spec.replications * sizeof(long));
-		for (long r = 0; r < sc->spec.replications; r++)
-			if (shard_n > 0 ? r % shard_n == shard_i : (r >= runs_a && r <= runs_b))
-				subset[n_subset++] = r;
-		if (access || plot) {
-			free(subset);
-			scenario_free(sc);
-			return usage_error("%s", "--access-log and --plot go with whole runs, not --shard or --runs",
-					   "run");
-		}
-	}
-	/* Refuse before running, not after: a long run must not be lost. */
-	if (!no_write && report_check_dir(out_dir, force) != 0) {
-		scenario_free(sc);
-		return EXIT_IO;
-	}
+/* The runs a shard or a range selects, or NULL for all of them. */
+static long *select_runs(const struct run_args *a, const struct scenario *sc, long *n)
+{
+	*n = 0;
+	if (a->shard_n == 0 && a->runs_a < 0)
+		return NULL;
+	long *subset = xmalloc((size_t)sc->spec.replications * sizeof(long));
+	for (long r = 0; r < sc->spec.replications; r++)
+		if (a->shard_n > 0 ? r % a->shard_n == a->shard_i : (r >= a->runs_a && r <= a->runs_b))
+			subset[(*n)++] = r;
+	return subset;
+}
 
-	/* Access-log parts go to a directory of their own until the results
-	 * are written; it is removed whatever happens. */
-	char parts[1200] = "";
-	if (access && !no_write) {
-		snprintf(parts, sizeof parts, "%s.access-%ld", out_dir, (long)getpid());
-		if (mkdir(parts, 0777) != 0) {
-			fprintf(stderr, "chokepoint: cannot create '%s': %s\n", parts, strerror(errno));
-			scenario_free(sc);
-			return EXIT_IO;
-		}
-	}
-	catch_signals();
-	struct run_opts ro = {.jobs = (int)jobs,
-			      .progress = isatty(STDERR_FILENO) ? !quiet
-					  : progress            ? 2
-								: 0,
-			      .stop = &interrupted,
-			      .access_dir = parts[0] ? parts : NULL,
-			      .access_sample = sample,
-			      .subset = subset,
-			      .n_subset = n_subset,
-			      .keep_records = subset != NULL};
-	struct results res;
-	if (runner_run(sc, &ro, &res) != 0) {
-		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
-		scenario_free(sc);
-		return EXIT_INTERNAL;
-	}
+/* After the replications: what to say and write.  An exit code. */
+static int finish_run(const struct run_args *a, const struct scenario *sc, struct results *res, const struct outdir *od,
+		      const char *parts, int is_subset)
+{
 	int sig = interrupted;
-	if (sig && (!keep_partial || res.n_reps == 0)) {
+	if (sig && (!a->keep_partial || res->n_reps == 0)) {
 		fprintf(stderr, "chokepoint: interrupted after %ld of %ld replications; no results written%s\n",
-			res.n_reps, res.n_requested, res.n_reps ? " (--keep-partial keeps them)" : "");
-		remove_parts(parts, sc->spec.replications);
-		results_release(&res);
-		scenario_free(sc);
+			res->n_reps, res->n_requested, res->n_reps ? " (--keep-partial keeps them)" : "");
 		return 128 + sig;
 	}
-	if (res.stopped_rep >= 0) {
-		fprintf(stderr, "chokepoint: %s: replication %ld stopped early: %s; no results written\n", path,
-			res.stopped_rep, res.stopped);
-		remove_parts(parts, sc->spec.replications);
-		results_release(&res);
-		scenario_free(sc);
+	if (res->stopped_rep >= 0) {
+		fprintf(stderr, "chokepoint: %s: replication %ld stopped early: %s; no results written\n", a->path,
+			res->stopped_rep, res->stopped);
 		return EXIT_STOPPED;
 	}
 	if (sig) {
-		fprintf(stderr, "chokepoint: interrupted: keeping the %ld of %ld replications completed\n", res.n_reps,
-			res.n_requested);
+		fprintf(stderr, "chokepoint: interrupted: keeping the %ld of %ld replications completed\n", res->n_reps,
+			res->n_requested);
 		interrupted = 0; /* the partial results are wanted: let them be written */
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 	}
-	if (subset) { /* a part of the runs: partial results, for merge */
-		int prc = EXIT_OK;
-		if (!no_write && partial_write(out_dir, sc, &res) != 0)
-			prc = EXIT_IO;
-		else if (!quiet)
-			printf("%ld of %ld runs written to %s/partial.json\n", res.n_reps, sc->spec.replications,
-			       out_dir);
-		results_release(&res);
-		free(subset);
-		scenario_free(sc);
-		return sig ? 128 + sig : prc;
-	}
-	if (json && report_print_json(stdout, &res) != 0)
-		rc = EXIT_IO;
-	else if (!quiet && !json)
-		report_print(stdout, &res);
-	if (!no_write) {
-		if (report_write(out_dir, &res, &interrupted, parts[0] ? parts : NULL) != 0)
-			rc = interrupted ? 128 + interrupted : EXIT_IO;
-		else if (plot && plot_dir(out_dir, path) != 0)
+	int rc = EXIT_OK;
+	if (is_subset) { /* a part of the runs: partial results, for merge */
+		if (!a->no_write && partial_write(od->dir, sc, res) != 0)
 			rc = EXIT_IO;
-		else if (!quiet && !json)
-			printf("\nResults written to %s/\n", out_dir);
+		else if (!a->quiet && !a->no_write)
+			printf("%ld of %ld runs written to %s/partial.json\n", res->n_reps, sc->spec.replications,
+			       od->dir);
+		return sig ? 128 + sig : rc;
 	}
-	if (sig)
-		rc = 128 + sig;
+	if (a->json && report_print_json(stdout, res) != 0)
+		rc = EXIT_IO;
+	else if (!a->quiet && !a->json)
+		report_print(stdout, res);
+	if (!a->no_write) {
+		if (report_write(od, res, &interrupted, parts[0] ? parts : NULL) != 0)
+			rc = interrupted ? 128 + interrupted : EXIT_IO;
+		else if (a->plot && plot_dir(od->dir, a->path) != 0)
+			rc = EXIT_IO;
+		else if (!a->quiet && !a->json)
+			printf("\nResults written to %s/\n", od->dir);
+	}
 	fflush(stdout);
-	if (!quiet)
-		fprintf(stderr, "(%.2fs wall, %.2fM events/s)\n", res.wall_seconds,
-			res.wall_seconds > 0 ? (double)res.events / res.wall_seconds / 1e6 : 0);
-	remove_parts(parts, sc->spec.replications);
-	results_release(&res);
+	if (!a->quiet)
+		fprintf(stderr, "(%.2fs wall, %.2fM events/s)\n", res->wall_seconds,
+			res->wall_seconds > 0 ? (double)res->events / res->wall_seconds / 1e6 : 0);
+	return sig ? 128 + sig : rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	int rc = parse_run_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	struct scenario *sc = NULL;
+	struct outdir od = {.lock_fd = -1};
+	struct results res = {0};
+	long *subset = NULL, n_subset = 0;
+	char dir[OUTDIR_MAX_PATH + 1], parts[OUTDIR_MAX_PATH + 300] = "";
+	int ran = 0;
+	if ((rc = load(a.path, &sc)) != EXIT_OK || (rc = apply_overrides(&a, sc)) != EXIT_OK)
+		goto done;
+	if (!a.out_dir) {
+		default_output(a.path, dir, sizeof dir);
+		a.out_dir = dir;
+	}
+	subset = select_runs(&a, sc, &n_subset);
+	/* Claim the output before running, not after: a long run must not be
+	 * lost, and a second run into the same directory must not race it. */
+	if (!a.no_write && outdir_claim(a.out_dir, a.force, &od) != 0) {
+		rc = EXIT_IO;
+		goto done;
+	}
+	/* Access-log parts go to a directory of their own until the results
+	 * are written; it is removed whatever happens. */
+	if (a.access && !a.no_write) {
+		outdir_temp(&od, "access", parts, sizeof parts);
+		if (mkdir(parts, 0777) != 0) {
+			fprintf(stderr, "chokepoint: cannot create '%s': %s\n", parts, strerror(errno));
+			parts[0] = '\0';
+			rc = EXIT_IO;
+			goto done;
+		}
+	}
+	catch_signals();
+	struct run_opts ro = {.jobs = (int)a.jobs,
+			      .progress = isatty(STDERR_FILENO) ? !a.quiet
+					  : a.progress          ? 2
+								: 0,
+			      .stop = &interrupted,
+			      .access_dir = parts[0] ? parts : NULL,
+			      .access_sample = a.sample,
+			      .subset = subset,
+			      .n_subset = n_subset,
+			      .keep_records = subset != NULL};
+	if (runner_run(sc, &ro, &res) != 0) {
+		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	ran = 1;
+	rc = finish_run(&a, sc, &res, &od, parts, subset != NULL);
+done:
+	if (parts[0])
+		remove_parts(parts, sc->spec.replications);
+	if (ran)
+		results_release(&res);
+	outdir_release(&od);
+	free(subset);
 	scenario_free(sc);
 	return rc;
 }

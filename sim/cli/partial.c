@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../engine/util.h"
+#include "outdir.h"
 #include "report.h"
 #include "version.h"
 
@@ -387,16 +388,18 @@ int partial_merge(const char *const *dirs, int n, const char *out_dir, int force
 		scenario_free(sc);
 		goto out;
 	}
-	if (report_check_dir(out_dir, force) != 0) {
+	struct outdir od;
+	if (outdir_claim(out_dir, force, &od) != 0) {
 		scenario_free(sc);
 		rc = 4;
 		goto out;
 	}
 	struct results res;
 	results_reduce(sc, all, n_all, total, &res);
-	rc = report_write(out_dir, &res, stop, NULL) == 0 ? 0 : 4;
+	rc = report_write(&od, &res, stop, NULL) == 0 ? 0 : 4;
 	if (rc == 0)
-		printf("merged %ld runs from %d partial result%s into %s/\n", n_all, n, n == 1 ? "" : "s", out_dir);
+		printf("merged %ld runs from %d partial result%s into %s/\n", n_all, n, n == 1 ? "" : "s", od.dir);
+	outdir_release(&od);
 	results_release(&res);
 	scenario_free(sc);
 out:

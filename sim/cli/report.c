@@ -16,6 +16,7 @@
 #include "../engine/util.h"
 #include "accesslog.h"
 #include "metrics.h"
+#include "outdir.h"
 #include "version.h"
 
 static const struct node_spec *spec_of(const struct results *res, const char *name)
@@ -448,11 +449,9 @@ void report_print(FILE *out, const struct results *res)
 
 /* ---- files --------------------------------------------------------------- */
 
-#define N_FILES 7
-static const char *const result_files[N_FILES] = {
-	"summary.json",           "summary.csv",  "nodes.csv", "replications.csv", "timeseries.csv",
-	"scenario.resolved.yaml", "failures.csv",
-};
+#define N_FILES      OUTDIR_N_FILES
+#define result_files outdir_files
+
 void report_list_files(FILE *out)
 {
 	fprintf(out, "\nFiles written (see docs/results.md):");
@@ -460,9 +459,6 @@ void report_list_files(FILE *out)
 		fprintf(out, "%s %s", i ? "," : "", result_files[i]);
 	fprintf(out, "; with --access-log, access.csv; with --plot, utilization.png, latency.png, requests.png.\n");
 }
-
-/* Files a results directory may also hold (drawn by `chokepoint plot`). */
-static const char *const picture_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv"};
 
 struct out_file {
 	char path[8500];
@@ -489,117 +485,6 @@ static int out_close(struct out_file *o)
 		return -1;
 	}
 	o->f = NULL;
-	return 0;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s", dir);
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(path, 0777) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
-static int is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Whether dir holds only what chokepoint writes (so it may be replaced). */
-static int holds_only_results(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	int ok = 1;
-	struct dirent *e;
-	while (ok && (e = readdir(d))) {
-		const char *n = e->d_name;
-		int known = strcmp(n, ".") == 0 || strcmp(n, "..") == 0;
-		for (size_t i = 0; i < N_FILES; i++)
-			known |= strcmp(n, result_files[i]) == 0;
-		for (size_t i = 0; i < ARRAY_LEN(picture_files); i++)
-			known |= strcmp(n, picture_files[i]) == 0;
-		ok = known;
-	}
-	closedir(d);
-	return ok;
-}
-
-/* Removes a directory that holds only chokepoint's files. */
-static int remove_results(const char *dir)
-{
-	char path[8500];
-	for (size_t i = 0; i < N_FILES; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, result_files[i]);
-		unlink(path);
-	}
-	for (size_t i = 0; i < ARRAY_LEN(picture_files); i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, picture_files[i]);
-		unlink(path);
-	}
-	return rmdir(dir);
-}
-
-/* Whether dir is empty, or a results directory chokepoint wrote: its
- * summary.json opens with chokepoint's format mark.  (holds_only_results
- * has checked that nothing else is in it.) */
-static int is_own_results(const char *dir)
-{
-	char path[8500], head[256];
-	snprintf(path, sizeof path, "%s/summary.json", dir);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		DIR *d = opendir(dir);
-		int empty = 1;
-		struct dirent *e;
-		while (d && (e = readdir(d)))
-			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-				empty = 0;
-		if (d)
-			closedir(d);
-		return empty;
-	}
-	size_t n = fread(head, 1, sizeof head - 1, f);
-	fclose(f);
-	head[n] = '\0';
-	return strstr(head, "\"format\": \"chokepoint-summary-1\"") != NULL;
-}
-
-int report_check_dir(const char *dir, int force)
-{
-	if (!is_dir(dir)) {
-		struct stat st;
-		if (stat(dir, &st) == 0) {
-			fprintf(stderr, "chokepoint: '%s' exists and is not a directory\n", dir);
-			return -1;
-		}
-		return 0;
-	}
-	if (!holds_only_results(dir)) {
-		fprintf(stderr,
-			"chokepoint: '%s' exists and holds files chokepoint did not write; refusing to replace it, "
-			"even with --force (choose another -o)\n",
-			dir);
-		return -1;
-	}
-	if (!force && !is_own_results(dir)) {
-		fprintf(stderr,
-			"chokepoint: '%s' holds files named like results but no summary.json of chokepoint's; pass "
-			"--force to replace it\n",
-			dir);
-		return -1;
-	}
 	return 0;
 }
 
@@ -828,25 +713,6 @@ static void write_timeseries_csv(FILE *f, const struct results *res)
 	}
 }
 
-/* The parent directory and base name of dir, for the temporary siblings. */
-static void split_dir(const char *dir, char *parent, size_t np, char *base, size_t nb)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", dir);
-	size_t n = strlen(tmp);
-	while (n > 1 && tmp[n - 1] == '/')
-		tmp[--n] = '\0';
-	char *slash = strrchr(tmp, '/');
-	if (!slash) {
-		snprintf(parent, np, ".");
-		snprintf(base, nb, "%s", tmp);
-	} else {
-		snprintf(base, nb, "%s", slash + 1);
-		*slash = '\0';
-		snprintf(parent, np, "%s", slash == tmp ? "/" : tmp);
-	}
-}
-
 static void write_failures_csv(FILE *f, const struct results *res)
 {
 	static const char *const modes[] = {"slow", "up", "crash", "hang"}; /* mode + 1 */
@@ -924,19 +790,16 @@ static int write_access_log(const char *tmpdir, const char *parts, const struct 
 	return 0;
 }
 
-int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop, const char *access)
+int report_write(const struct outdir *od, const struct results *res, const volatile sig_atomic_t *stop,
+		 const char *access)
 {
-	char parent[4096], base[4096], tmpdir[8400], olddir[8400];
+	char tmpdir[OUTDIR_MAX_PATH + 300], olddir[OUTDIR_MAX_PATH + 300];
+	const char *dir = od->dir;
 	struct out_file o[N_FILES];
 	int n_open = 0;
 
-	split_dir(dir, parent, sizeof parent, base, sizeof base);
-	if (mkdir_p(parent) != 0) {
-		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", parent, strerror(errno));
-		return -1;
-	}
-	snprintf(tmpdir, sizeof tmpdir, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
-	snprintf(olddir, sizeof olddir, "%s/.%s.old-%ld", parent, base, (long)getpid());
+	outdir_temp(od, "tmp", tmpdir, sizeof tmpdir);
+	outdir_temp(od, "old", olddir, sizeof olddir);
 	if (mkdir(tmpdir, 0777) != 0) {
 		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", tmpdir, strerror(errno));
 		return -1;
@@ -980,7 +843,22 @@ int report_write(const char *dir, const struct results *res, const volatile sig_
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		goto fail;
 	}
-	int had_old = is_dir(dir);
+	/* What was checked before the run, again: someone may have put a file
+	 * into dir meanwhile (the lock keeps other runs of ours out, not people).
+	 * The complete results are then kept beside it, under a name of their own. */
+	if (outdir_check(dir, od->force) != 0) {
+		char keep[OUTDIR_MAX_PATH + 300];
+		snprintf(keep, sizeof keep, "%s.chokepoint-%ld", dir, (long)getpid());
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		if (rename(tmpdir, keep) == 0) {
+			fprintf(stderr, "chokepoint: '%s' changed during the run; the results are in '%s' instead\n",
+				dir, keep);
+			return -1;
+		}
+		goto fail;
+	}
+	struct stat st;
+	int had_old = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 	if (had_old && rename(dir, olddir) != 0) {
 		fprintf(stderr, "chokepoint: cannot move '%s' aside: %s\n", dir, strerror(errno));
 		sigprocmask(SIG_SETMASK, &saved, NULL);
@@ -994,7 +872,7 @@ int report_write(const char *dir, const struct results *res, const volatile sig_
 		goto fail;
 	}
 	sigprocmask(SIG_SETMASK, &saved, NULL);
-	if (had_old && remove_results(olddir) != 0)
+	if (had_old && outdir_remove(olddir) != 0)
 		fprintf(stderr, "chokepoint: warning: could not remove the previous results in '%s': %s\n", olddir,
 			strerror(errno));
 	return 0;
@@ -1003,6 +881,6 @@ fail:
 	for (int i = 0; i < n_open; i++)
 		if (o[i].f)
 			fclose(o[i].f);
-	remove_results(tmpdir);
+	outdir_remove(tmpdir);
 	return -1;
 }

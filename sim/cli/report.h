@@ -47,22 +47,20 @@ int report_print_json(FILE *out, const struct results *res);
 /* "Files written: ...": every file a run writes, as `help run` lists them. */
 void report_list_files(FILE *out);
 
-/*
- * Whether results may be written to dir: it does not exist, or is empty,
- * or (with force) holds only files chokepoint writes.  0, or -1 after
- * printing why not.  A directory with other files is never replaced.
- */
-int report_check_dir(const char *dir, int force);
+struct outdir;
 
 /*
  * Writes summary.json, summary.csv, nodes.csv, replications.csv,
- * timeseries.csv and scenario.resolved.yaml into a temporary sibling of
- * dir, then swaps it in place of dir (SIGINT and SIGTERM blocked meanwhile)
- * and removes the previous results.  If *stop is set before the swap, the
- * temporary directory is removed and dir is left as it was.  Returns 0, or
- * -1 after printing an error naming the file and errno.  access, if not
- * NULL, is the directory of access-log parts to join into access.csv.
+ * timeseries.csv, scenario.resolved.yaml and failures.csv into a temporary
+ * sibling of the claimed directory (outdir.h), checks the directory again,
+ * then swaps the new set in place of it (SIGINT and SIGTERM blocked
+ * meanwhile) and removes the previous results.  If *stop is set before the
+ * swap, the temporary directory is removed and the directory is left as it
+ * was.  Returns 0, or -1 after printing an error naming the file and errno.
+ * access, if not NULL, is the directory of access-log parts to join into
+ * access.csv.
  */
-int report_write(const char *dir, const struct results *res, const volatile sig_atomic_t *stop, const char *access);
+int report_write(const struct outdir *o, const struct results *res, const volatile sig_atomic_t *stop,
+		 const char *access);
 
 #endif

@@ -1718,7 +1718,7 @@ static void free_items(struct walker *w)
 #define ANCHOR_SLOTS 32768 /* a power of two, over twice MAX_ANCHORS */
 
 struct anchor_size {
-	char *name; /* owned; NULL: a free slot */
+	char *name;  /* owned; NULL: a free slot */
 	double size; /* events once expanded */
 };
 
