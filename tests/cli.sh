@@ -227,6 +227,20 @@ expect_rc 0 "a run after one that was killed" "$CP" run "$T/small.yaml" -o "$T/s
 [ ! -e "$T/.slash.tmp-$dead" ] && [ ! -e "$T/.slash.access-$dead" ] && ok || bad "a dead run's temporaries remain"
 grep -q "left by a run that died (pid $dead)" "$T/err" && ok || bad "the removal is reported"
 
+# An access-log part that cannot be created (its directory removed under
+# the run) is an I/O error, exit 4, naming the file and the reason; nothing
+# is written and nothing is left behind.
+"$CP" run "$T/long.yaml" -o "$T/io" -q -j 1 --reps 100000 --progress --access-log 2>"$T/err-io" &
+pid=$!
+wait_done $pid "$T/err-io"
+rm -rf "$T/.io.access-$pid"
+wait $pid
+rc=$?
+[ $rc -eq 4 ] && ok || bad "a part file that cannot be created: exit $rc, expected 4"
+grep -q "cannot create the access-log part '$T/.io.access-$pid/part-[0-9]*.csv': No such file or directory; no results written" "$T/err-io" && ok || bad "the part file and the reason are named: $(tail -1 "$T/err-io")"
+[ ! -e "$T/io" ] && ok || bad "results were written after an I/O error"
+ls -a "$T" | grep -q '^\.io\.' && bad "temporaries remain after an I/O error" || ok
+
 # A run stopped by a limit exits 6, says which limit, and writes nothing.
 sed 's/seed: 42}/seed: 42, max_events: 1000}/' "$T/small.yaml" > "$T/capped.yaml"
 expect_rc 6 "a run past max_events" "$CP" run "$T/capped.yaml" -o "$T/capped" -q

@@ -333,6 +333,10 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 		      const char *parts, int is_subset)
 {
 	int sig = interrupted;
+	if (res->io_error[0]) {
+		fprintf(stderr, "chokepoint: %s; no results written\n", res->io_error);
+		return EXIT_IO;
+	}
 	if (sig && (!a->keep_partial || res->n_reps == 0)) {
 		fprintf(stderr, "chokepoint: interrupted after %ld of %ld replications; no results written%s\n",
 			res->n_reps, res->n_requested, res->n_reps ? " (--keep-partial keeps them)" : "");

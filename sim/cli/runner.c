@@ -23,12 +23,22 @@ struct pool {
 	atomic_ullong events;      /* events of finished replications */
 	atomic_ullong live_events; /* events of running ones, at the last hook */
 	atomic_llong live_time_ms; /* simulated time of the latest hook */
+	atomic_int failed;         /* an I/O error stopped the run (io_error says which) */
+	char io_error[4400];       /* written once, by the worker that set failed */
 };
+
+/* The first I/O error of the run: every worker stops. */
+static void fail_io(struct pool *p, const char *what, const char *path)
+{
+	int expected = 0;
+	if (atomic_compare_exchange_strong(&p->failed, &expected, 1))
+		snprintf(p->io_error, sizeof p->io_error, "%s '%s': %s", what, path, strerror(errno));
+}
 
 static void on_progress(struct sim *sim, void *ctx)
 {
 	struct pool *p = ctx;
-	if (p->stop && *p->stop)
+	if ((p->stop && *p->stop) || atomic_load(&p->failed))
 		sim_stop(sim);
 	atomic_fetch_add(&p->live_events, 0x10000);
 	atomic_store(&p->live_time_ms, (long long)(sim->now * 1000));
@@ -39,7 +49,7 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	const struct net_spec *spec = &p->sc->spec;
 	for (;;) {
-		if (p->stop && *p->stop)
+		if ((p->stop && *p->stop) || atomic_load(&p->failed))
 			break;
 		long k = atomic_fetch_add(&p->next, 1);
 		if (k >= p->n_todo)
@@ -49,21 +59,27 @@ static void *worker(void *arg)
 		net->sim.progress = on_progress;
 		net->sim.progress_ctx = p;
 		FILE *access = NULL;
+		char part[4200];
 		if (p->opts->access_dir) {
-			char part[4096];
 			access_log_part(part, sizeof part, p->opts->access_dir, r);
 			access = fopen(part, "wb");
-			if (!access)
-				BUG("cannot create an access-log part file"); /* main made the directory */
+			if (!access) { /* no inode, too many files, the directory gone */
+				fail_io(p, "cannot create the access-log part", part);
+				net_free(net);
+				break;
+			}
 			net->access = access_log_write;
 			net->access_ctx = access;
 			net->access_sample = p->opts->access_sample;
 		}
 		net_run(net);
-		if (access)
-			fclose(access);
+		if (access) {
+			int bad = ferror(access);
+			if (fclose(access) != 0 || bad) /* a full disk */
+				fail_io(p, "cannot write the access-log part", part);
+		}
 		struct rep_record *o = &p->out[r];
-		if (p->stop && *p->stop) { /* interrupted: this one is incomplete */
+		if ((p->stop && *p->stop) || atomic_load(&p->failed)) { /* interrupted: this one is incomplete */
 			atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
 			net_free(net);
 			break;
@@ -209,7 +225,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	}
 	if (opts->progress == 1) {
 		struct timespec nap = {0, 200 * 1000 * 1000};
-		while (atomic_load(&p.done) < todo && !(opts->stop && *opts->stop)) {
+		while (atomic_load(&p.done) < todo && !(opts->stop && *opts->stop) && !atomic_load(&p.failed)) {
 			nanosleep(&nap, NULL);
 			print_progress(&p, todo, spec->warmup + spec->duration, elapsed(&t0));
 		}
@@ -231,6 +247,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	free(p.out);
 	results_reduce(sc, done, n_done, todo, res);
 	res->wall_seconds = elapsed(&t0);
+	snprintf(res->io_error, sizeof res->io_error, "%s", atomic_load(&p.failed) ? p.io_error : "");
 	if (opts->keep_records) {
 		res->records = done;
 	} else {

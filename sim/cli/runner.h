@@ -69,6 +69,7 @@ struct results {
 	long *rep_index;            /* owned: the replication number of each in the results */
 	struct rep_record *records; /* owned, with run_opts.keep_records: one per replication */
 	char stopped[256];          /* why it stopped ("" if none did) */
+	char io_error[4400];        /* an I/O error that stopped the run, or "" */
 	double wall_seconds;        /* elapsed real time (not written to files) */
 };
 
