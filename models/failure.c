@@ -137,6 +137,46 @@ static const char *failure_check(const void *cfgp, unsigned long present, const 
 	return NULL;
 }
 
+/* Whether a zone failure breaks any instance of node t (find_targets' rule). */
+static int zone_has_instances(const struct node_spec *t, int zone)
+{
+	int k = t->kind->instances ? t->kind->instances(t->cfg) : 1;
+	int zones = t->kind->zones ? t->kind->zones(t->cfg) : 1;
+	if (zones < 1)
+		zones = 1;
+	if (k == 1 && zones > 1)
+		return 0; /* one instance spread over zones survives any one */
+	return zone < zones && zone < k;
+}
+
+/* A scheduled failure after the run's end, or one in a zone with nothing
+ * in it, runs but breaks nothing: say so. */
+static int failure_lint(const void *cfgp, const struct net_spec *spec, char *msg, size_t n, const char **key)
+{
+	const struct failure_cfg *cfg = cfgp;
+	double end = spec->warmup + spec->duration;
+	if (cfg->at > 0 && cfg->at >= end) {
+		*key = "at";
+		snprintf(msg, n,
+			 "this failure is at %gs, at or after the run's end (%gs, warm-up included): it never happens",
+			 cfg->at, end);
+		return 1;
+	}
+	if (cfg->zone[0]) {
+		int zone = cfg->zone[0] - 'a', any = 0;
+		for (int i = 0; i < spec->n_nodes && !any; i++)
+			if (cfg->node >= 0 ? i == cfg->node : (spec->nodes[i].kind->flags & KIND_CAN_FAIL) != 0)
+				any = zone_has_instances(&spec->nodes[i], zone);
+		if (!any) {
+			*key = "zone";
+			snprintf(msg, n, "zone '%s' holds no instance that can fail: this failure breaks nothing",
+				 cfg->zone);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static const char *failure_check_refs(const void *cfgp, const struct net_spec *spec, const char **key)
 {
 	const struct failure_cfg *cfg = cfgp;
@@ -318,6 +358,7 @@ const struct node_kind failure_kind = {
 	.flags = KIND_INJECTOR,
 	.check = failure_check,
 	.check_refs = failure_check_refs,
+	.lint = failure_lint,
 	.init = failure_init,
 	.start = failure_start,
 	.release = failure_release,

@@ -521,6 +521,11 @@ static int lb_instances(const void *cfg)
 	return (int)((const struct lb_cfg *)cfg)->instances;
 }
 
+static int lb_zones(const void *cfg)
+{
+	return (int)((const struct lb_cfg *)cfg)->zones;
+}
+
 static double lb_capacity(const void *cfgp, int *unbounded)
 {
 	const struct lb_cfg *cfg = cfgp;
@@ -570,6 +575,7 @@ const struct node_kind load_balancer_kind = {
 	.arrive = lb_arrive,
 	.reply = lb_reply,
 	.capacity = lb_capacity,
+	.zones = lb_zones,
 	.instances = lb_instances,
 	.health_changed = lb_health_changed,
 	.report = lb_report,

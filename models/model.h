@@ -219,6 +219,13 @@ struct node_kind {
 	double (*class_share)(const void *cfg, int cls);
 	/* Optional: how many instances a node of this config has (default 1). */
 	int (*instances)(const void *cfg);
+	/* Optional: the availability zones its instances are spread over
+	 * (instance i in zone i mod zones; default 1). */
+	int (*zones)(const void *cfg);
+	/* Optional: something in cfg that runs but is probably not meant (a
+	 * failure after the run's end), once the scenario is otherwise valid:
+	 * 1 with a warning in msg and *key set to the key (NULL: the item). */
+	int (*lint)(const void *cfg, const struct net_spec *spec, char *msg, size_t n, const char **key);
 	/* Optional: instance inst of n changed health from old (enum health). */
 	void (*health_changed)(struct node *n, int inst, int old);
 	void (*report)(const struct node *n, struct report *rep);

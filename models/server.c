@@ -758,6 +758,16 @@ double server_capacity(const void *cfgp, int *unbounded)
 	return mean > 0 ? (double)(server_instances(cfg) * cfg->cores) / mean : HUGE_VAL;
 }
 
+int server_zones(const void *cfg)
+{
+	return (int)((const struct server_cfg *)cfg)->zones;
+}
+
+int front_zones(const void *cfg)
+{
+	return (int)((const struct front_cfg *)cfg)->zones;
+}
+
 void server_reset(struct node *n)
 {
 	struct server *s = (struct server *)n;

@@ -174,7 +174,7 @@ extern const struct param_table server_class_table;
 	.flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, .init = server_init, .arrive = server_arrive,         \
 	.reply = server_reply, .capacity = server_capacity, .instances = server_instances,                             \
 	.health_changed = server_health_changed, .report = server_report, .reset = server_reset,                       \
-	.release = server_release, .metrics = server_metrics
+	.release = server_release, .metrics = server_metrics, .zones = server_zones
 
 /*
  * Kinds in front of a tier (proxy, gateway) are the engine in async mode:
@@ -215,7 +215,7 @@ const char *front_check(const struct param *params, unsigned long present, const
 	.size = sizeof(struct server), .flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, \
 	.arrive = server_arrive, .reply = server_reply, .health_changed = server_health_changed, \
 	.report = server_report, .reset = server_reset, .release = server_release, \
-	.instances = front_instances, .metrics = server_metrics
+	.instances = front_instances, .metrics = server_metrics, .zones = front_zones
 /* clang-format on */
 
 void server_init(struct node *n, const void *cfg);
@@ -223,6 +223,8 @@ void server_arrive(struct node *n, struct request *r);
 void server_reply(struct node *n, struct request *r);
 double server_capacity(const void *cfg, int *unbounded);
 int server_instances(const void *cfg);
+int server_zones(const void *cfg);
+int front_zones(const void *cfg);
 void server_health_changed(struct node *n, int inst, int old);
 void server_reset(struct node *n);
 void server_report(const struct node *n, struct report *rep);

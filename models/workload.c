@@ -255,6 +255,21 @@ static double workload_class_share(const void *cfgp, int cls)
 	return all > 0 ? mine / all : 0;
 }
 
+/* A replay whose arrivals all fall in the warm-up measures nothing. */
+static int workload_lint(const void *cfgp, const struct net_spec *spec, char *msg, size_t n, const char **key)
+{
+	const struct workload_cfg *cfg = cfgp;
+	if (cfg->replay.n > 0 && cfg->replay.t[cfg->replay.n - 1] < spec->warmup) {
+		*key = "replay";
+		snprintf(msg, n,
+			 "every arrival of the replay file is in the warm-up (the last at %gs, the warm-up ends at "
+			 "%gs): nothing of it is measured",
+			 cfg->replay.t[cfg->replay.n - 1], spec->warmup);
+		return 1;
+	}
+	return 0;
+}
+
 /* Whether the circuit breaker lets a request through now. */
 static int breaker_allows(struct workload *w)
 {
@@ -555,6 +570,7 @@ const struct node_kind workload_kind = {
 	.check = workload_check,
 	.offered = workload_offered,
 	.class_share = workload_class_share,
+	.lint = workload_lint,
 	.init = workload_init,
 	.start = workload_start,
 	.arrive = workload_arrive,

@@ -96,6 +96,23 @@ mkdir -p "$long"
 cp "$T/small.yaml" "$long/s.yaml"
 expect_rc 0 "a scenario path of ${#long} characters" "$CP" validate "$long/s.yaml"
 
+# What runs but is probably not meant is a warning at its key: a failure
+# after the run's end, one in a zone with nothing in it, a replay measured
+# nowhere.  The scenario still validates (exit 0).
+printf 'simulation: {duration: 60s, warmup: 10s}\nworkloads:\n  - {name: w, target: web, rate: 10/s}\nnodes:\n  - {name: web, kind: server, instances: 2, zones: 2, service: exp(1ms)}\nfailures:\n  - {node: web, at: 20m}\n  - {zone: c, at: 20s}\n' > "$T/late.yaml"
+expect_rc 0 "a scenario with warnings validates" "$CP" validate "$T/late.yaml"
+grep -q 'late.yaml:7:21: warning: failure #1: this failure is at 1200s, at or after the run.s end' "$T/err" && ok || bad "a failure after the end is a warning"
+grep -q "late.yaml:8:12: warning: failure #2: zone 'c' holds no instance" "$T/err" && ok || bad "a failure in an empty zone is a warning"
+printf '1s\n2s\n3s\n' > "$T/early.csv"
+printf 'simulation: {duration: 60s, warmup: 10s}\nworkloads:\n  - {name: w, target: web, replay: early.csv}\nnodes:\n  - {name: web, kind: server, service: exp(1ms)}\n' > "$T/early.yaml"
+expect_rc 0 "a replay all in the warm-up validates" "$CP" validate "$T/early.yaml"
+grep -q 'warning: workload .w.: every arrival of the replay file is in the warm-up' "$T/err" && ok || bad "a replay all in the warm-up is a warning"
+# Terminal escape sequences in a value are printed escaped, never raw.
+printf 'workloads:\n  - {name: w, target: s, rate: 1/s}\nnodes:\n  - {name: s, kind: "serv\\e[31mer", service: exp(1ms)}\n' > "$T/esc.yaml"
+expect_rc 3 "an escape sequence in a value" "$CP" validate "$T/esc.yaml"
+grep -q 'serv\\x1b\[31mer' "$T/err" && ok || bad "the escape is shown as \\x1b: $(cat "$T/err")"
+tr -d '\033' < "$T/err" | cmp -s - "$T/err" && ok || bad "a raw escape reached the terminal"
+
 # A run writes every file, atomically (no temporary names left behind).
 expect_rc 0 "run" "$CP" run "$T/small.yaml" -o "$T/a" -j 1
 for f in summary.json summary.csv nodes.csv replications.csv timeseries.csv scenario.resolved.yaml; do

@@ -17,9 +17,11 @@ struct diag_item {
 };
 
 struct diags {
-	char file[512];
-	struct diag_item *v; /* owned */
+	char *file;          /* owned */
+	struct diag_item *v; /* owned: the errors */
 	size_t n, cap;
+	struct diag_item *w; /* owned: the warnings (a scenario with only warnings runs) */
+	size_t n_warn, cap_warn;
 };
 
 void diags_init(struct diags *d, const char *file);
@@ -28,7 +30,11 @@ void diags_release(struct diags *d);
 /* Records an error at line:col (printf-style message). */
 void diag_error(struct diags *d, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Prints all errors sorted by position (stable), one per line. */
+/* Records a warning: something probably not meant, that still runs. */
+void diag_warning(struct diags *d, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Prints all errors and warnings sorted by position (stable), one per line,
+ * control characters escaped. */
 void diags_print(const struct diags *d, FILE *out);
 
 /*

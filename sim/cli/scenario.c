@@ -1776,6 +1776,11 @@ static int prescan(const char *text, size_t len, struct diags *d)
 		else if (type == YAML_MAPPING_START_EVENT)
 			anchor = (const char *)ev.data.mapping_start.anchor;
 
+		if (type == YAML_SCALAR_EVENT && strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length) {
+			/* "database\0xx" would run as a database: C strings end at the NUL. */
+			diag_error(d, line, col, "a value holds a NUL character (a \\0 escape); refusing it");
+			rc = -1;
+		}
 		if (type == YAML_ALIAS_EVENT) {
 			/* Every alias counts, a scalar's too: each adds its nodes. */
 			struct anchor_size *a = anchor_slot(anchors, (const char *)ev.data.alias.anchor);
@@ -1830,6 +1835,26 @@ static int prescan(const char *text, size_t len, struct diags *d)
 	free(anchors);
 	yaml_parser_delete(&p);
 	return rc;
+}
+
+/* What runs but is probably not meant: each kind's lint, as warnings at
+ * the key (the scenario still loads). */
+static void lint(const struct walker *w, const struct scenario *sc, struct diags *d)
+{
+	const struct net_spec *spec = &sc->spec;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_kind *k = spec->nodes[i].kind;
+		char msg[512], label[128];
+		const char *key = NULL;
+		if (!k->lint || !k->lint(spec->nodes[i].cfg, spec, msg, sizeof msg, &key))
+			continue;
+		int sec, j;
+		const struct item_info *it = item_at((struct walker *)w, i, &sec, &j);
+		int slot = key ? slot_of(&sc->impl->slots[sec], key) : -1;
+		struct pos at = slot >= 0 && it->seen[slot] ? it->val[slot] : it->self;
+		describe(it, sec, j, label, sizeof label);
+		diag_warning(d, at.line, at.col, "%s: %s", label, msg);
+	}
 }
 
 /*
@@ -2045,6 +2070,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	spec->max_events = (uint64_t)im->sim.max_events;
 	spec->max_in_flight = (uint64_t)im->sim.max_in_flight;
 	spec->slo = im->sim.slo;
+	lint(&w, sc, d);
 	free_items(&w);
 	*out = sc;
 	return SCENARIO_OK;
