@@ -311,6 +311,24 @@ expect_rc 3 "merge with a run twice" "$CP" merge "$T/shard0" "$T/shard0" "$T/sha
 grep -q 'run 0 appears in more than one partial result' "$T/err" && ok || bad "the repeated run is named"
 expect_rc 0 "a shard of another seed" "$CP" run "$T/crash.yaml" --shard 2/3 --seed 99 -o "$T/other" -q
 expect_rc 3 "merge across seeds" "$CP" merge "$T/shard0" "$T/other" "$T/shard2" -o "$T/merged-mixed"
+expect_rc 2 "a shard that selects no run" "$CP" run "$T/crash.yaml" --shard 5/10 -o "$T/empty-shard" -q
+grep -q 'shard 5 of 10 selects no run' "$T/err" && ok || bad "the empty shard is named"
+# Shards run on different empirical data are different scenarios: refused.
+mkdir -p "$T/data1"
+printf 'simulation: {duration: 10s, warmup: 1s, replications: 2}\nworkloads:\n  - {name: w, target: s, rate: 10/s}\nnodes:\n  - {name: s, kind: server, service: "empirical(d.csv)"}\n' > "$T/data1/e.yaml"
+printf '1ms\n' > "$T/data1/d.csv"
+expect_rc 0 "a shard on one data file" "$CP" run "$T/data1/e.yaml" --shard 1/2 -o "$T/ds1" -q
+printf '9ms\n' > "$T/data1/d.csv"
+expect_rc 0 "a shard on other data" "$CP" run "$T/data1/e.yaml" --shard 2/2 -o "$T/ds2" -q
+expect_rc 3 "merge across data files" "$CP" merge "$T/ds1" "$T/ds2" -o "$T/ds"
+grep -q 'comes from another scenario' "$T/err" && ok || bad "shards of other data are named another scenario's"
+printf '1ms\n' > "$T/data1/d.csv"
+expect_rc 0 "the other shard on the first data" "$CP" run "$T/data1/e.yaml" --shard 2/2 -o "$T/ds3" -q
+expect_rc 0 "merge shards of the same data" "$CP" merge "$T/ds1" "$T/ds3" -o "$T/ds"
+# A tampered partial result ("nan" for a value) is refused.
+sed 's/"0x[0-9a-fp.+-]*"/"nan"/' "$T/ds1/partial.json" > "$T/ds1/p" && mv "$T/ds1/p" "$T/ds1/partial.json"
+expect_rc 3 "merge a tampered partial result" "$CP" merge "$T/ds1" "$T/ds3" -o "$T/ds-nan"
+grep -q 'a metric value is not a number' "$T/err" && ok || bad "the tampered value is named"
 expect_rc 0 "runs 1..2" "$CP" run "$T/crash.yaml" --runs 1..2 -o "$T/range" -q
 expect_rc 0 "merge a range and a shard" "$CP" merge "$T/range" "$T/shard0" -o "$T/merged2"
 cmp -s "$T/whole/summary.json" "$T/merged2/summary.json" && ok || bad "shard + range merge differs"

@@ -401,6 +401,13 @@ static int cmd_run(int argc, char **argv)
 		a.out_dir = dir;
 	}
 	subset = select_runs(&a, sc, &n_subset);
+	if (subset && n_subset == 0) {
+		fprintf(stderr,
+			"chokepoint: shard %ld of %ld selects no run: %s has %ld runs (use at most %ld shards)\n",
+			a.shard_i + 1, a.shard_n, a.path, sc->spec.replications, sc->spec.replications);
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	/* Claim the output before running, not after: a long run must not be
 	 * lost, and a second run into the same directory must not race it. */
 	if (!a.no_write && outdir_claim(a.out_dir, a.force, &od) != 0) {

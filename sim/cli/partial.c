@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,8 @@ static int get_double(json_t *j, double *out)
 		return -1;
 	char *end;
 	*out = strtod(s, &end);
-	return *end ? -1 : 0;
+	/* chokepoint writes finite numbers only: "nan" or "inf" is a tampered file */
+	return *end || !isfinite(*out) ? -1 : 0;
 }
 
 static int get_string(json_t *obj, const char *key, char **out)

@@ -829,6 +829,10 @@ static void csv_row(int c, void *data)
  * file in messages ("empirical file").  Returns the values (owned by the
  * scenario) and their number in *n, or NULL after a diagnostic.
  */
+#define FNV_BASIS 0xcbf29ce484222325ULL
+/* FNV-1a of n more bytes after h: the scenario's identity (sc->hash). */
+static uint64_t hash_more(uint64_t h, const unsigned char *p, size_t n);
+
 static const double *load_column(struct parser *P, const char *file, struct pos at, const char *what, const char *label,
 				 size_t *n_out)
 {
@@ -866,6 +870,9 @@ static const double *load_column(struct parser *P, const char *file, struct pos 
 	csv_init(&cp, CSV_APPEND_NULL);
 	size_t skip = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0; /* a UTF-8 byte-order mark */
 	csv_parse(&cp, text + skip, len - skip, csv_field, csv_row, &b);
+	/* The data is part of the scenario's identity: results of other data
+	 * must not merge or compare as the same scenario's. */
+	P->sc->hash = hash_more(P->sc->hash, (const unsigned char *)text, len);
 	free(text);
 	int read_error = 0;
 	csv_fini(&cp, csv_field, csv_row, &b);
@@ -1641,9 +1648,8 @@ static void check_links(struct parser *P)
 
 /* ---- the whole load ------------------------------------------------------ */
 
-static uint64_t hash_bytes(const unsigned char *p, size_t n)
+static uint64_t hash_more(uint64_t h, const unsigned char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < n; i++) {
 		h ^= p[i];
 		h *= 0x100000001b3ULL;
@@ -1927,7 +1933,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	struct scenario *sc = xcalloc(1, sizeof(*sc));
 	sc->impl = xcalloc(1, sizeof(*sc->impl));
 	sc->path = xstrdup(path);
-	sc->hash = hash_bytes((const unsigned char *)text, len);
+	sc->hash = hash_more(FNV_BASIS, (const unsigned char *)text, len);
 	struct scenario_impl *im = sc->impl;
 	build_schema(im);
 

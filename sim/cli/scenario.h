@@ -37,7 +37,7 @@ struct scenario_impl;
 struct scenario {
 	struct net_spec spec; /* workloads first, then nodes, in file order */
 	char *path;           /* owned: as given */
-	uint64_t hash;        /* FNV-1a of the file's bytes */
+	uint64_t hash;        /* FNV-1a of the file's bytes, then of each data file's it reads */
 	/* owned: the open workloads' long-run arrival rate at each node, per
 	 * second, as the stability check computes it (NULL if it did not run) */
 	double *flow;
