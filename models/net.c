@@ -98,6 +98,7 @@ struct request *request_new(struct net *net, struct node *workload)
 
 void request_free(struct net *net, struct request *r)
 {
+	r->id = UINT64_MAX; /* no longer any call's: its timeouts are stale (timeout_is_live) */
 	r->next = net->free_reqs;
 	net->free_reqs = r;
 	net->n_in_flight--;
@@ -302,10 +303,24 @@ static void on_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint
 	n->kind->reply(n, copy);
 }
 
+/* on_timeout's test of whether the call is still outstanding, alone: what
+ * lets the timeout ring drop the entries of calls answered long ago. */
+static int timeout_is_live(void *obj, void *item, uint64_t id, uint64_t tag)
+{
+	(void)obj;
+	const struct request *r = item;
+	int depth = (int)(tag & 0xff);
+	uint32_t seq = (uint32_t)((tag & ~(1ull << 63)) >> 8);
+	if (r->id != id || r->depth <= depth || r->f[depth].seq != seq || depth < r->orphan_at)
+		return 0;
+	return !((tag >> 63) && r->f[depth].is_delivered);
+}
+
 void node_timeouts_init(struct node *n, struct tmo *t, double duration, int code)
 {
 	n->timeout_code = code;
 	tmo_init(t, &n->net->sim, duration, on_timeout, n);
+	t->live = timeout_is_live;
 }
 
 void node_reject(struct node *n, struct request *r, int code, int is_spillover)

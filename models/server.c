@@ -130,6 +130,14 @@ static gsl_ran_discrete_t *shard_table(long shards, long keys, double skew)
 
 static void on_pool_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint64_t tag);
 
+/* on_pool_timeout's test alone: the call still waits for a connection. */
+static int pool_wait_is_live(void *obj, void *item, uint64_t id, uint64_t tag)
+{
+	(void)obj;
+	const struct request *r = item;
+	return r->id == id && r->n_calls == tag && r->depth > 0 && (r->f[r->depth - 1].flags & F_POOL_WAIT);
+}
+
 void server_init(struct node *n, const void *cfg)
 {
 	struct server *s = (struct server *)n;
@@ -174,6 +182,7 @@ void server_init(struct node *n, const void *cfg)
 		s->pool_busy = xcalloc((size_t)s->n_pools, sizeof(*s->pool_busy));
 		s->pool_wait_of = xcalloc((size_t)s->n_pools, sizeof(*s->pool_wait_of));
 		tmo_init(&s->pool_tmo, &n->net->sim, c->pool_timeout > 0 ? c->pool_timeout : 30, on_pool_timeout, s);
+		s->pool_tmo.live = pool_wait_is_live;
 	}
 	if (c->shards > 1 || c->replicas > 0) {
 		node_rng_init(n, &s->rng_route, "route");

@@ -3,6 +3,7 @@
 
 #include "../sim/engine/rng.h"
 #include "../sim/engine/sim.h"
+#include "../sim/engine/tmo.h"
 #include "../sim/engine/util.h"
 
 struct trace {
@@ -273,10 +274,74 @@ static void test_rng_streams_are_reproducible(void **state)
 	rng_release(&y);
 }
 
+/* Timeouts whose calls were answered long ago take no memory: with a
+ * liveness test the ring drops them before growing, and the live ones
+ * still fire, in order, at their deadlines. */
+struct tmo_case {
+	long fired[2000], n_fired, n_added;
+	double at[2000];
+	char dead[200000]; /* answered: the entry no longer matters */
+};
+
+static void tmo_fire(struct sim *sim, void *obj, void *item, uint64_t a, uint64_t b)
+{
+	(void)item;
+	(void)b;
+	struct tmo_case *c = obj;
+	if (c->dead[a])
+		return;
+	c->at[c->n_fired] = sim->now;
+	c->fired[c->n_fired++] = (long)a;
+}
+
+static int tmo_is_live(void *obj, void *item, uint64_t a, uint64_t b)
+{
+	(void)item;
+	(void)b;
+	return !((struct tmo_case *)obj)->dead[a];
+}
+
+static void add_one(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	struct tmo *t = obj;
+	struct tmo_case *c = t->obj;
+	long i = (long)(intptr_t)arg;
+	tmo_add(t, NULL, (uint64_t)i, 0);
+	c->dead[i] = i % 100 != 0; /* 99 of 100 are answered at once */
+	c->n_added++;
+}
+
+static void test_tmo_memory_follows_what_is_outstanding(void **state)
+{
+	(void)state;
+	struct sim sim;
+	struct tmo t;
+	static struct tmo_case c;
+	memset(&c, 0, sizeof c);
+	sim_init(&sim);
+	tmo_init(&t, &sim, 1000, tmo_fire, &c); /* a timeout far longer than the run of adds */
+	t.live = tmo_is_live;
+	for (long i = 0; i < 200000; i++) /* one every ms: 200 s of calls, 2,000 outstanding */
+		sim_at(&sim, (double)i * 1e-3, add_one, &t, (void *)(intptr_t)i);
+	sim_run(&sim, INFINITY);
+	assert_int_equal(c.n_added, 200000);
+	assert_true(t.cap <= 4 * 2048); /* without compaction: 262,144 */
+	assert_int_equal(c.n_fired, 2000);
+	for (long k = 0; k < c.n_fired; k++) {
+		assert_int_equal(c.fired[k], 100 * k);
+		assert_true(c.at[k] >= (double)c.fired[k] * 1e-3 + 1000 - 1e-9);
+		assert_true(c.at[k] <= (double)c.fired[k] * 1e-3 + 1000 + 1000.0 / 1024 + 1e-9);
+	}
+	tmo_release(&t);
+	sim_release(&sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_evq_equal_times_are_fifo),
+		cmocka_unit_test(test_tmo_memory_follows_what_is_outstanding),
 		cmocka_unit_test(test_evq_random_times_come_out_sorted),
 		cmocka_unit_test(test_evq_order_holds_through_growth_and_shrinking),
 		cmocka_unit_test(test_evq_many_ties_in_the_buckets_are_fifo),

@@ -44,12 +44,28 @@ static void ev_expire(struct sim *sim, void *obj, void *arg)
 		arm(t);
 }
 
+/* Drops the entries that no longer matter, keeping the others in order. */
+static void compact(struct tmo *t)
+{
+	size_t kept = 0, mask = t->cap - 1;
+	for (size_t i = 0; i < t->n; i++) {
+		struct tmo_entry e = t->ring[(t->head + i) & mask];
+		if (t->live(t->obj, e.item, e.a, e.b))
+			t->ring[(t->head + kept++) & mask] = e;
+	}
+	t->n = kept;
+}
+
 void tmo_add(struct tmo *t, void *item, uint64_t a, uint64_t b)
 {
 	if (t->n == t->cap) {
-		t->ring = ring_grow(t->ring, sizeof(*t->ring), t->head, t->n, t->cap);
-		t->head = 0;
-		t->cap *= 2;
+		if (t->live)
+			compact(t);      /* the armed event stays: it finds nothing due, and re-arms */
+		if (t->n > t->cap / 2) { /* still over half full: grow, so that compacting stays rare */
+			t->ring = ring_grow(t->ring, sizeof(*t->ring), t->head, t->n, t->cap);
+			t->head = 0;
+			t->cap *= 2;
+		}
 	}
 	t->ring[(t->head + t->n++) & (t->cap - 1)] =
 		(struct tmo_entry){.deadline = t->sim->now + t->duration, .item = item, .a = a, .b = b};

@@ -10,8 +10,12 @@
  * one event per granularity, not one per call.
  *
  * Entries are never cancelled: the callback gets (item, a, b) and decides
- * whether the call it was for is still outstanding.  Memory: one 32-byte
- * entry per call made within the last `duration`.
+ * whether the call it was for is still outstanding.  With a `live`
+ * predicate (the callback's own test, without acting), a ring that would
+ * grow first drops the entries no longer outstanding, in place and in
+ * order, so memory follows what is in flight, not the duration: at most
+ * about four 32-byte entries per outstanding call.  Without one: an entry
+ * per call made within the last `duration`.
  */
 #ifndef SIM_TMO_H
 #define SIM_TMO_H
@@ -22,6 +26,7 @@
 #include "sim.h"
 
 typedef void tmo_fn(struct sim *sim, void *obj, void *item, uint64_t a, uint64_t b);
+typedef int tmo_live_fn(void *obj, void *item, uint64_t a, uint64_t b);
 
 struct tmo_entry {
 	double deadline; /* seconds */
@@ -34,6 +39,7 @@ struct tmo {
 	double duration;    /* seconds */
 	double granularity; /* seconds */
 	tmo_fn *fn;
+	tmo_live_fn *live; /* optional: whether an entry still matters (see above) */
 	void *obj;
 	struct tmo_entry *ring; /* owned */
 	size_t head, n, cap;    /* cap is a power of two */
