@@ -207,6 +207,8 @@ static void fail_instance(struct failure *f, int k)
 	if (mode == HEALTH_HUNG && !(t->kind->flags & KIND_CAN_HANG))
 		mode = HEALTH_DOWN; /* a zone that hangs: what cannot hang dies */
 	int log = net_log_failure(net, f->base.id, t->id, inst, mode);
+	if (log < 0)
+		return; /* the run is stopping: max_failures */
 	if (mode < 0)
 		node_set_health(t, inst, HEALTH_UP, f->cfg.slow, log);
 	else

@@ -251,10 +251,13 @@ struct net_spec {
 	int period_auto; /* the scenario gave none: chosen for the run's length (NET_AUTO_PERIODS) */
 	long replications;
 	uint64_t seed;
-	uint64_t max_events;                /* per replication; LONG_MAX: none */
-	uint64_t max_in_flight;             /* requests alive at once; LONG_MAX: none */
-	double slo;                         /* availability target, e.g. 0.999 */
-	int n_classes;                      /* request classes named in workloads' mixes, ids 1..n_classes */
+	uint64_t max_events;      /* per replication; LONG_MAX: none */
+	uint64_t max_in_flight;   /* requests alive at once; LONG_MAX: none */
+	uint64_t in_flight_limit; /* what a replication enforces: max_in_flight, or lower (max_in_flight_auto) */
+	int max_in_flight_auto;   /* the scenario gave none: the program may lower it for the machine */
+	uint64_t max_failures;    /* failures recorded per replication; LONG_MAX: none */
+	double slo;               /* availability target, e.g. 0.999 */
+	int n_classes;            /* request classes named in workloads' mixes, ids 1..n_classes */
 	char class_name[CLASS_MAX + 1][64]; /* [0] is "": a request of no class */
 	int has_unclassified;               /* some workload has no mix: it sends requests of no class */
 	int n_nodes;
@@ -400,7 +403,8 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
  * active-passive tier between a failure and a promotion cannot). */
 void node_set_serving(struct node *n, int serving);
 
-/* Opens a failure record; its index. */
+/* Opens a failure record; its index, or -1 after stopping the run when
+ * simulation.max_failures records are open or closed already. */
 int net_log_failure(struct net *net, int injector, int node, int inst, int mode);
 
 /* Whether a node takes part in requests' paths (not a workload, link or injector). */

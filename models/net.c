@@ -54,12 +54,15 @@ struct req_chunk {
 
 struct request *request_new(struct net *net, struct node *workload)
 {
-	if (net->n_in_flight >= net->spec->max_in_flight) {
+	if (net->n_in_flight >= net->spec->in_flight_limit) {
 		if (!net->stopped[0])
 			snprintf(net->stopped, sizeof net->stopped,
-				 "%llu requests were in flight at t=%.3fs (simulation.max_in_flight): the system "
+				 "%llu requests were in flight at t=%.3fs (simulation.max_in_flight%s): the system "
 				 "cannot keep up with its load, or raise the limit",
-				 (unsigned long long)net->n_in_flight, net->sim.now);
+				 (unsigned long long)net->n_in_flight, net->sim.now,
+				 net->spec->in_flight_limit < net->spec->max_in_flight
+					 ? ", lowered to fit half the machine's memory over the parallel jobs"
+					 : "");
 		sim_stop(&net->sim);
 		return NULL;
 	}
@@ -437,6 +440,15 @@ void node_set_serving(struct node *n, int serving)
 
 int net_log_failure(struct net *net, int injector, int node, int inst, int mode)
 {
+	if (net->n_log >= net->spec->max_failures) {
+		if (!net->stopped[0])
+			snprintf(net->stopped, sizeof net->stopped,
+				 "%llu failures by t=%.3fs (simulation.max_failures): each is recorded for "
+				 "failures.csv; raise the limit, or make failures rarer (mtbf)",
+				 (unsigned long long)net->n_log, net->sim.now);
+		sim_stop(&net->sim);
+		return -1;
+	}
 	if (net->n_log == net->cap_log) {
 		net->cap_log = net->cap_log ? 2 * net->cap_log : 16;
 		net->log = xrealloc(net->log, net->cap_log * sizeof(*net->log));

@@ -264,6 +264,12 @@ expect_rc 6 "a run past max_events" "$CP" run "$T/capped.yaml" -o "$T/capped" -q
 grep -q 'simulation.max_events' "$T/err" && ok || bad "the limit is named"
 [ ! -e "$T/capped" ] && ok || bad "nothing is written for a stopped run"
 
+# Failures are recorded one by one, up to simulation.max_failures (default
+# 100,000 per replication): past it the run stops (exit 6), memory bounded.
+printf 'simulation: {duration: 100s, warmup: 0s, replications: 2, max_events: unlimited}\nworkloads:\n  - {name: w, target: db, rate: 10/s}\nnodes:\n  - {name: db, kind: database, service: exp(1ms)}\nfailures:\n  - {node: db, mtbf: 1ns, mttr: 1ns}\n' > "$T/flaky.yaml"
+expect_rc 6 "a failure every nanosecond" "$CP" run "$T/flaky.yaml" -o "$T/flaky" -q
+grep -q '100000 failures by .*(simulation.max_failures)' "$T/err" && ok || bad "the failure limit is named"
+
 # The access log: one line per request answered after the warm-up; its
 # counts agree with the summary's, and it is the same for any -j.
 cat > "$T/crash.yaml" <<YAML

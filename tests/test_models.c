@@ -310,6 +310,31 @@ static void test_empirical_service_resamples_the_file(void **state)
 	unlink(csv);
 }
 
+/* A scenario without max_in_flight gets one that fits the machine: 8 jobs
+ * within 1 GiB hold at most 1 GiB / 8 / sizeof(struct request) each. */
+static void test_the_default_in_flight_limit_fits_the_memory(void **state)
+{
+	(void)state;
+	double gib = 1024.0 * 1024 * 1024;
+	uint64_t fit = runner_in_flight_fit(1000000, gib, 8);
+	assert_true(fit < 1000000);
+	assert_true((double)fit * 8 * sizeof(struct request) <= gib);
+	assert_true((double)(fit + 1) * 8 * sizeof(struct request) > gib);
+	assert_int_equal(runner_in_flight_fit(1000000, 64 * gib, 2), 1000000); /* ample memory: the default */
+	assert_int_equal(runner_in_flight_fit(1000000, 1e6, 1024), 1000);      /* a floor, not zero */
+
+	/* The scenario's own limit is obeyed; without one, the loader says so. */
+	struct scenario *sc = load_text("workloads:\n  - {name: w, target: s, rate: 1/s}\n"
+					"nodes:\n  - {name: s, kind: server, service: exp(1ms)}\n");
+	assert_true(sc->spec.max_in_flight_auto);
+	scenario_free(sc);
+	sc = load_text("simulation: {max_in_flight: 5000}\nworkloads:\n  - {name: w, target: s, rate: 1/s}\n"
+		       "nodes:\n  - {name: s, kind: server, service: exp(1ms)}\n");
+	assert_false(sc->spec.max_in_flight_auto);
+	assert_int_equal(sc->spec.in_flight_limit, 5000);
+	scenario_free(sc);
+}
+
 static void test_limit_in_flight_stops_an_overloaded_run(void **state)
 {
 	(void)state;
@@ -702,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_timeseries_adds_up_to_the_run),
 		cmocka_unit_test(test_resolved_scenario_round_trips),
 		cmocka_unit_test(test_empirical_service_resamples_the_file),
+		cmocka_unit_test(test_the_default_in_flight_limit_fits_the_memory),
 		cmocka_unit_test(test_limit_in_flight_stops_an_overloaded_run),
 		cmocka_unit_test(test_limit_events_stops_a_long_run),
 		cmocka_unit_test(test_rate_profile_arrivals_follow_the_integral),

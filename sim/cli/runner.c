@@ -121,6 +121,16 @@ static void print_progress(struct pool *p, long reps, double end, double secs)
 		secs > 0 ? (double)ev / secs / 1e6 : 0);
 }
 
+uint64_t runner_in_flight_fit(uint64_t limit, double memory, long jobs)
+{
+	if (!(memory > 0))
+		return limit;
+	double fit = memory / (double)(jobs < 1 ? 1 : jobs) / (double)sizeof(struct request);
+	if (fit >= (double)limit)
+		return limit;
+	return fit < 1000 ? 1000 : (uint64_t)fit;
+}
+
 void rep_record_release(struct rep_record *r)
 {
 	report_release(&r->metrics);

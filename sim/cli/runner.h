@@ -73,6 +73,13 @@ struct results {
 	double wall_seconds;        /* elapsed real time (not written to files) */
 };
 
+/*
+ * The requests one replication may hold when jobs run at once within
+ * memory bytes: limit, or fewer (at least 1,000) when jobs x that many
+ * requests would not fit.  For scenarios that set no max_in_flight.
+ */
+uint64_t runner_in_flight_fit(uint64_t limit, double memory, long jobs);
+
 /* Runs every replication of sc->spec; 0, or -1 if a thread cannot start. */
 int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *out);
 void results_release(struct results *res);

@@ -54,7 +54,7 @@ struct raw_doc {
 struct sim_cfg {
 	double duration, warmup, period;
 	long replications, seed;
-	long max_events, max_in_flight;
+	long max_events, max_in_flight, max_failures;
 	double slo;
 };
 
@@ -72,8 +72,11 @@ static const struct param sim_params[] = {
 	 "(5m, 1h, 1d, ...: at most 1,440 periods)"},
 	{"max_events", PT_COUNT, OFF(max_events), "10000000000", 1000, 1e15, NULL, P_UNLIMITED,
 	 "events per replication before the run is stopped"},
+	{"max_failures", PT_COUNT, OFF(max_failures), "100000", 1, 1e9, NULL, P_UNLIMITED,
+	 "failures per replication (each is recorded for failures.csv) before the run is stopped"},
 	{"max_in_flight", PT_COUNT, OFF(max_in_flight), "1000000", 1, 1e10, NULL, P_UNLIMITED,
-	 "requests alive at once (each about 600 bytes) before the run is stopped"},
+	 "requests alive at once, per replication (each about 740 bytes), before the run is stopped; if "
+	 "absent, also at most half the machine's memory over the parallel jobs"},
 	{"slo", PT_FRACTION, OFF(slo), "99.9%", 0, 1, NULL, 0,
 	 "availability target: error_budget_used compares the failed requests with it"},
 	{0},
@@ -2075,6 +2078,9 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	spec->seed = (uint64_t)im->sim.seed;
 	spec->max_events = (uint64_t)im->sim.max_events;
 	spec->max_in_flight = (uint64_t)im->sim.max_in_flight;
+	spec->in_flight_limit = spec->max_in_flight;
+	spec->max_in_flight_auto = !w.items[SEC_SIM]->seen[slot_of(&im->slots[SEC_SIM], "max_in_flight")];
+	spec->max_failures = (uint64_t)im->sim.max_failures;
 	spec->slo = im->sim.slo;
 	lint(&w, sc, d);
 	free_items(&w);
@@ -2266,6 +2272,7 @@ char *scenario_resolved_yaml(const struct scenario *sc, size_t *len)
 	sim.seed = (long)spec->seed;
 	sim.max_events = (long)spec->max_events;
 	sim.max_in_flight = (long)spec->max_in_flight;
+	sim.max_failures = (long)spec->max_failures;
 	sim.slo = spec->slo;
 	resolve_item(raw->simulation, &im->slots[SEC_SIM], sim_params, &sim, spec);
 	static const int secs[] = {SEC_WORKLOADS, SEC_NODES, SEC_FAILURES};
