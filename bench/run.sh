@@ -109,5 +109,34 @@ r=$("$BUILD/bench/bench" "$tmp/b5-inflight.yaml") || { echo "B5: bench failed"; 
 set -- $r
 printf '%-26s %12s %9.1fMiB\n' "$inflight in flight" "-" "$(awk -v r="$4" 'BEGIN{print r/1024}')"
 echo "B5-inflight-$inflight,$1,$2,$3,,,,$4,," >> "$OUT"
+
+# B6: a large scenario, every phase linear in its size.  N workloads each
+# call their own server (2N nodes); load (validate), then run and write
+# (one replication of 10 s, -j 1), at 1,000 and 2,000 nodes: the times
+# should double, not quadruple.
+echo
+printf '%-14s %8s %12s %14s\n' "B6 nodes" items load_s run_write_s
+big() { # N FILE
+	{
+		echo "simulation: {duration: 10s, warmup: 1s, replications: 1, seed: 1}"
+		echo "workloads:"
+		i=0; while [ $i -lt "$1" ]; do echo "  - {name: w$i, target: s$i, rate: 10/s}"; i=$((i + 1)); done
+		echo "nodes:"
+		i=0; while [ $i -lt "$1" ]; do echo "  - {name: s$i, kind: server, service: exp(1ms)}"; i=$((i + 1)); done
+	} > "$2"
+}
+now() { date +%s.%N; }
+for n in 500 1000; do
+	big $n "$tmp/b6.yaml"
+	t0=$(now)
+	"$BUILD/chokepoint" validate "$tmp/b6.yaml" > /dev/null || { echo "B6: validate failed"; exit 1; }
+	t1=$(now)
+	"$BUILD/chokepoint" run "$tmp/b6.yaml" -o "$tmp/b6-out" -q -j 1 --force || { echo "B6: run failed"; exit 1; }
+	t2=$(now)
+	awk -v n="$((2 * n))" -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
+		printf "%-14s %8d %12.3f %14.3f\n", "B6-" n, n, b - a, c - b }'
+	echo "B6-$((2 * n)),,,$(awk -v b="$t1" -v c="$t2" 'BEGIN{printf "%.3f", c - b}'),,,,,," >> "$OUT"
+done
+
 echo
 echo "results: $OUT"

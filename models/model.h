@@ -504,6 +504,8 @@ static inline void node_started(struct node *n, double w)
 {
 	n->st.started++;
 	if (w > 0) {
+		if (!n->st.wait_hist.h) /* made on the first wait: most nodes never wait (links, workloads) */
+			hist_init(&n->st.wait_hist);
 		n->st.waited++;
 		n->st.wait_sum += w;
 		hist_add(&n->st.wait_hist, w);

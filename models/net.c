@@ -613,7 +613,7 @@ static void init_stats(struct node_stats *s)
 {
 	hist_init(&s->resp_hist);
 	hist_init(&s->p_hist);
-	hist_init(&s->wait_hist);
+	/* wait_hist: on the first wait (node_started) */
 }
 
 int net_spec_periods(const struct net_spec *spec)
@@ -817,9 +817,10 @@ static void report_e2e(struct net *net, struct report *rep, const char *scope, c
 	double T = net->t_end - net->t_warm;
 
 	hist_init(&h);
-	for (int i = 0; i < net->n_nodes; i++) {
+	/* One workload's own, or every workload's: one node, or all of them. */
+	for (int i = only ? only->id : 0; i < (only ? only->id + 1 : net->n_nodes); i++) {
 		const struct node *n = net->nodes[i];
-		if (!(n->kind->flags & KIND_WORKLOAD) || (only && n != only))
+		if (!(n->kind->flags & KIND_WORKLOAD))
 			continue;
 		tally_merge(&lat, &n->st.resp);
 		hist_merge(&h, &n->st.resp_hist);

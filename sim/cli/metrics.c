@@ -10,9 +10,10 @@
 static int node_named(struct metric_resolver *mr, const char *name, size_t len)
 {
 	const struct net_spec *spec = mr->spec;
-	if (mr->last >= 0 && strlen(spec->nodes[mr->last].name) == len &&
-	    strncmp(spec->nodes[mr->last].name, name, len) == 0)
-		return mr->last;
+	/* Metrics come node by node, in order: the last node, or the next. */
+	for (int i = mr->last < 0 ? 0 : mr->last; i <= mr->last + 1 && i < spec->n_nodes; i++)
+		if (strlen(spec->nodes[i].name) == len && strncmp(spec->nodes[i].name, name, len) == 0)
+			return mr->last = i;
 	for (int i = 0; i < spec->n_nodes; i++)
 		if (strlen(spec->nodes[i].name) == len && strncmp(spec->nodes[i].name, name, len) == 0)
 			return mr->last = i;

@@ -19,22 +19,7 @@
 #include "outdir.h"
 #include "version.h"
 
-static const struct node_spec *spec_of(const struct results *res, const char *name)
-{
-	for (int i = 0; i < res->sc->spec.n_nodes; i++)
-		if (strcmp(res->sc->spec.nodes[i].name, name) == 0)
-			return &res->sc->spec.nodes[i];
-	return NULL;
-}
-
-/* The index of metric (scope, key), or -1. */
-static long find_metric(const struct results *res, const char *scope, const char *key)
-{
-	for (size_t i = 0; i < res->n_metrics; i++)
-		if (strcmp(res->metrics[i].key, key) == 0 && strcmp(res->metrics[i].scope, scope) == 0)
-			return (long)i;
-	return -1;
-}
+#define find_metric results_find
 
 static void fmt_metric(char *buf, size_t n, const struct results *res, size_t i)
 {
@@ -600,7 +585,8 @@ static int write_json(FILE *f, const struct results *res)
 				json_object_set_new(insts, sub, obj);
 			}
 		} else {
-			const struct node_spec *ns = spec_of(res, m->scope);
+			const struct node_spec *ns =
+				res->metric_node[i] >= 0 ? &res->sc->spec.nodes[res->metric_node[i]] : NULL;
 			json_t *group = ns && (ns->kind->flags & KIND_WORKLOAD) ? workloads : nodes;
 			obj = json_object_get(group, m->scope);
 			if (!obj) {

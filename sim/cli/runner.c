@@ -131,6 +131,8 @@ uint64_t runner_in_flight_fit(uint64_t limit, double memory, long jobs)
 	return fit < 1000 ? 1000 : (uint64_t)fit;
 }
 
+static void build_index(struct results *res);
+
 void rep_record_release(struct rep_record *r)
 {
 	report_release(&r->metrics);
@@ -199,6 +201,7 @@ void results_reduce(const struct scenario *sc, const struct rep_record *recs, lo
 			res->ts[i] += recs[k].ts[i] / (double)n;
 		res->events += recs[k].events;
 	}
+	build_index(res);
 	res->ci = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(struct ci));
 	double *col = xmalloc((n ? n : 1) * sizeof(double));
 	for (size_t i = 0; i < res->n_metrics; i++) {
@@ -271,6 +274,7 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 void results_release(struct results *res)
 {
 	free(res->metrics);
+	free(res->index);
 	free(res->defs);
 	free(res->metric_node);
 	free(res->values);
@@ -287,10 +291,49 @@ void results_release(struct results *res)
 	memset(res, 0, sizeof(*res));
 }
 
+static uint64_t name_hash(const char *scope, const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *c = (const unsigned char *)scope; *c; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL; /* between the two: ("ab", "c") is not ("a", "bc") */
+	for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Builds res->index: looking a metric up by name is then constant time,
+ * and writing the results of a large scenario linear. */
+static void build_index(struct results *res)
+{
+	size_t cap = 16;
+	while (cap < 2 * res->n_metrics)
+		cap *= 2;
+	res->index_cap = cap;
+	res->index = xmalloc(cap * sizeof(long));
+	for (size_t i = 0; i < cap; i++)
+		res->index[i] = -1;
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		size_t k = (size_t)name_hash(res->metrics[i].scope, res->metrics[i].key) & (cap - 1);
+		while (res->index[k] >= 0)
+			k = (k + 1) & (cap - 1);
+		res->index[k] = (long)i; /* a name reported twice: the first is found */
+	}
+}
+
+long results_find(const struct results *res, const char *scope, const char *key)
+{
+	if (!res->index)
+		return -1;
+	size_t k = (size_t)name_hash(scope, key) & (res->index_cap - 1);
+	for (long i; (i = res->index[k]) >= 0; k = (k + 1) & (res->index_cap - 1))
+		if (strcmp(res->metrics[i].key, key) == 0 && strcmp(res->metrics[i].scope, scope) == 0)
+			return i;
+	return -1;
+}
+
 const struct ci *results_ci(const struct results *res, const char *scope, const char *key)
 {
-	for (size_t i = 0; i < res->n_metrics; i++)
-		if (strcmp(res->metrics[i].scope, scope) == 0 && strcmp(res->metrics[i].key, key) == 0)
-			return &res->ci[i];
-	return NULL;
+	long i = results_find(res, scope, key);
+	return i < 0 ? NULL : &res->ci[i];
 }

@@ -58,6 +58,8 @@ struct results {
 	struct metric *metrics;         /* owned: names (and replication 0's values) */
 	const struct metric_def **defs; /* owned: each metric's declaration (metric.h) */
 	int *metric_node;               /* owned: the node each metric's scope belongs to, or -1 */
+	long *index;                    /* owned: open-addressing table of metric numbers by (scope, key) */
+	size_t index_cap;               /* a power of two, at least twice n_metrics */
 	double *values;                 /* owned: n_reps x n_metrics, replication-major */
 	struct ci *ci;                  /* owned: per metric, across replications */
 	int n_periods, n_nodes;
@@ -94,8 +96,10 @@ void results_release(struct results *res);
 void results_reduce(const struct scenario *sc, const struct rep_record *recs, long n, long n_requested,
 		    struct results *res);
 
-/* The CI of metric (scope, key), or NULL if there is none. */
+/* The CI of metric (scope, key), or NULL if there is none (constant time). */
 const struct ci *results_ci(const struct results *res, const char *scope, const char *key);
+/* The number of metric (scope, key), or -1 (constant time). */
+long results_find(const struct results *res, const char *scope, const char *key);
 
 /* The replication values of metric number i (n_reps of them, stride n_metrics). */
 static inline double results_value(const struct results *res, long rep, size_t i)

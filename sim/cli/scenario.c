@@ -767,6 +767,9 @@ struct parser {
 	int cur_class; /* the class of the table entry being parsed (0: none) */
 	char *dir;     /* owned: the scenario's directory, as given */
 	char *root;    /* owned: its real path, or NULL if it has none */
+	size_t *first; /* owned: node v's references are refs[first[v] .. first[v + 1]) */
+	int *names;    /* owned: node numbers by name, open addressing (-1: free), names_cap slots */
+	size_t names_cap;
 	/* (node, class) pairs whose class entry names its own calls, even an
 	 * empty list: that class does not follow the node's own calls. */
 	struct {
@@ -1340,19 +1343,52 @@ static int name_ok(const char *s)
 	return 1;
 }
 
-static int find_node(const struct net_spec *spec, const char *name)
+static size_t name_slot(const struct parser *P, const char *name)
 {
-	for (int i = 0; i < spec->n_nodes; i++)
-		if (strcmp(spec->nodes[i].name, name) == 0)
-			return i;
+	uint64_t h = FNV_BASIS;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	size_t k = (size_t)h & (P->names_cap - 1);
+	const struct net_spec *spec = &P->sc->spec;
+	while (P->names[k] >= 0 && strcmp(spec->nodes[P->names[k]].name, name) != 0)
+		k = (k + 1) & (P->names_cap - 1);
+	return k;
+}
+
+/* Files node i under its name; the node that has the name already, or -1. */
+static int name_add(struct parser *P, int i)
+{
+	size_t k = name_slot(P, P->sc->spec.nodes[i].name);
+	if (P->names[k] >= 0)
+		return P->names[k];
+	P->names[k] = i;
 	return -1;
+}
+
+/* The node of that name, or -1 (constant time: references are linear). */
+static int find_node(const struct parser *P, const char *name)
+{
+	return P->names[name_slot(P, name)];
+}
+
+/* Refs are added node by node, in order: index where each node's start. */
+static void index_refs(struct parser *P)
+{
+	int n = P->sc->spec.n_nodes;
+	P->first = xcalloc((size_t)n + 1, sizeof(size_t));
+	for (size_t i = 0; i < P->n_refs; i++) {
+		SIM_ASSERT(i == 0 || P->refs[i - 1].from <= P->refs[i].from);
+		P->first[P->refs[i].from + 1]++;
+	}
+	for (int v = 0; v < n; v++)
+		P->first[v + 1] += P->first[v];
 }
 
 /* Whether every reference node i makes was resolved. */
 static int refs_resolved(const struct parser *P, int i)
 {
-	for (size_t k = 0; k < P->n_refs; k++)
-		if (P->refs[k].from == i && *P->refs[k].dest < 0)
+	for (size_t k = P->first[i]; k < P->first[i + 1]; k++)
+		if (*P->refs[k].dest < 0)
 			return 0;
 	return 1;
 }
@@ -1363,7 +1399,7 @@ static void resolve_refs(struct parser *P)
 	for (size_t i = 0; i < P->n_refs; i++) {
 		struct ref *r = &P->refs[i];
 		const struct node_spec *from = &spec->nodes[r->from];
-		int j = find_node(spec, r->name);
+		int j = find_node(P, r->name);
 		if (j < 0) {
 			const char *names[MAX_ITEMS > 256 ? 256 : MAX_ITEMS];
 			size_t n = 0;
@@ -1423,8 +1459,8 @@ static int visit(struct parser *P, int v, int *color, int *depth, int *stack, in
 		strncat(path, spec->nodes[v].name, sizeof(path) - strlen(path) - 1);
 		/* Point at the reference that closes the cycle. */
 		struct pos at = {0, 0};
-		for (size_t i = 0; i < P->n_refs; i++)
-			if (P->refs[i].from == stack[sp - 1] && *P->refs[i].dest == v)
+		for (size_t i = P->first[stack[sp - 1]]; i < P->first[stack[sp - 1] + 1]; i++)
+			if (*P->refs[i].dest == v)
 				at = P->refs[i].pos;
 		diag_error(P->d, at.line, at.col, "call cycle: %s", path);
 		return -1;
@@ -1433,8 +1469,8 @@ static int visit(struct parser *P, int v, int *color, int *depth, int *stack, in
 	stack[sp++] = v;
 	int best = 0;
 	if (!(kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR))) {
-		for (size_t i = 0; i < P->n_refs; i++) {
-			if (P->refs[i].from != v || *P->refs[i].dest < 0)
+		for (size_t i = P->first[v]; i < P->first[v + 1]; i++) {
+			if (*P->refs[i].dest < 0)
 				continue;
 			int d = visit(P, *P->refs[i].dest, color, depth, stack, sp);
 			if (d < 0) {
@@ -1481,21 +1517,28 @@ static void check_graph(struct parser *P)
 static void check_reachable(struct parser *P)
 {
 	const struct net_spec *spec = &P->sc->spec;
-	int n = spec->n_nodes, changed = 1;
+	int n = spec->n_nodes, head = 0, tail = 0;
 	char *seen = xcalloc(n, 1);
-	for (int v = 0; v < n; v++)
-		seen[v] = (kind_flags(&spec->nodes[v]) & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR)) != 0;
-	while (changed) {
-		changed = 0;
-		for (size_t i = 0; i < P->n_refs; i++) {
-			const struct ref *r = &P->refs[i];
-			if (*r->dest >= 0 && seen[r->from] &&
-			    !(kind_flags(&spec->nodes[r->from]) & (KIND_LINK | KIND_INJECTOR)) && !seen[*r->dest]) {
-				seen[*r->dest] = 1;
-				changed = 1;
+	int *queue = xcalloc(n ? (size_t)n : 1, sizeof(int));
+	for (int v = 0; v < n; v++) {
+		unsigned f = kind_flags(&spec->nodes[v]);
+		seen[v] = (f & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR)) != 0;
+		if (f & KIND_WORKLOAD)
+			queue[tail++] = v;
+	}
+	while (head < tail) { /* breadth first from the workloads, along calls */
+		int v = queue[head++];
+		if (kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR))
+			continue;
+		for (size_t i = P->first[v]; i < P->first[v + 1]; i++) {
+			int d = *P->refs[i].dest;
+			if (d >= 0 && !seen[d]) {
+				seen[d] = 1;
+				queue[tail++] = d;
 			}
 		}
 	}
+	free(queue);
 	for (int v = 0; v < n; v++) {
 		if (seen[v])
 			continue;
@@ -1521,11 +1564,19 @@ static int has_own_calls(const struct parser *P, int v, int cls)
 {
 	if (cls == 0)
 		return 0;
-	for (size_t i = 0; i < P->n_overrides; i++)
-		if (P->overrides[i].node == v && P->overrides[i].cls == cls)
+	size_t lo = 0, hi = P->n_overrides; /* added node by node: sorted by node */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (P->overrides[mid].node < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < P->n_overrides && P->overrides[i].node == v; i++)
+		if (P->overrides[i].cls == cls)
 			return 1;
-	for (size_t i = 0; i < P->n_refs; i++)
-		if (P->refs[i].from == v && P->refs[i].cls == cls)
+	for (size_t i = P->first[v]; i < P->first[v + 1]; i++)
+		if (P->refs[i].cls == cls)
 			return 1;
 	return 0;
 }
@@ -1565,10 +1616,8 @@ static void compute_flows(struct parser *P)
 			continue;
 		for (int c = 0; c < nc; c++)
 			own[c] = has_own_calls(P, v, c);
-		for (size_t i = 0; i < P->n_refs; i++) {
+		for (size_t i = P->first[v]; i < P->first[v + 1]; i++) {
 			const struct ref *r = &P->refs[i];
-			if (r->from != v)
-				continue;
 			for (int c = 0; c < nc; c++) {
 				if (r->cls != (own[c] ? c : 0) || flow[v * nc + c] == 0)
 					continue;
@@ -1976,6 +2025,11 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	spec->n_nodes = w.n_items[SEC_WORKLOADS] + w.n_items[SEC_NODES] + w.n_items[SEC_FAILURES];
 	spec->nodes = xcalloc(spec->n_nodes, sizeof(*spec->nodes));
 	char *bad_values = xcalloc(spec->n_nodes ? (size_t)spec->n_nodes : 1, 1);
+	for (P.names_cap = 16; P.names_cap < 2 * (size_t)spec->n_nodes; P.names_cap *= 2)
+		;
+	P.names = xmalloc(P.names_cap * sizeof(int));
+	for (size_t k = 0; k < P.names_cap; k++)
+		P.names[k] = -1;
 	parse_item(&P, SEC_SIM, w.items[SEC_SIM], im->raw->simulation, 0, &im->sim, -1);
 	for (int i = 0; i < spec->n_nodes; i++) {
 		int sec, j;
@@ -1987,20 +2041,18 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 			snprintf(ns->name, sizeof(ns->name), "%s", raw->v[0]);
 		else if (sec == SEC_FAILURES) /* names are optional here */
 			snprintf(ns->name, sizeof(ns->name), "failure-%d", j + 1);
+		int k = raw->v[0] ? name_add(&P, i) : -1; /* names given are unique; failures' made ones aside */
 		if (!it->kind)
 			continue; /* unknown kind, reported: its keys mean nothing */
 		ns->cfg = xcalloc(1, it->kind->cfg_size);
 		if (raw->v[0] && (!name_ok(ns->name) || strlen(raw->v[0]) >= sizeof(ns->name)))
 			diag_error(d, it->val[0].line, it->val[0].col,
 				   "invalid name '%s': use up to 63 letters, digits, '_', '-' or '.'", raw->v[0]);
-		for (int k = 0; raw->v[0] && k < i; k++) {
-			if (strcmp(spec->nodes[k].name, ns->name) == 0) {
-				int ksec, kj;
-				struct item_info *first = item_at(&w, k, &ksec, &kj);
-				diag_error(d, it->val[0].line, it->val[0].col,
-					   "duplicate name '%s' (first used at line %d)", ns->name, first->val[0].line);
-				break;
-			}
+		if (k >= 0) {
+			int ksec, kj;
+			struct item_info *first = item_at(&w, k, &ksec, &kj);
+			diag_error(d, it->val[0].line, it->val[0].col, "duplicate name '%s' (first used at line %d)",
+				   ns->name, first->val[0].line);
 		}
 		size_t before = d->n;
 		parse_item(&P, sec, it, raw, j, ns->cfg, i);
@@ -2016,6 +2068,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	}
 	/* Unresolved references stay -1 and the checks below skip them, so
 	 * they report alongside every other error. */
+	index_refs(&P);
 	resolve_refs(&P);
 	check_graph(&P);
 	check_links(&P);
@@ -2066,6 +2119,8 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	free(P.overrides);
 	free(P.dir);
 	free(P.root);
+	free(P.first);
+	free(P.names);
 	free(bad_values);
 	if (d->n > 0)
 		goto invalid;

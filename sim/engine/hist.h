@@ -28,7 +28,7 @@
 #define HIST_MIN      0x1p-20 /* seconds */
 
 struct hist {
-	gsl_histogram *h; /* owned; shared bucket edges by construction */
+	gsl_histogram *h; /* owned, or NULL until hist_init (an empty histogram); its edges are shared */
 	double *bin;      /* h->bin */
 	uint64_t n;       /* all values, including under- and overflow */
 	uint64_t under, over;
