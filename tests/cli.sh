@@ -96,6 +96,24 @@ mkdir -p "$long"
 cp "$T/small.yaml" "$long/s.yaml"
 expect_rc 0 "a scenario path of ${#long} characters" "$CP" validate "$long/s.yaml"
 
+# One seed range everywhere: what the scenario accepts, the command line too.
+expect_rc 2 "--seed past the scenario's range" "$CP" run "$T/small.yaml" --seed 9223372036854775807 --no-write -q
+grep -q 'from 0 to 9000000000000000000' "$T/err" && ok || bad "the seed's range is given"
+expect_rc 0 "--seed at the top of the range" "$CP" run "$T/small.yaml" --seed 9000000000000000000 -o "$T/topseed" -q
+grep -q 'seed: 9000000000000000000' "$T/topseed/scenario.resolved.yaml" && ok || bad "the top seed is written as a number"
+# A replay file that starts with a UTF-8 byte-order mark keeps its first arrival.
+printf '\357\273\2772s\n3s\n4s\n' > "$T/bom.csv"
+printf 'simulation: {duration: 10s, warmup: 1s, replications: 1}\nworkloads:\n  - {name: w, target: s, replay: bom.csv}\nnodes:\n  - {name: s, kind: server, service: exp(1ms)}\n' > "$T/bom.yaml"
+expect_rc 0 "a replay file with a byte-order mark" "$CP" run "$T/bom.yaml" -o "$T/bom" -q
+awk -F, '$1 == "\"e2e\"" && $2 == "\"requests\"" { exit !($4 == 3) }' "$T/bom/summary.csv" && ok || bad "the first arrival after a byte-order mark was dropped"
+# An -o far over a thousand characters, with --access-log: written there,
+# nothing left beside it.
+longo="$T/o"
+while [ ${#longo} -lt 1300 ]; do longo="$longo/an-output-directory-with-a-long-name"; done
+expect_rc 0 "-o of ${#longo} characters with --access-log" "$CP" run "$T/small.yaml" -o "$longo/res" -q --access-log
+[ -s "$longo/res/access.csv" ] && ok || bad "the long -o holds the access log"
+[ "$(ls -a "$longo" | grep -cv '^\.\.*$')" -eq 1 ] && ok || bad "the long -o left temporaries: $(ls -a "$longo")"
+
 # What runs but is probably not meant is a warning at its key: a failure
 # after the run's end, one in a zone with nothing in it, a replay measured
 # nowhere.  The scenario still validates (exit 0).
