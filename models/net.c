@@ -807,6 +807,8 @@ static void report_outcomes(struct report *rep, const char *scope, double T, uin
 			report_add(rep, scope, "status_202", (double)accepted);
 	}
 	report_add(rep, scope, "success_ratio", answered ? (double)codes[SS_2XX] / answered : 0);
+	report_add(rep, scope, "availability", answered ? (double)codes[SS_2XX] / answered : 1);
+	report_add(rep, scope, "error_rate", answered ? 1 - (double)codes[SS_2XX] / answered : 0);
 }
 
 static void report_e2e(struct net *net, struct report *rep, const char *scope, const struct node *only)

@@ -413,6 +413,25 @@ summary_has queue-absorbs-burst 'message wait mean .*depth mean' "the queue's wa
 summary_has api-gateway '^via-gateway ' "each workload side by side"
 summary_has saturated-link '^Next: db (database) CPU cores' "where the bottleneck moves next"
 
+# SLO checks: a scenario that meets them exits 0, one that misses one exits
+# 1 naming it; summary.json carries the verdicts; --slo-mode=point judges
+# the mean alone, and says so.
+sed 's/^simulation: {duration: 20s, warmup: 2s, replications: 4, seed: 42}$/&\nslo: ["latency_p99 < 250ms", "availability >= 99.9%", "db.utilization < 90%", "status_503 == 0"]/' "$T/small.yaml" > "$T/slo-ok.yaml"
+expect_rc 0 "SLOs met" "$CP" run "$T/slo-ok.yaml" -o "$T/slo-ok"
+grep -q '^4 passed, 0 failed$' "$T/out" && ok || bad "the SLO block closes with 4 passed, 0 failed"
+grep -q '"verdict": "pass"' "$T/slo-ok/summary.json" && ok || bad "summary.json has the verdicts"
+sed 's/db.utilization < 90%/db.utilization < 50%/' "$T/slo-ok.yaml" > "$T/slo-bad.yaml"
+expect_rc 1 "an SLO missed" "$CP" run "$T/slo-bad.yaml" -o "$T/slo-bad"
+grep -q '✗ db.utilization < 50%  *8[0-9.]*% ' "$T/out" && ok || bad "the missed check is named with its value"
+grep -q '^3 passed, 1 failed$' "$T/out" && ok || bad "the SLO block closes with 3 passed, 1 failed"
+[ -s "$T/slo-bad/summary.json" ] && ok || bad "results are written when an SLO is missed"
+sed 's/db.utilization < 90%/db.utilization < 82.5%/' "$T/slo-ok.yaml" > "$T/slo-edge.yaml"
+expect_rc 1 "an SLO on the edge of its interval" "$CP" run "$T/slo-edge.yaml" --no-write
+grep -q '? db.utilization < 82.5% .*inconclusive: about [0-9]* replications would likely settle it' "$T/out" && ok || bad "a straddling check is inconclusive, with the replications to settle it"
+expect_rc 0 "--slo-mode=point" "$CP" run "$T/slo-ok.yaml" --no-write --slo-mode=point
+grep -q 'point mode' "$T/out" && ok || bad "the mode is said"
+expect_rc 2 "a bad --slo-mode" "$CP" run "$T/slo-ok.yaml" --no-write --slo-mode=maybe
+
 # kinds shows each key's choices and range.
 expect_rc 0 "kinds server" "$CP" kinds server
 grep -q '^  mode .*sync|async' "$T/out" && ok || bad "kinds shows a key's choices"

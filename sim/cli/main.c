@@ -21,6 +21,7 @@
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "slo.h"
 #include "spof.h"
 #include "version.h"
 
@@ -112,7 +113,11 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "      --format F     text (the default) or json: the summary as summary.json's\n"
 			       "                     JSON on stdout, for scripts\n"
 			       "      --progress     report progress even when stderr is not a terminal: a line\n"
-			       "                     per finished replication (for logs and scripts)\n";
+			       "                     per finished replication (for logs and scripts)\n"
+			       "      --slo-mode M   interval (default): an SLO check passes when its whole\n"
+			       "                     confidence interval is on the right side, and is\n"
+			       "                     inconclusive (and fails) when it straddles the limit;\n"
+			       "                     point: the mean alone decides.  A failed check exits 1.\n";
 
 static const char validate_help[] = "usage: chokepoint validate SCENARIO.yaml...\n"
 				    "\n"
@@ -194,11 +199,20 @@ static void remove_parts(const char *dir, long reps)
 	rmdir(dir);
 }
 
+/* --slo-mode: interval (the default) or point; -1 if neither. */
+static int parse_slo_mode(const char *s, int *point)
+{
+	if (strcmp(s, "interval") != 0 && strcmp(s, "point") != 0)
+		return -1;
+	*point = strcmp(s, "point") == 0;
+	return 0;
+}
+
 /* What `run` was asked to do. */
 struct run_args {
 	const char *path, *out_dir, *seed_s, *reps_s;
 	long jobs, shard_i, shard_n, runs_a, runs_b;
-	int quiet, no_write, plot, force, keep_partial, access, progress, json;
+	int quiet, no_write, plot, force, keep_partial, access, progress, json, slo_point;
 	double sample;
 };
 
@@ -206,23 +220,15 @@ struct run_args {
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"plot", no_argument, NULL, 'p'},
-		{"force", no_argument, NULL, 'f'},
-		{"keep-partial", no_argument, NULL, 'k'},
-		{"access-log", no_argument, NULL, 'a'},
-		{"shard", required_argument, NULL, 'S'},
-		{"runs", required_argument, NULL, 'R'},
-		{"access-log-sample", required_argument, NULL, 'A'},
-		{"no-write", no_argument, NULL, 'n'},
-		{"progress", no_argument, NULL, 'P'},
-		{"format", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},   {"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},        {"plot", no_argument, NULL, 'p'},
+		{"force", no_argument, NULL, 'f'},        {"keep-partial", no_argument, NULL, 'k'},
+		{"access-log", no_argument, NULL, 'a'},   {"shard", required_argument, NULL, 'S'},
+		{"runs", required_argument, NULL, 'R'},   {"access-log-sample", required_argument, NULL, 'A'},
+		{"no-write", no_argument, NULL, 'n'},     {"progress", no_argument, NULL, 'P'},
+		{"format", required_argument, NULL, 'F'}, {"slo-mode", required_argument, NULL, 'M'},
+		{"help", no_argument, NULL, 'h'},         {0},
 	};
 	*a = (struct run_args){
 		.jobs = sysconf(_SC_NPROCESSORS_ONLN), .shard_i = -1, .runs_a = -1, .runs_b = -1, .sample = 1};
@@ -248,6 +254,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return usage_error("invalid value '%s' for --format (expected text or json)", optarg,
 						   "run");
 			a->json = strcmp(optarg, "json") == 0;
+			break;
+		case 'M':
+			if (parse_slo_mode(optarg, &a->slo_point) < 0)
+				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)",
+						   optarg, "run");
 			break;
 		case 'p': a->plot = 1; break;
 		case 'f': a->force = 1; break;
@@ -355,6 +366,7 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 		signal(SIGTERM, SIG_IGN);
 	}
 	int rc = EXIT_OK;
+	res->slo_point_mode = a->slo_point;
 	if (is_subset) { /* a part of the runs: partial results, for merge */
 		if (!a->no_write && partial_write(od->dir, sc, res) != 0)
 			rc = EXIT_IO;
@@ -367,6 +379,8 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 		rc = EXIT_IO;
 	else if (!a->quiet && !a->json)
 		report_print(stdout, res);
+	/* The SLO checks decide the exit code, printed or not (summary.json has them too). */
+	int missed = slo_print(a->quiet || a->json ? NULL : stdout, sc->slo, sc->n_slo, res, a->slo_point);
 	if (!a->no_write) {
 		if (report_write(od, res, &interrupted, parts[0] ? parts : NULL) != 0)
 			rc = interrupted ? 128 + interrupted : EXIT_IO;
@@ -379,6 +393,8 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 	if (!a->quiet)
 		fprintf(stderr, "(%.2fs wall, %.2fM events/s)\n", res->wall_seconds,
 			res->wall_seconds > 0 ? (double)res->events / res->wall_seconds / 1e6 : 0);
+	if (rc == EXIT_OK && missed > 0)
+		rc = EXIT_CHECKS;
 	return sig ? 128 + sig : rc;
 }
 

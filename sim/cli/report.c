@@ -17,6 +17,7 @@
 #include "accesslog.h"
 #include "metrics.h"
 #include "outdir.h"
+#include "slo.h"
 #include "version.h"
 
 #define find_metric results_find
@@ -522,6 +523,40 @@ static json_t *verdict_json(const struct results *res)
 	return bo;
 }
 
+/* The SLO checks and their verdicts, for scripts. */
+static json_t *slo_json(const struct results *res)
+{
+	static const char *const verdicts[] = {"pass", "fail", "inconclusive", "missing"};
+	json_t *o = json_object(), *checks = json_array();
+	json_object_set_new(o, "mode", json_string(res->slo_point_mode ? "point" : "interval"));
+	int passed = 0, failed = 0, inconclusive = 0;
+	for (size_t i = 0; i < res->sc->n_slo; i++) {
+		const struct slo_check *c = &res->sc->slo[i];
+		struct slo_result r;
+		slo_evaluate(c, res, res->slo_point_mode, &r);
+		json_t *e = json_object();
+		json_object_set_new(e, "check", json_string(c->text));
+		json_object_set_new(e, "scope", json_string(c->scope));
+		json_object_set_new(e, "metric", json_string(c->metric));
+		json_object_set_new(e, "limit", json_real(c->limit));
+		json_object_set_new(e, "unit", json_string(metric_unit_name(c->def->unit)));
+		json_object_set_new(e, "verdict", json_string(verdicts[r.verdict]));
+		if (r.verdict != SLO_MISSING)
+			json_object_set_new(e, "value", ci_json(&r.ci, metric_unit_name(c->def->unit)));
+		if (r.verdict == SLO_INCONCLUSIVE)
+			json_object_set_new(e, "replications_to_settle", json_integer(r.reps_needed));
+		json_array_append_new(checks, e);
+		passed += r.verdict == SLO_PASS;
+		failed += r.verdict == SLO_FAIL || r.verdict == SLO_MISSING;
+		inconclusive += r.verdict == SLO_INCONCLUSIVE;
+	}
+	json_object_set_new(o, "checks", checks);
+	json_object_set_new(o, "passed", json_integer(passed));
+	json_object_set_new(o, "failed", json_integer(failed));
+	json_object_set_new(o, "inconclusive", json_integer(inconclusive));
+	return o;
+}
+
 static int write_json(FILE *f, const struct results *res)
 {
 	const struct net_spec *spec = &res->sc->spec;
@@ -609,6 +644,8 @@ static int write_json(FILE *f, const struct results *res)
 		json_array_append_new(sp, json_string(spofs[i]));
 	json_object_set_new(root, "single_points_of_failure", sp);
 	json_object_set_new(root, "bottleneck", verdict_json(res));
+	if (res->sc->n_slo > 0)
+		json_object_set_new(root, "slo", slo_json(res));
 	int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	fputc('\n', f);
 	json_decref(root);

@@ -73,6 +73,7 @@ struct results {
 	char stopped[256];          /* why it stopped ("" if none did) */
 	char io_error[4400];        /* an I/O error that stopped the run, or "" */
 	double wall_seconds;        /* elapsed real time (not written to files) */
+	int slo_point_mode;         /* SLO checks judged on the mean alone (slo.h), in what is printed and written */
 };
 
 /*

@@ -10,6 +10,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "scenario.h"
 #include "safefile.h"
+#include "slo.h"
 
 #include <csv.h>
 #include <cyaml/cyaml.h>
@@ -41,6 +42,8 @@ struct raw_item {
 };
 
 struct raw_doc {
+	char **slo; /* the checks, as written */
+	uint32_t n_slo;
 	struct raw_item *simulation;
 	struct raw_item *workloads;
 	uint32_t n_workloads;
@@ -136,7 +139,7 @@ struct ref {
 
 struct scenario_impl {
 	struct slots slots[SEC_N];
-	cyaml_schema_field_t top_fields[SEC_N + 1];
+	cyaml_schema_field_t top_fields[SEC_N + 2]; /* the sections, slo, the end */
 	cyaml_schema_value_t item_value[SEC_N];
 	cyaml_schema_value_t top_value;
 	cyaml_config_t config;
@@ -305,7 +308,20 @@ static void build_schema(struct scenario_impl *im)
 				},
 		};
 	}
-	f[SEC_N] = (cyaml_schema_field_t)CYAML_FIELD_END;
+	f[SEC_N] = (cyaml_schema_field_t){
+		.key = "slo",
+		.data_offset = offsetof(struct raw_doc, slo),
+		.count_offset = offsetof(struct raw_doc, n_slo),
+		.count_size = sizeof(uint32_t),
+		.value =
+			{
+				.type = CYAML_SEQUENCE,
+				.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				.data_size = sizeof(char *),
+				.sequence = {.entry = &string_entry, .min = 0, .max = SLO_MAX},
+			},
+	};
+	f[SEC_N + 1] = (cyaml_schema_field_t)CYAML_FIELD_END;
 	im->top_value = (cyaml_schema_value_t){
 		.type = CYAML_MAPPING,
 		.flags = CYAML_FLAG_POINTER,
@@ -331,6 +347,10 @@ struct walker {
 	struct item_info *items[SEC_N];
 	int n_items[SEC_N];
 	int has[SEC_N];
+	/* The slo: section, a list of checks (slo.h): owned texts and where. */
+	char *slo_text[SLO_MAX];
+	struct pos slo_at[SLO_MAX];
+	int n_slo, has_slo;
 };
 
 static struct pos mark(const yaml_node_t *n)
@@ -650,6 +670,37 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 			diag_error(d, it->self.line, it->self.col, "missing required key '%s' in %s", p->key, label);
 }
 
+/* The slo: section: a list of checks, each one line of text. */
+static void walk_slo(struct walker *w, yaml_node_t *v)
+{
+	struct pos p = mark(v);
+	if (v->type != YAML_SEQUENCE_NODE) {
+		hard_error(w, p.line, p.col,
+			   "'slo' expects a list of checks, e.g. [\"latency_p99 < 250ms\"], found a %s",
+			   node_type_name(v));
+		return;
+	}
+	long n = v->data.sequence.items.top - v->data.sequence.items.start;
+	if (n > SLO_MAX) {
+		hard_error(w, p.line, p.col, "'slo' has %ld checks; at most %d are allowed", n, SLO_MAX);
+		return;
+	}
+	for (long i = 0; i < n; i++) {
+		yaml_node_t *e = yaml_document_get_node(w->doc, v->data.sequence.items.start[i]);
+		struct pos ep = mark(e);
+		const char *text = scalar(e);
+		if (!text) {
+			hard_error(w, ep.line, ep.col,
+				   "an SLO check is one line of text, e.g. \"latency_p99 < 250ms\", "
+				   "found a %s",
+				   node_type_name(e));
+			continue;
+		}
+		w->slo_text[w->n_slo] = xstrdup(text);
+		w->slo_at[w->n_slo++] = ep;
+	}
+}
+
 static void walk_section(struct walker *w, yaml_node_t *v, int sec)
 {
 	if (sec == SEC_SIM) {
@@ -701,15 +752,24 @@ static void walk(struct walker *w)
 		for (int s = 0; key && s < SEC_N; s++)
 			if (strcmp(key, section_key[s]) == 0)
 				sec = s;
+		if (key && strcmp(key, "slo") == 0) {
+			if (w->has_slo)
+				hard_error(w, kp.line, kp.col, "duplicate top-level key 'slo'");
+			else
+				walk_slo(w, vn);
+			w->has_slo = 1;
+			continue;
+		}
 		if (sec < 0) {
-			const char *s = key ? diag_suggest(key, section_key, SEC_N) : NULL;
+			static const char *const keys[] = {"simulation", "workloads", "nodes", "failures", "slo"};
+			const char *s = key ? diag_suggest(key, keys, ARRAY_LEN(keys)) : NULL;
 			if (s)
 				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)",
 					   key, s);
 			else
 				diag_error(w->d, kp.line, kp.col,
-					   "unknown top-level key '%s' (expected 'simulation', 'workloads', 'nodes' or "
-					   "'failures')",
+					   "unknown top-level key '%s' (expected 'simulation', 'workloads', 'nodes', "
+					   "'failures' or 'slo')",
 					   key ? key : "?");
 			continue;
 		}
@@ -1754,6 +1814,9 @@ static void free_items(struct walker *w)
 			free_item_tables(&w->items[s][i]);
 		free(w->items[s]);
 	}
+	for (int i = 0; i < w->n_slo; i++)
+		free(w->slo_text[i]);
+	w->n_slo = 0;
 }
 
 /*
@@ -1893,6 +1956,25 @@ static int prescan(const char *text, size_t len, struct diags *d)
 	free(anchors);
 	yaml_parser_delete(&p);
 	return rc;
+}
+
+/* The slo: checks, each resolved against the scenario's nodes and classes. */
+static void parse_slos(const struct walker *w, struct scenario *sc, struct diags *d)
+{
+	if (w->n_slo == 0)
+		return;
+	sc->slo = xcalloc((size_t)w->n_slo, sizeof(*sc->slo));
+	for (int i = 0; i < w->n_slo; i++) {
+		char err[600];
+		struct slo_check *c = &sc->slo[sc->n_slo];
+		if (slo_parse(w->slo_text[i], &sc->spec, c, err, sizeof err) != 0) {
+			diag_error(d, w->slo_at[i].line, w->slo_at[i].col, "slo: %s", err);
+			continue;
+		}
+		c->line = w->slo_at[i].line;
+		c->col = w->slo_at[i].col;
+		sc->n_slo++;
+	}
 }
 
 /* What runs but is probably not meant: each kind's lint, as warnings at
@@ -2070,6 +2152,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	 * they report alongside every other error. */
 	index_refs(&P);
 	resolve_refs(&P);
+	parse_slos(&w, sc, d);
 	check_graph(&P);
 	check_links(&P);
 	if (d->n == 0)
@@ -2166,6 +2249,7 @@ void scenario_free(struct scenario *sc)
 		return;
 	free(sc->flow);
 	free(sc->path);
+	free(sc->slo);
 	struct scenario_impl *im = sc->impl;
 	if (im) {
 		if (im->raw)

@@ -34,6 +34,8 @@ enum scenario_status {
 
 struct scenario_impl;
 
+struct slo_check;
+
 struct scenario {
 	struct net_spec spec; /* workloads first, then nodes, in file order */
 	char *path;           /* owned: as given */
@@ -41,6 +43,8 @@ struct scenario {
 	/* owned: the open workloads' long-run arrival rate at each node, per
 	 * second, as the stability check computes it (NULL if it did not run) */
 	double *flow;
+	struct slo_check *slo; /* owned: the slo: section's checks (slo.h) */
+	size_t n_slo;
 	struct scenario_impl *impl; /* owned: raw document, schema, samples */
 };
 
