@@ -93,6 +93,7 @@ run: deps
 	$(BIN) run $(SCENARIO) --force
 
 test check: deps
+	@sh tools/install-deps.sh libxml2-utils
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
 	@sh tests/run.sh $(BUILD)
 

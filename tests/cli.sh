@@ -432,6 +432,26 @@ expect_rc 0 "--slo-mode=point" "$CP" run "$T/slo-ok.yaml" --no-write --slo-mode=
 grep -q 'point mode' "$T/out" && ok || bad "the mode is said"
 expect_rc 2 "a bad --slo-mode" "$CP" run "$T/slo-ok.yaml" --no-write --slo-mode=maybe
 
+# check: one or many scenarios, a line per check, JUnit XML that validates
+# against tests/junit.xsd, JSON, and the same verdicts for any -j.
+expect_rc 0 "check of scenarios that meet their SLOs" "$CP" check "$T/slo-ok.yaml" -j 1
+grep -q '^4 passed, 0 failed$' "$T/out" && ok || bad "check closes with 4 passed, 0 failed"
+cp "$T/out" "$T/check-j1"
+expect_rc 0 "check -j 2" "$CP" check "$T/slo-ok.yaml" -j 2
+cmp -s "$T/out" "$T/check-j1" && ok || bad "check differs between -j 1 and -j 2"
+expect_rc 1 "check with one SLO missed" "$CP" check "$T/slo-ok.yaml" "$T/slo-bad.yaml" --junit "$T/junit.xml"
+grep -q '^7 passed, 1 failed$' "$T/out" && ok || bad "check sums over the scenarios"
+xmllint --noout --schema tests/junit.xsd "$T/junit.xml" 2>/dev/null && ok || bad "the JUnit file does not validate against tests/junit.xsd"
+grep -q '<testsuite name="[^"]*slo-bad.yaml" tests="4" failures="1"' "$T/junit.xml" && ok || bad "a test suite per scenario with its counts"
+grep -q '<failure type="slo" message="db.utilization = 8[0-9.]*% ±[0-9.]*% (95% confidence interval over 4 replications), limit &lt; 50.0%"' "$T/junit.xml" && ok || bad "the failure message gives the value, its interval and the limit"
+expect_rc 3 "check of an invalid scenario" "$CP" check tests/bad/cores-zero.yaml --junit "$T/junit-bad.xml"
+xmllint --noout --schema tests/junit.xsd "$T/junit-bad.xml" 2>/dev/null && ok || bad "the JUnit file of an invalid scenario validates"
+grep -q '<error type="invalid"' "$T/junit-bad.xml" && ok || bad "an invalid scenario is a JUnit error"
+expect_rc 1 "check --format json" "$CP" check "$T/slo-bad.yaml" --format json
+grep -q '"format": "chokepoint-check-1"' "$T/out" && ok || bad "check --format json prints JSON"
+grep -q '"verdict": "fail"' "$T/out" && ok || bad "the JSON carries the verdicts"
+ls "$T" | grep -q 'junit.xml.tmp' && bad "a temporary JUnit file remains" || ok
+
 # kinds shows each key's choices and range.
 expect_rc 0 "kinds server" "$CP" kinds server
 grep -q '^  mode .*sync|async' "$T/out" && ok || bad "kinds shows a key's choices"

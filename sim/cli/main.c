@@ -14,6 +14,7 @@
 
 #include "../engine/util.h"
 #include "accesslog.h"
+#include "check.h"
 #include "metrics.h"
 #include "outdir.h"
 #include "partial.h"
@@ -68,25 +69,27 @@ static const char exit_codes_help[] = "Exit codes:\n"
 				      "  6  run stopped by a limit (simulation.max_events or max_in_flight)\n"
 				      "  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM\n";
 
-static const char main_help[] = "usage: chokepoint <command> [options]\n"
-				"\n"
-				"Simulate a web backend described in a YAML scenario and show where it breaks.\n"
-				"\n"
-				"Commands:\n"
-				"  run SCENARIO.yaml       run the replications, print a summary, write results\n"
-				"  validate SCENARIO.yaml  check scenario files without running them\n"
-				"  kinds [KIND]            list component kinds and their keys\n"
-				"  metrics                 list every metric: scope, unit, role, meaning\n"
-				"  plot DIR                draw the time series of a results directory (gnuplot)\n"
-				"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
-				"  runs SCENARIO.yaml      list the runs that --shard and --runs select\n"
-				"  merge DIR... -o OUT     combine partial results into a single run's results\n"
-				"  help [COMMAND]          show help for a command\n"
-				"\n"
-				"Options:\n"
-				"  -h, --help              show this help\n"
-				"  -V, --version           show the version\n"
-				"\n";
+static const char main_help[] =
+	"usage: chokepoint <command> [options]\n"
+	"\n"
+	"Simulate a web backend described in a YAML scenario and show where it breaks.\n"
+	"\n"
+	"Commands:\n"
+	"  run SCENARIO.yaml       run the replications, print a summary, write results\n"
+	"  check SCENARIO.yaml...  run scenarios and judge their SLO checks (CI: JUnit, exit 1)\n"
+	"  validate SCENARIO.yaml  check scenario files without running them\n"
+	"  kinds [KIND]            list component kinds and their keys\n"
+	"  metrics                 list every metric: scope, unit, role, meaning\n"
+	"  plot DIR                draw the time series of a results directory (gnuplot)\n"
+	"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
+	"  runs SCENARIO.yaml      list the runs that --shard and --runs select\n"
+	"  merge DIR... -o OUT     combine partial results into a single run's results\n"
+	"  help [COMMAND]          show help for a command\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help              show this help\n"
+	"  -V, --version           show the version\n"
+	"\n";
 
 static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "\n"
@@ -622,6 +625,77 @@ static int cmd_metrics(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const char check_help[] =
+	"usage: chokepoint check SCENARIO.yaml... [options]\n"
+	"\n"
+	"Runs each scenario and judges the checks of its slo: section (see 'help run'\n"
+	"and docs/ci.md): a line per check with its value and interval, then\n"
+	"'N passed, N failed'.  Writes no results.  Exit 0 when every check passed,\n"
+	"1 when one failed or was inconclusive, 3 when a scenario is invalid.\n"
+	"\n"
+	"Options:\n"
+	"      --junit FILE   also write JUnit XML: a test suite per scenario, a test case\n"
+	"                     per check (GitHub Actions, GitLab and Jenkins show it)\n"
+	"      --format F     text (default) or json (on stdout)\n"
+	"      --slo-mode M   interval (default) or point\n"
+	"  -j, --jobs N       replications run in parallel; results are identical for every N\n"
+	"      --reps N       replications, for every scenario\n"
+	"      --seed N       master seed, for every scenario\n";
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"junit", required_argument, NULL, 'J'},    {"format", required_argument, NULL, 'F'},
+		{"slo-mode", required_argument, NULL, 'M'}, {"jobs", required_argument, NULL, 'j'},
+		{"reps", required_argument, NULL, 'r'},     {"seed", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},           {0},
+	};
+	struct check_opts o = {.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), .seed = -1, .stop = &interrupted};
+	long v;
+	int c;
+	if (o.jobs < 1)
+		o.jobs = 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J': o.junit = optarg; break;
+		case 'F':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+				return usage_error("invalid value '%s' for --format (expected text or json)", optarg,
+						   "check");
+			o.json = strcmp(optarg, "json") == 0;
+			break;
+		case 'M':
+			if (parse_slo_mode(optarg, &o.point) < 0)
+				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)",
+						   optarg, "check");
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &v) < 0)
+				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
+						   "check");
+			o.jobs = (int)v;
+			break;
+		case 'r':
+			if (parse_long(optarg, 1, 100000, &o.reps) < 0)
+				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg,
+						   "check");
+			break;
+		case 's':
+			if (parse_long(optarg, 0, SEED_MAX, &o.seed) < 0)
+				return usage_error("invalid value '%s' for --seed (expected 0 to 9000000000000000000)",
+						   optarg, "check");
+			break;
+		case 'h': fputs(check_help, stdout); return EXIT_OK;
+		default: return usage_error("%s", "invalid option for 'check'", "check");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s", "'check' needs at least one scenario file", "check");
+	catch_signals();
+	return check_run((const char *const *)argv + optind, argc - optind, &o);
+}
+
 static const char plot_help[] = "usage: chokepoint plot DIR\n"
 				"\n"
 				"Draws DIR/utilization.png, DIR/latency.png and DIR/requests.png from the\n"
@@ -766,6 +840,8 @@ static int cmd_help(int argc, char **argv)
 		fputs(plot_help, stdout);
 	} else if (strcmp(topic, "metrics") == 0) {
 		fputs(metrics_help, stdout);
+	} else if (strcmp(topic, "check") == 0) {
+		fputs(check_help, stdout);
 	} else if (strcmp(topic, "spof") == 0) {
 		fputs(spof_help, stdout);
 	} else if (strcmp(topic, "runs") == 0) {
@@ -774,8 +850,8 @@ static int cmd_help(int argc, char **argv)
 		fputs(merge_help, stdout);
 	} else {
 		return usage_error(
-			"no help for '%s' (commands: run, validate, kinds, metrics, plot, spof, runs, merge)", topic,
-			NULL);
+			"no help for '%s' (commands: run, check, validate, kinds, metrics, plot, spof, runs, merge)",
+			topic, NULL);
 	}
 	return EXIT_OK;
 }
@@ -802,6 +878,8 @@ int main(int argc, char **argv)
 		return cmd_kinds(argc - 1, argv + 1);
 	if (strcmp(cmd, "metrics") == 0)
 		return cmd_metrics(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "runs") == 0)
 		return cmd_runs(argc - 1, argv + 1);
 	if (strcmp(cmd, "merge") == 0)
