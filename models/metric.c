@@ -174,7 +174,7 @@ const char *metric_role_name(enum metric_role r)
 
 const char *metric_better_name(enum metric_better b)
 {
-	return b == MB_LOWER ? "lower" : b == MB_HIGHER ? "higher" : "-";
+	return b == MB_LOWER ? "lower" : b == MB_HIGHER ? "higher" : "neither";
 }
 
 void metric_scopes_text(unsigned scopes, char *buf, unsigned long n)

@@ -452,6 +452,29 @@ grep -q '"format": "chokepoint-check-1"' "$T/out" && ok || bad "check --format j
 grep -q '"verdict": "fail"' "$T/out" && ok || bad "the JSON carries the verdicts"
 ls "$T" | grep -q 'junit.xml.tmp' && bad "a temporary JUnit file remains" || ok
 
+# compare: two scenario files run with common random numbers (paired);
+# results directories the same; one web instance fewer is worse (exit 1),
+# a scenario against itself unchanged (exit 0).
+sed 's/instances: 4/instances: 3/' "$T/small.yaml" > "$T/small-3.yaml"
+expect_rc 1 "compare: one web instance fewer" "$CP" compare "$T/small.yaml" "$T/small-3.yaml"
+grep -q 'paired t-test (common random numbers)' "$T/out" && ok || bad "two scenario files are compared paired"
+grep -q '^web.wait_mean .* worse$' "$T/out" && ok || bad "the wait at web is worse"
+grep -q "Holm's correction" "$T/out" && ok || bad "the correction is named"
+expect_rc 0 "compare: a scenario with itself" "$CP" compare "$T/small.yaml" "$T/small.yaml"
+grep -q '^0 better, 0 worse$' "$T/out" && ok || bad "a scenario against itself changes nothing"
+expect_rc 0 "results for compare (base)" "$CP" run "$T/small.yaml" -o "$T/cmp-base" -q
+expect_rc 0 "results for compare (candidate)" "$CP" run "$T/small-3.yaml" -o "$T/cmp-cand" -q
+expect_rc 1 "compare two results directories" "$CP" compare "$T/cmp-base" "$T/cmp-cand" --format markdown
+grep -q '^| `web.wait_mean` | .* | \*\*worse\*\* |$' "$T/out" && ok || bad "markdown for a pull request"
+expect_rc 1 "compare a directory and a scenario" "$CP" compare "$T/cmp-base" "$T/small-3.yaml" --format json
+grep -q '"test": "paired t"' "$T/out" && ok || bad "a directory and a scenario of the same seed pair up"
+grep -q '"verdict": "worse"' "$T/out" && ok || bad "compare --format json has the verdicts"
+sed 's/"version": "[^"]*"/"version": "0.0.1"/' "$T/cmp-cand/summary.json" > "$T/cmp-cand/s" && mv "$T/cmp-cand/s" "$T/cmp-cand/summary.json"
+"$CP" compare "$T/cmp-base" "$T/cmp-cand" > "$T/out" 2>&1
+grep -q 'written by chokepoint .* and 0.0.1: their random numbers are not common; compared unpaired (Welch)' "$T/out" && ok || bad "results of other versions are said to be unpaired"
+expect_rc 4 "compare a directory that holds no results" "$CP" compare "$T/mine" "$T/cmp-base"
+expect_rc 2 "compare with a bad tolerance" "$CP" compare "$T/cmp-base" "$T/cmp-base" --tolerance lots
+
 # kinds shows each key's choices and range.
 expect_rc 0 "kinds server" "$CP" kinds server
 grep -q '^  mode .*sync|async' "$T/out" && ok || bad "kinds shows a key's choices"

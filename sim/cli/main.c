@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../engine/units.h"
 #include "../engine/util.h"
 #include "accesslog.h"
 #include "check.h"
+#include "compare.h"
 #include "metrics.h"
 #include "outdir.h"
 #include "partial.h"
@@ -696,6 +698,173 @@ static int cmd_check(int argc, char **argv)
 	return check_run((const char *const *)argv + optind, argc - optind, &o);
 }
 
+static const char compare_help[] =
+	"usage: chokepoint compare BASE CANDIDATE [options]\n"
+	"\n"
+	"Compares two results, metric by metric: each side is a results directory\n"
+	"or a scenario file (run here; two scenario files run with the same seed and\n"
+	"replications, so their random numbers are common and the test is paired).\n"
+	"For every metric: both means with their intervals, the change, the p-value\n"
+	"(a paired t-test when the replications pair up, Welch's otherwise) and a\n"
+	"verdict by the metric's direction: better, worse, or ~.  A change is flagged\n"
+	"only when significant after Holm's correction for the number of metrics\n"
+	"and larger than the tolerance.  Exit 1 when any metric is worse.\n"
+	"\n"
+	"Options:\n"
+	"      --tolerance T     changes within T of the base are ~ (default 5%);\n"
+	"                        METRIC=T sets one metric's, e.g. latency_p99=10%\n"
+	"      --alpha A         the chance of any false alarm (default 0.05)\n"
+	"      --format F        text (default), markdown (for a pull-request comment) or json\n"
+	"      --all             list the unchanged metrics too\n"
+	"      --reps N, --seed N, -j N   for the sides that are scenario files\n";
+
+/* A side of compare: a results directory, or a scenario file run now. */
+static int compare_side(const char *path, long reps, long seed, int jobs, struct cmp_side *s, uint64_t *seed_out,
+			long *reps_out)
+{
+	struct stat st;
+	char err[4400];
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (cmp_side_from_dir(path, s, err, sizeof err) != 0) {
+			fprintf(stderr, "chokepoint: %s\n", err);
+			return EXIT_IO;
+		}
+		return EXIT_OK;
+	}
+	struct scenario *sc;
+	int rc = load(path, &sc);
+	if (rc != EXIT_OK)
+		return rc;
+	if (reps > 0)
+		sc->spec.replications = reps;
+	if (seed >= 0)
+		sc->spec.seed = (uint64_t)seed;
+	*seed_out = sc->spec.seed;
+	*reps_out = sc->spec.replications;
+	struct run_opts ro = {.jobs = jobs, .stop = &interrupted};
+	struct results res;
+	if (runner_run(sc, &ro, &res) != 0) {
+		scenario_free(sc);
+		return EXIT_INTERNAL;
+	}
+	if (interrupted) {
+		rc = 128 + interrupted;
+	} else if (res.stopped_rep >= 0) {
+		fprintf(stderr, "chokepoint: %s: replication %ld stopped early: %s\n", path, res.stopped_rep,
+			res.stopped);
+		rc = EXIT_STOPPED;
+	} else {
+		cmp_side_from_results(&res, path, s);
+	}
+	results_release(&res);
+	scenario_free(sc);
+	return rc;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"tolerance", required_argument, NULL, 't'},
+		{"alpha", required_argument, NULL, 'a'},
+		{"format", required_argument, NULL, 'F'},
+		{"all", no_argument, NULL, 'A'},
+		{"reps", required_argument, NULL, 'r'},
+		{"seed", required_argument, NULL, 's'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct cmp_opts o = {.alpha = 0.05, .tol = {{"", 0.05}}, .n_tol = 1};
+	long reps = 0, seed = -1, jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+	char *end;
+	const char *why;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': {
+			const char *eq = strchr(optarg, '='), *val = eq ? eq + 1 : optarg;
+			double v;
+			if (units_fraction(val, &v, &why) < 0 || v < 0 || (eq && (size_t)(eq - optarg) >= 48) ||
+			    o.n_tol == 32)
+				return usage_error(
+					"invalid value '%s' for --tolerance (expected a share such as 5%% or "
+					"METRIC=10%%)",
+					optarg, "compare");
+			if (eq) {
+				snprintf(o.tol[o.n_tol].metric, sizeof o.tol[0].metric, "%.*s", (int)(eq - optarg),
+					 optarg);
+				o.tol[o.n_tol++].share = v;
+			} else {
+				o.tol[0].share = v;
+			}
+			break;
+		}
+		case 'a':
+			o.alpha = strtod(optarg, &end);
+			if (*end || !(o.alpha > 0 && o.alpha < 1))
+				return usage_error("invalid value '%s' for --alpha (expected 0 < A < 1)", optarg,
+						   "compare");
+			break;
+		case 'F':
+			if (strcmp(optarg, "text") == 0)
+				o.format = CMP_TEXT;
+			else if (strcmp(optarg, "markdown") == 0)
+				o.format = CMP_MARKDOWN;
+			else if (strcmp(optarg, "json") == 0)
+				o.format = CMP_JSON;
+			else
+				return usage_error("invalid value '%s' for --format (expected text, markdown or json)",
+						   optarg, "compare");
+			break;
+		case 'A': o.all = 1; break;
+		case 'r':
+			if (parse_long(optarg, 2, 100000, &reps) < 0)
+				return usage_error("invalid value '%s' for --reps (expected 2 to 100000)", optarg,
+						   "compare");
+			break;
+		case 's':
+			if (parse_long(optarg, 0, SEED_MAX, &seed) < 0)
+				return usage_error("invalid value '%s' for --seed (expected 0 to 9000000000000000000)",
+						   optarg, "compare");
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &jobs) < 0)
+				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
+						   "compare");
+			break;
+		case 'h': fputs(compare_help, stdout); return EXIT_OK;
+		default: return usage_error("%s", "invalid option for 'compare'", "compare");
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("%s", "'compare' takes a base and a candidate", "compare");
+	catch_signals();
+	struct cmp_side b = {0}, cand = {0};
+	uint64_t bseed = 0;
+	long breps = 0;
+	int rc = compare_side(argv[optind], reps, seed, jobs < 1 ? 1 : (int)jobs, &b, &bseed, &breps);
+	/* A scenario candidate after a scenario base: the same seed and runs (common random numbers). */
+	if (rc == EXIT_OK)
+		rc = compare_side(argv[optind + 1], breps ? breps : reps, breps ? (long)bseed : seed,
+				  jobs < 1 ? 1 : (int)jobs, &cand, &bseed, &breps);
+	if (rc == EXIT_OK) {
+		struct cmp_report r;
+		char err[600];
+		if (cmp_compute(&b, &cand, &o, &r, err, sizeof err) != 0) {
+			fprintf(stderr, "chokepoint: %s\n", err);
+			rc = EXIT_USAGE;
+		} else {
+			cmp_print(stdout, &b, &cand, &o, &r);
+			rc = r.n_worse > 0 ? EXIT_CHECKS : EXIT_OK;
+			cmp_report_release(&r);
+		}
+	}
+	cmp_side_release(&b);
+	cmp_side_release(&cand);
+	return rc;
+}
+
 static const char plot_help[] = "usage: chokepoint plot DIR\n"
 				"\n"
 				"Draws DIR/utilization.png, DIR/latency.png and DIR/requests.png from the\n"
@@ -842,6 +1011,8 @@ static int cmd_help(int argc, char **argv)
 		fputs(metrics_help, stdout);
 	} else if (strcmp(topic, "check") == 0) {
 		fputs(check_help, stdout);
+	} else if (strcmp(topic, "compare") == 0) {
+		fputs(compare_help, stdout);
 	} else if (strcmp(topic, "spof") == 0) {
 		fputs(spof_help, stdout);
 	} else if (strcmp(topic, "runs") == 0) {
@@ -849,9 +1020,9 @@ static int cmd_help(int argc, char **argv)
 	} else if (strcmp(topic, "merge") == 0) {
 		fputs(merge_help, stdout);
 	} else {
-		return usage_error(
-			"no help for '%s' (commands: run, check, validate, kinds, metrics, plot, spof, runs, merge)",
-			topic, NULL);
+		return usage_error("no help for '%s' (commands: run, check, compare, validate, kinds, metrics, plot, "
+				   "spof, runs, merge)",
+				   topic, NULL);
 	}
 	return EXIT_OK;
 }
@@ -880,6 +1051,8 @@ int main(int argc, char **argv)
 		return cmd_metrics(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(cmd, "runs") == 0)
 		return cmd_runs(argc - 1, argv + 1);
 	if (strcmp(cmd, "merge") == 0)

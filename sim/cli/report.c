@@ -659,15 +659,16 @@ int report_print_json(FILE *out, const struct results *res)
 
 static void write_summary_csv(FILE *f, const struct results *res)
 {
-	fprintf(f, "scope,metric,unit,mean,half_width,ci_low,ci_high,sd,n\n");
+	fprintf(f, "scope,metric,unit,mean,half_width,ci_low,ci_high,sd,n,better\n");
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		const struct metric *m = &res->metrics[i];
 		const struct ci *c = &res->ci[i];
 		csv_str(f, m->scope);
 		fputc(',', f);
 		csv_str(f, m->key);
-		fprintf(f, ",%s,%.12g,%.12g,%.12g,%.12g,%.12g,%zu\n", metric_unit_name(res->defs[i]->unit), c->mean,
-			c->half, c->mean - c->half, c->mean + c->half, c->sd, c->n);
+		fprintf(f, ",%s,%.12g,%.12g,%.12g,%.12g,%.12g,%zu,%s\n", metric_unit_name(res->defs[i]->unit), c->mean,
+			c->half, c->mean - c->half, c->mean + c->half, c->sd, c->n,
+			metric_better_name(res->defs[i]->better));
 	}
 }
 
@@ -703,7 +704,7 @@ static void write_replications_csv(FILE *f, const struct results *res)
 	fprintf(f, "replication,scope,metric,value\n");
 	for (long r = 0; r < res->n_reps; r++) {
 		for (size_t i = 0; i < res->n_metrics; i++) {
-			fprintf(f, "%ld,", r);
+			fprintf(f, "%ld,", res->rep_index[r]); /* its number: pairs it with another run's */
 			csv_str(f, res->metrics[i].scope);
 			fputc(',', f);
 			csv_str(f, res->metrics[i].key);
