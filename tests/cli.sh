@@ -475,6 +475,24 @@ grep -q 'written by chokepoint .* and 0.0.1: their random numbers are not common
 expect_rc 4 "compare a directory that holds no results" "$CP" compare "$T/mine" "$T/cmp-base"
 expect_rc 2 "compare with a bad tolerance" "$CP" compare "$T/cmp-base" "$T/cmp-base" --tolerance lots
 
+# docs/examples: the commands of the CI jobs, run here on a repository of
+# one scenario and its baseline: all well (exit 0), then one web instance
+# fewer (exit 1, an SLO missed and the comparison worse).
+mkdir -p "$T/repo/scenarios" "$T/repo/baseline"
+sed 's/^simulation: {duration: 20s, warmup: 2s, replications: 4, seed: 42}$/&\nslo: ["web.utilization < 50%", "availability >= 99.9%"]/' "$T/small.yaml" > "$T/repo/scenarios/shop.yaml"
+(cd "$T/repo" && "$OLDPWD/$CP" run scenarios/shop.yaml -o baseline/shop -q) > /dev/null 2>&1
+(cd "$T/repo" && CHOKEPOINT="$OLDPWD/$CP" sh "$OLDPWD/docs/examples/ci-check.sh") > "$T/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "docs/examples/ci-check.sh on an unchanged design: exit $rc, expected 0"
+xmllint --noout --schema tests/junit.xsd "$T/repo/ci-results/junit.xml" 2>/dev/null && ok || bad "the example's JUnit file validates"
+grep -q '0 better, 0 worse' "$T/repo/ci-results/compare.md" && ok || bad "the example's comparison finds no change"
+sed -i 's/instances: 4/instances: 3/' "$T/repo/scenarios/shop.yaml"
+(cd "$T/repo" && CHOKEPOINT="$OLDPWD/$CP" sh "$OLDPWD/docs/examples/ci-check.sh") > "$T/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && ok || bad "docs/examples/ci-check.sh on one instance fewer: exit $rc, expected 1"
+grep -q 'failures="1"' "$T/repo/ci-results/junit.xml" && ok || bad "the missed SLO is a JUnit failure"
+grep -q '\*\*worse\*\*' "$T/repo/ci-results/compare.md" && ok || bad "the comparison marks what got worse"
+
 # kinds shows each key's choices and range.
 expect_rc 0 "kinds server" "$CP" kinds server
 grep -q '^  mode .*sync|async' "$T/out" && ok || bad "kinds shows a key's choices"

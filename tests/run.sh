@@ -26,6 +26,13 @@ f=$(printf '%s\n' "$out" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$
 [ -n "$p" ] || { echo "tests/cli.sh did not finish"; f=$((${f:-0} + 1)); }
 passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0}))
+out=$(sh tests/golden.sh "$BUILD" 2>&1)
+printf '%s\n' "$out"
+p=$(printf '%s\n' "$out" | sed -n 's/^golden: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(printf '%s\n' "$out" | sed -n 's/^golden: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+[ -n "$p" ] || { echo "tests/golden.sh did not finish"; f=$((${f:-0} + 1)); }
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -143,6 +143,10 @@ static int parse_value(const struct metric_def *d, const char *metric, const cha
 {
 	const char *why = NULL;
 	int rc;
+	if (strcmp(text, "0") == 0) { /* zero needs no unit */
+		*v = 0;
+		return 0;
+	}
 	switch (d->unit) {
 	case MU_SECONDS:
 		if ((rc = units_duration(text, v, &why)) < 0)
