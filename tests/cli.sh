@@ -472,6 +472,21 @@ grep -q '"verdict": "worse"' "$T/out" && ok || bad "compare --format json has th
 sed 's/"version": "[^"]*"/"version": "0.0.1"/' "$T/cmp-cand/summary.json" > "$T/cmp-cand/s" && mv "$T/cmp-cand/s" "$T/cmp-cand/summary.json"
 "$CP" compare "$T/cmp-base" "$T/cmp-cand" > "$T/out" 2>&1
 grep -q 'written by chokepoint .* and 0.0.1: their random numbers are not common; compared unpaired (Welch)' "$T/out" && ok || bad "results of other versions are said to be unpaired"
+# Tolerances in the base scenario's file: a 33% busier web tier is within
+# its 40%, the command line's overrides it.
+sed 's/^simulation: {duration: 20s, warmup: 2s, replications: 4, seed: 42}$/&\ntolerance: ["5%", "utilization=40%"]/' "$T/small.yaml" > "$T/small-tol.yaml"
+"$CP" compare "$T/small-tol.yaml" "$T/small-3.yaml" > "$T/out" 2>&1
+grep -q '^web.utilization ' "$T/out" && bad "the file's tolerance was not applied" || ok
+"$CP" compare "$T/small-tol.yaml" "$T/small-3.yaml" --tolerance utilization=10% > "$T/out" 2>&1
+grep -q '^web.utilization .* worse$' "$T/out" && ok || bad "--tolerance overrides the file's"
+"$CP" run "$T/small-tol.yaml" -o "$T/cmp-tol" -q
+grep -q '"metric": "utilization"' "$T/cmp-tol/summary.json" && ok || bad "summary.json keeps the tolerances for compare"
+"$CP" compare "$T/cmp-tol" "$T/small-3.yaml" > "$T/out" 2>&1
+grep -q '^web.utilization ' "$T/out" && bad "a results directory's tolerances were not applied" || ok
+printf 'workloads:\n  - {name: w, target: s, rate: 1/s}\nnodes:\n  - {name: s, kind: server, service: exp(1ms)}\ntolerance: ["latency=10%%", "lots"]\n' > "$T/badtol.yaml"
+expect_rc 3 "bad tolerances" "$CP" validate "$T/badtol.yaml"
+grep -q "tolerance: 'latency' is not a metric" "$T/err" && ok || bad "an unknown metric in a tolerance is named"
+grep -q "tolerance: 'lots' is not a tolerance" "$T/err" && ok || bad "a malformed tolerance is named"
 expect_rc 4 "compare a directory that holds no results" "$CP" compare "$T/mine" "$T/cmp-base"
 expect_rc 2 "compare with a bad tolerance" "$CP" compare "$T/cmp-base" "$T/cmp-base" --tolerance lots
 

@@ -47,6 +47,8 @@ void cmp_side_from_results(const struct results *res, const char *label, struct 
 	s->hash = res->sc->hash;
 	s->seed = res->sc->spec.seed;
 	side_alloc(s, res->n_metrics, res->n_reps);
+	for (size_t i = 0; i < res->sc->n_tol && s->n_tol < 32; i++)
+		s->tol[s->n_tol++] = res->sc->tol[i];
 	for (long r = 0; r < res->n_reps; r++)
 		s->reps[r] = res->rep_index[r];
 	for (size_t i = 0; i < res->n_metrics; i++) {
@@ -170,6 +172,17 @@ static int read_identity(const char *dir, struct cmp_side *s, char *err, size_t 
 	snprintf(s->version, sizeof s->version, "%s", version);
 	s->hash = h;
 	s->seed = (uint64_t)json_integer_value(seed);
+	json_t *tol = json_object_get(root, "tolerance"), *e;
+	size_t k;
+	json_array_foreach(tol, k, e)
+	{
+		const char *metric = json_string_value(json_object_get(e, "metric"));
+		json_t *share = json_object_get(e, "share");
+		if (!metric || !json_is_number(share) || strlen(metric) >= sizeof s->tol[0].metric || s->n_tol == 32)
+			continue;
+		snprintf(s->tol[s->n_tol].metric, sizeof s->tol[0].metric, "%s", metric);
+		s->tol[s->n_tol++].share = json_number_value(share);
+	}
 	json_decref(root);
 	return 0;
 }
@@ -209,6 +222,8 @@ int cmp_side_from_dir(const char *dir, struct cmp_side *s, char *err, size_t n)
 	snprintf(s->version, sizeof s->version, "%s", id.version);
 	s->hash = id.hash;
 	s->seed = id.seed;
+	memcpy(s->tol, id.tol, sizeof s->tol);
+	s->n_tol = id.n_tol;
 	for (size_t i = 0; i < m; i++) {
 		char **f = sum.row[i + 1];
 		int u = sum.nf[i + 1] >= 10 ? unit_of_name(f[2]) : -1;

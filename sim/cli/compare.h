@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "runner.h"
+#include "slo.h"
 
 /* One side: its identity and its values, metric-major. */
 struct cmp_side {
@@ -34,6 +35,8 @@ struct cmp_side {
 	char (*scope)[140], (*key)[48];
 	unsigned char *unit, *better; /* enum metric_unit, enum metric_better */
 	double *v;                    /* owned: m x n, v[i * n + r] */
+	struct slo_tolerance tol[32]; /* the tolerance: section of its scenario */
+	int n_tol;
 };
 
 /* From a run's results (the results are not kept). */
@@ -44,14 +47,11 @@ void cmp_side_release(struct cmp_side *s);
 
 enum cmp_format { CMP_TEXT, CMP_MARKDOWN, CMP_JSON };
 
-struct cmp_tolerance {
-	char metric[48]; /* "" for every metric */
-	double share;    /* e.g. 0.05 */
-};
+#define cmp_tolerance slo_tolerance
 
 struct cmp_opts {
 	double alpha;                 /* family-wise error rate, e.g. 0.05 */
-	struct cmp_tolerance tol[32]; /* [0] the default; then per metric */
+	struct slo_tolerance tol[64]; /* [0] the default; then per metric, the later winning */
 	int n_tol;
 	enum cmp_format format;
 	int all; /* list unchanged metrics too */

@@ -711,8 +711,9 @@ static const char compare_help[] =
 	"and larger than the tolerance.  Exit 1 when any metric is worse.\n"
 	"\n"
 	"Options:\n"
-	"      --tolerance T     changes within T of the base are ~ (default 5%);\n"
-	"                        METRIC=T sets one metric's, e.g. latency_p99=10%\n"
+	"      --tolerance T     changes within T of the base are ~ (default 5%, or the base\n"
+	"                        scenario's tolerance: section); METRIC=T sets one metric's,\n"
+	"                        e.g. latency_p99=10%\n"
 	"      --alpha A         the chance of any false alarm (default 0.05)\n"
 	"      --format F        text (default), markdown (for a pull-request comment) or json\n"
 	"      --all             list the unchanged metrics too\n"
@@ -775,29 +776,22 @@ static int cmd_compare(int argc, char **argv)
 		{0},
 	};
 	struct cmp_opts o = {.alpha = 0.05, .tol = {{"", 0.05}}, .n_tol = 1};
+	struct slo_tolerance cli[32]; /* --tolerance: over the base scenario's own */
+	int n_cli = 0;
 	long reps = 0, seed = -1, jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 	char *end;
-	const char *why;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': {
-			const char *eq = strchr(optarg, '='), *val = eq ? eq + 1 : optarg;
-			double v;
-			if (units_fraction(val, &v, &why) < 0 || v < 0 || (eq && (size_t)(eq - optarg) >= 48) ||
-			    o.n_tol == 32)
+			char err[600];
+			if (n_cli == 32 || slo_parse_tolerance(optarg, &cli[n_cli], err, sizeof err) != 0)
 				return usage_error(
 					"invalid value '%s' for --tolerance (expected a share such as 5%% or "
-					"METRIC=10%%)",
+					"METRIC=10%%, METRIC a metric's name)",
 					optarg, "compare");
-			if (eq) {
-				snprintf(o.tol[o.n_tol].metric, sizeof o.tol[0].metric, "%.*s", (int)(eq - optarg),
-					 optarg);
-				o.tol[o.n_tol++].share = v;
-			} else {
-				o.tol[0].share = v;
-			}
+			n_cli++;
 			break;
 		}
 		case 'a':
@@ -849,6 +843,16 @@ static int cmd_compare(int argc, char **argv)
 		rc = compare_side(argv[optind + 1], breps ? breps : reps, breps ? (long)bseed : seed,
 				  jobs < 1 ? 1 : (int)jobs, &cand, &bseed, &breps);
 	if (rc == EXIT_OK) {
+		/* The base scenario's tolerance: section, then the command line's. */
+		struct slo_tolerance *lists[] = {b.tol, cli};
+		int counts[] = {b.n_tol, n_cli};
+		for (int l = 0; l < 2; l++)
+			for (int i = 0; i < counts[l]; i++) {
+				if (!lists[l][i].metric[0])
+					o.tol[0] = lists[l][i];
+				else if (o.n_tol < 64)
+					o.tol[o.n_tol++] = lists[l][i];
+			}
 		struct cmp_report r;
 		char err[600];
 		if (cmp_compute(&b, &cand, &o, &r, err, sizeof err) != 0) {

@@ -646,6 +646,16 @@ static int write_json(FILE *f, const struct results *res)
 	json_object_set_new(root, "bottleneck", verdict_json(res));
 	if (res->sc->n_slo > 0)
 		json_object_set_new(root, "slo", slo_json(res));
+	if (res->sc->n_tol > 0) { /* for compare, when these results are its base */
+		json_t *tol = json_array();
+		for (size_t i = 0; i < res->sc->n_tol; i++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "metric", json_string(res->sc->tol[i].metric));
+			json_object_set_new(e, "share", json_real(res->sc->tol[i].share));
+			json_array_append_new(tol, e);
+		}
+		json_object_set_new(root, "tolerance", tol);
+	}
 	int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	fputc('\n', f);
 	json_decref(root);

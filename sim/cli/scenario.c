@@ -44,6 +44,8 @@ struct raw_item {
 struct raw_doc {
 	char **slo; /* the checks, as written */
 	uint32_t n_slo;
+	char **tolerance; /* compare's tolerances, as written */
+	uint32_t n_tolerance;
 	struct raw_item *simulation;
 	struct raw_item *workloads;
 	uint32_t n_workloads;
@@ -139,7 +141,7 @@ struct ref {
 
 struct scenario_impl {
 	struct slots slots[SEC_N];
-	cyaml_schema_field_t top_fields[SEC_N + 2]; /* the sections, slo, the end */
+	cyaml_schema_field_t top_fields[SEC_N + 3]; /* the sections, slo, tolerance, the end */
 	cyaml_schema_value_t item_value[SEC_N];
 	cyaml_schema_value_t top_value;
 	cyaml_config_t config;
@@ -321,7 +323,11 @@ static void build_schema(struct scenario_impl *im)
 				.sequence = {.entry = &string_entry, .min = 0, .max = SLO_MAX},
 			},
 	};
-	f[SEC_N + 1] = (cyaml_schema_field_t)CYAML_FIELD_END;
+	f[SEC_N + 1] = f[SEC_N];
+	f[SEC_N + 1].key = "tolerance";
+	f[SEC_N + 1].data_offset = offsetof(struct raw_doc, tolerance);
+	f[SEC_N + 1].count_offset = offsetof(struct raw_doc, n_tolerance);
+	f[SEC_N + 2] = (cyaml_schema_field_t)CYAML_FIELD_END;
 	im->top_value = (cyaml_schema_value_t){
 		.type = CYAML_MAPPING,
 		.flags = CYAML_FLAG_POINTER,
@@ -339,6 +345,13 @@ static void build_schema(struct scenario_impl *im)
 
 /* ---- pass 1: libyaml ---------------------------------------------------- */
 
+/* A top-level list of one-line texts (slo:, tolerance:): owned texts and where. */
+struct lines {
+	char *text[SLO_MAX];
+	struct pos at[SLO_MAX];
+	int n, has;
+};
+
 struct walker {
 	struct diags *d;
 	int n_hard; /* errors libcyaml could not load past */
@@ -348,9 +361,7 @@ struct walker {
 	int n_items[SEC_N];
 	int has[SEC_N];
 	/* The slo: section, a list of checks (slo.h): owned texts and where. */
-	char *slo_text[SLO_MAX];
-	struct pos slo_at[SLO_MAX];
-	int n_slo, has_slo;
+	struct lines slo, tol; /* the slo: and tolerance: sections */
 };
 
 static struct pos mark(const yaml_node_t *n)
@@ -670,19 +681,18 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 			diag_error(d, it->self.line, it->self.col, "missing required key '%s' in %s", p->key, label);
 }
 
-/* The slo: section: a list of checks, each one line of text. */
-static void walk_slo(struct walker *w, yaml_node_t *v)
+/* A top-level list of one-line texts: the slo: checks, compare's tolerances. */
+static void walk_lines(struct walker *w, yaml_node_t *v, const char *key, const char *example, struct lines *l)
 {
 	struct pos p = mark(v);
 	if (v->type != YAML_SEQUENCE_NODE) {
-		hard_error(w, p.line, p.col,
-			   "'slo' expects a list of checks, e.g. [\"latency_p99 < 250ms\"], found a %s",
+		hard_error(w, p.line, p.col, "'%s' expects a list, e.g. [\"%s\"], found a %s", key, example,
 			   node_type_name(v));
 		return;
 	}
 	long n = v->data.sequence.items.top - v->data.sequence.items.start;
 	if (n > SLO_MAX) {
-		hard_error(w, p.line, p.col, "'slo' has %ld checks; at most %d are allowed", n, SLO_MAX);
+		hard_error(w, p.line, p.col, "'%s' has %ld entries; at most %d are allowed", key, n, SLO_MAX);
 		return;
 	}
 	for (long i = 0; i < n; i++) {
@@ -690,14 +700,12 @@ static void walk_slo(struct walker *w, yaml_node_t *v)
 		struct pos ep = mark(e);
 		const char *text = scalar(e);
 		if (!text) {
-			hard_error(w, ep.line, ep.col,
-				   "an SLO check is one line of text, e.g. \"latency_p99 < 250ms\", "
-				   "found a %s",
-				   node_type_name(e));
+			hard_error(w, ep.line, ep.col, "an entry of '%s' is one line of text, e.g. \"%s\", found a %s",
+				   key, example, node_type_name(e));
 			continue;
 		}
-		w->slo_text[w->n_slo] = xstrdup(text);
-		w->slo_at[w->n_slo++] = ep;
+		l->text[l->n] = xstrdup(text);
+		l->at[l->n++] = ep;
 	}
 }
 
@@ -752,16 +760,19 @@ static void walk(struct walker *w)
 		for (int s = 0; key && s < SEC_N; s++)
 			if (strcmp(key, section_key[s]) == 0)
 				sec = s;
-		if (key && strcmp(key, "slo") == 0) {
-			if (w->has_slo)
-				hard_error(w, kp.line, kp.col, "duplicate top-level key 'slo'");
+		int is_slo = key && strcmp(key, "slo") == 0, is_tol = key && strcmp(key, "tolerance") == 0;
+		if (is_slo || is_tol) {
+			struct lines *l = is_slo ? &w->slo : &w->tol;
+			if (l->has)
+				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
 			else
-				walk_slo(w, vn);
-			w->has_slo = 1;
+				walk_lines(w, vn, key, is_slo ? "latency_p99 < 250ms" : "latency_p99=10%", l);
+			l->has = 1;
 			continue;
 		}
 		if (sec < 0) {
-			static const char *const keys[] = {"simulation", "workloads", "nodes", "failures", "slo"};
+			static const char *const keys[] = {"simulation", "workloads", "nodes",
+							   "failures",   "slo",       "tolerance"};
 			const char *s = key ? diag_suggest(key, keys, ARRAY_LEN(keys)) : NULL;
 			if (s)
 				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)",
@@ -769,7 +780,7 @@ static void walk(struct walker *w)
 			else
 				diag_error(w->d, kp.line, kp.col,
 					   "unknown top-level key '%s' (expected 'simulation', 'workloads', 'nodes', "
-					   "'failures' or 'slo')",
+					   "'failures', 'slo' or 'tolerance')",
 					   key ? key : "?");
 			continue;
 		}
@@ -1814,9 +1825,11 @@ static void free_items(struct walker *w)
 			free_item_tables(&w->items[s][i]);
 		free(w->items[s]);
 	}
-	for (int i = 0; i < w->n_slo; i++)
-		free(w->slo_text[i]);
-	w->n_slo = 0;
+	for (int i = 0; i < w->slo.n; i++)
+		free(w->slo.text[i]);
+	for (int i = 0; i < w->tol.n; i++)
+		free(w->tol.text[i]);
+	w->slo.n = w->tol.n = 0;
 }
 
 /*
@@ -1961,19 +1974,36 @@ static int prescan(const char *text, size_t len, struct diags *d)
 /* The slo: checks, each resolved against the scenario's nodes and classes. */
 static void parse_slos(const struct walker *w, struct scenario *sc, struct diags *d)
 {
-	if (w->n_slo == 0)
+	if (w->slo.n == 0)
 		return;
-	sc->slo = xcalloc((size_t)w->n_slo, sizeof(*sc->slo));
-	for (int i = 0; i < w->n_slo; i++) {
+	sc->slo = xcalloc((size_t)w->slo.n, sizeof(*sc->slo));
+	for (int i = 0; i < w->slo.n; i++) {
 		char err[600];
 		struct slo_check *c = &sc->slo[sc->n_slo];
-		if (slo_parse(w->slo_text[i], &sc->spec, c, err, sizeof err) != 0) {
-			diag_error(d, w->slo_at[i].line, w->slo_at[i].col, "slo: %s", err);
+		if (slo_parse(w->slo.text[i], &sc->spec, c, err, sizeof err) != 0) {
+			diag_error(d, w->slo.at[i].line, w->slo.at[i].col, "slo: %s", err);
 			continue;
 		}
-		c->line = w->slo_at[i].line;
-		c->col = w->slo_at[i].col;
+		c->line = w->slo.at[i].line;
+		c->col = w->slo.at[i].col;
 		sc->n_slo++;
+	}
+}
+
+/* compare's tolerances: "5%" for every metric, "METRIC=10%" for one. */
+static void parse_tolerances(const struct walker *w, struct scenario *sc, struct diags *d)
+{
+	if (w->tol.n == 0)
+		return;
+	sc->tol = xcalloc((size_t)w->tol.n, sizeof(*sc->tol));
+	for (int i = 0; i < w->tol.n; i++) {
+		char err[600];
+		struct slo_tolerance *t = &sc->tol[sc->n_tol];
+		if (slo_parse_tolerance(w->tol.text[i], t, err, sizeof err) != 0) {
+			diag_error(d, w->tol.at[i].line, w->tol.at[i].col, "tolerance: %s", err);
+			continue;
+		}
+		sc->n_tol++;
 	}
 }
 
@@ -2153,6 +2183,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	index_refs(&P);
 	resolve_refs(&P);
 	parse_slos(&w, sc, d);
+	parse_tolerances(&w, sc, d);
 	check_graph(&P);
 	check_links(&P);
 	if (d->n == 0)
@@ -2250,6 +2281,7 @@ void scenario_free(struct scenario *sc)
 	free(sc->flow);
 	free(sc->path);
 	free(sc->slo);
+	free(sc->tol);
 	struct scenario_impl *im = sc->impl;
 	if (im) {
 		if (im->raw)

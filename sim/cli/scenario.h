@@ -35,6 +35,7 @@ enum scenario_status {
 struct scenario_impl;
 
 struct slo_check;
+struct slo_tolerance;
 
 struct scenario {
 	struct net_spec spec; /* workloads first, then nodes, in file order */
@@ -45,6 +46,8 @@ struct scenario {
 	double *flow;
 	struct slo_check *slo; /* owned: the slo: section's checks (slo.h) */
 	size_t n_slo;
+	struct slo_tolerance *tol; /* owned: the tolerance: section, for compare (slo.h) */
+	size_t n_tol;
 	struct scenario_impl *impl; /* owned: raw document, schema, samples */
 };
 

@@ -269,6 +269,45 @@ int slo_parse(const char *text, const struct net_spec *spec, struct slo_check *o
 	return parse_value(out->def, out->metric, rhs, &out->limit, err, errsize);
 }
 
+/* Whether some metric table declares name (for any scope). */
+static int is_metric_name(const char *name)
+{
+	unsigned all = ~0u;
+	if (metric_find(NULL, all, name))
+		return 1;
+	for (size_t i = 0; node_kinds[i]; i++)
+		if (metric_find(node_kinds[i], all, name))
+			return 1;
+	return 0;
+}
+
+int slo_parse_tolerance(const char *text, struct slo_tolerance *t, char *err, size_t errsize)
+{
+	char buf[256];
+	memset(t, 0, sizeof *t);
+	snprintf(buf, sizeof buf, "%s", text);
+	trim(buf);
+	char *eq = strchr(buf, '='), *val = buf;
+	if (eq) {
+		*eq = '\0';
+		trim(buf);
+		val = eq + 1;
+		while (isspace((unsigned char)*val))
+			val++;
+		if (!is_metric_name(buf) || strlen(buf) >= sizeof t->metric) {
+			snprintf(err, errsize, "'%s' is not a metric (run 'chokepoint metrics' for the list)", buf);
+			return -1;
+		}
+		snprintf(t->metric, sizeof t->metric, "%s", buf);
+	}
+	const char *why;
+	if (units_fraction(val, &t->share, &why) < 0 || t->share < 0) {
+		snprintf(err, errsize, "'%s' is not a tolerance: write a share such as 5%% or METRIC=10%%", text);
+		return -1;
+	}
+	return 0;
+}
+
 static int holds(double x, enum slo_op op, double limit)
 {
 	switch (op) {

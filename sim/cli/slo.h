@@ -52,6 +52,17 @@ struct slo_check {
  */
 int slo_parse(const char *text, const struct net_spec *spec, struct slo_check *out, char *err, size_t errsize);
 
+/* A tolerance of `compare`: changes within share of the base are not
+ * flagged; metric "" is every metric's. */
+struct slo_tolerance {
+	char metric[48];
+	double share;
+};
+
+/* "5%" or "METRIC=10%" (METRIC a name of the metric table); 0, or -1 with
+ * a message in err. */
+int slo_parse_tolerance(const char *text, struct slo_tolerance *t, char *err, size_t errsize);
+
 enum slo_verdict { SLO_PASS, SLO_FAIL, SLO_INCONCLUSIVE, SLO_MISSING };
 
 struct slo_result {
