@@ -30,7 +30,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/ref_mm1
 
-.PHONY: all run test check asan bench golden fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check format
+.PHONY: all run test check asan bench golden same-results fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check format
 
 all: $(BIN)
 
@@ -43,6 +43,7 @@ help:
 	@echo "make fuzz       fuzz the scenario loader and the results reader, FUZZ_SECONDS each (60)"
 	@echo "make memcheck   a representative run under valgrind memcheck"
 	@echo "make mpi        also build chokepoint-mpi (MPI=1); make mpi-test runs it on 2 ranks"
+	@echo "make same-results BASE=C  a refactor's proof: results byte-identical to commit C's"
 	@echo "make golden     rewrite tests/golden/ (the byte-for-byte results make test compares) and say what changed"
 	@echo "make docs       regenerate docs/kinds.md and docs/results.md's metric reference from the tables"
 	@echo "make format-check  check the sources against .clang-format"
@@ -105,6 +106,10 @@ asan: deps
 bench: deps
 	@$(MAKE) --no-print-directory OPT="-O2 -g -DNDEBUG" all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD) $(BENCH_ARGS)
+
+BASE ?= HEAD~1
+same-results:
+	@sh tests/same-results.sh $(BASE)
 
 golden: $(BIN)
 	@sh tests/golden.sh $(BUILD) --update

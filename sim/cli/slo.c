@@ -294,11 +294,12 @@ int slo_parse_tolerance(const char *text, struct slo_tolerance *t, char *err, si
 		val = eq + 1;
 		while (isspace((unsigned char)*val))
 			val++;
-		if (!is_metric_name(buf) || strlen(buf) >= sizeof t->metric) {
+		size_t len = strlen(buf);
+		if (len >= sizeof t->metric || !is_metric_name(buf)) {
 			snprintf(err, errsize, "'%s' is not a metric (run 'chokepoint metrics' for the list)", buf);
 			return -1;
 		}
-		snprintf(t->metric, sizeof t->metric, "%s", buf);
+		memcpy(t->metric, buf, len + 1);
 	}
 	const char *why;
 	if (units_fraction(val, &t->share, &why) < 0 || t->share < 0) {
