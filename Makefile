@@ -22,7 +22,7 @@ endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -MMD -MP
 CFLAGS += -std=c11 $(WARN) $(OPT)
 
-LIB_SRC := $(wildcard sim/engine/*.c) $(wildcard models/*.c) $(filter-out sim/cli/main.c,$(wildcard sim/cli/*.c))
+LIB_SRC := $(wildcard sim/engine/*.c) $(wildcard models/*.c) $(filter-out cli/main.c,$(wildcard cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libchokepoint.a
 BIN := $(BUILD)/chokepoint
@@ -62,7 +62,7 @@ fuzz: deps
 	@sh fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
 # The fuzzers are built with clang in one step, sanitizers on, from the sources.
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard sim/*/*.h models/*.h)
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard sim/*/*.h models/*.h cli/*.h)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
@@ -123,7 +123,7 @@ docs: $(BIN)
 	     /^<!-- metrics: end/ { skip = 0 } !skip' docs/results.md > $(BUILD)/results.md && mv $(BUILD)/results.md docs/results.md
 	@echo "wrote docs/kinds.md and the metric reference of docs/results.md"
 
-$(BIN): $(BUILD)/sim/cli/main.o $(LIB)
+$(BIN): $(BUILD)/cli/main.o $(LIB)
 	$(CC) $(LDSAN) -o $@ $^ $(PKG_LIBS)
 
 $(LIB): $(LIB_OBJ)
@@ -152,7 +152,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/chokepoint
 	rm -rf $(DESTDIR)$(PREFIX)/share/chokepoint
 
-FORMAT_SRC = $(wildcard sim/*/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c mpi/*.c)
+FORMAT_SRC = $(wildcard sim/*/*.[ch] cli/*.[ch] models/*.[ch] tests/*.[ch] bench/*.c fuzz/*.c mpi/*.c)
 
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
@@ -163,4 +163,4 @@ format:
 clean:
 	rm -rf build results fuzz-out
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/cli/main.d

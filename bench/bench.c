@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../sim/cli/runner.h"
-#include "../sim/cli/scenario.h"
+#include "../cli/runner.h"
+#include "../cli/scenario.h"
 
 int main(int argc, char **argv)
 {

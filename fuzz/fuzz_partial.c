@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../sim/cli/partial.h"
+#include "../cli/partial.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

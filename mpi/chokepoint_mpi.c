@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../sim/cli/partial.h"
-#include "../sim/cli/runner.h"
-#include "../sim/cli/scenario.h"
+#include "../cli/partial.h"
+#include "../cli/runner.h"
+#include "../cli/scenario.h"
 #include "../sim/engine/util.h"
 
 static int run_shard(const char *path, const char *parts, int rank, int size, long reps, long seed)

@@ -4,7 +4,7 @@
  */
 #include "testutil.h"
 
-#include "../sim/cli/compare.h"
+#include "../cli/compare.h"
 
 /* A tier of `inst` servers behind a balancer at `rate`, `reps` runs of `dur`. */
 static void side(int inst, double rate, double service_ms, long seed, int reps, const char *dur, struct cmp_side *s)

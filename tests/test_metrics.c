@@ -6,7 +6,7 @@
 #include "testutil.h"
 
 #include "../models/metric.h"
-#include "../sim/cli/metrics.h"
+#include "../cli/metrics.h"
 #include "../sim/engine/units.h"
 
 static double get(const struct results *res, const char *scope, const char *key)

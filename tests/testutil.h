@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../sim/cli/diag.h"
-#include "../sim/cli/report.h"
-#include "../sim/cli/runner.h"
-#include "../sim/cli/scenario.h"
+#include "../cli/diag.h"
+#include "../cli/report.h"
+#include "../cli/runner.h"
+#include "../cli/scenario.h"
 #include "../sim/engine/stats.h"
 
 /* cmocka 1.1's assert_float_equal truncates to float: this prints doubles. */

@@ -8,8 +8,8 @@
 
 #include <stdio.h>
 
-#include "../../models/model.h"
-#include "../engine/stats.h"
+#include "../models/model.h"
+#include "../sim/engine/stats.h"
 
 /* Caches the last node looked up, so resolving a report's metrics in
  * order is linear in their number. */

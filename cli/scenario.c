@@ -23,8 +23,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "../engine/units.h"
-#include "../engine/util.h"
+#include "../sim/engine/units.h"
+#include "../sim/engine/util.h"
 
 #define MAX_SLOTS 64
 #define MAX_ITEMS 10000

@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "../../models/model.h"
+#include "../models/model.h"
 
 /* The CSV header line (with its newline). */
 extern const char access_log_header[];

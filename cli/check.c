@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../engine/util.h"
+#include "../sim/engine/util.h"
 #include "diag.h"
 #include "metrics.h"
 #include "runner.h"

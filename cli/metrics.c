@@ -4,8 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "../engine/units.h"
-#include "../engine/util.h"
+#include "../sim/engine/units.h"
+#include "../sim/engine/util.h"
 
 static int node_named(struct metric_resolver *mr, const char *name, size_t len)
 {

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/util.h"
+#include "../sim/engine/util.h"
 #include "outdir.h"
 #include "report.h"
 #include "version.h"

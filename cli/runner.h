@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../engine/stats.h"
+#include "../sim/engine/stats.h"
 #include "scenario.h"
 
 #define RUNNER_CONFIDENCE 0.95

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/util.h"
+#include "../sim/engine/util.h"
 
 const char *const outdir_files[OUTDIR_N_FILES] = {
 	"summary.json",           "summary.csv",  "nodes.csv", "replications.csv", "timeseries.csv",

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/units.h"
-#include "../engine/util.h"
+#include "../sim/engine/units.h"
+#include "../sim/engine/util.h"
 #include "diag.h"
 #include "metrics.h"
 

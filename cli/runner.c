@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../engine/util.h"
+#include "../sim/engine/util.h"
 #include "accesslog.h"
 #include "metrics.h"
 

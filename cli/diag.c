@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/util.h"
+#include "../sim/engine/util.h"
 
 void diags_init(struct diags *d, const char *file)
 {

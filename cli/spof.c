@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/units.h"
-#include "../engine/util.h"
+#include "../sim/engine/units.h"
+#include "../sim/engine/util.h"
 
 struct outcome {
 	char name[96]; /* "<node>#1 (of N)" */

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../../models/model.h"
+#include "../models/model.h"
 #include "runner.h"
 
 #define SLO_MAX 256 /* checks in one scenario */

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../engine/util.h"
+#include "../sim/engine/util.h"
 
 static const char *const templates[] = {"utilization", "latency", "requests"};
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/util.h"
+#include "../sim/engine/util.h"
 
 static const char *type_of(mode_t m)
 {

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/units.h"
-#include "../engine/util.h"
+#include "../sim/engine/units.h"
+#include "../sim/engine/util.h"
 #include "accesslog.h"
 #include "check.h"
 #include "compare.h"

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../models/model.h"
+#include "../models/model.h"
 #include "diag.h"
 
 /* Files larger than this are refused before parsing. */

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../models/metric.h"
-#include "../engine/stats.h"
-#include "../engine/util.h"
+#include "../models/metric.h"
+#include "../sim/engine/stats.h"
+#include "../sim/engine/util.h"
 #include "metrics.h"
 #include "safefile.h"
 #include "version.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../engine/rng.h"
+#include "../sim/engine/rng.h"
 
 const char access_log_header[] =
 	"type,time,elb,client,target,request_processing_time,target_processing_time,response_processing_time,"
