@@ -237,6 +237,15 @@ struct node_kind {
 extern const struct node_kind *const node_kinds[];
 const struct node_kind *node_kind_find(const char *name);
 
+/*
+ * The hooks a kind must and must not have (NULL when it keeps them):
+ * every kind has name, summary, params and init; a workload start and
+ * reply; a link send; an injector start; a node on requests' paths arrive
+ * and reply.  Every other hook is optional.  tests/test_contract.c checks
+ * every kind of the registry.
+ */
+const char *node_kind_contract(const struct node_kind *k);
+
 /* A parsed scenario, produced by the program layer, read-only here. */
 struct node_spec {
 	const struct node_kind *kind;

@@ -482,13 +482,6 @@ static void workload_start(struct node *n)
 		sim_after(sim, dist_sample(&w->cfg.think, &w->rng_arrivals), ev_think_done, w, NULL);
 }
 
-static void workload_arrive(struct node *n, struct request *r)
-{
-	(void)n;
-	(void)r;
-	BUG("a workload was sent a request"); /* the loader forbids it */
-}
-
 /*
  * The end of an attempt: a real answer (is_real), or the breaker's own
  * fast failure.  Retries what may be retried, else records the outcome.
@@ -573,7 +566,6 @@ const struct node_kind workload_kind = {
 	.lint = workload_lint,
 	.init = workload_init,
 	.start = workload_start,
-	.arrive = workload_arrive,
 	.reply = workload_reply,
 	.report = workload_report,
 	.reset = workload_reset,
