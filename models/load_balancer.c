@@ -354,9 +354,8 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	r->lb_inst = (int16_t)i;
 	r->t_lb_in = f->t_arrive;
 	r->t_dispatch = n->net->sim.now;
-	node_call_timed(n, f->self_inst, r, lb->cfg.targets, i, &lb->idle);
-	if (lb->cfg.connect_timeout > 0 && r->is_lost)
-		node_call_connect_timeout(r, &lb->connect);
+	if (node_call_timed(n, f->self_inst, r, lb->cfg.targets, i, &lb->idle) && lb->cfg.connect_timeout > 0)
+		node_call_connect_timeout(r, &lb->connect); /* lost, so parked: still ours to arm */
 }
 
 static void start_service(struct lb *lb, struct request *r)

@@ -449,10 +449,13 @@ void node_call(struct node *n, int inst, struct request *r, int dst, int dst_ins
  * up with node_timeouts_init.
  */
 struct tmo;
-void node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t);
+/* Returns 1 when the message was lost in a partition: r is then parked
+ * (nobody else holds it), and still the caller's to arm a connect timeout
+ * on; else 0, and r is consumed. */
+int node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t);
 
-/* Adds a connect timeout to the call just made: it fires only if the
- * request has not reached the callee (lost, or a link partitioned) by then. */
+/* Adds a connect timeout to the call just made and lost (node_call_timed
+ * returned 1): it fires unless the request reaches the callee by then. */
 void node_call_connect_timeout(struct request *r, struct tmo *connect);
 
 /* Sets up t (duration seconds) for n's timed calls; their status code. */

@@ -205,10 +205,14 @@ static void push_call(struct node *n, int inst, struct request *r, int dst_inst)
 	r->dst_inst = dst_inst;
 }
 
-static void send_call(struct node *n, struct request *r, int dst)
+/* 1 when the message was lost in a partition: r is parked, and only a
+ * timeout ends the wait. */
+static int send_call(struct node *n, struct request *r, int dst)
 {
-	if (!hop(n->net, n->id, dst, r, 0))
-		r->is_lost = 1; /* lost in a partition: parked, only a timeout ends the wait */
+	if (hop(n->net, n->id, dst, r, 0))
+		return 0;
+	r->is_lost = 1;
+	return 1;
 }
 
 void node_call(struct node *n, int inst, struct request *r, int dst, int dst_inst)
@@ -259,12 +263,12 @@ void node_call_connect_timeout(struct request *r, struct tmo *connect)
 	tmo_add(connect, r, r->id, call_tag(r, depth) | (1ull << 63));
 }
 
-void node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t)
+int node_call_timed(struct node *n, int inst, struct request *r, int dst, int dst_inst, struct tmo *t)
 {
 	int depth = r->depth;
 	push_call(n, inst, r, dst_inst);
 	tmo_add(t, r, r->id, call_tag(r, depth)); /* before r may be answered (hop) */
-	send_call(n, r, dst);
+	return send_call(n, r, dst);
 }
 
 /*
