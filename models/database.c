@@ -40,7 +40,7 @@ static const char *database_check(const void *cfgp, unsigned long present, const
 		*key = "instances";
 		return "with 'shards' or 'replicas' the instances are shards x (1 + replicas): leave 'instances' out";
 	}
-	if (split && cfg->failover != FAILOVER_NONE) {
+	if (split && cfg->failover != FAILOVER_SPREAD) {
 		*key = "failover";
 		return "'failover' cannot be combined with 'shards' or 'replicas' yet";
 	}

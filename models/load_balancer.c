@@ -45,7 +45,6 @@
 #include "model.h"
 
 enum lb_policy { LB_ROUND_ROBIN, LB_RANDOM, LB_LEAST_CONN, LB_POWER_OF_TWO };
-enum lb_failover { FAILOVER_ACTIVE_ACTIVE, FAILOVER_ACTIVE_PASSIVE };
 
 /* One balancer machine: its own cores and surge queue. */
 struct lb_unit {
@@ -71,7 +70,7 @@ struct lb_cfg {
 	long zones;             /* zones it spans: it fails with a zone only if it has one */
 	long retries;           /* other instances tried after a refused connection */
 	long instances;         /* balancer machines */
-	int failover;           /* FAILOVER_* */
+	int failover;           /* enum failover: FAILOVER_SPREAD is active_active */
 	double failover_time;   /* seconds until clients stop (or start) using an instance */
 };
 
@@ -79,10 +78,9 @@ struct lb {
 	struct node base;
 	struct lb_cfg cfg;
 	struct rng rng_service, rng_route, rng_health;
-	struct lb_unit *units; /* owned: one per balancer instance */
-	int active_unit;       /* active_passive: the one clients reach, -1 while failing over */
-	int is_failing_over;
-	int rr_unit; /* active_active: next instance for a client */
+	struct lb_unit *units;  /* owned: one per balancer instance */
+	struct standby standby; /* active_passive: the unit clients reach (standby.active) */
+	int rr_unit;            /* active_active: next instance for a client */
 	int n_targets;
 	long *outstanding; /* owned: requests at each target instance */
 	int rr;            /* next instance for round robin */
@@ -158,8 +156,7 @@ static void lb_init(struct node *n, const void *cfg)
 	for (long u = 0; u < lb->cfg.instances; u++)
 		lb->units[u].is_routable = 1;
 	if (lb->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
-		n->manages_serving = 1;
-	lb->active_unit = 0;
+		node_standby_init(n, &lb->standby, lb->cfg.failover_time);
 	node_rng_init(n, &lb->rng_service, "service");
 	node_rng_init(n, &lb->rng_route, "route");
 	node_rng_init(n, &lb->rng_health, "health");
@@ -203,12 +200,10 @@ static void set_rotation(struct lb *lb, int i, int in)
 	lb->base.n_healthy = lb->n_in_rotation;
 	lb->base.n_unhealthy = lb->n_targets - lb->n_in_rotation;
 	if (!in && h->log >= 0) { /* detected */
-		if (net->log[h->log].t_detect < 0)
-			net->log[h->log].t_detect = net->sim.now;
+		net_log_detected(net, h->log);
 		lb->last_log[i] = h->log;
 	} else if (in && lb->last_log[i] >= 0) { /* back in service */
-		if (net->log[lb->last_log[i]].t_healthy < 0)
-			net->log[lb->last_log[i]].t_healthy = net->sim.now;
+		net_log_healthy(net, lb->last_log[i]);
 		lb->last_log[i] = -1;
 	}
 }
@@ -313,13 +308,6 @@ static int pick_instance(struct lb *lb)
 
 static void start_service(struct lb *lb, struct request *r);
 
-/* Whether r's balancer instance crashed (or restarted) since it accepted r. */
-static int is_stale(const struct lb *lb, struct request *r)
-{
-	const struct frame *f = request_frame(r);
-	return lb->base.health[f->self_inst].epoch != f->epoch;
-}
-
 static void ev_served(struct sim *sim, void *obj, void *arg)
 {
 	(void)sim;
@@ -329,7 +317,7 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	struct frame *f = request_frame(r);
 	struct lb_unit *u = &lb->units[f->self_inst];
 
-	if (is_stale(lb, r)) {
+	if (node_is_stale(&lb->base, r)) {
 		node_fail_request(n, r, HTTP_BAD_GATEWAY); /* its connection was reset */
 		return;
 	}
@@ -375,7 +363,7 @@ static int pick_unit(struct lb *lb)
 	if (n == 1)
 		return 0;
 	if (lb->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
-		return lb->active_unit;
+		return lb->standby.active;
 	for (int k = 0; k < n; k++) {
 		int u = lb->rr_unit;
 		lb->rr_unit = (lb->rr_unit + 1) % n;
@@ -420,7 +408,7 @@ static void lb_reply(struct node *n, struct request *r)
 	double now = n->net->sim.now;
 	lb->outstanding[f->step]--;
 	node_downstream(n, now - f->t_call);
-	if (is_stale(lb, r)) { /* the answer came back to a balancer that died */
+	if (node_is_stale(&lb->base, r)) { /* the answer came back to a balancer that died */
 		node_fail_request(n, r, HTTP_BAD_GATEWAY);
 		return;
 	}
@@ -458,21 +446,6 @@ static void lb_reply(struct node *n, struct request *r)
 	node_reply(n, r);
 }
 
-static void ev_failover(struct sim *sim, void *obj, void *arg)
-{
-	(void)sim;
-	(void)arg;
-	struct lb *lb = obj;
-	lb->is_failing_over = 0;
-	for (int k = 0; k < lb->base.n_instances; k++) {
-		if (lb->base.health[k].state == HEALTH_UP) {
-			lb->active_unit = k;
-			node_set_serving(&lb->base, 1);
-			return;
-		}
-	}
-}
-
 /* active_active: clients stop (or start again) reaching an instance. */
 static void ev_reroute(struct sim *sim, void *obj, void *arg)
 {
@@ -489,7 +462,7 @@ static void lb_health_changed(struct node *n, int inst, int old)
 	int up = n->health[inst].state == HEALTH_UP;
 	struct sim *sim = &n->net->sim;
 	if (old == HEALTH_UP && !up) {
-		/* Crashed: what it was processing or had sent on is lost (is_stale
+		/* Crashed: what it was processing or had sent on is lost (node_is_stale
 		 * finds it), its surge queue is dropped. */
 		node_busy(n, -(double)u->busy);
 		node_waiting(n, -(double)u->surge.n);
@@ -501,18 +474,11 @@ static void lb_health_changed(struct node *n, int inst, int old)
 	}
 	if (lb->cfg.instances == 1)
 		return;
-	if (lb->cfg.failover == FAILOVER_ACTIVE_ACTIVE) {
+	if (lb->cfg.failover == FAILOVER_SPREAD) {
 		sim_after(sim, lb->cfg.failover_time, ev_reroute, lb, (void *)(intptr_t)inst);
 		return;
 	}
-	if (inst == lb->active_unit && !up) {
-		lb->active_unit = -1;
-		node_set_serving(n, 0);
-	}
-	if (lb->active_unit < 0 && !lb->is_failing_over && n->n_up > 0) {
-		lb->is_failing_over = 1;
-		sim_after(sim, lb->cfg.failover_time, ev_failover, lb, NULL);
-	}
+	node_standby_changed(n, &lb->standby, inst);
 }
 
 static int lb_instances(const void *cfg)

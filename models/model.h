@@ -126,6 +126,20 @@ struct node_stats {
 	double p_wait_max;         /* largest wait queue in this period */
 };
 
+/* How a tier of several instances serves: every instance (a server's
+ * `none`, a balancer's `active_active`), or one at a time, a standby
+ * taking over after a delay (`active_passive`).  The order of both
+ * kinds' `failover` choices. */
+enum failover { FAILOVER_SPREAD, FAILOVER_ACTIVE_PASSIVE };
+
+/* Active-passive in the node base: the instance serving, and the
+ * promotion of a standby when it stops (node_standby_*). */
+struct standby {
+	int active;       /* the instance serving, or -1 between a failure and a promotion */
+	int is_promoting; /* a promotion is scheduled */
+	double delay;     /* seconds from the failure to the promotion */
+};
+
 /* The health of one instance.  Failures (models/failure.c) change it. */
 enum health {
 	HEALTH_UP,
@@ -411,6 +425,28 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
 /* For kinds that manage it: whether n can answer at all right now (an
  * active-passive tier between a failure and a promotion cannot). */
 void node_set_serving(struct node *n, int serving);
+
+/* Active-passive: n serves from instance 0 at first, and manages its
+ * serving (node_set_serving) through sb from then on. */
+void node_standby_init(struct node *n, struct standby *sb, double delay);
+/* Instance inst of n changed health (a kind's health_changed calls it):
+ * when the active one stops, n stops serving until, delay later, the first
+ * instance up is promoted. */
+void node_standby_changed(struct node *n, struct standby *sb, int inst);
+
+/* Whether r's instance of n stopped (or restarted) since r was admitted:
+ * what it was doing there is lost. */
+static inline int node_is_stale(const struct node *n, const struct request *r)
+{
+	const struct frame *f = &r->f[r->depth - 1];
+	return n->health[f->self_inst].epoch != f->epoch;
+}
+
+/* A balancer's health checks took a failed instance out of rotation
+ * (log: its open failure record), or put a repaired one back: the first
+ * time counts, as failures.csv's detected_at_s and healthy_at_s. */
+void net_log_detected(struct net *net, int log);
+void net_log_healthy(struct net *net, int log);
 
 /* Opens a failure record; its index, or -1 after stopping the run when
  * simulation.max_failures records are open or closed already. */

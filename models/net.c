@@ -442,6 +442,52 @@ void node_set_serving(struct node *n, int serving)
 	}
 }
 
+void net_log_detected(struct net *net, int log)
+{
+	if (log >= 0 && net->log[log].t_detect < 0)
+		net->log[log].t_detect = net->sim.now;
+}
+
+void net_log_healthy(struct net *net, int log)
+{
+	if (log >= 0 && net->log[log].t_healthy < 0)
+		net->log[log].t_healthy = net->sim.now;
+}
+
+void node_standby_init(struct node *n, struct standby *sb, double delay)
+{
+	*sb = (struct standby){.active = 0, .delay = delay};
+	n->manages_serving = 1; /* serving: an active instance, not just one up */
+}
+
+/* The promotion: the first instance up becomes the active one. */
+static void ev_promote(struct sim *sim, void *obj, void *arg)
+{
+	(void)sim;
+	struct node *n = obj;
+	struct standby *sb = arg;
+	sb->is_promoting = 0;
+	for (int i = 0; i < n->n_instances; i++) {
+		if (n->health[i].state == HEALTH_UP) {
+			sb->active = i;
+			node_set_serving(n, 1);
+			return;
+		}
+	}
+}
+
+void node_standby_changed(struct node *n, struct standby *sb, int inst)
+{
+	if (inst == sb->active && n->health[inst].state != HEALTH_UP) {
+		sb->active = -1;
+		node_set_serving(n, 0);
+	}
+	if (sb->active < 0 && !sb->is_promoting && n->n_up > 0) {
+		sb->is_promoting = 1;
+		sim_after(&n->net->sim, sb->delay, ev_promote, n, sb);
+	}
+}
+
 int net_log_failure(struct net *net, int injector, int node, int inst, int mode)
 {
 	if (net->n_log >= net->spec->max_failures) {

@@ -149,8 +149,7 @@ void server_init(struct node *n, const void *cfg)
 	int n_inst = server_instances(c);
 	node_set_instances(n, n_inst);
 	if (c->failover == FAILOVER_ACTIVE_PASSIVE)
-		n->manages_serving = 1; /* serving: an active instance, not just one up */
-	s->active = 0;
+		node_standby_init(n, &s->standby, c->promotion);
 	n->capacity = (double)(c->cores * n_inst);
 	s->inst = xcalloc((size_t)n_inst, sizeof(*s->inst));
 	node_rng_init(n, &s->rng_service, "service");
@@ -243,13 +242,6 @@ static void park(struct server *s, struct instance *in, struct request *r)
 	fifo_push(&in->hung, r);
 }
 
-/* Whether r's instance stopped (or restarted) since r was admitted. */
-static int is_stale(const struct server *s, struct request *r)
-{
-	const struct frame *f = request_frame(r);
-	return s->base.health[f->self_inst].epoch != f->epoch;
-}
-
 /* r was inside an instance that stopped: a crash resets its connection
  * (502), a hang keeps it. */
 static void lost(struct server *s, struct request *r)
@@ -283,36 +275,6 @@ static void drop(struct server *s, struct request *r)
 		lost(s, r);
 }
 
-/* Active-passive: the first instance up becomes the active one. */
-static void ev_promote(struct sim *sim, void *obj, void *arg)
-{
-	(void)sim;
-	(void)arg;
-	struct server *s = obj;
-	s->is_promoting = 0;
-	for (int i = 0; i < s->base.n_instances; i++) {
-		if (s->base.health[i].state == HEALTH_UP) {
-			s->active = i;
-			node_set_serving(&s->base, 1);
-			return;
-		}
-	}
-}
-
-static void failover(struct server *s, int inst)
-{
-	struct node *n = &s->base;
-	int up = n->health[inst].state == HEALTH_UP;
-	if (inst == s->active && !up) {
-		s->active = -1;
-		node_set_serving(n, 0);
-	}
-	if (s->active < 0 && !s->is_promoting && n->n_up > 0) {
-		s->is_promoting = 1;
-		sim_after(&n->net->sim, s->cfg.promotion, ev_promote, s, NULL);
-	}
-}
-
 void server_health_changed(struct node *n, int inst, int old)
 {
 	struct server *s = (struct server *)n;
@@ -320,9 +282,9 @@ void server_health_changed(struct node *n, int inst, int old)
 	int state = n->health[inst].state;
 	double now = n->net->sim.now;
 	if (s->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
-		failover(s, inst);
+		node_standby_changed(n, &s->standby, inst);
 	if (old == HEALTH_UP && state != HEALTH_UP) {
-		/* What it was serving is lost (is_stale finds it when its event
+		/* What it was serving is lost (node_is_stale finds it when its event
 		 * comes back); what waited in its queues goes now. */
 		long waiting = in->wait_slot.n + in->wait_cpu.n;
 		node_busy(n, -(double)in->busy_cores);
@@ -500,7 +462,7 @@ static void child_done(struct server *s, struct request *c, int has_conn)
 	if (--r->pending > 0)
 		return;
 	node_downstream(&s->base, s->base.net->sim.now - request_frame(r)->t_call); /* the whole fan-out */
-	if (is_stale(s, r)) {
+	if (node_is_stale(&s->base, r)) {
 		lost(s, r);
 	} else if (r->fan_failed) {
 		r->status = HTTP_INTERNAL;
@@ -609,7 +571,7 @@ static void ev_cpu_done(struct sim *sim, void *obj, void *arg)
 	struct frame *f = request_frame(r);
 	struct instance *in = &s->inst[f->self_inst];
 
-	if (is_stale(s, r)) {
+	if (node_is_stale(&s->base, r)) {
 		drop(s, r);
 		return;
 	}
@@ -667,7 +629,7 @@ void server_arrive(struct node *n, struct request *r)
 		return;
 	}
 	if (i < 0 && s->cfg.failover == FAILOVER_ACTIVE_PASSIVE) {
-		i = s->active;
+		i = s->standby.active;
 		if (i < 0) { /* between a failure and a promotion: nobody to connect to */
 			request_frame(r)->self_inst = 0;
 			node_arrival(n);
@@ -715,10 +677,10 @@ void server_reply(struct node *n, struct request *r)
 {
 	struct server *s = (struct server *)n;
 	if (request_frame(r)->flags & F_CHILD) {
-		child_done(s, r, !is_stale(s, r));
+		child_done(s, r, !node_is_stale(&s->base, r));
 		return;
 	}
-	if (is_stale(s, r)) {
+	if (node_is_stale(&s->base, r)) {
 		lost(s, r);
 		return;
 	}

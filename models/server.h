@@ -12,7 +12,6 @@
 #include "model.h"
 
 enum server_mode { MODE_SYNC, MODE_ASYNC };
-enum server_failover { FAILOVER_NONE, FAILOVER_ACTIVE_PASSIVE };
 
 /* What one class does differently at a node (its `classes` entry). */
 struct server_class {
@@ -38,7 +37,7 @@ struct server_cfg {
 	struct node_list calls;
 	double price;        /* dollars per hour per instance */
 	double call_timeout; /* seconds; 0: none */
-	int failover;        /* enum server_failover */
+	int failover;        /* enum failover (model.h): none is FAILOVER_SPREAD */
 	double promotion;    /* seconds to promote a standby */
 	long zones;          /* availability zones its instances are spread over */
 	long pool;           /* connections per instance to each called node; 0: no pool */
@@ -97,11 +96,10 @@ struct server {
 	struct server_cfg cfg;
 	long slots; /* admission limit per instance */
 	struct rng rng_service;
-	struct instance *inst; /* owned, n_instances */
-	int rr;                /* next instance for callers that do not choose */
-	struct tmo timeouts;   /* of downstream calls, when cfg.call_timeout > 0 */
-	int active;            /* active-passive: the instance serving, -1 while promoting */
-	int is_promoting;
+	struct instance *inst;               /* owned, n_instances */
+	int rr;                              /* next instance for callers that do not choose */
+	struct tmo timeouts;                 /* of downstream calls, when cfg.call_timeout > 0 */
+	struct standby standby;              /* active-passive: the instance serving (standby.active) */
 	struct tavg slots_used;              /* admission slots in use, all instances */
 	struct rng rng_calls;                /* draws of the probabilistic calls */
 	struct class_plan cp[CLASS_MAX + 1]; /* [0]: requests of no class; [c]: class c */
