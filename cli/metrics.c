@@ -37,8 +37,10 @@ const struct metric_def *metric_resolve(struct metric_resolver *mr, const char *
 	int i = node_named(mr, scope, len);
 	if (i < 0)
 		return NULL;
-	*node = i;
 	const struct node_kind *k = mr->spec->nodes[i].kind;
+	if (!k)
+		return NULL; /* a node of an unknown kind (reported): it reports nothing */
+	*node = i;
 	unsigned bit = arrow                      ? MS_POOL
 		       : slash                    ? MS_INSTANCE
 		       : k->flags & KIND_WORKLOAD ? MS_WORKLOAD

@@ -96,8 +96,10 @@ static size_t names_for(const struct net_spec *spec, const char *scope, const ch
 	else if (strcmp(scope, "failures") == 0)
 		bit = MS_FAILURES;
 	else if (strcmp(scope, "e2e") != 0) {
+		const char *arrow = strstr(scope, "->"), *slash = strchr(scope, '/');
+		size_t len = arrow ? (size_t)(arrow - scope) : slash ? (size_t)(slash - scope) : strlen(scope);
 		for (int i = 0; i < spec->n_nodes; i++)
-			if (strncmp(spec->nodes[i].name, scope, strlen(spec->nodes[i].name)) == 0)
+			if (strlen(spec->nodes[i].name) == len && strncmp(spec->nodes[i].name, scope, len) == 0)
 				kind = spec->nodes[i].kind;
 		bit = strstr(scope, "->")                     ? MS_POOL
 		      : strchr(scope, '/')                    ? MS_INSTANCE
