@@ -20,6 +20,7 @@
 	X(proxy) \
 	X(gateway) \
 	X(cdn) \
+	X(delay) \
 	X(failure)
 /* clang-format on */
 

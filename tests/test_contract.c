@@ -30,6 +30,9 @@ static const struct {
 	{"gateway", "  - {name: t, kind: gateway, default: s}\n  - {name: s, kind: server, service: exp(1ms)}\n", NULL},
 	{"cdn", "  - {name: t, kind: cdn, origin: s, hit_ratio: 50%}\n  - {name: s, kind: server, service: exp(1ms)}\n",
 	 NULL},
+	{"delay",
+	 "  - {name: t, kind: delay, delay: exp(5ms), calls: [s]}\n  - {name: s, kind: server, service: exp(1ms)}\n",
+	 NULL},
 	{"failure", "  - {name: t, kind: server, instances: 2, service: exp(1ms)}\n",
 	 "  - {node: t, instance: 1, at: 5s, for: 5s}\n"},
 };

@@ -358,6 +358,16 @@ static void check_flows(const struct scenario *sc, const struct results *r, enum
 	}
 }
 
+static void check_external_api(const struct results *r)
+{
+	assert_near(get(r, "e2e", "latency_mean"), 0.122, 0.004);
+	assert_near(get(r, "web", "own_response_mean"), 0.002, 0.0002);
+	assert_near(get(r, "payments", "mean_in_service"), 200 * 0.120, 1.5); /* Little's law */
+	assert_near(get(r, "e2e", "error_rate"), 0.01, 0.002);
+	assert_near(get(r, "e2e", "status_500"), 600, 60);
+	assert_true(get(r, "web", "utilization") < 0.1);
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -392,6 +402,7 @@ static const struct entry entries[] = {
 	{"replay-access-log.yaml", check_replay, FLOWS_LOWER},
 	{"bursty-traffic.yaml", check_bursts, FLOWS_FREE},
 	{"saturated-link.yaml", check_saturated_link, FLOWS_EXACT},
+	{"external-api.yaml", check_external_api, FLOWS_EXACT},
 };
 
 static void test_scenarios_show_what_they_say(void **state)

@@ -527,6 +527,22 @@ static void test_theory_async_server_is_an_mmc_on_cpu(void **state)
 	check_cpu_pool("mode: async");
 }
 
+/* A delay is M/G/inf: whatever the distribution, its response is the mean
+ * delay and, by Little's law, the number inside is lambda times it. */
+static void test_theory_delay_is_an_m_g_infinity(void **state)
+{
+	(void)state;
+	const char *yaml = "simulation: {duration: 300s, warmup: 10s, replications: 10, seed: 31}\n"
+			   "workloads:\n  - {name: w, target: d, rate: 500/s}\n"
+			   "nodes:\n  - {name: d, kind: delay, delay: \"lognormal(40ms, 60ms)\"}\n";
+	struct scenario *sc;
+	struct results res = run_text(yaml, &sc);
+	assert_theory(&res, "d", "response_mean", 0.040);
+	assert_theory(&res, "d", "mean_in_service", 500 * 0.040);
+	assert_theory(&res, "e2e", "latency_mean", 0.040);
+	done(&res, sc);
+}
+
 static void test_theory_sync_with_ample_workers_equals_async(void **state)
 {
 	(void)state;
@@ -559,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_theory_cpu_before_and_after_calls),
 		cmocka_unit_test(test_theory_bursts_average_to_the_mmpp_rate),
 		cmocka_unit_test(test_theory_async_server_is_an_mmc_on_cpu),
+		cmocka_unit_test(test_theory_delay_is_an_m_g_infinity),
 		cmocka_unit_test(test_theory_sync_with_ample_workers_equals_async),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
