@@ -2214,13 +2214,16 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		int sec, j;
 		struct item_info *it = item_at(&w, i, &sec, &j);
 		const char *key = NULL, *msg = NULL;
+		char buf[512]; /* a check's message, when it formats one */
 		if (k && k->check)
-			msg = bad_values[i] ? NULL : k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key);
+			msg = bad_values[i] ? NULL
+					    : k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key, buf,
+						       sizeof buf);
 		/* Checks across nodes only on an otherwise valid scenario: a node
 		 * they read may be missing, of an unknown kind or unparsed.
 		 * (The fuzzer found the crash this prevents.) */
 		if (!msg && k && k->check_refs && d->n == 0 && refs_resolved(&P, i))
-			msg = k->check_refs(spec->nodes[i].cfg, spec, &key);
+			msg = k->check_refs(spec->nodes[i].cfg, spec, &key, buf, sizeof buf);
 		if (msg) {
 			char label[128];
 			int slot = key ? slot_of(&im->slots[sec], key) : -1;

@@ -77,8 +77,10 @@ static const struct param cache_params[] = {
 };
 #undef OFF
 
-static const char *cache_check(const void *cfgp, unsigned long present, const char **key)
+static const char *cache_check(const void *cfgp, unsigned long present, const char **key, char *msg, size_t n)
 {
+	(void)msg;
+	(void)n;
 	const struct cache_cfg *cfg = cfgp;
 	const struct param *p = cache_params;
 	int ratio = param_is_present(p, present, "hit_ratio");

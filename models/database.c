@@ -32,8 +32,10 @@ static const struct param database_params[] = {
 };
 #undef OFF
 
-static const char *database_check(const void *cfgp, unsigned long present, const char **key)
+static const char *database_check(const void *cfgp, unsigned long present, const char **key, char *msg, size_t n)
 {
+	(void)msg;
+	(void)n;
 	const struct server_cfg *cfg = cfgp;
 	int split = cfg->shards > 1 || cfg->replicas > 0;
 	if (split && cfg->instances != 1) {

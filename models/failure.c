@@ -89,8 +89,10 @@ static const struct param failure_params[] = {
 };
 #undef OFF
 
-static const char *failure_check(const void *cfgp, unsigned long present, const char **key)
+static const char *failure_check(const void *cfgp, unsigned long present, const char **key, char *msg, size_t n)
 {
+	(void)msg;
+	(void)n;
 	const struct failure_cfg *cfg = cfgp;
 	const struct param *p = failure_params;
 	int at = param_is_present(p, present, "at"), mtbf = param_is_present(p, present, "mtbf");
@@ -177,8 +179,11 @@ static int failure_lint(const void *cfgp, const struct net_spec *spec, char *msg
 	return 0;
 }
 
-static const char *failure_check_refs(const void *cfgp, const struct net_spec *spec, const char **key)
+static const char *failure_check_refs(const void *cfgp, const struct net_spec *spec, const char **key, char *msg,
+				      size_t n)
 {
+	(void)msg;
+	(void)n;
 	const struct failure_cfg *cfg = cfgp;
 	if (cfg->node < 0)
 		return NULL; /* a whole zone: whatever can fail there does */

@@ -49,12 +49,14 @@ static const struct param gateway_params[] = {
 };
 #undef OFF
 
-static const char *gateway_check(const void *cfgp, unsigned long present, const char **key)
+static const char *gateway_check(const void *cfgp, unsigned long present, const char **key, char *msg, size_t n)
 {
+	(void)msg;
+	(void)n;
 	const struct gateway_cfg *g = cfgp;
-	const char *msg = front_check(gateway_params, present, key);
-	if (msg)
-		return msg;
+	const char *why = front_check(gateway_params, present, key);
+	if (why)
+		return why;
 	if (g->routes_head.n == 0 && !param_is_present(gateway_params, present, "default")) {
 		*key = NULL;
 		return "a gateway needs 'routes' or a 'default' node to send requests to";
@@ -71,10 +73,10 @@ static const char *gateway_check(const void *cfgp, unsigned long present, const 
 }
 
 /* Every request must have somewhere to go. */
-static const char *gateway_check_refs(const void *cfgp, const struct net_spec *spec, const char **key)
+static const char *gateway_check_refs(const void *cfgp, const struct net_spec *spec, const char **key, char *msg,
+				      size_t n)
 {
 	const struct gateway_cfg *g = cfgp;
-	static _Thread_local char msg[192];
 	if (g->fallback >= 0)
 		return NULL;
 	*key = "routes";
@@ -85,8 +87,7 @@ static const char *gateway_check_refs(const void *cfgp, const struct net_spec *s
 		for (int i = 0; i < g->routes_head.n; i++)
 			routed |= g->routes[i].cls == c;
 		if (!routed) {
-			snprintf(msg, sizeof msg, "class '%s' has no route: add one, or a 'default' node",
-				 spec->class_name[c]);
+			snprintf(msg, n, "class '%s' has no route: add one, or a 'default' node", spec->class_name[c]);
 			return msg;
 		}
 	}

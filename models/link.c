@@ -87,8 +87,10 @@ static const struct param link_params[] = {
 };
 #undef OFF
 
-static const char *link_check(const void *cfgp, unsigned long present, const char **key)
+static const char *link_check(const void *cfgp, unsigned long present, const char **key, char *msg, size_t n)
 {
+	(void)msg;
+	(void)n;
 	const struct link_cfg *cfg = cfgp;
 	(void)present;
 	*key = "between";

@@ -201,12 +201,13 @@ struct node_kind {
 
 	/*
 	 * Cross-key checks after parsing.  present has bit i set when params[i]
-	 * was written in the scenario.  Returns NULL, or an error message and
-	 * sets *key to the key to point at (NULL: the node itself).
+	 * was written in the scenario.  Returns NULL, or an error message (a
+	 * literal, or written into msg, n bytes) and sets *key to the key to
+	 * point at (NULL: the node itself).
 	 */
-	const char *(*check)(const void *cfg, unsigned long present, const char **key);
+	const char *(*check)(const void *cfg, unsigned long present, const char **key, char *msg, size_t n);
 	/* Optional: checks that need the other nodes, after references resolved. */
-	const char *(*check_refs)(const void *cfg, const struct net_spec *spec, const char **key);
+	const char *(*check_refs)(const void *cfg, const struct net_spec *spec, const char **key, char *msg, size_t n);
 
 	void (*init)(struct node *n, const void *cfg); /* state is zeroed */
 	void (*start)(struct node *n);                 /* schedule first events */

@@ -39,8 +39,10 @@ static const struct param proxy_params[] = {
 };
 #undef OFF
 
-static const char *proxy_check(const void *cfg, unsigned long present, const char **key)
+static const char *proxy_check(const void *cfg, unsigned long present, const char **key, char *msg, size_t n)
 {
+	(void)msg;
+	(void)n;
 	(void)cfg;
 	return front_check(proxy_params, present, key);
 }

@@ -908,7 +908,7 @@ const char *front_check(const struct param *params, unsigned long present, const
 	return NULL;
 }
 
-static const char *plain_server_check(const void *cfg, unsigned long present, const char **key);
+static const char *plain_server_check(const void *cfg, unsigned long present, const char **key, char *msg, size_t n);
 
 #define OFF(f) offsetof(struct server_cfg, f)
 /* clang-format off */
@@ -956,8 +956,10 @@ static const struct param server_params[] = {
 };
 #undef OFF
 
-static const char *plain_server_check(const void *cfg, unsigned long present, const char **key)
+static const char *plain_server_check(const void *cfg, unsigned long present, const char **key, char *msg, size_t n)
 {
+	(void)msg;
+	(void)n;
 	return server_check(cfg, server_params, present, key);
 }
 

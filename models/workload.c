@@ -144,7 +144,7 @@ static const struct param workload_params[] = {
 };
 #undef OFF
 
-static const char *workload_check(const void *cfgp, unsigned long present, const char **key)
+static const char *workload_check(const void *cfgp, unsigned long present, const char **key, char *msg, size_t n)
 {
 	const struct workload_cfg *cfg = cfgp;
 	int has_rate = param_is_present(workload_params, present, "rate") ||
@@ -197,8 +197,7 @@ static const char *workload_check(const void *cfgp, unsigned long present, const
 		}
 	}
 	if (cfg->mix_head.n > 0 && weighed && fabs(sum - 1) > 1e-6) {
-		static _Thread_local char msg[160];
-		snprintf(msg, sizeof msg, "the weights of the mix sum to %.6g; they must sum to 1 (100%%)", sum);
+		snprintf(msg, n, "the weights of the mix sum to %.6g; they must sum to 1 (100%%)", sum);
 		*key = "mix";
 		return msg;
 	}

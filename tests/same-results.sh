@@ -20,6 +20,10 @@ for s in scenarios/*.yaml tests/memcheck.yaml bench/*.yaml; do
 	# Two replications, each scenario's own seed; an SLO missed (exit 1) still writes.
 	(cd "$T/base" && ./build/chokepoint run "$OLDPWD/$s" --reps 2 -j 2 -o "$T/old/$name" -q) > /dev/null 2>&1
 	./build/chokepoint run "$s" --reps 2 -j 2 -o "$T/new/$name" -q > /dev/null 2>&1
+	if [ ! -e "$T/old/$name/summary.csv" ] && [ -e "$T/new/$name/summary.csv" ]; then
+		echo "skipped: $s ($BASE cannot run it: a kind or key it does not have)"
+		continue
+	fi
 	for f in summary.csv nodes.csv timeseries.csv failures.csv; do
 		if [ ! -e "$T/old/$name/$f" ] && [ ! -e "$T/new/$name/$f" ]; then
 			continue
