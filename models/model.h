@@ -9,8 +9,10 @@
  *
  * A request's life: a workload makes it and calls its target.  Calling
  * pushes a frame on the request's stack naming the caller, so the callee
- * knows where to answer; answering pops it.  Every hop is an event, even
- * with zero delay; a link between the two nodes adds its delay.
+ * knows where to answer; answering pops it.  Every hop between two nodes
+ * is an event, even with zero delay (a link between them adds its delay),
+ * except a workload's own hops without a link, which are plain calls
+ * (hop() in net.c says why that is safe).
  *
  * Ownership: a struct request * given to node_call, node_reply, an arrive or
  * a reply handler is consumed by it.  Requests come from a per-network free
