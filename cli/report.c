@@ -557,7 +557,8 @@ static json_t *slo_json(const struct results *res)
 	return o;
 }
 
-static int write_json(FILE *f, const struct results *res)
+/* summary.json's identity: the format, the program, the scenario, the run. */
+static json_t *json_header(const struct results *res)
 {
 	const struct net_spec *spec = &res->sc->spec;
 	char hash[32];
@@ -584,8 +585,14 @@ static int write_json(FILE *f, const struct results *res)
 	json_object_set_new(sim, "events", json_integer((json_int_t)res->events));
 	json_object_set_new(root, "simulation", sim);
 
-	json_t *e2e = json_object(), *workloads = json_object(), *nodes = json_object(), *fails = json_object();
-	json_t *classes = json_object();
+	return root;
+}
+
+/* Every metric, in the object of its scope: end to end, a workload, a node
+ * (its instances and pools within it), a class, the failures. */
+static void json_metrics(const struct results *res, json_t *e2e, json_t *workloads, json_t *nodes, json_t *classes,
+			 json_t *fails)
+{
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		const struct metric *m = &res->metrics[i];
 		json_t *obj;
@@ -632,6 +639,14 @@ static int write_json(FILE *f, const struct results *res)
 		}
 		json_object_set_new(obj, m->key, ci_json(&res->ci[i], metric_unit_name(res->defs[i]->unit)));
 	}
+}
+
+static int write_json(FILE *f, const struct results *res)
+{
+	json_t *root = json_header(res);
+	json_t *e2e = json_object(), *workloads = json_object(), *nodes = json_object(), *fails = json_object();
+	json_t *classes = json_object();
+	json_metrics(res, e2e, workloads, nodes, classes, fails);
 	json_object_set_new(root, "end_to_end", e2e);
 	json_object_set_new(root, "workloads", workloads);
 	json_object_set_new(root, "nodes", nodes);

@@ -2,7 +2,7 @@
 # same-results.sh - a refactor proves itself: every shipped scenario,
 # tests/memcheck.yaml and the benchmarks' scenarios, run by the current
 # tree and by BASE (a commit, built in a temporary worktree), must write
-# summary.csv, nodes.csv, timeseries.csv and failures.csv byte for byte
+# summary.csv, nodes.csv, timeseries.csv, failures.csv and summary.json byte for byte
 # alike.  Usage: sh tests/same-results.sh [BASE] (default HEAD~1), or
 # `make same-results BASE=<commit>`.  Prints "same-results: N passed, N failed".
 set -u
@@ -24,7 +24,7 @@ for s in scenarios/*.yaml tests/memcheck.yaml bench/*.yaml; do
 		echo "skipped: $s ($BASE cannot run it: a kind or key it does not have)"
 		continue
 	fi
-	for f in summary.csv nodes.csv timeseries.csv failures.csv; do
+	for f in summary.csv nodes.csv timeseries.csv failures.csv summary.json; do
 		if [ ! -e "$T/old/$name/$f" ] && [ ! -e "$T/new/$name/$f" ]; then
 			continue
 		elif cmp -s "$T/old/$name/$f" "$T/new/$name/$f"; then
