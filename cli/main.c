@@ -762,7 +762,16 @@ static int compare_side(const char *path, long reps, long seed, int jobs, struct
 	return rc;
 }
 
-static int cmd_compare(int argc, char **argv)
+/* What `compare` was asked to do. */
+struct compare_args {
+	struct cmp_opts o;
+	struct slo_tolerance cli[32]; /* --tolerance: over the base scenario's own */
+	int n_cli;
+	long reps, seed, jobs;
+};
+
+/* The options of `compare`; -1 to go on, else the exit code to return. */
+static int parse_compare_args(int argc, char **argv, struct compare_args *a)
 {
 	static const struct option opts[] = {
 		{"tolerance", required_argument, NULL, 't'},
@@ -775,10 +784,10 @@ static int cmd_compare(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct cmp_opts o = {.alpha = 0.05, .tol = {{"", 0.05}}, .n_tol = 1};
-	struct slo_tolerance cli[32]; /* --tolerance: over the base scenario's own */
-	int n_cli = 0;
-	long reps = 0, seed = -1, jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	*a = (struct compare_args){.o = {.alpha = 0.05, .tol = {{"", 0.05}}, .n_tol = 1},
+				   .seed = -1,
+				   .jobs = sysconf(_SC_NPROCESSORS_ONLN)};
+	struct cmp_opts *o = &a->o;
 	int c;
 	char *end;
 	optind = 0;
@@ -786,44 +795,44 @@ static int cmd_compare(int argc, char **argv)
 		switch (c) {
 		case 't': {
 			char err[600];
-			if (n_cli == 32 || slo_parse_tolerance(optarg, &cli[n_cli], err, sizeof err) != 0)
+			if (a->n_cli == 32 || slo_parse_tolerance(optarg, &a->cli[a->n_cli], err, sizeof err) != 0)
 				return usage_error(
 					"invalid value '%s' for --tolerance (expected a share such as 5%% or "
 					"METRIC=10%%, METRIC a metric's name)",
 					optarg, "compare");
-			n_cli++;
+			a->n_cli++;
 			break;
 		}
 		case 'a':
-			o.alpha = strtod(optarg, &end);
-			if (*end || !(o.alpha > 0 && o.alpha < 1))
+			o->alpha = strtod(optarg, &end);
+			if (*end || !(o->alpha > 0 && o->alpha < 1))
 				return usage_error("invalid value '%s' for --alpha (expected 0 < A < 1)", optarg,
 						   "compare");
 			break;
 		case 'F':
 			if (strcmp(optarg, "text") == 0)
-				o.format = CMP_TEXT;
+				o->format = CMP_TEXT;
 			else if (strcmp(optarg, "markdown") == 0)
-				o.format = CMP_MARKDOWN;
+				o->format = CMP_MARKDOWN;
 			else if (strcmp(optarg, "json") == 0)
-				o.format = CMP_JSON;
+				o->format = CMP_JSON;
 			else
 				return usage_error("invalid value '%s' for --format (expected text, markdown or json)",
 						   optarg, "compare");
 			break;
-		case 'A': o.all = 1; break;
+		case 'A': o->all = 1; break;
 		case 'r':
-			if (parse_long(optarg, 2, 100000, &reps) < 0)
+			if (parse_long(optarg, 2, 100000, &a->reps) < 0)
 				return usage_error("invalid value '%s' for --reps (expected 2 to 100000)", optarg,
 						   "compare");
 			break;
 		case 's':
-			if (parse_long(optarg, 0, SEED_MAX, &seed) < 0)
+			if (parse_long(optarg, 0, SEED_MAX, &a->seed) < 0)
 				return usage_error("invalid value '%s' for --seed (expected 0 to 9000000000000000000)",
 						   optarg, "compare");
 			break;
 		case 'j':
-			if (parse_long(optarg, 1, 1024, &jobs) < 0)
+			if (parse_long(optarg, 1, 1024, &a->jobs) < 0)
 				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
 						   "compare");
 			break;
@@ -833,19 +842,31 @@ static int cmd_compare(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return usage_error("%s", "'compare' takes a base and a candidate", "compare");
+	if (a->jobs < 1)
+		a->jobs = 1;
+	return -1;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct compare_args a;
+	int rc = parse_compare_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	struct cmp_opts o = a.o;
 	catch_signals();
 	struct cmp_side b = {0}, cand = {0};
 	uint64_t bseed = 0;
 	long breps = 0;
-	int rc = compare_side(argv[optind], reps, seed, jobs < 1 ? 1 : (int)jobs, &b, &bseed, &breps);
+	rc = compare_side(argv[optind], a.reps, a.seed, (int)a.jobs, &b, &bseed, &breps);
 	/* A scenario candidate after a scenario base: the same seed and runs (common random numbers). */
 	if (rc == EXIT_OK)
-		rc = compare_side(argv[optind + 1], breps ? breps : reps, breps ? (long)bseed : seed,
-				  jobs < 1 ? 1 : (int)jobs, &cand, &bseed, &breps);
+		rc = compare_side(argv[optind + 1], breps ? breps : a.reps, breps ? (long)bseed : a.seed, (int)a.jobs,
+				  &cand, &bseed, &breps);
 	if (rc == EXIT_OK) {
 		/* The base scenario's tolerance: section, then the command line's. */
-		struct slo_tolerance *lists[] = {b.tol, cli};
-		int counts[] = {b.n_tol, n_cli};
+		struct slo_tolerance *lists[] = {b.tol, a.cli};
+		int counts[] = {b.n_tol, a.n_cli};
 		for (int l = 0; l < 2; l++)
 			for (int i = 0; i < counts[l]; i++) {
 				if (!lists[l][i].metric[0])

@@ -12,6 +12,7 @@
 
 #include "../sim/engine/util.h"
 #include "outdir.h"
+#include "safefile.h"
 #include "report.h"
 #include "version.h"
 
@@ -275,52 +276,30 @@ done:
 	return rc;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = xmalloc(cap);
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n > MAX_PARTIAL_BYTES)
-			break;
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 static int by_rep(const void *a, const void *b)
 {
 	long x = ((const struct rep_record *)a)->rep, y = ((const struct rep_record *)b)->rep;
 	return x < y ? -1 : x > y;
 }
 
-int partial_merge(const char *const *dirs, int n, const char *out_dir, int force, const volatile sig_atomic_t *stop)
+/* Reads the partial results of dirs into parts and moves their runs into
+ * *all; 0, or the exit code after a message (3: not mergeable, 4: I/O). */
+static int read_parts(const char *const *dirs, int n, struct partial *parts, struct rep_record **all, long *n_all)
 {
-	struct partial *parts = xcalloc(n, sizeof(*parts));
-	struct rep_record *all = NULL;
-	long n_all = 0;
-	int rc = 3;
 	for (int i = 0; i < n; i++) {
-		char path[4200], err[512];
+		char path[4200], err[512], *text;
 		size_t len;
 		snprintf(path, sizeof path, "%s/partial.json", dirs[i]);
-		char *text = slurp(path, &len);
-		if (!text) {
-			fprintf(stderr, "chokepoint: cannot read '%s': %s\n", path, strerror(errno));
-			rc = 4;
-			goto out;
+		/* A regular file only, of bounded size: a FIFO or a device is refused. */
+		if (safe_read(path, NULL, MAX_PARTIAL_BYTES, &text, &len, err, sizeof err) != 0) {
+			fprintf(stderr, "chokepoint: cannot read '%s': %s\n", path, err);
+			return 4;
 		}
 		int bad = partial_parse(text, len, &parts[i], err, sizeof err);
 		free(text);
 		if (bad) {
 			fprintf(stderr, "chokepoint: %s: %s\n", path, err);
-			goto out;
+			return 3;
 		}
 		const struct partial *a = &parts[0], *b = &parts[i];
 		if (strcmp(a->version, b->version) != 0 || a->hash != b->hash ||
@@ -328,19 +307,31 @@ int partial_merge(const char *const *dirs, int n, const char *out_dir, int force
 			fprintf(stderr,
 				"chokepoint: %s comes from another scenario, seed or version than %s/partial.json\n",
 				path, dirs[0]);
-			goto out;
+			return 3;
 		}
 		if (strcmp(b->version, CHOKEPOINT_VERSION) != 0) {
 			fprintf(stderr, "chokepoint: %s was written by chokepoint %s, not %s\n", path, b->version,
 				CHOKEPOINT_VERSION);
-			goto out;
+			return 3;
 		}
-		all = xrealloc(all, (size_t)(n_all + b->n_recs + 1) * sizeof(*all));
+		*all = xrealloc(*all, (size_t)(*n_all + b->n_recs + 1) * sizeof(**all));
 		for (long k = 0; k < b->n_recs; k++) {
-			all[n_all++] = parts[i].recs[k];
+			(*all)[(*n_all)++] = parts[i].recs[k];
 			memset(&parts[i].recs[k], 0, sizeof(parts[i].recs[k])); /* moved */
 		}
 	}
+	return 0;
+}
+
+int partial_merge(const char *const *dirs, int n, const char *out_dir, int force, const volatile sig_atomic_t *stop)
+{
+	struct partial *parts = xcalloc(n, sizeof(*parts));
+	struct rep_record *all = NULL;
+	long n_all = 0;
+	int rc = read_parts(dirs, n, parts, &all, &n_all);
+	if (rc != 0)
+		goto out;
+	rc = 3;
 	/* Every run exactly once. */
 	qsort(all, n_all, sizeof(*all), by_rep);
 	long total = parts[0].n_runs;

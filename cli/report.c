@@ -839,22 +839,14 @@ static int write_access_log(const char *tmpdir, const char *parts, const struct 
 	return 0;
 }
 
-int report_write(const struct outdir *od, const struct results *res, const volatile sig_atomic_t *stop,
-		 const char *access)
+/* Writes every result file into dir (a new temporary directory); 0, or -1
+ * after a message, with every file closed. */
+static int write_set(const char *dir, const struct results *res, const char *access)
 {
-	char tmpdir[OUTDIR_MAX_PATH + 300], olddir[OUTDIR_MAX_PATH + 300];
-	const char *dir = od->dir;
 	struct out_file o[N_FILES];
 	int n_open = 0;
-
-	outdir_temp(od, "tmp", tmpdir, sizeof tmpdir);
-	outdir_temp(od, "old", olddir, sizeof olddir);
-	if (mkdir(tmpdir, 0777) != 0) {
-		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", tmpdir, strerror(errno));
-		return -1;
-	}
 	for (; n_open < N_FILES; n_open++)
-		if (out_open(&o[n_open], tmpdir, result_files[n_open]) != 0)
+		if (out_open(&o[n_open], dir, result_files[n_open]) != 0)
 			goto fail;
 	if (write_json(o[0].f, res) != 0) {
 		fprintf(stderr, "chokepoint: cannot write JSON to '%s'\n", o[0].path);
@@ -875,11 +867,33 @@ int report_write(const struct outdir *od, const struct results *res, const volat
 	fwrite(yaml, 1, len, o[5].f);
 	free(yaml);
 	write_failures_csv(o[6].f, res);
-	if (access && write_access_log(tmpdir, access, res, res->rep_index) != 0)
+	if (access && write_access_log(dir, access, res, res->rep_index) != 0)
 		goto fail;
 	for (int i = 0; i < N_FILES; i++)
 		if (out_close(&o[i]) != 0)
 			goto fail;
+	return 0;
+fail:
+	for (int i = 0; i < n_open; i++)
+		if (o[i].f)
+			fclose(o[i].f);
+	return -1;
+}
+
+int report_write(const struct outdir *od, const struct results *res, const volatile sig_atomic_t *stop,
+		 const char *access)
+{
+	char tmpdir[OUTDIR_MAX_PATH + 300], olddir[OUTDIR_MAX_PATH + 300];
+	const char *dir = od->dir;
+
+	outdir_temp(od, "tmp", tmpdir, sizeof tmpdir);
+	outdir_temp(od, "old", olddir, sizeof olddir);
+	if (mkdir(tmpdir, 0777) != 0) {
+		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", tmpdir, strerror(errno));
+		return -1;
+	}
+	if (write_set(tmpdir, res, access) != 0)
+		goto fail;
 
 	/* Everything is complete.  Swap it in with the signals held back, so
 	 * that dir always holds a complete set: the old one or the new one. */
@@ -927,9 +941,6 @@ int report_write(const struct outdir *od, const struct results *res, const volat
 	return 0;
 
 fail:
-	for (int i = 0; i < n_open; i++)
-		if (o[i].f)
-			fclose(o[i].f);
 	outdir_remove(tmpdir);
 	return -1;
 }

@@ -19,7 +19,7 @@ for s in scenarios/*.yaml tests/memcheck.yaml bench/*.yaml; do
 	name=$(echo "$s" | tr '/' '_')
 	# Two replications, each scenario's own seed; an SLO missed (exit 1) still writes.
 	(cd "$T/base" && ./build/chokepoint run "$OLDPWD/$s" --reps 2 -j 2 -o "$T/old/$name" -q) > /dev/null 2>&1
-	./build/chokepoint run "$s" --reps 2 -j 2 -o "$T/new/$name" -q > /dev/null 2>&1
+	./build/chokepoint run "$PWD/$s" --reps 2 -j 2 -o "$T/new/$name" -q > /dev/null 2>&1 # the same path: summary.json names it
 	if [ ! -e "$T/old/$name/summary.csv" ] && [ -e "$T/new/$name/summary.csv" ]; then
 		echo "skipped: $s ($BASE cannot run it: a kind or key it does not have)"
 		continue
