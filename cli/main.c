@@ -515,32 +515,6 @@ static int cmd_validate(int argc, char **argv)
 	return worst;
 }
 
-static const char *type_name(const struct param *p)
-{
-	switch (p->type) {
-	case PT_COUNT: return p->flags & P_UNLIMITED ? "count or unlimited" : "count";
-	case PT_DURATION: return "duration";
-	case PT_RATE: return "rate";
-	case PT_SIZE: return "size";
-	case PT_BANDWIDTH: return "bandwidth";
-	case PT_MONEY: return "price";
-	case PT_FRACTION: return "fraction";
-	case PT_DIST: return "distribution";
-	case PT_ENUM: return "choice";
-	case PT_NODE: return "node";
-	case PT_NODES: return "list of nodes";
-	case PT_STRING: return "text";
-	case PT_FACTOR: return "factor";
-	case PT_DIST_EXP: return "distribution (a duration: exponential)";
-	case PT_PROFILE: return "profile";
-	case PT_TABLE: return "list of mappings";
-	case PT_CLASS: return "class";
-	case PT_CLASSES: return "list of classes";
-	case PT_TIMES: return "CSV file of times";
-	}
-	return "?";
-}
-
 static void print_params(const struct param *params, const char *prefix, int markdown)
 {
 	for (const struct param *p = params; p->key; p++) {
@@ -549,17 +523,15 @@ static void print_params(const struct param *params, const char *prefix, int mar
 		snprintf(def, sizeof def, "%s", p->def ? p->def : (p->flags & P_REQUIRED ? "required" : "none"));
 		if (p->type == PT_ENUM)
 			snprintf(range, sizeof range, "%s", (const char *)p->choices);
-		else if (p->type == PT_COUNT || p->type == PT_DURATION || p->type == PT_RATE || p->type == PT_SIZE ||
-			 p->type == PT_BANDWIDTH || p->type == PT_MONEY || p->type == PT_FRACTION ||
-			 p->type == PT_FACTOR)
+		else if (scenario_type_has_range(p))
 			snprintf(range, sizeof range, "%g .. %g", p->min, p->max);
 		if (markdown) {
 			for (char *c = range; *c; c++)
 				if (*c == '|')
 					*c = ',';
-			printf("| `%s` | %s | `%s` | %s | %s |\n", key, type_name(p), def, range, p->help);
+			printf("| `%s` | %s | `%s` | %s | %s |\n", key, scenario_type_name(p), def, range, p->help);
 		} else {
-			printf("  %-22s %-22s %-14s %-28s %s\n", key, type_name(p), def, range, p->help);
+			printf("  %-22s %-22s %-14s %-28s %s\n", key, scenario_type_name(p), def, range, p->help);
 		}
 		if (p->type == PT_TABLE) {
 			char sub[112];

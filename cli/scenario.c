@@ -159,12 +159,7 @@ static const cyaml_schema_value_t string_entry = {
 
 static void add_params(struct slots *s, const struct param *p);
 
-static enum shape shape_of(const struct param *p)
-{
-	return p->type == PT_TABLE                            ? SHAPE_TABLE
-	       : p->type == PT_NODES || p->type == PT_CLASSES ? SHAPE_LIST
-							      : SHAPE_SCALAR;
-}
+static enum shape shape_of(const struct param *p);
 
 /* Adds p's key to a section's (or a table's) slots; its slot number. */
 static int add_slot(struct slots *s, const char *key, const struct param *p)
@@ -1034,127 +1029,295 @@ static void range_error(struct parser *P, struct pos at, const struct param *p, 
 		   p->key, label, lo, hi, p->flags & P_UNLIMITED ? ", or 'unlimited'" : "");
 }
 
+/* The parsers of the types that are not a number with a unit. */
+static int parse_count(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+		       const char *label, int node)
+{
+	(void)node;
+	const char *err = NULL;
+	long c;
+	if (units_count(text, p->flags & P_UNLIMITED, &c, &err) < 0) {
+		diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s: expected %s", text, p->key, label,
+			   err ? err : "a value");
+		return -1;
+	}
+	if (!(c == LONG_MAX && (p->flags & P_UNLIMITED)) && (c < p->min || c > p->max)) {
+		range_error(P, at, p, label, text);
+		return -1;
+	}
+	*(long *)dest = c;
+	return 0;
+}
+
+static int parse_dist(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+		      const char *label, int node)
+{
+	(void)node;
+	char msg[512];
+	const char *err = NULL;
+	struct dist *dist = dest;
+	double mean;
+	if (p->type == PT_DIST_EXP && !strchr(text, '(') && units_duration(text, &mean, &err) == 0) {
+		/* A bare duration: exponential with that mean (MTBF, MTTR). */
+		if (mean <= 0) {
+			diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s: must be more than 0",
+				   text, p->key, label);
+			return -1;
+		}
+		*dist = (struct dist){.type = DIST_EXP, .a = mean};
+		return 0;
+	}
+	if (dist_parse(dist, text, msg, sizeof(msg)) < 0) {
+		diag_error(P->d, at.line, at.col, "invalid distribution for '%s' in %s: %s", p->key, label, msg);
+		return -1;
+	}
+	if (dist->type == DIST_EMPIRICAL)
+		return load_samples(P, dist, at, label);
+	return 0;
+}
+
+static int parse_enum(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+		      const char *label, int node)
+{
+	(void)node;
+	int i = param_choice(p->choices, text);
+	if (i < 0) {
+		char list[256] = "";
+		for (int c = 0;; c++) {
+			char one[64];
+			param_choice_name(p->choices, c, one, sizeof one);
+			if (strcmp(one, "?") == 0)
+				break;
+			if (c > 0)
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+			strncat(list, one, sizeof list - strlen(list) - 1);
+		}
+		diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s (expected one of: %s)", text,
+			   p->key, label, list);
+		return -1;
+	}
+	*(int *)dest = i;
+	return 0;
+}
+
+static int parse_node(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+		      const char *label, int node)
+{
+	(void)label;
+	add_ref(P, dest, text, at, node, p);
+	return 0;
+}
+
+static int parse_profile(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+			 const char *label, int node)
+{
+	(void)node;
+	struct profile *pr = dest;
+	char buf[4096], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", text);
+	pr->n = 0;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		char *colon = strchr(tok, ':');
+		double t, rate;
+		const char *e1 = NULL, *e2 = NULL;
+		if (!colon || pr->n == PROFILE_MAX) {
+			diag_error(P->d, at.line, at.col,
+				   "invalid profile for '%s' in %s: expected up to %d points 'time:rate', e.g. "
+				   "'0s:100/s, 5m:800/s'",
+				   p->key, label, PROFILE_MAX);
+			return -1;
+		}
+		*colon = '\0';
+		if (units_duration(tok, &t, &e1) < 0 || units_rate(colon + 1, &rate, &e2) < 0 || rate < 0) {
+			diag_error(P->d, at.line, at.col,
+				   "invalid point '%s:%s' in the profile of %s: expected a duration and a rate, e.g. "
+				   "'5m:800/s'",
+				   tok, colon + 1, label);
+			return -1;
+		}
+		if (pr->n > 0 && t <= pr->t[pr->n - 1]) {
+			diag_error(P->d, at.line, at.col, "the times of the profile of %s must increase", label);
+			return -1;
+		}
+		pr->t[pr->n] = t;
+		pr->rate[pr->n++] = rate;
+	}
+	if (pr->n == 0) {
+		diag_error(P->d, at.line, at.col, "the profile of %s has no points", label);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_string(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+			const char *label, int node)
+{
+	(void)P;
+	(void)p;
+	(void)at;
+	(void)label;
+	(void)node;
+	snprintf(dest, 64, "%s", text);
+	return 0;
+}
+
+static int parse_times(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+		       const char *label, int node)
+{
+	(void)p;
+	(void)node;
+	return load_times(P, text, dest, at, label);
+}
+
+/* The writers of the same, for the resolved scenario. */
+static void format_count(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	(void)spec;
+	if (*(const long *)src == LONG_MAX)
+		snprintf(buf, n, "unlimited");
+	else
+		snprintf(buf, n, "%ld", *(const long *)src);
+}
+
+static void format_duration(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	(void)spec;
+	struct dist d = {.type = DIST_CONST, .a = *(const double *)src};
+	char tmp[64];
+	dist_format(&d, tmp, sizeof tmp); /* "const(4ms)" */
+	snprintf(buf, n, "%.*s", (int)strlen(tmp) - 7, tmp + 6);
+}
+
+static void format_dist(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	(void)spec;
+	dist_format(src, buf, n);
+}
+
+static void format_enum(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)spec;
+	param_choice_name(p->choices, *(const int *)src, buf, n);
+}
+
+static void format_node(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	snprintf(buf, n, "%s", spec->nodes[*(const int *)src].name);
+}
+
+static void format_string(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	(void)spec;
+	snprintf(buf, n, "%s", (const char *)src);
+}
+
+static void format_profile(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	(void)spec;
+	const struct profile *pr = src;
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < pr->n && used + 64 < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%.10gs:%.10g/s", i ? ", " : "", pr->t[i],
+					 pr->rate[i]);
+}
+
+static void format_class(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	snprintf(buf, n, "%s", spec->class_name[*(const int *)src]);
+}
+
+static void format_times(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n)
+{
+	(void)p;
+	(void)spec;
+	snprintf(buf, n, "%s", ((const struct times *)src)->path);
+}
+
+typedef int parse_fn(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
+		     const char *label, int node);
+typedef void format_fn(const struct param *p, const void *src, const struct net_spec *spec, char *buf, size_t n);
+
+/*
+ * Each parameter type, once: its name (`chokepoint kinds`), its shape in
+ * YAML, and how a value of it is parsed and written back.  A number with
+ * a unit is stored as a double: `units` parses it, `suffix` writes it
+ * (with %.10g before it), and its range is checked here.  Lists and tables
+ * (no parse) are walked by parse_fields.  A new type is one entry.
+ */
+static const struct type_def {
+	const char *name;
+	enum shape shape;
+	int (*units)(const char *s, double *out, const char **err);
+	const char *suffix;
+	parse_fn *parse;
+	format_fn *format;
+} type_defs[] = {
+	[PT_COUNT] = {"count", SHAPE_SCALAR, NULL, NULL, parse_count, format_count},
+	[PT_DURATION] = {"duration", SHAPE_SCALAR, units_duration, NULL, NULL, format_duration},
+	[PT_RATE] = {"rate", SHAPE_SCALAR, units_rate, "/s", NULL, NULL},
+	[PT_SIZE] = {"size", SHAPE_SCALAR, units_size, "B", NULL, NULL},
+	[PT_BANDWIDTH] = {"bandwidth", SHAPE_SCALAR, units_bandwidth, "bps", NULL, NULL},
+	[PT_MONEY] = {"price", SHAPE_SCALAR, units_money, "/h", NULL, NULL},
+	[PT_FRACTION] = {"fraction", SHAPE_SCALAR, units_fraction, "", NULL, NULL},
+	[PT_DIST] = {"distribution", SHAPE_SCALAR, NULL, NULL, parse_dist, format_dist},
+	[PT_ENUM] = {"choice", SHAPE_SCALAR, NULL, NULL, parse_enum, format_enum},
+	[PT_NODE] = {"node", SHAPE_SCALAR, NULL, NULL, parse_node, format_node},
+	[PT_NODES] = {"list of nodes", SHAPE_LIST, NULL, NULL, NULL, NULL},
+	[PT_STRING] = {"text", SHAPE_SCALAR, NULL, NULL, parse_string, format_string},
+	[PT_FACTOR] = {"factor", SHAPE_SCALAR, units_factor, "x", NULL, NULL},
+	[PT_DIST_EXP] = {"distribution (a duration: exponential)", SHAPE_SCALAR, NULL, NULL, parse_dist, format_dist},
+	[PT_PROFILE] = {"profile", SHAPE_SCALAR, NULL, NULL, parse_profile, format_profile},
+	[PT_TABLE] = {"list of mappings", SHAPE_TABLE, NULL, NULL, NULL, NULL},
+	[PT_CLASS] = {"class", SHAPE_SCALAR, NULL, NULL, NULL, format_class},
+	[PT_CLASSES] = {"list of classes", SHAPE_LIST, NULL, NULL, NULL, NULL},
+	[PT_TIMES] = {"CSV file of times", SHAPE_SCALAR, NULL, NULL, parse_times, format_times},
+};
+
+static const struct type_def *type_of(const struct param *p)
+{
+	SIM_ASSERT((size_t)p->type < sizeof type_defs / sizeof *type_defs && type_defs[p->type].name);
+	return &type_defs[p->type];
+}
+
+static enum shape shape_of(const struct param *p)
+{
+	return type_of(p)->shape;
+}
+
+const char *scenario_type_name(const struct param *p)
+{
+	if (p->type == PT_COUNT && (p->flags & P_UNLIMITED))
+		return "count or unlimited";
+	return type_of(p)->name;
+}
+
+int scenario_type_has_range(const struct param *p)
+{
+	return p->type == PT_COUNT || type_of(p)->units != NULL;
+}
+
 /* Parses one scalar value into dest; -1 after a diagnostic. */
 static int parse_scalar(struct parser *P, const struct param *p, const char *text, void *dest, struct pos at,
 			const char *label, int node)
 {
+	const struct type_def *t = type_of(p);
+	if (t->parse)
+		return t->parse(P, p, text, dest, at, label, node);
+	if (!t->units)
+		BUG("a list, a table or a class: parsed by parse_fields");
 	const char *err = NULL;
 	double v = 0;
-	int rc = 0;
-	switch (p->type) {
-	case PT_COUNT: {
-		long c;
-		if (units_count(text, p->flags & P_UNLIMITED, &c, &err) < 0)
-			break;
-		if (!(c == LONG_MAX && (p->flags & P_UNLIMITED)) && (c < p->min || c > p->max)) {
-			range_error(P, at, p, label, text);
-			return -1;
-		}
-		*(long *)dest = c;
-		return 0;
-	}
-	case PT_DURATION: rc = units_duration(text, &v, &err); break;
-	case PT_RATE: rc = units_rate(text, &v, &err); break;
-	case PT_SIZE: rc = units_size(text, &v, &err); break;
-	case PT_BANDWIDTH: rc = units_bandwidth(text, &v, &err); break;
-	case PT_MONEY: rc = units_money(text, &v, &err); break;
-	case PT_FRACTION: rc = units_fraction(text, &v, &err); break;
-	case PT_FACTOR: rc = units_factor(text, &v, &err); break;
-	case PT_DIST:
-	case PT_DIST_EXP: {
-		char msg[512];
-		struct dist *dist = dest;
-		double mean;
-		if (p->type == PT_DIST_EXP && !strchr(text, '(') && units_duration(text, &mean, &err) == 0) {
-			/* A bare duration: exponential with that mean (MTBF, MTTR). */
-			if (mean <= 0) {
-				diag_error(P->d, at.line, at.col,
-					   "invalid value '%s' for '%s' in %s: must be more than 0", text, p->key,
-					   label);
-				return -1;
-			}
-			*dist = (struct dist){.type = DIST_EXP, .a = mean};
-			return 0;
-		}
-		if (dist_parse(dist, text, msg, sizeof(msg)) < 0) {
-			diag_error(P->d, at.line, at.col, "invalid distribution for '%s' in %s: %s", p->key, label,
-				   msg);
-			return -1;
-		}
-		if (dist->type == DIST_EMPIRICAL)
-			return load_samples(P, dist, at, label);
-		return 0;
-	}
-	case PT_ENUM: {
-		int i = param_choice(p->choices, text);
-		if (i < 0) {
-			char list[256] = "";
-			for (int c = 0;; c++) {
-				char one[64];
-				param_choice_name(p->choices, c, one, sizeof one);
-				if (strcmp(one, "?") == 0)
-					break;
-				if (c > 0)
-					strncat(list, ", ", sizeof list - strlen(list) - 1);
-				strncat(list, one, sizeof list - strlen(list) - 1);
-			}
-			diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s (expected one of: %s)",
-				   text, p->key, label, list);
-			return -1;
-		}
-		*(int *)dest = i;
-		return 0;
-	}
-	case PT_NODE: add_ref(P, dest, text, at, node, p); return 0;
-	case PT_PROFILE: {
-		struct profile *pr = dest;
-		char buf[4096], *save = NULL;
-		snprintf(buf, sizeof buf, "%s", text);
-		pr->n = 0;
-		for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			while (*tok == ' ')
-				tok++;
-			char *colon = strchr(tok, ':');
-			double t, rate;
-			const char *e1 = NULL, *e2 = NULL;
-			if (!colon || pr->n == PROFILE_MAX) {
-				diag_error(P->d, at.line, at.col,
-					   "invalid profile for '%s' in %s: expected up to %d points 'time:rate', e.g. "
-					   "'0s:100/s, 5m:800/s'",
-					   p->key, label, PROFILE_MAX);
-				return -1;
-			}
-			*colon = '\0';
-			if (units_duration(tok, &t, &e1) < 0 || units_rate(colon + 1, &rate, &e2) < 0 || rate < 0) {
-				diag_error(P->d, at.line, at.col,
-					   "invalid point '%s:%s' in the profile of %s: expected a duration and a "
-					   "rate, e.g. "
-					   "'5m:800/s'",
-					   tok, colon + 1, label);
-				return -1;
-			}
-			if (pr->n > 0 && t <= pr->t[pr->n - 1]) {
-				diag_error(P->d, at.line, at.col, "the times of the profile of %s must increase",
-					   label);
-				return -1;
-			}
-			pr->t[pr->n] = t;
-			pr->rate[pr->n++] = rate;
-		}
-		if (pr->n == 0) {
-			diag_error(P->d, at.line, at.col, "the profile of %s has no points", label);
-			return -1;
-		}
-		return 0;
-	}
-	case PT_STRING: snprintf(dest, 64, "%s", text); return 0;
-	case PT_TIMES: return load_times(P, text, dest, at, label);
-	case PT_NODES:
-	case PT_CLASSES:
-	case PT_TABLE:
-	case PT_CLASS: BUG("parsed by parse_fields");
-	}
-	if (rc < 0 || err) {
+	if (t->units(text, &v, &err) < 0 || err) {
 		diag_error(P->d, at.line, at.col, "invalid value '%s' for '%s' in %s: expected %s", text, p->key, label,
 			   err ? err : "a value");
 		return -1;
@@ -2321,49 +2484,13 @@ const char *scenario_file(const struct scenario *sc, size_t i)
 static void format_value(const struct param *p, const void *cfg, const struct net_spec *spec, char *buf, size_t n)
 {
 	const void *src = (const char *)cfg + p->offset;
-	int is_double = p->type == PT_DURATION || p->type == PT_RATE || p->type == PT_SIZE || p->type == PT_BANDWIDTH ||
-			p->type == PT_MONEY || p->type == PT_FRACTION || p->type == PT_FACTOR;
-	double v = is_double ? *(const double *)src : 0;
-	switch (p->type) {
-	case PT_COUNT:
-		if (*(const long *)src == LONG_MAX)
-			snprintf(buf, n, "unlimited");
-		else
-			snprintf(buf, n, "%ld", *(const long *)src);
-		return;
-	case PT_DURATION: {
-		struct dist d = {.type = DIST_CONST, .a = v};
-		char tmp[64];
-		dist_format(&d, tmp, sizeof tmp); /* "const(4ms)" */
-		snprintf(buf, n, "%.*s", (int)strlen(tmp) - 7, tmp + 6);
-		return;
-	}
-	case PT_RATE: snprintf(buf, n, "%.10g/s", v); return;
-	case PT_SIZE: snprintf(buf, n, "%.10gB", v); return;
-	case PT_BANDWIDTH: snprintf(buf, n, "%.10gbps", v); return;
-	case PT_MONEY: snprintf(buf, n, "$%.10g/h", v); return;
-	case PT_FRACTION: snprintf(buf, n, "%.10g", v); return;
-	case PT_FACTOR: snprintf(buf, n, "%.10gx", v); return;
-	case PT_DIST:
-	case PT_DIST_EXP: dist_format(src, buf, n); return;
-	case PT_ENUM: param_choice_name(p->choices, *(const int *)src, buf, n); return;
-	case PT_NODE: snprintf(buf, n, "%s", spec->nodes[*(const int *)src].name); return;
-	case PT_STRING: snprintf(buf, n, "%s", (const char *)src); return;
-	case PT_PROFILE: {
-		const struct profile *pr = src;
-		size_t used = 0;
-		buf[0] = '\0';
-		for (int i = 0; i < pr->n && used + 64 < n; i++)
-			used += (size_t)snprintf(buf + used, n - used, "%s%.10gs:%.10g/s", i ? ", " : "", pr->t[i],
-						 pr->rate[i]);
-		return;
-	}
-	case PT_CLASS: snprintf(buf, n, "%s", spec->class_name[*(const int *)src]); return;
-	case PT_TIMES: snprintf(buf, n, "%s", ((const struct times *)src)->path); return;
-	case PT_NODES:
-	case PT_CLASSES:
-	case PT_TABLE: BUG("lists are not formatted here");
-	}
+	const struct type_def *t = type_of(p);
+	if (t->format)
+		t->format(p, src, spec, buf, n);
+	else if (t->units)
+		snprintf(buf, n, "%s%.10g%s", p->type == PT_MONEY ? "$" : "", *(const double *)src, t->suffix);
+	else
+		BUG("lists are not formatted here");
 }
 
 static void set_list(struct raw_item *raw, int slot, int n)

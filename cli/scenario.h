@@ -58,6 +58,11 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 					  struct diags *d);
 void scenario_free(struct scenario *sc);
 
+/* A parameter's type as `chokepoint kinds` names it ("duration", "count or
+ * unlimited"), and whether it has a numeric range to show. */
+const char *scenario_type_name(const struct param *p);
+int scenario_type_has_range(const struct param *p);
+
 /* The data files the scenario read (empirical distributions), as opened:
  * relative to the scenario's directory, never outside it. */
 size_t scenario_n_files(const struct scenario *sc);

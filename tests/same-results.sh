@@ -24,7 +24,7 @@ for s in scenarios/*.yaml tests/memcheck.yaml bench/*.yaml; do
 		echo "skipped: $s ($BASE cannot run it: a kind or key it does not have)"
 		continue
 	fi
-	for f in summary.csv nodes.csv timeseries.csv failures.csv summary.json; do
+	for f in summary.csv nodes.csv timeseries.csv failures.csv summary.json scenario.resolved.yaml; do
 		if [ ! -e "$T/old/$name/$f" ] && [ ! -e "$T/new/$name/$f" ]; then
 			continue
 		elif cmp -s "$T/old/$name/$f" "$T/new/$name/$f"; then
