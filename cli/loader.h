@@ -153,6 +153,7 @@ struct parser {
 	size_t *first; /* owned: node v's references are refs[first[v] .. first[v + 1]) */
 	int *names;    /* owned: node numbers by name, open addressing (-1: free), names_cap slots */
 	size_t names_cap;
+	char *bad_values; /* owned: 1 for a node whose values did not parse (its checks are skipped) */
 	/* (node, class) pairs whose class entry names its own calls, even an
 	 * empty list: that class does not follow the node's own calls. */
 	struct {

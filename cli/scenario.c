@@ -389,40 +389,41 @@ static struct pos sim_key_at(const struct walker *w, const char *key)
 	return it->seen[slot] ? it->val[slot] : it->self;
 }
 
-enum scenario_status scenario_load_buffer(const char *path, const char *text, size_t len, struct scenario **out,
-					  struct diags *d)
+/* The text before any parse: size, NUL bytes, aliases. */
+static int check_text(const char *text, size_t len, struct diags *d)
 {
-	*out = NULL;
 	if (len > SCENARIO_MAX_BYTES) {
 		diag_error(d, 0, 0, "the scenario is larger than %u MiB; refusing to read it",
 			   SCENARIO_MAX_BYTES >> 20);
-		return SCENARIO_INVALID;
+		return -1;
 	}
-	if (memchr(text, '\0', len)) {
-		const char *z = memchr(text, '\0', len);
+	const char *z = memchr(text, '\0', len);
+	if (z) {
 		int line = 1, col = 1;
 		for (const char *c = text; c < z; c++) {
 			col = *c == '\n' ? 1 : col + 1;
 			line += *c == '\n';
 		}
 		diag_error(d, line, col, "the scenario contains a NUL byte: it is not a text file");
-		return SCENARIO_INVALID;
+		return -1;
 	}
-	if (prescan(text, len, d) < 0)
-		return SCENARIO_INVALID;
+	return prescan(text, len, d);
+}
 
+/* libyaml's document tree, for the walk; a second document is reported. */
+static int load_document(const char *text, size_t len, yaml_document_t *doc, struct diags *d)
+{
 	yaml_parser_t yp;
-	yaml_document_t doc;
 	yaml_parser_initialize(&yp);
 	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&yp, &doc)) {
+	if (!yaml_parser_load(&yp, doc)) {
 		syntax_error(d, &yp);
 		yaml_parser_delete(&yp);
-		return SCENARIO_INVALID;
+		return -1;
 	}
 	/* A second document in the same file is almost always a mistake. */
 	yaml_document_t doc2;
-	if (yaml_document_get_root_node(&doc) && yaml_parser_load(&yp, &doc2)) {
+	if (yaml_document_get_root_node(doc) && yaml_parser_load(&yp, &doc2)) {
 		yaml_node_t *r2 = yaml_document_get_root_node(&doc2);
 		if (r2)
 			diag_error(d, (int)r2->start_mark.line + 1, (int)r2->start_mark.column + 1,
@@ -432,6 +433,197 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		syntax_error(d, &yp);
 	}
 	yaml_parser_delete(&yp);
+	return 0;
+}
+
+/* libcyaml's typed values, through the schema the walk has checked. */
+static int load_values(struct scenario_impl *im, const char *text, size_t len, struct diags *d)
+{
+	/* Unknown keys and kinds are reported already: load past them, so that
+	 * every value error is reported in the same run. */
+	if (d->n > 0)
+		im->config.flags |= CYAML_CFG_IGNORE_UNKNOWN_KEYS;
+	cyaml_err_t err = cyaml_load_data((const uint8_t *)text, len, &im->config, &im->top_value,
+					  (cyaml_data_t **)&im->raw, NULL);
+	if (err == CYAML_OK)
+		return 0;
+	/* The walk accepts only what the schema does, so this is unexpected. */
+	char *nl;
+	while ((nl = strchr(im->log, '\n')))
+		*nl = ' ';
+	diag_error(d, 0, 0, "libcyaml: %s%s%s", cyaml_strerror(err), im->log[0] ? ": " : "", im->log);
+	return -1;
+}
+
+/* The parser's state: the scenario's directory (data files resolve from
+ * it) and the name table, sized for every item. */
+static void parser_init(struct parser *P, const char *path)
+{
+	P->dir = xstrdup(path);
+	char *slash = strrchr(P->dir, '/');
+	if (slash == P->dir)
+		slash[1] = '\0'; /* "/s.yaml": the root */
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(P->dir, ".");
+	P->root = realpath(P->dir, NULL); /* NULL: data files are refused (with the reason) */
+	struct net_spec *spec = &P->sc->spec;
+	spec->n_nodes = P->w->n_items[SEC_WORKLOADS] + P->w->n_items[SEC_NODES] + P->w->n_items[SEC_FAILURES];
+	spec->nodes = xcalloc(spec->n_nodes, sizeof(*spec->nodes));
+	P->bad_values = xcalloc(spec->n_nodes ? (size_t)spec->n_nodes : 1, 1);
+	for (P->names_cap = 16; P->names_cap < 2 * (size_t)spec->n_nodes; P->names_cap *= 2)
+		;
+	P->names = xmalloc(P->names_cap * sizeof(int));
+	for (size_t k = 0; k < P->names_cap; k++)
+		P->names[k] = -1;
+}
+
+static void parser_free(struct parser *P)
+{
+	free(P->refs);
+	free(P->overrides);
+	free(P->dir);
+	free(P->root);
+	free(P->first);
+	free(P->names);
+	free(P->bad_values);
+}
+
+/* Every item's name and values; a node whose values did not parse is
+ * marked, so that its own checks do not judge them. */
+static void parse_nodes(struct parser *P)
+{
+	struct walker *w = P->w;
+	struct scenario_impl *im = P->sc->impl;
+	struct net_spec *spec = &P->sc->spec;
+	struct diags *d = P->d;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		int sec, j;
+		struct item_info *it = item_at(w, i, &sec, &j);
+		struct raw_item *raw = raw_at(im->raw, sec, j);
+		struct node_spec *ns = &spec->nodes[i];
+		ns->kind = it->kind;
+		if (raw->v[0])
+			snprintf(ns->name, sizeof(ns->name), "%s", raw->v[0]);
+		else if (sec == SEC_FAILURES) /* names are optional here */
+			snprintf(ns->name, sizeof(ns->name), "failure-%d", j + 1);
+		int k = raw->v[0] ? name_add(P, i) : -1; /* names given are unique; failures' made ones aside */
+		if (!it->kind)
+			continue; /* unknown kind, reported: its keys mean nothing */
+		ns->cfg = xcalloc(1, it->kind->cfg_size);
+		if (raw->v[0] && (!name_ok(ns->name) || strlen(raw->v[0]) >= sizeof(ns->name)))
+			diag_error(d, it->val[0].line, it->val[0].col,
+				   "invalid name '%s': use up to 63 letters, digits, '_', '-' or '.'", raw->v[0]);
+		if (k >= 0) {
+			int ksec, kj;
+			struct item_info *first = item_at(w, k, &ksec, &kj);
+			diag_error(d, it->val[0].line, it->val[0].col, "duplicate name '%s' (first used at line %d)",
+				   ns->name, first->val[0].line);
+		}
+		size_t before = d->n;
+		parse_item(P, sec, it, raw, j, ns->cfg, i);
+		if (d->n > before)
+			P->bad_values[i] = 1;
+	}
+	for (int i = 0; i < spec->n_nodes; i++) { /* a workload whose mix is empty sends requests of no class */
+		const struct node_spec *ns = &spec->nodes[i];
+		for (const struct param *p = ns->kind && ns->cfg ? ns->kind->params : NULL; p && p->key; p++)
+			if ((ns->kind->flags & KIND_WORKLOAD) && p->type == PT_TABLE &&
+			    ((const struct table_head *)((const char *)ns->cfg + p->offset))->n == 0)
+				spec->has_unclassified = 1;
+	}
+}
+
+/* The run's length against its warm-up and its time-series periods; the
+ * period chosen when the scenario gives none. */
+static void check_run(struct parser *P)
+{
+	struct walker *w = P->w;
+	struct scenario_impl *im = P->sc->impl;
+	struct diags *d = P->d;
+	if (im->sim.duration > 0 && im->sim.warmup > im->sim.duration) { /* 0: did not parse */
+		struct pos at = sim_key_at(w, "warmup");
+		diag_error(d, at.line, at.col,
+			   "the warm-up (%gs) is longer than the measured duration (%gs): most of the run would be "
+			   "thrown away; shorten 'warmup' or lengthen 'duration'",
+			   im->sim.warmup, im->sim.duration);
+	}
+	double run = im->sim.warmup + im->sim.duration;
+	P->sc->spec.period_auto = !w->items[SEC_SIM]->seen[slot_of(&im->slots[SEC_SIM], "period")];
+	if (P->sc->spec.period_auto) /* the default grows with the run: a minute, then 5 minutes, an hour, ... */
+		im->sim.period = auto_period(run);
+	if (im->sim.period > 0 && run / im->sim.period > NET_MAX_PERIODS) { /* 0: did not parse */
+		struct pos at = sim_key_at(w, "period");
+		diag_error(d, at.line, at.col,
+			   "a period of %gs cuts the %gs run (warm-up included) into %.0f time-series periods, "
+			   "more than the %d kept in memory; make 'period' at least %gs",
+			   im->sim.period, run, ceil(run / im->sim.period - 1e-9), NET_MAX_PERIODS,
+			   ceil(run / NET_MAX_PERIODS * 1000) / 1000);
+	}
+}
+
+/* Each kind's own checks, then its checks across nodes. */
+static void check_nodes(struct parser *P)
+{
+	struct walker *w = P->w;
+	struct scenario_impl *im = P->sc->impl;
+	struct net_spec *spec = &P->sc->spec;
+	struct diags *d = P->d;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_kind *k = spec->nodes[i].kind;
+		int sec, j;
+		struct item_info *it = item_at(w, i, &sec, &j);
+		const char *key = NULL, *msg = NULL;
+		char buf[512]; /* a check's message, when it formats one */
+		if (k && k->check)
+			msg = P->bad_values[i] ? NULL
+					       : k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key, buf,
+							  sizeof buf);
+		/* Checks across nodes only on an otherwise valid scenario: a node
+		 * they read may be missing, of an unknown kind or unparsed.
+		 * (The fuzzer found the crash this prevents.) */
+		if (!msg && k && k->check_refs && d->n == 0 && refs_resolved(P, i))
+			msg = k->check_refs(spec->nodes[i].cfg, spec, &key, buf, sizeof buf);
+		if (msg) {
+			char label[128];
+			int slot = key ? slot_of(&im->slots[sec], key) : -1;
+			struct pos at = slot >= 0 && it->seen[slot] ? it->key[slot] : it->self;
+			describe(it, sec, j, label, sizeof label);
+			diag_error(d, at.line, at.col, "%s: %s", label, msg);
+		}
+	}
+}
+
+/* The simulation section into the spec the engine reads. */
+static void fill_spec(struct scenario *sc, const struct walker *w)
+{
+	struct scenario_impl *im = sc->impl;
+	struct net_spec *spec = &sc->spec;
+	spec->duration = im->sim.duration;
+	spec->warmup = im->sim.warmup;
+	spec->period = im->sim.period;
+	spec->replications = im->sim.replications;
+	spec->seed = (uint64_t)im->sim.seed;
+	spec->max_events = (uint64_t)im->sim.max_events;
+	spec->max_in_flight = (uint64_t)im->sim.max_in_flight;
+	spec->in_flight_limit = spec->max_in_flight;
+	spec->max_in_flight_auto = !w->items[SEC_SIM]->seen[slot_of(&im->slots[SEC_SIM], "max_in_flight")];
+	spec->max_failures = (uint64_t)im->sim.max_failures;
+	spec->slo = im->sim.slo;
+}
+
+/* The jobs in order: the text, the document tree and its walk, the typed
+ * values, the items, the references and the graph, then the checks. Each
+ * job reports every error it finds; a later job runs only on what the
+ * earlier ones could read. */
+enum scenario_status scenario_load_buffer(const char *path, const char *text, size_t len, struct scenario **out,
+					  struct diags *d)
+{
+	*out = NULL;
+	yaml_document_t doc;
+	if (check_text(text, len, d) < 0 || load_document(text, len, &doc, d) < 0)
+		return SCENARIO_INVALID;
 
 	struct scenario *sc = xcalloc(1, sizeof(*sc));
 	sc->impl = xcalloc(1, sizeof(*sc->impl));
@@ -443,80 +635,13 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	struct walker w = {.d = d, .doc = &doc, .im = im};
 	walk(&w);
 	yaml_document_delete(&doc);
-	if (w.n_hard > 0)
+	if (w.n_hard > 0 || load_values(im, text, len, d) < 0)
 		goto invalid;
-	/* Unknown keys and kinds are reported already: load past them, so that
-	 * every value error is reported in the same run. */
-	if (d->n > 0)
-		im->config.flags |= CYAML_CFG_IGNORE_UNKNOWN_KEYS;
-
-	cyaml_err_t err = cyaml_load_data((const uint8_t *)text, len, &im->config, &im->top_value,
-					  (cyaml_data_t **)&im->raw, NULL);
-	if (err != CYAML_OK) {
-		/* The walk accepts only what the schema does, so this is unexpected. */
-		char *nl;
-		while ((nl = strchr(im->log, '\n')))
-			*nl = ' ';
-		diag_error(d, 0, 0, "libcyaml: %s%s%s", cyaml_strerror(err), im->log[0] ? ": " : "", im->log);
-		goto invalid;
-	}
 
 	struct parser P = {.d = d, .sc = sc, .w = &w};
-	P.dir = xstrdup(path);
-	char *slash = strrchr(P.dir, '/');
-	if (slash == P.dir)
-		slash[1] = '\0'; /* "/s.yaml": the root */
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(P.dir, ".");
-	P.root = realpath(P.dir, NULL); /* NULL: data files are refused (with the reason) */
-
-	struct net_spec *spec = &sc->spec;
-	spec->n_nodes = w.n_items[SEC_WORKLOADS] + w.n_items[SEC_NODES] + w.n_items[SEC_FAILURES];
-	spec->nodes = xcalloc(spec->n_nodes, sizeof(*spec->nodes));
-	char *bad_values = xcalloc(spec->n_nodes ? (size_t)spec->n_nodes : 1, 1);
-	for (P.names_cap = 16; P.names_cap < 2 * (size_t)spec->n_nodes; P.names_cap *= 2)
-		;
-	P.names = xmalloc(P.names_cap * sizeof(int));
-	for (size_t k = 0; k < P.names_cap; k++)
-		P.names[k] = -1;
+	parser_init(&P, path);
 	parse_item(&P, SEC_SIM, w.items[SEC_SIM], im->raw->simulation, 0, &im->sim, -1);
-	for (int i = 0; i < spec->n_nodes; i++) {
-		int sec, j;
-		struct item_info *it = item_at(&w, i, &sec, &j);
-		struct raw_item *raw = raw_at(im->raw, sec, j);
-		struct node_spec *ns = &spec->nodes[i];
-		ns->kind = it->kind;
-		if (raw->v[0])
-			snprintf(ns->name, sizeof(ns->name), "%s", raw->v[0]);
-		else if (sec == SEC_FAILURES) /* names are optional here */
-			snprintf(ns->name, sizeof(ns->name), "failure-%d", j + 1);
-		int k = raw->v[0] ? name_add(&P, i) : -1; /* names given are unique; failures' made ones aside */
-		if (!it->kind)
-			continue; /* unknown kind, reported: its keys mean nothing */
-		ns->cfg = xcalloc(1, it->kind->cfg_size);
-		if (raw->v[0] && (!name_ok(ns->name) || strlen(raw->v[0]) >= sizeof(ns->name)))
-			diag_error(d, it->val[0].line, it->val[0].col,
-				   "invalid name '%s': use up to 63 letters, digits, '_', '-' or '.'", raw->v[0]);
-		if (k >= 0) {
-			int ksec, kj;
-			struct item_info *first = item_at(&w, k, &ksec, &kj);
-			diag_error(d, it->val[0].line, it->val[0].col, "duplicate name '%s' (first used at line %d)",
-				   ns->name, first->val[0].line);
-		}
-		size_t before = d->n;
-		parse_item(&P, sec, it, raw, j, ns->cfg, i);
-		if (d->n > before)
-			bad_values[i] = 1; /* its own checks would judge values that did not parse */
-	}
-	for (int i = 0; i < spec->n_nodes; i++) { /* a workload whose mix is empty sends requests of no class */
-		const struct node_spec *ns = &spec->nodes[i];
-		for (const struct param *p = ns->kind && ns->cfg ? ns->kind->params : NULL; p && p->key; p++)
-			if ((ns->kind->flags & KIND_WORKLOAD) && p->type == PT_TABLE &&
-			    ((const struct table_head *)((const char *)ns->cfg + p->offset))->n == 0)
-				spec->has_unclassified = 1;
-	}
+	parse_nodes(&P);
 	/* Unresolved references stay -1 and the checks below skip them, so
 	 * they report alongside every other error. */
 	index_refs(&P);
@@ -529,70 +654,13 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		check_reachable(&P);
 	if (d->n == 0)
 		check_stability(&P);
-	if (im->sim.duration > 0 && im->sim.warmup > im->sim.duration) { /* 0: did not parse */
-		struct pos at = sim_key_at(&w, "warmup");
-		diag_error(d, at.line, at.col,
-			   "the warm-up (%gs) is longer than the measured duration (%gs): most of the run would be "
-			   "thrown away; shorten 'warmup' or lengthen 'duration'",
-			   im->sim.warmup, im->sim.duration);
-	}
-	double run = im->sim.warmup + im->sim.duration;
-	int period_auto = !w.items[SEC_SIM]->seen[slot_of(&im->slots[SEC_SIM], "period")];
-	if (period_auto) /* the default grows with the run: a minute, then 5 minutes, an hour, a day, ... */
-		im->sim.period = auto_period(run);
-	if (im->sim.period > 0 && run / im->sim.period > NET_MAX_PERIODS) { /* 0: did not parse */
-		struct pos at = sim_key_at(&w, "period");
-		diag_error(d, at.line, at.col,
-			   "a period of %gs cuts the %gs run (warm-up included) into %.0f time-series periods, "
-			   "more than the %d kept in memory; make 'period' at least %gs",
-			   im->sim.period, run, ceil(run / im->sim.period - 1e-9), NET_MAX_PERIODS,
-			   ceil(run / NET_MAX_PERIODS * 1000) / 1000);
-	}
-	for (int i = 0; i < spec->n_nodes; i++) {
-		const struct node_kind *k = spec->nodes[i].kind;
-		int sec, j;
-		struct item_info *it = item_at(&w, i, &sec, &j);
-		const char *key = NULL, *msg = NULL;
-		char buf[512]; /* a check's message, when it formats one */
-		if (k && k->check)
-			msg = bad_values[i] ? NULL
-					    : k->check(spec->nodes[i].cfg, presence(&im->slots[sec], it), &key, buf,
-						       sizeof buf);
-		/* Checks across nodes only on an otherwise valid scenario: a node
-		 * they read may be missing, of an unknown kind or unparsed.
-		 * (The fuzzer found the crash this prevents.) */
-		if (!msg && k && k->check_refs && d->n == 0 && refs_resolved(&P, i))
-			msg = k->check_refs(spec->nodes[i].cfg, spec, &key, buf, sizeof buf);
-		if (msg) {
-			char label[128];
-			int slot = key ? slot_of(&im->slots[sec], key) : -1;
-			struct pos at = slot >= 0 && it->seen[slot] ? it->key[slot] : it->self;
-			describe(it, sec, j, label, sizeof label);
-			diag_error(d, at.line, at.col, "%s: %s", label, msg);
-		}
-	}
-	free(P.refs);
-	free(P.overrides);
-	free(P.dir);
-	free(P.root);
-	free(P.first);
-	free(P.names);
-	free(bad_values);
+	check_run(&P);
+	check_nodes(&P);
+	parser_free(&P);
 	if (d->n > 0)
 		goto invalid;
 
-	spec->duration = im->sim.duration;
-	spec->warmup = im->sim.warmup;
-	spec->period = im->sim.period;
-	spec->period_auto = period_auto;
-	spec->replications = im->sim.replications;
-	spec->seed = (uint64_t)im->sim.seed;
-	spec->max_events = (uint64_t)im->sim.max_events;
-	spec->max_in_flight = (uint64_t)im->sim.max_in_flight;
-	spec->in_flight_limit = spec->max_in_flight;
-	spec->max_in_flight_auto = !w.items[SEC_SIM]->seen[slot_of(&im->slots[SEC_SIM], "max_in_flight")];
-	spec->max_failures = (uint64_t)im->sim.max_failures;
-	spec->slo = im->sim.slo;
+	fill_spec(sc, &w);
 	lint(&w, sc, d);
 	free_items(&w);
 	*out = sc;
