@@ -19,20 +19,19 @@ for t in "$BUILD"/tests/test_*; do
 		failed=$((failed + 1))
 	fi
 done
-out=$(sh tests/cli.sh "$BUILD" 2>&1)
-printf '%s\n' "$out"
-p=$(printf '%s\n' "$out" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-f=$(printf '%s\n' "$out" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-[ -n "$p" ] || { echo "tests/cli.sh did not finish"; f=$((${f:-0} + 1)); }
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-0}))
-out=$(sh tests/golden.sh "$BUILD" 2>&1)
-printf '%s\n' "$out"
-p=$(printf '%s\n' "$out" | sed -n 's/^golden: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-f=$(printf '%s\n' "$out" | sed -n 's/^golden: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-[ -n "$p" ] || { echo "tests/golden.sh did not finish"; f=$((${f:-0} + 1)); }
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-0}))
+# tests/NAME.sh: its closing line "NAME: N passed, N failed" adds to the totals;
+# without it, the script did not finish.
+script() {
+	out=$(sh "tests/$1.sh" "$BUILD" 2>&1)
+	printf '%s\n' "$out"
+	p=$(printf '%s\n' "$out" | sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p")
+	f=$(printf '%s\n' "$out" | sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p")
+	[ -n "$p" ] || { echo "tests/$1.sh did not finish"; f=$((${f:-0} + 1)); }
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+}
+script cli
+script golden
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
