@@ -20,7 +20,9 @@
 #define MAX_SLOTS 64
 #define MAX_ITEMS 10000
 
-enum section { SEC_SIM, SEC_WORKLOADS, SEC_NODES, SEC_FAILURES, SEC_N };
+/* The sections of items.  The catalog's sizes are walked and parsed like
+ * items but are no nodes, and libcyaml does not load them (catalog.c). */
+enum section { SEC_SIM, SEC_WORKLOADS, SEC_NODES, SEC_FAILURES, SEC_CATALOG, SEC_N };
 
 /* What libcyaml loads an item into: one string, list or table per slot. */
 struct raw_item {
@@ -36,6 +38,8 @@ struct raw_doc {
 	uint32_t n_slo;
 	char **tolerance; /* compare's tolerances, as written */
 	uint32_t n_tolerance;
+	char **sweep; /* the sweep's lines, as written */
+	uint32_t n_sweep;
 	struct raw_item *simulation;
 	struct raw_item *workloads;
 	uint32_t n_workloads;
@@ -97,9 +101,16 @@ struct ref {
 	const char *key;
 };
 
+/* One instance size of the catalog (catalog.c). */
+struct size_def {
+	long cores;
+	double speed, memory, bandwidth, price; /* memory, bandwidth: 0 if not given */
+	char name[64];
+};
+
 struct scenario_impl {
 	struct slots slots[SEC_N];
-	cyaml_schema_field_t top_fields[SEC_N + 3]; /* the sections, slo, tolerance, the end */
+	cyaml_schema_field_t top_fields[SEC_CATALOG + 4]; /* the sections, slo, tolerance, sweep, the end */
 	cyaml_schema_value_t item_value[SEC_N];
 	cyaml_schema_value_t top_value;
 	cyaml_config_t config;
@@ -109,6 +120,9 @@ struct scenario_impl {
 	char **sample_paths; /* owned: the file each was read from, as opened */
 	size_t n_samples;
 	char log[1024]; /* libcyaml's last error message */
+	struct size_def *sizes; /* owned: the catalog */
+	int n_sizes;
+	char *catalog_file; /* owned: the file the catalog was read from, or NULL */
 };
 
 extern const char *const section_key[SEC_N];
@@ -132,7 +146,13 @@ struct walker {
 	int n_items[SEC_N];
 	int has[SEC_N];
 	/* The slo: section, a list of checks (slo.h): owned texts and where. */
-	struct lines slo, tol; /* the slo: and tolerance: sections */
+	struct lines slo, tol, sweep; /* the slo:, tolerance: and sweep: sections */
+	/* The catalog: its sizes' raw values (n_items[SEC_CATALOG] of them,
+	 * owned), or the file it names and where. */
+	struct raw_item *cat_raw;
+	char *cat_file;
+	struct pos cat_at;
+	int has_catalog;
 };
 
 #define hard_error(w, ...)                                                                                             \
@@ -153,6 +173,7 @@ struct parser {
 	size_t *first; /* owned: node v's references are refs[first[v] .. first[v + 1]) */
 	int *names;    /* owned: node numbers by name, open addressing (-1: free), names_cap slots */
 	size_t names_cap;
+	int catalog_failed; /* the catalog had errors: sizes are not looked up */
 	char *bad_values; /* owned: 1 for a node whose values did not parse (its checks are skipped) */
 	/* (node, class) pairs whose class entry names its own calls, even an
 	 * empty list: that class does not follow the node's own calls. */
@@ -183,7 +204,16 @@ uint64_t hash_more(uint64_t h, const unsigned char *p, size_t n);
 int section_of_kind(const struct node_kind *k);
 int slot_of(const struct slots *s, const char *key);
 
+/* catalog.c */
+extern const struct node_kind size_section_kind;
+void walk_catalog(struct walker *w, yaml_node_t *v, struct pos key_at);
+void parse_catalog(struct parser *P);
+void apply_sizes(struct parser *P);
+void free_catalog_raw(struct walker *w);
+
 /* walk.c */
+void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it);
+const char *node_type_name(const yaml_node_t *n);
 void describe(const struct item_info *it, int sec, int index, char *buf, size_t n);
 struct item_info *item_at(const struct walker *w, int i, int *sec, int *j);
 struct pos mark(const yaml_node_t *n);

@@ -84,6 +84,11 @@ static void resolve_item(struct raw_item *raw, const struct slots *sl, const str
 					     spec);
 			continue;
 		}
+		if (p->flags & P_SHORTHAND) { /* its values are written under their own keys */
+			free(raw->v[slot]);
+			raw->v[slot] = NULL;
+			continue;
+		}
 		if (!raw->v[slot] && !p->def)
 			continue; /* optional and absent */
 		char buf[512];

@@ -30,7 +30,7 @@
 #include "safefile.h"
 #include "slo.h"
 
-const char *const section_key[SEC_N] = {"simulation", "workloads", "nodes", "failures"};
+const char *const section_key[SEC_N] = {"simulation", "workloads", "nodes", "failures", "catalog"};
 
 #define OFF(f) offsetof(struct sim_cfg, f)
 const struct param sim_params[] = {
@@ -176,6 +176,8 @@ static void build_schema(struct scenario_impl *im)
 	add_slot(&im->slots[SEC_NODES], "name", NULL);
 	add_slot(&im->slots[SEC_NODES], "kind", NULL);
 	add_slot(&im->slots[SEC_FAILURES], "name", NULL);
+	add_slot(&im->slots[SEC_CATALOG], "name", NULL);
+	add_params(&im->slots[SEC_CATALOG], size_section_kind.params);
 	for (int k = 0; node_kinds[k]; k++) {
 		int sec = section_of_kind(node_kinds[k]);
 		add_params(&im->slots[sec], node_kinds[k]->params);
@@ -194,12 +196,12 @@ static void build_schema(struct scenario_impl *im)
 		.value = im->item_value[SEC_SIM],
 	};
 	f[0].value.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL;
-	static const size_t data_off[SEC_N] = {0, offsetof(struct raw_doc, workloads), offsetof(struct raw_doc, nodes),
-					       offsetof(struct raw_doc, failures)};
-	static const size_t count_off[SEC_N] = {0, offsetof(struct raw_doc, n_workloads),
-						offsetof(struct raw_doc, n_nodes),
-						offsetof(struct raw_doc, n_failures)};
-	for (int s = SEC_WORKLOADS; s < SEC_N; s++) {
+	static const size_t data_off[SEC_CATALOG] = {0, offsetof(struct raw_doc, workloads),
+						     offsetof(struct raw_doc, nodes), offsetof(struct raw_doc, failures)};
+	static const size_t count_off[SEC_CATALOG] = {0, offsetof(struct raw_doc, n_workloads),
+						      offsetof(struct raw_doc, n_nodes),
+						      offsetof(struct raw_doc, n_failures)};
+	for (int s = SEC_WORKLOADS; s < SEC_CATALOG; s++) { /* the catalog is not libcyaml's (catalog.c) */
 		f[s] = (cyaml_schema_field_t){
 			.key = section_key[s],
 			.data_offset = (uint32_t)data_off[s],
@@ -214,7 +216,8 @@ static void build_schema(struct scenario_impl *im)
 				},
 		};
 	}
-	f[SEC_N] = (cyaml_schema_field_t){
+	f += SEC_CATALOG; /* then the lists of lines */
+	f[0] = (cyaml_schema_field_t){
 		.key = "slo",
 		.data_offset = offsetof(struct raw_doc, slo),
 		.count_offset = offsetof(struct raw_doc, n_slo),
@@ -227,11 +230,15 @@ static void build_schema(struct scenario_impl *im)
 				.sequence = {.entry = &string_entry, .min = 0, .max = SLO_MAX},
 			},
 	};
-	f[SEC_N + 1] = f[SEC_N];
-	f[SEC_N + 1].key = "tolerance";
-	f[SEC_N + 1].data_offset = offsetof(struct raw_doc, tolerance);
-	f[SEC_N + 1].count_offset = offsetof(struct raw_doc, n_tolerance);
-	f[SEC_N + 2] = (cyaml_schema_field_t)CYAML_FIELD_END;
+	f[1] = f[0];
+	f[1].key = "tolerance";
+	f[1].data_offset = offsetof(struct raw_doc, tolerance);
+	f[1].count_offset = offsetof(struct raw_doc, n_tolerance);
+	f[2] = f[0];
+	f[2].key = "sweep";
+	f[2].data_offset = offsetof(struct raw_doc, sweep);
+	f[2].count_offset = offsetof(struct raw_doc, n_sweep);
+	f[3] = (cyaml_schema_field_t)CYAML_FIELD_END;
 	im->top_value = (cyaml_schema_value_t){
 		.type = CYAML_MAPPING,
 		.flags = CYAML_FLAG_POINTER,
@@ -307,7 +314,10 @@ static void free_items(struct walker *w)
 		free(w->slo.text[i]);
 	for (int i = 0; i < w->tol.n; i++)
 		free(w->tol.text[i]);
-	w->slo.n = w->tol.n = 0;
+	for (int i = 0; i < w->sweep.n; i++)
+		free(w->sweep.text[i]);
+	w->slo.n = w->tol.n = w->sweep.n = 0;
+	free_catalog_raw(w);
 }
 
 /* The slo: checks, each resolved against the scenario's nodes and classes. */
@@ -440,9 +450,10 @@ static int load_document(const char *text, size_t len, yaml_document_t *doc, str
 static int load_values(struct scenario_impl *im, const char *text, size_t len, struct diags *d)
 {
 	/* Unknown keys and kinds are reported already: load past them, so that
-	 * every value error is reported in the same run. */
-	if (d->n > 0)
-		im->config.flags |= CYAML_CFG_IGNORE_UNKNOWN_KEYS;
+	 * every value error is reported in the same run.  The walk accepts only
+	 * the keys the schema has, but for 'catalog', which the walk loads
+	 * itself (catalog.c): libcyaml passes over it. */
+	im->config.flags |= CYAML_CFG_IGNORE_UNKNOWN_KEYS;
 	cyaml_err_t err = cyaml_load_data((const uint8_t *)text, len, &im->config, &im->top_value,
 					  (cyaml_data_t **)&im->raw, NULL);
 	if (err == CYAML_OK)
@@ -642,6 +653,8 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	parser_init(&P, path);
 	parse_item(&P, SEC_SIM, w.items[SEC_SIM], im->raw->simulation, 0, &im->sim, -1);
 	parse_nodes(&P);
+	parse_catalog(&P);
+	apply_sizes(&P);
 	/* Unresolved references stay -1 and the checks below skip them, so
 	 * they report alongside every other error. */
 	index_refs(&P);
@@ -704,6 +717,8 @@ void scenario_free(struct scenario *sc)
 		}
 		free(im->samples);
 		free(im->sample_paths);
+		free(im->sizes);
+		free(im->catalog_file);
 		free(im);
 	}
 	for (int i = 0; i < sc->spec.n_nodes; i++)

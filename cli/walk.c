@@ -27,7 +27,7 @@ const char *scalar(const yaml_node_t *n)
 	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-static const char *node_type_name(const yaml_node_t *n)
+const char *node_type_name(const yaml_node_t *n)
 {
 	switch (n->type) {
 	case YAML_SEQUENCE_NODE: return "list";
@@ -38,7 +38,7 @@ static const char *node_type_name(const yaml_node_t *n)
 
 void describe(const struct item_info *it, int sec, int index, char *buf, size_t n)
 {
-	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure"};
+	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure", "size"};
 	const char *what = whats[sec];
 	if (sec == SEC_SIM)
 		snprintf(buf, n, "section 'simulation'");
@@ -227,12 +227,12 @@ static void walk_table(struct walker *w, const struct slots *sl, const struct pa
 	}
 }
 
-static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
+void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
 {
 	struct diags *d = w->d;
 	struct slots *sl = &w->im->slots[sec];
 	char label[128];
-	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure"};
+	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure", "size"};
 
 	it->self = mark(map);
 	if (map->type != YAML_MAPPING_NODE) {
@@ -259,6 +259,8 @@ static void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, st
 	describe(it, sec, index, label, sizeof(label));
 	if (sec == SEC_SIM) {
 		it->kind = &sim_section_kind;
+	} else if (sec == SEC_CATALOG) {
+		it->kind = &size_section_kind;
 	} else if (sec != SEC_NODES) {
 		for (int k = 0; node_kinds[k]; k++)
 			if (section_of_kind(node_kinds[k]) == sec)
@@ -409,18 +411,31 @@ void walk(struct walker *w)
 			if (strcmp(key, section_key[s]) == 0)
 				sec = s;
 		int is_slo = key && strcmp(key, "slo") == 0, is_tol = key && strcmp(key, "tolerance") == 0;
-		if (is_slo || is_tol) {
-			struct lines *l = is_slo ? &w->slo : &w->tol;
+		int is_sweep = key && strcmp(key, "sweep") == 0;
+		if (is_slo || is_tol || is_sweep) {
+			struct lines *l = is_slo ? &w->slo : is_tol ? &w->tol : &w->sweep;
 			if (l->has)
 				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
 			else
-				walk_lines(w, vn, key, is_slo ? "latency_p99 < 250ms" : "latency_p99=10%", l);
+				walk_lines(w, vn, key,
+					   is_slo ? "latency_p99 < 250ms"
+					   : is_tol ? "latency_p99=10%"
+						    : "web.instances = 1,2,4,8",
+					   l);
 			l->has = 1;
 			continue;
 		}
-		if (sec < 0) {
-			static const char *const keys[] = {"simulation", "workloads", "nodes",
-							   "failures",   "slo",       "tolerance"};
+		if (key && strcmp(key, "catalog") == 0) {
+			if (w->has_catalog)
+				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
+			else
+				walk_catalog(w, vn, kp);
+			w->has_catalog = 1;
+			continue;
+		}
+		if (sec < 0 || sec == SEC_CATALOG) {
+			static const char *const keys[] = {"simulation", "workloads", "nodes", "failures",
+							   "slo",        "tolerance", "sweep", "catalog"};
 			const char *s = key ? diag_suggest(key, keys, ARRAY_LEN(keys)) : NULL;
 			if (s)
 				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)",
@@ -428,7 +443,7 @@ void walk(struct walker *w)
 			else
 				diag_error(w->d, kp.line, kp.col,
 					   "unknown top-level key '%s' (expected 'simulation', 'workloads', 'nodes', "
-					   "'failures', 'slo' or 'tolerance')",
+					   "'failures', 'slo', 'tolerance', 'sweep' or 'catalog')",
 					   key ? key : "?");
 			continue;
 		}
@@ -454,7 +469,7 @@ void walk(struct walker *w)
 /* The item of spec node i (workloads, then nodes, then failures). */
 struct item_info *item_at(const struct walker *w, int i, int *sec, int *j)
 {
-	for (int s = SEC_WORKLOADS; s < SEC_N; s++) {
+	for (int s = SEC_WORKLOADS; s <= SEC_FAILURES; s++) {
 		if (i < w->n_items[s]) {
 			*sec = s;
 			*j = i;

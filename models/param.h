@@ -43,6 +43,8 @@ enum param_flags {
 	P_REF_INSTANCES = 8,  /* PT_NODE: must name a kind with instances */
 	P_CALL_SUFFIXES = 16, /* PT_NODES: entries may be "name*N" (N calls), "name?p" or "a+b" (parallel) */
 	P_DEFINES_CLASS = 32, /* PT_CLASS: this key names a new class (a mix entry), not an existing one */
+	P_SHORTHAND = 64,     /* stands for other keys' values (a catalog size): the resolved scenario
+				 writes those values and leaves this key out */
 };
 
 #define NODE_LIST_MAX 16 /* entries of a YAML list */

@@ -144,6 +144,7 @@ void server_init(struct node *n, const void *cfg)
 	s->cfg = *(const struct server_cfg *)cfg;
 	const struct server_cfg *c = &s->cfg;
 	s->slots = c->mode == MODE_SYNC ? c->workers : c->max_connections;
+	s->inv_speed = 1 / c->speed;
 	n->zones = (int)c->zones;
 	s->per_shard = 1 + (int)c->replicas;
 	int n_inst = server_instances(c);
@@ -232,7 +233,7 @@ static void start_cpu(struct server *s, struct instance *in, struct request *r)
 	node_busy(&s->base, 1);
 	if (s->base.n_instances > 1)
 		tavg_add(&in->busy, s->base.net->sim.now, 1);
-	sim_after(&s->base.net->sim, slow * dist_sample(d, &s->rng_service), ev_cpu_done, s, r);
+	sim_after(&s->base.net->sim, slow * s->inv_speed * dist_sample(d, &s->rng_service), ev_cpu_done, s, r);
 }
 
 /* A hung instance holds r forever: its caller can only time out. */
@@ -726,7 +727,7 @@ double server_capacity(const void *cfgp, int *unbounded)
 	const struct server_cfg *cfg = cfgp;
 	double mean = least_demand(cfg);
 	*unbounded = cfg->queue == LONG_MAX;
-	return mean > 0 ? (double)(server_instances(cfg) * cfg->cores) / mean : HUGE_VAL;
+	return mean > 0 ? (double)(server_instances(cfg) * cfg->cores) * cfg->speed / mean : HUGE_VAL;
 }
 
 int server_zones(const void *cfg)
@@ -891,6 +892,7 @@ void front_as_server(const struct front_cfg *f, struct server_cfg *c)
 	c->mode = MODE_ASYNC;
 	c->service = f->service;
 	c->price = f->price;
+	c->speed = 1;
 	c->call_timeout = f->timeout;
 	c->zones = f->zones;
 	c->shards = 1;

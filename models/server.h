@@ -36,6 +36,8 @@ struct server_cfg {
 	struct dist service_after; /* CPU time after the calls (const 0: none) */
 	struct node_list calls;
 	double price;        /* dollars per hour per instance */
+	double speed;        /* per-core speed: service times divide by it (1: as written) */
+	char size[64];       /* the catalog size it was given (cores, speed, price), or "" */
 	double call_timeout; /* seconds; 0: none */
 	int failover;        /* enum failover (model.h): none is FAILOVER_SPREAD */
 	double promotion;    /* seconds to promote a standby */
@@ -96,6 +98,7 @@ struct server {
 	struct server_cfg cfg;
 	long slots; /* admission limit per instance */
 	struct rng rng_service;
+	double inv_speed;                    /* 1 / cfg.speed: service times are multiplied by it */
 	struct instance *inst;               /* owned, n_instances */
 	int rr;                              /* next instance for callers that do not choose */
 	struct tmo timeouts;                 /* of downstream calls, when cfg.call_timeout > 0 */
@@ -150,6 +153,10 @@ extern const struct param_table server_class_table;
 	{"service_after", PT_DIST, SERVER_OFF(service_after), NULL, 0, 0, NULL, P_OPTIONAL, \
 	 "CPU time after the calls have answered (rendering the page); none if absent"}, \
 	{"price", PT_MONEY, SERVER_OFF(price), "$0/h", 0, 1e6, NULL, 0, price_help}, \
+	{"size", PT_STRING, SERVER_OFF(size), NULL, 0, 0, NULL, P_OPTIONAL | P_SHORTHAND, \
+	 "an instance size of the scenario's catalog: its cores, speed and price, unless given here"}, \
+	{"speed", PT_FACTOR, SERVER_OFF(speed), "1", 0.001, 1000, NULL, 0, \
+	 "per-core speed against the service times as written (they divide by it): 2 halves them"}, \
 	{"zones", PT_COUNT, SERVER_OFF(zones), "1", 1, 26, NULL, 0, \
 	 "availability zones the instances are spread over (instance i in zone i mod zones)"}, \
 	{"failover", PT_ENUM, SERVER_OFF(failover), "none", 0, 0, "none|active_passive", 0, \
