@@ -17,7 +17,7 @@
 #include "scenario.h"
 #include "slo.h"
 
-#define MAX_SLOTS 64
+#define MAX_SLOTS 96
 #define MAX_ITEMS 10000
 
 /* The sections of items.  The catalog's sizes are walked and parsed like

@@ -79,6 +79,8 @@ void metric_format(char *buf, size_t n, enum metric_unit u, double v)
 			snprintf(buf, n, "%.3gMbit/s", v * 1e3);
 		return;
 	case MU_MINUTES_MONTH: snprintf(buf, n, "%.1fmin/month", v); return;
+	case MU_DOLLARS_MONTH: snprintf(buf, n, "$%.2f/month", v); return;
+	case MU_DOLLARS: snprintf(buf, n, "$%.4f", v); return;
 	case MU_COUNT:
 	case MU_N: break;
 	}

@@ -236,6 +236,40 @@ static void print_outcomes(FILE *out, const struct results *res)
 	fprintf(out, "\n");
 }
 
+/* What it costs: in all, per month and per million successful requests,
+ * then each node that costs something, the largest first. */
+static void print_cost(FILE *out, const struct results *res)
+{
+	long h = find_metric(res, "e2e", "cost_per_hour");
+	long mo = find_metric(res, "e2e", "cost_per_month");
+	long mr = find_metric(res, "e2e", "cost_per_million_requests");
+	if (h < 0 || mo < 0 || mr < 0 || res->ci[h].mean <= 0)
+		return;
+	char a[96], b[96], c[96];
+	fmt_metric(a, sizeof a, res, (size_t)h);
+	fmt_metric(b, sizeof b, res, (size_t)mo);
+	fmt_metric(c, sizeof c, res, (size_t)mr);
+	fprintf(out, "Cost: %s, %s, %s per million successful requests\n", a, b, c);
+	size_t idx[256], n = 0;
+	for (size_t i = 0; i < res->n_metrics && n < ARRAY_LEN(idx); i++)
+		if (res->metric_node[i] >= 0 && strcmp(res->metrics[i].key, "cost_per_hour") == 0 &&
+		    res->ci[i].mean > 0)
+			idx[n++] = i;
+	for (size_t i = 1; i < n; i++) /* insertion sort, the largest first: few nodes */
+		for (size_t j = i; j > 0 && res->ci[idx[j]].mean > res->ci[idx[j - 1]].mean; j--) {
+			size_t t = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
+		}
+	fprintf(out, "  by component:");
+	for (size_t i = 0; i < n; i++) {
+		fmt_metric(a, sizeof a, res, idx[i]);
+		fprintf(out, "%s %s %s (%.0f%%)", i ? "," : "", res->metrics[idx[i]].scope, a,
+			100 * res->ci[idx[i]].mean / res->ci[h].mean);
+	}
+	fprintf(out, "\n");
+}
+
 /* Workloads side by side, when there are several or one retries. */
 static void print_workloads(FILE *out, const struct results *res)
 {
@@ -423,6 +457,7 @@ void report_print(FILE *out, const struct results *res)
 	print_parts(out, res);
 	print_nodes(out, res);
 	print_verdict(out, res);
+	print_cost(out, res);
 	const char *spofs[256];
 	int n_spof = report_spofs(res, spofs, 256);
 	if (n_spof > 0) {

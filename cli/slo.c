@@ -170,6 +170,23 @@ static int parse_value(const struct metric_def *d, const char *metric, const cha
 			snprintf(err, n, "'%s' is a cost: write a price such as $2/h or $2000/month, not '%s'", metric,
 				 text);
 		return rc;
+	case MU_DOLLARS_MONTH:
+		if ((rc = units_money(text, v, &why)) < 0)
+			snprintf(err, n, "'%s' is a cost: write a price such as $500/month, not '%s'", metric, text);
+		*v *= 730;
+		return rc;
+	case MU_DOLLARS: {
+		char *end;
+		const char *t = text;
+		while (isspace((unsigned char)*t))
+			t++;
+		*v = *t == '$' ? strtod(t + 1, &end) : NAN;
+		if (*t != '$' || end == t + 1 || *end || !isfinite(*v) || *v < 0) {
+			snprintf(err, n, "'%s' is an amount of dollars: write one such as $0.50, not '%s'", metric, text);
+			return -1;
+		}
+		return 0;
+	}
 	case MU_GBITS_S:
 		if ((rc = units_bandwidth(text, v, &why)) < 0) {
 			snprintf(err, n, "'%s' is a bandwidth: write one such as 100Mbps, not '%s'", metric, text);

@@ -72,6 +72,9 @@ struct lb_cfg {
 	long instances;         /* balancer machines */
 	int failover;           /* enum failover: FAILOVER_SPREAD is active_active */
 	double failover_time;   /* seconds until clients stop (or start) using an instance */
+	double lcu_price;       /* dollars per LCU-hour */
+	long rules;             /* listener rules evaluated per request */
+	long per_connection;    /* requests a client sends over one connection */
 };
 
 struct lb {
@@ -93,6 +96,7 @@ struct lb {
 	int *pick;           /* owned: scratch list of instances in rotation */
 	struct tmo idle;
 	struct tmo connect; /* when cfg.connect_timeout > 0 */ /* idle timeouts of calls to targets */
+	double bytes;       /* request and response bytes processed since the warm-up */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -102,7 +106,12 @@ static const struct metric_def lb_metrics[] = {
 	 "busy cores over cores, time average"},
 	{"surge_queue_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "surge queue",
 	 "requests in the surge queue over its size, time average (a bounded queue)"},
-	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL, "price"},
+	{"consumed_lcus", MS_NODE, MU_NUMBER, MR_LEVEL, MB_LOWER, NULL,
+	 "load balancer capacity units: the largest of new connections/s over 25, active connections over "
+	 "3,000, GB processed per hour, rule evaluations/s beyond 10 a request over 1,000"},
+	{"processed_bytes", MS_NODE, MU_BYTES_S, MR_RATE, MB_NEITHER, NULL,
+	 "request and response bytes through the balancer per second"},
+	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL, "price + consumed_lcus x lcu_price"},
 	{0},
 };
 /* clang-format on */
@@ -117,6 +126,12 @@ static const struct param lb_params[] = {
 	{"service", PT_DIST, OFF(service), "const(50us)", 0, 0, NULL, 0, "processing time per request at the balancer"},
 	{"cores", PT_COUNT, OFF(cores), "1", 1, 1e6, NULL, 0, "requests processed at once"},
 	{"price", PT_MONEY, OFF(price), "$0.0225/h", 0, 1e6, NULL, 0, "cost of running the balancer"},
+	{"lcu_price", PT_MONEY, OFF(lcu_price), "$0.008/h", 0, 1e6, NULL, 0,
+	 "price of one load balancer capacity unit (LCU) per hour, added to price"},
+	{"rules", PT_COUNT, OFF(rules), "0", 0, 1000, NULL, 0,
+	 "listener rules evaluated per request (the first 10 are free), for the LCUs"},
+	{"requests_per_connection", PT_COUNT, OFF(per_connection), "1", 1, 1e9, NULL, 0,
+	 "requests a client sends over one connection (keep-alive), for the LCUs' new connections"},
 	{"health_interval", PT_DURATION, OFF(hc_interval), "30s", 1e-3, 1e6, NULL, 0,
 	 "time between two health checks of a target instance"},
 	{"health_timeout", PT_DURATION, OFF(hc_timeout), "5s", 1e-3, 1e6, NULL, 0,
@@ -379,6 +394,7 @@ static void lb_arrive(struct node *n, struct request *r)
 	struct frame *f = request_frame(r);
 	int k = pick_unit(lb);
 	node_arrival(n);
+	lb->bytes += r->req_bytes;
 	f->t_arrive = n->net->sim.now;
 	f->self_inst = k < 0 ? 0 : k;
 	f->epoch = n->health[f->self_inst].epoch;
@@ -442,6 +458,7 @@ static void lb_reply(struct node *n, struct request *r)
 		r->status = HTTP_CLIENT_CLOSED;
 		r->origin = n->id;
 	}
+	lb->bytes += r->resp_bytes;
 	node_done(n, r, now - f->t_arrive, now - f->t_call);
 	node_reply(n, r);
 }
@@ -506,7 +523,27 @@ static void lb_report(const struct node *n, struct report *rep)
 		report_add(rep, n->name, "surge_queue_utilization",
 			   tavg_mean(&n->st.waiting, n->net->sim.now) /
 				   ((double)lb->cfg.surge_queue * (double)n->n_instances));
-	report_add(rep, n->name, "cost_per_hour", lb->cfg.price);
+	/* LCUs from what the measured time saw, each dimension at its average
+	 * (a steady load's hourly bill; ALB bills each hour's largest). */
+	double T = n->net->t_end - n->net->t_warm, rate = T > 0 ? (double)n->st.arrivals / T : 0;
+	double bytes_s = T > 0 ? lb->bytes / T : 0;
+	double dims[4] = {
+		rate / (double)lb->cfg.per_connection / 25,
+		tavg_mean(&n->st.active, n->net->sim.now) / 3000,
+		bytes_s * 3600 / 1e9,
+		rate * (double)(lb->cfg.rules > 10 ? lb->cfg.rules - 10 : 0) / 1000,
+	};
+	double lcus = 0;
+	for (int i = 0; i < 4; i++)
+		lcus = fmax(lcus, dims[i]);
+	report_add(rep, n->name, "consumed_lcus", lcus);
+	report_add(rep, n->name, "processed_bytes", bytes_s);
+	report_add(rep, n->name, "cost_per_hour", lb->cfg.price + lcus * lb->cfg.lcu_price);
+}
+
+static void lb_reset(struct node *n)
+{
+	((struct lb *)n)->bytes = 0;
 }
 
 static void lb_release(struct node *n)
@@ -544,5 +581,6 @@ const struct node_kind load_balancer_kind = {
 	.instances = lb_instances,
 	.health_changed = lb_health_changed,
 	.report = lb_report,
+	.reset = lb_reset,
 	.release = lb_release,
 };

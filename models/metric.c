@@ -48,6 +48,11 @@ const struct metric_def metric_outcomes[] = {
 	 "failed requests over those simulation.slo allows (1: the budget is spent exactly)"},
 	{"latency_overflow", AVAIL, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
 	 "latencies above the histogram's 2,048 s range (percentiles above them are lower bounds)"},
+	{"cost_per_hour", MS_E2E, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL,
+	 "what the system costs to run: every node's cost_per_hour added up"},
+	{"cost_per_month", MS_E2E, MU_DOLLARS_MONTH, MR_COST, MB_LOWER, NULL, "cost_per_hour over a 730-hour month"},
+	{"cost_per_million_requests", MS_E2E, MU_DOLLARS, MR_COST, MB_LOWER, NULL,
+	 "cost_per_hour over the successful (2xx) answers of an hour, per million"},
 	{0},
 };
 
@@ -160,8 +165,8 @@ const struct metric_def *metric_find(const struct node_kind *kind, unsigned scop
 
 const char *metric_unit_name(enum metric_unit u)
 {
-	static const char *const names[MU_N] = {"count", "1/s", "s",       "fraction", "number",
-						"ratio", "$/h", "bytes/s", "Gbit/s",   "min/month"};
+	static const char *const names[MU_N] = {"count",  "1/s",     "s",         "fraction", "number", "ratio",
+						"$/h",    "bytes/s", "Gbit/s",    "min/month", "$/month", "$"};
 	return (unsigned)u < MU_N ? names[u] : "?";
 }
 

@@ -24,6 +24,8 @@ enum metric_unit {
 	MU_BYTES_S,       /* bytes per second */
 	MU_GBITS_S,       /* gigabits per second */
 	MU_MINUTES_MONTH, /* minutes per 730-hour month */
+	MU_DOLLARS_MONTH, /* dollars per 730-hour month */
+	MU_DOLLARS,       /* dollars */
 	MU_N
 };
 

@@ -907,19 +907,43 @@ static void report_classes(struct net *net, struct report *rep)
 	}
 }
 
+/*
+ * What the system costs, from what each node reported as its cost_per_hour
+ * (its instances and prices over the measured time, a balancer's LCUs):
+ * per hour, per 730-hour month, and per million successful requests.
+ */
+static void report_cost(struct report *rep, const struct report *nodes)
+{
+	double hour = 0, served = 0;
+	for (size_t i = 0; i < nodes->n; i++)
+		if (strcmp(nodes->m[i].key, "cost_per_hour") == 0)
+			hour += nodes->m[i].value;
+	for (size_t i = 0; i < rep->n; i++)
+		if (strcmp(rep->m[i].scope, "e2e") == 0 && strcmp(rep->m[i].key, "served_throughput") == 0)
+			served = rep->m[i].value;
+	report_add(rep, "e2e", "cost_per_hour", hour);
+	report_add(rep, "e2e", "cost_per_month", hour * 730);
+	report_add(rep, "e2e", "cost_per_million_requests", served > 0 ? hour / (served * 3600) * 1e6 : 0);
+}
+
 void net_report(struct net *net, struct report *rep)
 {
-	report_e2e(net, rep, "e2e", NULL);
-	report_classes(net, rep);
+	struct report nodes = {0}; /* after the end-to-end ones, which sum their costs */
 	for (int i = 0; i < net->n_nodes; i++) {
 		const struct node *n = net->nodes[i];
 		if (n->kind->flags & KIND_WORKLOAD)
-			report_e2e(net, rep, n->name, n);
+			report_e2e(net, &nodes, n->name, n);
 		else if (!(n->kind->flags & KIND_INJECTOR))
-			node_report_base(n, rep);
+			node_report_base(n, &nodes);
 		if (n->kind->report)
-			n->kind->report(n, rep);
+			n->kind->report(n, &nodes);
 	}
+	report_e2e(net, rep, "e2e", NULL);
+	report_cost(rep, &nodes);
+	report_classes(net, rep);
+	for (size_t i = 0; i < nodes.n; i++)
+		report_add(rep, nodes.m[i].scope, nodes.m[i].key, nodes.m[i].value);
+	report_release(&nodes);
 	double detect = 0, recover = 0;
 	int n_detect = 0, n_recover = 0;
 	uint64_t lost = 0;
