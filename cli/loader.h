@@ -211,6 +211,9 @@ void parse_catalog(struct parser *P);
 void apply_sizes(struct parser *P);
 void free_catalog_raw(struct walker *w);
 
+/* sets.c */
+void apply_sets(struct walker *w, struct scenario_impl *im, const struct scenario_set *sets, int n, struct diags *d);
+
 /* walk.c */
 void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it);
 const char *node_type_name(const yaml_node_t *n);

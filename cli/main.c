@@ -26,6 +26,7 @@
 #include "scenario.h"
 #include "slo.h"
 #include "spof.h"
+#include "sweep.h"
 #include "version.h"
 
 enum exit_code {
@@ -122,7 +123,16 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "      --slo-mode M   interval (default): an SLO check passes when its whole\n"
 			       "                     confidence interval is on the right side, and is\n"
 			       "                     inconclusive (and fails) when it straddles the limit;\n"
-			       "                     point: the mean alone decides.  A failed check exits 1.\n";
+			       "                     point: the mean alone decides.  A failed check exits 1.\n"
+			       "      --set P=V      set key P (web.instances, workloads.shoppers.rate,\n"
+			       "                     simulation.duration) to V over the file's value; several\n"
+			       "                     values (1,2,4,8 or a range 100/s..2000/s:20) make a sweep,\n"
+			       "                     as does a sweep: section: one run per point, with common\n"
+			       "                     random numbers, written to sweep.csv and sweep.json\n"
+			       "                     (default DIR results/<scenario name>-sweep).  Repeated\n"
+			       "                     --set options are crossed; P=V;Q=W on one --set pairs\n"
+			       "                     their values off (zip).  A sweep exits 0 whatever its\n"
+			       "                     SLO verdicts: finding where they fail is its purpose.\n";
 
 static const char validate_help[] = "usage: chokepoint validate SCENARIO.yaml...\n"
 				    "\n"
@@ -214,8 +224,12 @@ static int parse_slo_mode(const char *s, int *point)
 }
 
 /* What `run` was asked to do. */
+#define MAX_SETS 16
+
 struct run_args {
 	const char *path, *out_dir, *seed_s, *reps_s;
+	char *sets[MAX_SETS]; /* --set PATH=VALUES, as given */
+	int n_sets;
 	long jobs, shard_i, shard_n, runs_a, runs_b;
 	int quiet, no_write, plot, force, keep_partial, access, progress, json, slo_point;
 	double sample;
@@ -233,7 +247,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		{"runs", required_argument, NULL, 'R'},   {"access-log-sample", required_argument, NULL, 'A'},
 		{"no-write", no_argument, NULL, 'n'},     {"progress", no_argument, NULL, 'P'},
 		{"format", required_argument, NULL, 'F'}, {"slo-mode", required_argument, NULL, 'M'},
-		{"help", no_argument, NULL, 'h'},         {0},
+		{"set", required_argument, NULL, 'V'},    {"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	*a = (struct run_args){
 		.jobs = sysconf(_SC_NPROCESSORS_ONLN), .shard_i = -1, .runs_a = -1, .runs_b = -1, .sample = 1};
@@ -264,6 +279,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			if (parse_slo_mode(optarg, &a->slo_point) < 0)
 				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)",
 						   optarg, "run");
+			break;
+		case 'V':
+			if (a->n_sets == MAX_SETS)
+				return usage_error("at most %s --set options", "16", "run");
+			a->sets[a->n_sets++] = optarg;
 			break;
 		case 'p': a->plot = 1; break;
 		case 'f': a->force = 1; break;
@@ -403,6 +423,76 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 	return sig ? 128 + sig : rc;
 }
 
+/*
+ * The scenario's sweep and the --set options: a sweep of several points
+ * runs here (an exit code); a single point replaces *sc by the scenario
+ * with its values set and returns -1 for the ordinary run to go on.
+ */
+static int run_sets(struct run_args *a, struct scenario **sc)
+{
+	struct sweep_plan pl;
+	struct diags d;
+	diags_init(&d, a->path);
+	int bad = sweep_plan_make(*sc, a->sets, a->n_sets, &pl, &d);
+	diags_print(&d, stderr);
+	diags_release(&d);
+	if (bad) {
+		sweep_plan_free(&pl);
+		fprintf(stderr, "%s: the sweep is invalid; nothing was run\n", a->path);
+		return EXIT_INVALID;
+	}
+	int rc = EXIT_OK;
+	if (pl.n_points == 1) { /* --set web.instances=4: one run, its value set */
+		struct scenario_set sets[16];
+		sweep_point(&pl, 0, sets);
+		diags_init(&d, a->path);
+		struct scenario *one = NULL;
+		enum scenario_status st = scenario_load_sets(a->path, sets, pl.n_axes, &one, &d);
+		diags_print(&d, stderr);
+		diags_release(&d);
+		sweep_plan_free(&pl);
+		if (st != SCENARIO_OK) {
+			fprintf(stderr, "%s: invalid with the values set; nothing was run\n", a->path);
+			return st == SCENARIO_IO ? EXIT_IO : EXIT_INVALID;
+		}
+		scenario_free(*sc);
+		*sc = one;
+		rc = apply_overrides(a, one);
+		return rc == EXIT_OK ? -1 : rc;
+	}
+	char dir[OUTDIR_MAX_PATH + 1];
+	if (a->shard_n > 0 || a->runs_a >= 0 || a->access || a->plot || a->keep_partial) {
+		sweep_plan_free(&pl);
+		return usage_error("%s", "a sweep takes none of --shard, --runs, --access-log, --plot, --keep-partial",
+				   "run");
+	}
+	if (!a->out_dir) {
+		default_output(a->path, dir, sizeof dir - 6);
+		strcat(dir, "-sweep");
+		a->out_dir = dir;
+	}
+	struct outdir od = {.lock_fd = -1};
+	long v;
+	struct sweep_opts o = {.out_dir = a->out_dir,
+			       .jobs = (int)a->jobs,
+			       .quiet = a->quiet,
+			       .json = a->json,
+			       .no_write = a->no_write,
+			       .slo_point = a->slo_point,
+			       .progress = a->progress,
+			       .seed = a->seed_s && parse_long(a->seed_s, 0, SEED_MAX, &v) == 0 ? v : -1,
+			       .reps = a->reps_s && parse_long(a->reps_s, 1, 100000, &v) == 0 ? v : -1};
+	if (!a->no_write && outdir_claim(a->out_dir, a->force, &od) != 0) {
+		rc = EXIT_IO;
+	} else {
+		catch_signals();
+		rc = sweep_run(a->path, &pl, &o, &od, &interrupted);
+	}
+	outdir_release(&od);
+	sweep_plan_free(&pl);
+	return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_args a;
@@ -417,6 +507,12 @@ static int cmd_run(int argc, char **argv)
 	int ran = 0;
 	if ((rc = load(a.path, &sc)) != EXIT_OK || (rc = apply_overrides(&a, sc)) != EXIT_OK)
 		goto done;
+	if (sc->n_sweep > 0 || a.n_sets > 0) { /* a sweep, or one point of one */
+		rc = run_sets(&a, &sc);
+		if (rc >= 0)
+			goto done;
+		rc = EXIT_OK;
+	}
 	if (!a.out_dir) {
 		default_output(a.path, dir, sizeof dir);
 		a.out_dir = dir;

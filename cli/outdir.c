@@ -21,7 +21,7 @@ const char *const outdir_files[OUTDIR_N_FILES] = {
 /* Files a results directory may also hold: the access log, the pictures
  * of `chokepoint plot`, a shard's partial result. */
 static const char *const other_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv",
-					  "partial.json"};
+					  "partial.json",    "sweep.csv",   "sweep.json"};
 
 static int is_known(const char *n)
 {
@@ -71,7 +71,8 @@ int outdir_remove(const char *dir)
 static int is_own_results(const char *dir)
 {
 	static const char *const marks[][2] = {{"summary.json", "\"format\": \"chokepoint-summary-1\""},
-					       {"partial.json", "\"format\":\"chokepoint-partial-"}};
+					       {"partial.json", "\"format\":\"chokepoint-partial-"},
+					       {"sweep.json", "\"format\": \"chokepoint-sweep-1\""}};
 	char path[2 * OUTDIR_MAX_PATH], head[256];
 	int any = 0;
 	for (size_t i = 0; i < ARRAY_LEN(marks); i++) {

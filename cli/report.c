@@ -432,6 +432,19 @@ static void print_verdict(FILE *out, const struct results *res)
 	}
 }
 
+void report_bottleneck_text(const struct results *res, char *buf, size_t n)
+{
+	struct verdict v;
+	char name[200], u[96];
+	if (report_verdict(res, &v) < 0) {
+		snprintf(buf, n, "none");
+		return;
+	}
+	resource_name(name, sizeof name, res, v.metric);
+	fmt_metric(u, sizeof u, res, v.metric);
+	snprintf(buf, n, "%s %s", name, u);
+}
+
 void report_print(FILE *out, const struct results *res)
 {
 	const struct net_spec *spec = &res->sc->spec;
@@ -915,8 +928,26 @@ fail:
 	return -1;
 }
 
+struct set_args {
+	const struct results *res;
+	const char *access;
+};
+
+static int write_run(const char *dir, void *ctx)
+{
+	const struct set_args *a = ctx;
+	return write_set(dir, a->res, a->access);
+}
+
 int report_write(const struct outdir *od, const struct results *res, const volatile sig_atomic_t *stop,
 		 const char *access)
+{
+	struct set_args a = {res, access};
+	return report_write_dir(od, write_run, &a, stop);
+}
+
+int report_write_dir(const struct outdir *od, int (*write)(const char *dir, void *ctx), void *ctx,
+		     const volatile sig_atomic_t *stop)
 {
 	char tmpdir[OUTDIR_MAX_PATH + 300], olddir[OUTDIR_MAX_PATH + 300];
 	const char *dir = od->dir;
@@ -927,7 +958,7 @@ int report_write(const struct outdir *od, const struct results *res, const volat
 		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", tmpdir, strerror(errno));
 		return -1;
 	}
-	if (write_set(tmpdir, res, access) != 0)
+	if (write(tmpdir, ctx) != 0)
 		goto fail;
 
 	/* Everything is complete.  Swap it in with the signals held back, so

@@ -63,4 +63,12 @@ struct outdir;
 int report_write(const struct outdir *o, const struct results *res, const volatile sig_atomic_t *stop,
 		 const char *access);
 
+/* The same swap for any set of files: write fills the temporary directory
+ * it is given (0, or -1 after printing why not). */
+int report_write_dir(const struct outdir *o, int (*write)(const char *dir, void *ctx), void *ctx,
+		     const volatile sig_atomic_t *stop);
+
+/* The bottleneck as one phrase: "db CPU cores 82.7%" (or "none"). */
+void report_bottleneck_text(const struct results *res, char *buf, size_t n);
+
 #endif

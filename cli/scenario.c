@@ -631,6 +631,27 @@ static void fill_spec(struct scenario *sc, const struct walker *w)
 enum scenario_status scenario_load_buffer(const char *path, const char *text, size_t len, struct scenario **out,
 					  struct diags *d)
 {
+	return scenario_load_with(path, text, len, NULL, 0, out, d);
+}
+
+/* The sweep: lines, kept for the program (sweep.c expands them). */
+static void keep_sweep(const struct walker *w, struct scenario *sc)
+{
+	if (w->sweep.n == 0)
+		return;
+	sc->sweep = xcalloc((size_t)w->sweep.n, sizeof(char *));
+	sc->sweep_line = xcalloc((size_t)w->sweep.n, sizeof(int));
+	for (int i = 0; i < w->sweep.n; i++) {
+		sc->sweep[i] = xstrdup(w->sweep.text[i]);
+		sc->sweep_line[i] = w->sweep.at[i].line;
+	}
+	sc->n_sweep = (size_t)w->sweep.n;
+}
+
+enum scenario_status scenario_load_with(const char *path, const char *text, size_t len,
+					const struct scenario_set *sets, int n_sets, struct scenario **out,
+					struct diags *d)
+{
 	*out = NULL;
 	yaml_document_t doc;
 	if (check_text(text, len, d) < 0 || load_document(text, len, &doc, d) < 0)
@@ -648,6 +669,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 	yaml_document_delete(&doc);
 	if (w.n_hard > 0 || load_values(im, text, len, d) < 0)
 		goto invalid;
+	apply_sets(&w, im, sets, n_sets, d);
 
 	struct parser P = {.d = d, .sc = sc, .w = &w};
 	parser_init(&P, path);
@@ -674,6 +696,7 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 		goto invalid;
 
 	fill_spec(sc, &w);
+	keep_sweep(&w, sc);
 	lint(&w, sc, d);
 	free_items(&w);
 	*out = sc;
@@ -697,6 +720,19 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 	return st;
 }
 
+enum scenario_status scenario_load_sets(const char *path, const struct scenario_set *sets, int n,
+					struct scenario **out, struct diags *d)
+{
+	size_t len = 0;
+	*out = NULL;
+	char *text = read_file(path, &len, d);
+	if (!text)
+		return SCENARIO_IO;
+	enum scenario_status st = scenario_load_with(path, text, len, sets, n, out, d);
+	free(text);
+	return st;
+}
+
 void scenario_free(struct scenario *sc)
 {
 	if (!sc)
@@ -705,6 +741,10 @@ void scenario_free(struct scenario *sc)
 	free(sc->path);
 	free(sc->slo);
 	free(sc->tol);
+	for (size_t i = 0; i < sc->n_sweep; i++)
+		free(sc->sweep[i]);
+	free(sc->sweep);
+	free(sc->sweep_line);
 	struct scenario_impl *im = sc->impl;
 	if (im) {
 		if (im->raw)

@@ -48,6 +48,9 @@ struct scenario {
 	size_t n_slo;
 	struct slo_tolerance *tol; /* owned: the tolerance: section, for compare (slo.h) */
 	size_t n_tol;
+	char **sweep; /* owned: the sweep: section's lines, as written */
+	int *sweep_line;
+	size_t n_sweep;
 	struct scenario_impl *impl; /* owned: raw document, schema, samples */
 };
 
@@ -57,6 +60,31 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 enum scenario_status scenario_load_buffer(const char *path, const char *text, size_t len, struct scenario **out,
 					  struct diags *d);
 void scenario_free(struct scenario *sc);
+
+/* A value given for a key from outside the file: `--set` or a sweep's point. */
+struct scenario_set {
+	const char *path;  /* "web.instances", "workloads.shoppers.rate", "simulation.duration" */
+	const char *value; /* as it would be written in the file */
+	int line, col;     /* where it was written (a sweep: line), or 0 (the command line) */
+};
+
+/* scenario_load_buffer with n sets applied over the file's values (sets.c):
+ * each is checked as the file's own would be, with the path's errors too. */
+enum scenario_status scenario_load_with(const char *path, const char *text, size_t len,
+					const struct scenario_set *sets, int n, struct scenario **out,
+					struct diags *d);
+/* The same from the file at path. */
+enum scenario_status scenario_load_sets(const char *path, const struct scenario_set *sets, int n,
+					struct scenario **out, struct diags *d);
+
+/*
+ * The values a sweep gives path in sc: "1,2,4,8", a range "A..B" of whole
+ * numbers or "A..B:N" (N values evenly spaced, in the key's unit), or a mix
+ * of them; commas inside parentheses belong to a value.  0 with *values (n
+ * strings, the caller frees them and the array), or -1 with err set.
+ */
+int scenario_set_values(const struct scenario *sc, const char *path, const char *text, char ***values, int *n,
+			char *err, size_t errsize);
 
 /* A parameter's type as `chokepoint kinds` names it ("duration", "count or
  * unlimited"), and whether it has a numeric range to show. */
