@@ -25,6 +25,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "slo.h"
+#include "scale.h"
 #include "spof.h"
 #include "sweep.h"
 #include "version.h"
@@ -85,6 +86,7 @@ static const char main_help[] =
 	"  metrics                 list every metric: scope, unit, role, meaning\n"
 	"  plot DIR                draw the time series of a results directory (gnuplot)\n"
 	"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
+	"  scale SCENARIO.yaml     scale-up against scale-out of one tier, with costs\n"
 	"  runs SCENARIO.yaml      list the runs that --shard and --runs select\n"
 	"  merge DIR... -o OUT     combine partial results into a single run's results\n"
 	"  help [COMMAND]          show help for a command\n"
@@ -133,6 +135,25 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "                     --set options are crossed; P=V;Q=W on one --set pairs\n"
 			       "                     their values off (zip).  A sweep exits 0 whatever its\n"
 			       "                     SLO verdicts: finding where they fail is its purpose.\n";
+
+static const char scale_help[] =
+	"usage: chokepoint scale SCENARIO.yaml --node NODE --up SIZES --out COUNTS --load LOADS [options]\n"
+	"\n"
+	"Scales one tier up (each size of the catalog in SIZES, its instances as in the\n"
+	"file) and out (each instance count in COUNTS, its size as in the file), runs\n"
+	"each configuration at each offered load of LOADS (the open workloads' rates,\n"
+	"in their own proportions), and reports the highest load each meets with every\n"
+	"SLO check of the scenario, its cost, availability and bottleneck; then, load\n"
+	"by load, the cheapest configuration of each strategy and where the cheaper\n"
+	"strategy changes (the lines cross).  A configuration that misses a load is not\n"
+	"run at higher ones.  Every run has the scenario's seed (common random numbers).\n"
+	"\n"
+	"  --node NODE     the tier to scale (a server or database)\n"
+	"  --up SIZES      sizes, e.g. m5.large,m5.xlarge,m5.2xlarge\n"
+	"  --out COUNTS    instance counts, e.g. 1..16 or 1,2,4,8\n"
+	"  --load LOADS    offered loads, e.g. 100/s..2000/s:20\n"
+	"  --csv FILE      also write one row per run (strategy, configuration, load, ...)\n"
+	"  --seed N, --reps N, -j N, -q, --progress, --slo-mode M   as for run\n";
 
 static const char validate_help[] = "usage: chokepoint validate SCENARIO.yaml...\n"
 				    "\n"
@@ -1035,6 +1056,69 @@ static const char runs_help[] = "usage: chokepoint runs SCENARIO.yaml\n"
 				"Lists the scenario's runs (its replications), the units that --shard and\n"
 				"--runs select and that 'chokepoint merge' puts back together.\n";
 
+static int cmd_scale(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"node", required_argument, NULL, 'N'}, {"up", required_argument, NULL, 'U'},
+		{"out", required_argument, NULL, 'O'},  {"load", required_argument, NULL, 'L'},
+		{"csv", required_argument, NULL, 'C'},  {"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'}, {"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},      {"progress", no_argument, NULL, 'P'},
+		{"slo-mode", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct scale_args a = {.seed = -1, .reps = -1, .jobs = (int)sysconf(_SC_NPROCESSORS_ONLN)};
+	long v;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'N': a.node = optarg; break;
+		case 'U': a.up = optarg; break;
+		case 'O': a.out = optarg; break;
+		case 'L': a.load = optarg; break;
+		case 'C': a.csv = optarg; break;
+		case 's':
+			if (parse_long(optarg, 0, SEED_MAX, &a.seed) < 0)
+				return usage_error("invalid value '%s' for --seed", optarg, "scale");
+			break;
+		case 'r':
+			if (parse_long(optarg, 1, 100000, &a.reps) < 0)
+				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg, "scale");
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &v) < 0)
+				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg, "scale");
+			a.jobs = (int)v;
+			break;
+		case 'q': a.quiet = 1; break;
+		case 'P': a.progress = 1; break;
+		case 'M':
+			if (parse_slo_mode(optarg, &a.slo_point) < 0)
+				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)", optarg,
+						   "scale");
+			break;
+		case 'h': fputs(scale_help, stdout); return EXIT_OK;
+		default: return usage_error("%s", "invalid option for 'scale'", "scale");
+		}
+	}
+	if (a.jobs < 1)
+		a.jobs = 1;
+	if (optind != argc - 1)
+		return usage_error("%s", "'scale' takes exactly one scenario file", "scale");
+	if (!a.node || !a.up || !a.out || !a.load)
+		return usage_error("%s", "'scale' needs --node, --up, --out and --load", "scale");
+	a.path = argv[optind];
+	struct scenario *sc = NULL;
+	int rc = load(a.path, &sc);
+	if (rc == EXIT_OK) {
+		catch_signals();
+		rc = scale_run(&a, sc, &interrupted);
+	}
+	scenario_free(sc);
+	return rc;
+}
+
 static int cmd_runs(int argc, char **argv)
 {
 	if (argc != 2)
@@ -1110,11 +1194,13 @@ static int cmd_help(int argc, char **argv)
 		fputs(spof_help, stdout);
 	} else if (strcmp(topic, "runs") == 0) {
 		fputs(runs_help, stdout);
+	} else if (strcmp(topic, "scale") == 0) {
+		fputs(scale_help, stdout);
 	} else if (strcmp(topic, "merge") == 0) {
 		fputs(merge_help, stdout);
 	} else {
 		return usage_error("no help for '%s' (commands: run, check, compare, validate, kinds, metrics, plot, "
-				   "spof, runs, merge)",
+				   "spof, scale, runs, merge)",
 				   topic, NULL);
 	}
 	return EXIT_OK;
@@ -1152,6 +1238,8 @@ int main(int argc, char **argv)
 		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(cmd, "spof") == 0)
 		return cmd_spof(argc - 1, argv + 1);
+	if (strcmp(cmd, "scale") == 0)
+		return cmd_scale(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0)

@@ -1,0 +1,350 @@
+/*
+ * scale.c - `chokepoint scale`: scale-up against scale-out of one tier.
+ *
+ * Each configuration of the tier (a size of the catalog: scale-up; a count
+ * of instances: scale-out) runs at each offered load, every run with the
+ * scenario's seed (common random numbers), the open workloads' rates set
+ * in their own proportions.  A configuration meets a load when every SLO
+ * check of the scenario passes there; once it misses one, the higher loads
+ * are not run for it (a tier that cannot carry a load carries no more).
+ * For each load the cheapest configuration of each strategy that meets it
+ * is found; where the cheaper strategy changes, the lines cross.
+ */
+#include "scale.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../sim/engine/units.h"
+#include "../sim/engine/util.h"
+#include "metrics.h"
+#include "report.h"
+#include "runner.h"
+#include "slo.h"
+#include "version.h"
+
+enum { UP, OUT };
+static const char *const strategy_name[] = {"scale-up", "scale-out"};
+
+struct cell {
+	int ran, meets;
+	double served, p99, avail, time_avail, cost;
+	char bottleneck[200];
+};
+
+struct study {
+	const struct scale_args *a;
+	int n_conf[2];
+	char **conf[2]; /* the value each configuration sets: a size, or a count */
+	int n_loads;
+	char **loads;
+	struct cell *cells; /* [strategy][conf][load] */
+	int n_workloads;    /* open workloads and their shares of the load */
+	const char *wl[64];
+	double share[64];
+};
+
+static struct cell *cell_at(struct study *s, int st, int c, int l)
+{
+	int base = st == UP ? 0 : s->n_conf[UP];
+	return &s->cells[(size_t)(base + c) * (size_t)s->n_loads + (size_t)l];
+}
+
+static double metric_mean(const struct results *r, const char *scope, const char *key)
+{
+	const struct ci *c = results_ci(r, scope, key);
+	return c ? c->mean : NAN;
+}
+
+/* One configuration at one load: load, run, judge.  An exit code. */
+static int run_cell(struct study *s, int st, int c, int l, volatile sig_atomic_t *stop)
+{
+	const struct scale_args *a = s->a;
+	struct scenario_set sets[66];
+	char rates[64][64], path[64][200], conf_path[200];
+	int n = 0;
+	snprintf(conf_path, sizeof conf_path, "%s.%s", a->node, st == UP ? "size" : "instances");
+	sets[n++] = (struct scenario_set){conf_path, s->conf[st][c], 0, 0};
+	double load;
+	const char *why = NULL;
+	units_rate(s->loads[l], &load, &why);
+	for (int w = 0; w < s->n_workloads; w++) {
+		snprintf(path[w], sizeof path[w], "workloads.%s.rate", s->wl[w]);
+		snprintf(rates[w], sizeof rates[w], "%.10g/s", load * s->share[w]);
+		sets[n++] = (struct scenario_set){path[w], rates[w], 0, 0};
+	}
+	struct diags d;
+	diags_init(&d, a->path);
+	struct scenario *sc = NULL;
+	enum scenario_status stt = scenario_load_sets(a->path, sets, n, &sc, &d);
+	if (stt != SCENARIO_OK) {
+		fprintf(stderr, "chokepoint: %s %s=%s at %s:\n", strategy_name[st], conf_path, s->conf[st][c],
+			s->loads[l]);
+		diags_print(&d, stderr);
+		diags_release(&d);
+		return stt == SCENARIO_IO ? 4 : 3;
+	}
+	diags_release(&d);
+	if (a->seed >= 0)
+		sc->spec.seed = (uint64_t)a->seed;
+	if (a->reps > 0)
+		sc->spec.replications = a->reps;
+	struct results res = {0};
+	struct run_opts ro = {.jobs = a->jobs, .stop = stop};
+	if (runner_run(sc, &ro, &res) != 0) {
+		scenario_free(sc);
+		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
+		return 5;
+	}
+	int rc = 0;
+	if (stop && *stop) {
+		rc = 128 + *stop;
+	} else if (res.stopped_rep >= 0) {
+		fprintf(stderr, "chokepoint: %s %s=%s at %s: replication %ld stopped early: %s\n", strategy_name[st],
+			conf_path, s->conf[st][c], s->loads[l], res.stopped_rep, res.stopped);
+		rc = 6;
+	} else {
+		struct cell *ce = cell_at(s, st, c, l);
+		ce->ran = 1;
+		ce->meets = 1;
+		for (size_t k = 0; k < sc->n_slo; k++) {
+			struct slo_result r;
+			slo_evaluate(&sc->slo[k], &res, a->slo_point, &r);
+			ce->meets &= r.verdict == SLO_PASS;
+		}
+		ce->served = metric_mean(&res, "e2e", "served_throughput");
+		ce->p99 = metric_mean(&res, "e2e", "latency_p99");
+		ce->avail = metric_mean(&res, "e2e", "availability");
+		ce->time_avail = metric_mean(&res, "e2e", "time_availability");
+		ce->cost = metric_mean(&res, "e2e", "cost_per_hour");
+		size_t m;
+		if (report_bottleneck(&res, &m) >= 0)
+			snprintf(ce->bottleneck, sizeof ce->bottleneck, "%s %s", res.metrics[m].scope,
+				 res.defs[m]->resource);
+		else
+			snprintf(ce->bottleneck, sizeof ce->bottleneck, "none");
+		if (!a->quiet && a->progress)
+			fprintf(stderr, "%s %s=%s at %s: %s\n", strategy_name[st], conf_path, s->conf[st][c],
+				s->loads[l], ce->meets ? "meets the SLOs" : "misses");
+	}
+	results_release(&res);
+	scenario_free(sc);
+	return rc;
+}
+
+/* The cheapest configuration of strategy st that meets load l, or -1. */
+static int cheapest(struct study *s, int st, int l)
+{
+	int best = -1;
+	for (int c = 0; c < s->n_conf[st]; c++) {
+		struct cell *ce = cell_at(s, st, c, l);
+		if (ce->ran && ce->meets && (best < 0 || ce->cost < cell_at(s, st, best, l)->cost))
+			best = c;
+	}
+	return best;
+}
+
+/* The highest load configuration c of st meets, or -1. */
+static int max_load(struct study *s, int st, int c)
+{
+	int m = -1;
+	for (int l = 0; l < s->n_loads; l++)
+		if (cell_at(s, st, c, l)->ran && cell_at(s, st, c, l)->meets)
+			m = l;
+	return m;
+}
+
+static void fmt_cost(char *buf, size_t n, double v)
+{
+	snprintf(buf, n, "$%.3f/h", v);
+}
+
+static void print_strategy(FILE *out, struct study *s, int st)
+{
+	fprintf(out, "%s of %s (%s):\n", strategy_name[st], s->a->node, st == UP ? "one bigger instance" : "more instances");
+	fprintf(out, "  %-14s %-12s %-14s %-10s %-10s %-12s %s\n", st == UP ? "size" : "instances", "cost",
+		"meets up to", "p99 there", "avail", "time avail", "bottleneck there");
+	for (int c = 0; c < s->n_conf[st]; c++) {
+		int l = max_load(s, st, c);
+		struct cell *ce = cell_at(s, st, c, l >= 0 ? l : 0);
+		char cost[32], p99[32];
+		fmt_cost(cost, sizeof cost, ce->cost);
+		metric_format(p99, sizeof p99, MU_SECONDS, ce->p99);
+		if (l < 0)
+			fprintf(out, "  %-14s %-12s %-14s\n", s->conf[st][c], cost, "none");
+		else {
+			char av[32], ta[32];
+			snprintf(av, sizeof av, "%.3f%%", 100 * ce->avail);
+			snprintf(ta, sizeof ta, "%.3f%%", 100 * ce->time_avail);
+			fprintf(out, "  %-14s %-12s %-14s %-10s %-10s %-12s %s\n", s->conf[st][c], cost, s->loads[l],
+				p99, av, ta, ce->bottleneck);
+		}
+	}
+	/* Where adding capacity to this tier stops helping: the bottleneck at
+	 * the top of each configuration moves to another node. */
+	const char *prev = NULL;
+	for (int c = 0; c < s->n_conf[st]; c++) {
+		int l = max_load(s, st, c);
+		if (l < 0)
+			continue;
+		/* The first load it misses names what stopped it; at the top, what limits it. */
+		const struct cell *miss = l + 1 < s->n_loads && cell_at(s, st, c, l + 1)->ran ? cell_at(s, st, c, l + 1) : NULL;
+		const char *bn = miss ? miss->bottleneck : cell_at(s, st, c, l)->bottleneck;
+		if (prev && strncmp(bn, s->a->node, strlen(s->a->node)) != 0 &&
+		    strncmp(prev, s->a->node, strlen(s->a->node)) == 0)
+			fprintf(out, "  from %s=%s the bottleneck moves to %s: growing %s further does not help\n",
+				st == UP ? "size" : "instances", s->conf[st][c], bn, s->a->node);
+		prev = bn;
+	}
+	fprintf(out, "\n");
+}
+
+static void print_study(FILE *out, struct study *s)
+{
+	print_strategy(out, s, UP);
+	print_strategy(out, s, OUT);
+	fprintf(out, "Cheapest configuration meeting every SLO, by offered load:\n");
+	fprintf(out, "  %-12s %-26s %-26s %s\n", "load", "scale-up", "scale-out", "cheaper");
+	int prev = -2;
+	char cross[2048] = "";
+	size_t used = 0;
+	for (int l = 0; l < s->n_loads; l++) {
+		int u = cheapest(s, UP, l), o = cheapest(s, OUT, l);
+		char a[64] = "cannot", b[64] = "cannot", cu[32], co[32];
+		if (u >= 0) {
+			fmt_cost(cu, sizeof cu, cell_at(s, UP, u, l)->cost);
+			snprintf(a, sizeof a, "%s %s", s->conf[UP][u], cu);
+		}
+		if (o >= 0) {
+			fmt_cost(co, sizeof co, cell_at(s, OUT, o, l)->cost);
+			snprintf(b, sizeof b, "%s x %s", s->conf[OUT][o], co);
+		}
+		int w = u < 0 && o < 0 ? -1
+			: u < 0       ? OUT
+			: o < 0       ? UP
+			: fabs(cell_at(s, UP, u, l)->cost - cell_at(s, OUT, o, l)->cost) < 1e-9
+				? 2
+				: cell_at(s, UP, u, l)->cost < cell_at(s, OUT, o, l)->cost ? UP
+											       : OUT;
+		const char *wn = w < 0 ? "neither" : w == 2 ? "the same" : strategy_name[w];
+		fprintf(out, "  %-12s %-26s %-26s %s\n", s->loads[l], a, b, wn);
+		if (w >= 0 && w != 2 && prev >= 0 && prev != 2 && w != prev && used < sizeof cross)
+			used += (size_t)snprintf(cross + used, sizeof cross - used,
+						 "The lines cross between %s and %s: %s is cheaper below, %s above.\n",
+						 s->loads[l - 1], s->loads[l], strategy_name[prev], strategy_name[w]);
+		if (w >= 0 && w != 2)
+			prev = w;
+	}
+	fprintf(out, "\n%s", cross[0] ? cross : "The lines do not cross over these loads.\n");
+}
+
+static void write_csv(FILE *f, struct study *s)
+{
+	fprintf(f, "strategy,configuration,load,ran,meets_slos,served_throughput,latency_p99,availability,"
+		   "time_availability,cost_per_hour,bottleneck\n");
+	for (int st = UP; st <= OUT; st++)
+		for (int c = 0; c < s->n_conf[st]; c++)
+			for (int l = 0; l < s->n_loads; l++) {
+				struct cell *ce = cell_at(s, st, c, l);
+				fprintf(f, "%s,\"%s\",\"%s\",%d,%d", strategy_name[st], s->conf[st][c], s->loads[l],
+					ce->ran, ce->ran && ce->meets);
+				if (ce->ran)
+					fprintf(f, ",%.12g,%.12g,%.12g,%.12g,%.12g,\"%s\"\n", ce->served, ce->p99,
+						ce->avail, ce->time_avail, ce->cost, ce->bottleneck);
+				else
+					fprintf(f, ",,,,,,\n");
+			}
+}
+
+/* The values of a list or range option, through the sweep's expansion. */
+static int values_of(const struct scenario *sc, const char *path, const char *text, char ***v, int *n,
+		     const char *opt)
+{
+	char err[600];
+	if (scenario_set_values(sc, path, text, v, n, err, sizeof err) < 0) {
+		fprintf(stderr, "chokepoint: %s '%s': %s\n", opt, text, err);
+		return -1;
+	}
+	return 0;
+}
+
+int scale_run(const struct scale_args *a, const struct scenario *sc, volatile sig_atomic_t *stop)
+{
+	struct study s = {.a = a};
+	int rc = 0;
+	char path[300];
+	const struct net_spec *spec = &sc->spec;
+	double total = 0;
+	for (int i = 0; i < spec->n_nodes && s.n_workloads < 64; i++) {
+		const struct node_kind *k = spec->nodes[i].kind;
+		if ((k->flags & KIND_WORKLOAD) && k->offered && k->offered(spec->nodes[i].cfg) > 0) {
+			s.wl[s.n_workloads] = spec->nodes[i].name;
+			s.share[s.n_workloads] = k->offered(spec->nodes[i].cfg);
+			total += s.share[s.n_workloads++];
+		}
+	}
+	if (s.n_workloads == 0) {
+		fprintf(stderr, "chokepoint: scale: %s has no open workload (a rate) whose load to vary\n", a->path);
+		return 2;
+	}
+	for (int w = 0; w < s.n_workloads; w++)
+		s.share[w] /= total;
+	snprintf(path, sizeof path, "workloads.%s.rate", s.wl[0]);
+	snprintf(path + 150, 150, "%s.size", a->node);
+	if (values_of(sc, path, a->load, &s.loads, &s.n_loads, "--load") < 0 ||
+	    values_of(sc, path + 150, a->up, &s.conf[UP], &s.n_conf[UP], "--up") < 0) {
+		rc = 2;
+		goto done;
+	}
+	snprintf(path + 150, 150, "%s.instances", a->node);
+	if (values_of(sc, path + 150, a->out, &s.conf[OUT], &s.n_conf[OUT], "--out") < 0) {
+		rc = 2;
+		goto done;
+	}
+	s.cells = xcalloc((size_t)(s.n_conf[UP] + s.n_conf[OUT]) * (size_t)s.n_loads, sizeof(struct cell));
+	for (int st = UP; st <= OUT && !rc; st++)
+		for (int c = 0; c < s.n_conf[st] && !rc; c++)
+			for (int l = 0; l < s.n_loads && !rc; l++) {
+				rc = run_cell(&s, st, c, l, stop);
+				if (!rc && !cell_at(&s, st, c, l)->meets)
+					break; /* it carries no higher load */
+			}
+	if (rc)
+		goto done;
+	if (!a->quiet) {
+		printf("chokepoint %s · scale study of %s in %s · %d loads from %s to %s · seed common to every run\n\n",
+		       CHOKEPOINT_VERSION, a->node, a->path, s.n_loads, s.loads[0], s.loads[s.n_loads - 1]);
+		print_study(stdout, &s);
+	}
+	if (a->csv) { /* complete or not there: a temporary beside it, renamed */
+		char tmp[4300];
+		snprintf(tmp, sizeof tmp, "%s.tmp-%ld", a->csv, (long)getpid());
+		FILE *f = fopen(tmp, "wx");
+		if (!f) {
+			fprintf(stderr, "chokepoint: cannot create '%s': %s\n", tmp, strerror(errno));
+			rc = 4;
+			goto done;
+		}
+		write_csv(f, &s);
+		if ((ferror(f) | (fclose(f) != 0)) || rename(tmp, a->csv) != 0) {
+			fprintf(stderr, "chokepoint: cannot write '%s': %s\n", a->csv, strerror(errno));
+			unlink(tmp);
+			rc = 4;
+		}
+	}
+done:
+	for (int st = UP; st <= OUT; st++) {
+		for (int c = 0; c < s.n_conf[st]; c++)
+			free(s.conf[st][c]);
+		free(s.conf[st]);
+	}
+	for (int l = 0; l < s.n_loads; l++)
+		free(s.loads[l]);
+	free(s.loads);
+	free(s.cells);
+	return rc;
+}
