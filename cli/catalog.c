@@ -278,6 +278,10 @@ void apply_sizes(struct parser *P)
 			else if (sug)
 				diag_error(P->d, it->val[slot].line, it->val[slot].col,
 					   "unknown size '%s' in %s (did you mean '%s'?)", name, label, sug);
+			else if (im->n_sizes == 1)
+				diag_error(P->d, it->val[slot].line, it->val[slot].col,
+					   "unknown size '%s' in %s: the catalog has one size, '%s'", name, label,
+					   im->sizes[0].name);
 			else
 				diag_error(P->d, it->val[slot].line, it->val[slot].col,
 					   "unknown size '%s' in %s: the catalog has %d sizes, from '%s' to '%s'", name,

@@ -521,5 +521,105 @@ sed -n '/^<!-- metrics: begin/,/^<!-- metrics: end/p' docs/results.md | sed '1d;
 "$CP" kinds --markdown > "$T/kinds.md"
 tail -n +5 docs/kinds.md | cmp -s - "$T/kinds.md" && ok || bad "docs/kinds.md is stale: run 'make docs'"
 
+
+# ---- sizes, costs, sweeps and scale (issue 16) ----
+cat > "$T/cost.yaml" <<YAML
+simulation: {duration: 60s, warmup: 5s, replications: 2, seed: 3}
+catalog:
+  - {name: two, cores: 2, speed: 2, price: \$0.10/h}
+workloads:
+  - {name: w, target: web, rate: 100/s}
+nodes:
+  - {name: web, kind: server, instances: 3, size: two, service: exp(10ms), calls: [db]}
+  - {name: db, kind: database, cores: 1000, service: exp(2ms), price: \$0.20/h}
+YAML
+csv_mean() { # file scope metric
+	awk -F, -v s="\"$2\"" -v m="\"$3\"" '$1 == s && $2 == m { print $4 }' "$1"
+}
+expect_rc 0 "a sized scenario runs" "$CP" run "$T/cost.yaml" -o "$T/cost" -q
+[ "$(csv_mean "$T/cost/summary.csv" e2e cost_per_hour)" = "0.5" ] && ok || bad "cost_per_hour is 3 x \$0.10 + \$0.20"
+[ "$(csv_mean "$T/cost/summary.csv" e2e cost_per_month)" = "365" ] && ok || bad "cost_per_month is 730 hours of it"
+served=$(csv_mean "$T/cost/summary.csv" e2e served_throughput)
+permil=$(csv_mean "$T/cost/summary.csv" e2e cost_per_million_requests)
+awk -v s="$served" -v p="$permil" 'BEGIN { e = 0.5 / (s * 3600) * 1e6; exit !(p / e < 1.001 && e / p < 1.001) }' && ok || bad "cost per million requests: \$0.5/h over $served/s, got $permil"
+util=$(csv_mean "$T/cost/summary.csv" web utilization)
+awk -v u="$util" 'BEGIN { exit !(u > 0.07 && u < 0.097) }' && ok || bad "a size's speed divides service times: 100/s x 10ms / 2 / (3 x 2 cores) = 0.083, got $util"
+# speed 2 halves every service time exactly: with no queueing (1000 cores), the database's response too.
+sed 's/cores: 1000, service/cores: 1000, speed: 2, service/' "$T/cost.yaml" > "$T/fast.yaml"
+expect_rc 0 "speed 2" "$CP" run "$T/fast.yaml" -o "$T/fast" -q
+slow=$(csv_mean "$T/cost/summary.csv" db response_mean)
+fast=$(csv_mean "$T/fast/summary.csv" db response_mean)
+awk -v a="$slow" -v b="$fast" 'BEGIN { exit !(b / a > 0.5 - 1e-9 && b / a < 0.5 + 1e-9) }' && ok || bad "speed 2 halves the response exactly: $slow -> $fast"
+# The balancer's LCUs from each dimension, and its cost.
+lcu_run() { # name extra-lb-keys workload-keys
+	cat > "$T/$1.yaml" <<YAML
+simulation: {duration: 60s, warmup: 5s, replications: 2, seed: 5}
+workloads:
+  - {name: w, target: lb, rate: 250/s $3}
+nodes:
+  - {name: lb, kind: load_balancer, targets: web $2}
+  - {name: web, kind: server, instances: 2, cores: 8, workers: 20000, queue: unlimited, service: const(1ms)}
+YAML
+	"$CP" run "$T/$1.yaml" -o "$T/$1" -q >/dev/null 2>&1
+}
+lcu_check() { # name expected what
+	l=$(csv_mean "$T/$1/summary.csv" lb consumed_lcus)
+	c=$(csv_mean "$T/$1/summary.csv" lb cost_per_hour)
+	awk -v l="$l" -v e="$2" 'BEGIN { exit !(l > 0.95 * e && l < 1.05 * e) }' && ok || bad "LCUs from $3: $l, expected about $2"
+	awk -v l="$l" -v c="$c" 'BEGIN { d = c - (0.0225 + 0.008 * l); exit !(d < 1e-9 && d > -1e-9) }' && ok || bad "the balancer costs \$0.0225/h + LCUs x \$0.008/h: $c for $l LCUs"
+}
+lcu_run conn "" ", request_size: 100B, response_size: 100B"
+lcu_check conn 10 "new connections (250/s over 25)"
+lcu_run bytes ", requests_per_connection: 100000" ", request_size: 100B, response_size: 5MB"
+lcu_check bytes 4500 "processed bytes (250/s x 5MB per hour, in GB)"
+lcu_run rules ", requests_per_connection: 100000, rules: 50" ", request_size: 100B, response_size: 100B"
+lcu_check rules 10 "rule evaluations (250/s x 40 paid rules over 1,000)"
+
+# Catalog errors are located and suggested.
+sed 's/size: two/size: twoo/' "$T/cost.yaml" > "$T/badsize.yaml"
+expect_rc 3 "an unknown size" "$CP" validate "$T/badsize.yaml"
+grep -q "badsize.yaml:7:.*unknown size 'twoo' in node 'web' (did you mean 'two'?)" "$T/err" && ok || bad "an unknown size is located and suggested"
+sed 's|^catalog:|catalog: /etc/passwd\nxcatalog:|' "$T/cost.yaml" > "$T/outside.yaml"
+expect_rc 3 "a catalog file outside the scenario's directory" "$CP" validate "$T/outside.yaml"
+mkdir -p "$T/cat/catalog" && cp scenarios/catalog/aws-like.yaml "$T/cat/catalog/"
+sed 's|^catalog:|catalog: catalog/aws-like.yaml\nunused:|; s/size: two/size: c5.xlarge/' "$T/cost.yaml" | grep -v "^unused\|name: two" > "$T/cat/s.yaml"
+expect_rc 0 "a catalog file beside the scenario" "$CP" run "$T/cat/s.yaml" --no-write -q
+printf 'catalog:\n  - {name: x, cores: 2, price: $1/h, cpus: 4}\n' > "$T/cat/catalog/bad.yaml"
+sed 's|aws-like|bad|' "$T/cat/s.yaml" > "$T/cat/b.yaml"
+expect_rc 3 "a catalog file with an error" "$CP" validate "$T/cat/b.yaml"
+grep -q "b.yaml:2:10: error: in catalog catalog/bad.yaml:2:38: unknown key 'cpus' in size 'x'" "$T/err" && ok || bad "a catalog file's error names its file, line and column"
+
+# Sweeps: a point is the run with its values set, byte for byte; -j does not matter.
+expect_rc 0 "a sweep" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s,150/s" -o "$T/sweep1" -j 1 -q
+expect_rc 0 "the same sweep, -j 2" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s,150/s" -o "$T/sweep2" -j 2 -q
+cmp -s "$T/sweep1/sweep.csv" "$T/sweep2/sweep.csv" && ok || bad "a sweep's sweep.csv is the same for -j 1 and -j 2"
+[ "$(wc -l < "$T/sweep1/sweep.csv")" -eq 4 ] && ok || bad "sweep.csv has a header and a row per point"
+expect_rc 0 "one point alone" "$CP" run "$T/cost.yaml" --set "w.rate=100/s" -o "$T/point" -q
+col=$(head -1 "$T/sweep1/sweep.csv" | tr ',' '\n' | grep -n '^"e2e.latency_p99 (s)"$' | cut -d: -f1)
+inpoint=$(sed -n 3p "$T/sweep1/sweep.csv" | cut -d, -f"$col")
+alone=$(csv_mean "$T/point/summary.csv" e2e latency_p99)
+[ -n "$inpoint" ] && [ "$inpoint" = "$alone" ] && ok || bad "point 2 of the sweep equals the run with its value set: $inpoint vs $alone"
+grep -q '"format": "chokepoint-sweep-1"' "$T/sweep1/sweep.json" && ok || bad "sweep.json is marked"
+expect_rc 0 "a sweep reruns into its own directory" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s" -o "$T/sweep1" -q
+expect_rc 0 "ranges and zip" "$CP" run "$T/cost.yaml" --set "workloads.w.rate=50/s..150/s:3;web.instances=1..3" --no-write
+grep -c '^[0-9] ' "$T/out" | grep -q '^3$' && ok || bad "a zipped range makes 3 points"
+expect_rc 3 "a sweep of an unknown key" "$CP" run "$T/cost.yaml" --set "web.instancs=1,2" --no-write
+grep -q "has no key 'instancs' (did you mean 'instances'?)" "$T/err" && ok || bad "a sweep's unknown key is suggested"
+expect_rc 3 "a swept value out of range" "$CP" run "$T/cost.yaml" --set "web.instances=0,2" --no-write
+grep -q "point 1 of the sweep (web.instances=0)" "$T/err" && ok || bad "an invalid point is named"
+printf 'sweep:\n  - "w.rate = 50/s, 150/s"\n' >> "$T/cost.yaml"
+expect_rc 0 "a sweep: section" "$CP" run "$T/cost.yaml" -o "$T/sweep3" -q
+[ "$(wc -l < "$T/sweep3/sweep.csv")" -eq 3 ] && ok || bad "the sweep: section makes the points"
+
+# The scale study of the teaching scenario finds the crossover it was built with.
+expect_rc 0 "scale" "$CP" scale scenarios/scale-up-vs-scale-out.yaml --node web --up big2,big4,big8 --out 1..10 --load 100/s..600/s:6 --csv "$T/scale.csv"
+grep -q "The lines cross between 500/s and 600/s: scale-up is cheaper below, scale-out above." "$T/out" && ok || bad "scale finds the crossover between 500/s and 600/s"
+grep -q "^  500/s  *big8 \$0.400/h  *8 x \$0.800/h  *scale-up" "$T/out" && ok || bad "at 500/s big8 (\$0.40/h) beats 8 instances (\$0.80/h)"
+grep -q "^  600/s  *cannot  *9 x \$0.900/h  *scale-out" "$T/out" && ok || bad "at 600/s only 9 instances meet the SLO"
+grep -q "^  big8 .*500/s .*96.667%" "$T/out" && ok || bad "the single big instance's time availability is 96.7%"
+grep -q "^  2 .*100.000%" "$T/out" && ok || bad "two instances survive the crash"
+[ "$(grep -c '^scale-' "$T/scale.csv")" -eq 78 ] && ok || bad "scale.csv has a row per configuration and load"
+expect_rc 2 "scale without --node" "$CP" scale scenarios/scale-up-vs-scale-out.yaml --up big2 --out 1 --load 100/s
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

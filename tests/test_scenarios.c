@@ -368,6 +368,16 @@ static void check_external_api(const struct results *r)
 	assert_true(get(r, "web", "utilization") < 0.1);
 }
 
+/* The run of the file's own configuration; the study's claims (the lines
+ * crossing between 500/s and 600/s) are checked in tests/cli.sh. */
+static void check_scale_up_vs_out(const struct results *r)
+{
+	assert_near(get(r, "web", "utilization"), 0.5 * (1 - 10.0 / 300), 0.02);
+	assert_near(get(r, "e2e", "time_availability"), 1 - 10.0 / 300, 1e-9);
+	assert_near(get(r, "e2e", "cost_per_hour"), 0.10, 1e-12);
+	assert_near(get(r, "e2e", "cost_per_month"), 73, 1e-9);
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -403,6 +413,7 @@ static const struct entry entries[] = {
 	{"bursty-traffic.yaml", check_bursts, FLOWS_FREE},
 	{"saturated-link.yaml", check_saturated_link, FLOWS_EXACT},
 	{"external-api.yaml", check_external_api, FLOWS_EXACT},
+	{"scale-up-vs-scale-out.yaml", check_scale_up_vs_out, FLOWS_FREE},
 };
 
 static void test_scenarios_show_what_they_say(void **state)
