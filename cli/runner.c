@@ -12,13 +12,24 @@
 #include "accesslog.h"
 #include "metrics.h"
 
+/*
+ * The work of one call: the replications of n_sc scenarios (the points of
+ * a sweep, or one run), task k being replication k - first[i] of scenario
+ * i.  A scenario is reduced by the worker that completes its last
+ * replication, and its records freed then: memory follows the points in
+ * progress, not the whole sweep.
+ */
 struct pool {
-	const struct scenario *sc;
+	const struct scenario *const *sc;
+	long n_sc;
+	long *first;       /* owned, n_sc + 1: scenario i's tasks are first[i] .. first[i + 1] - 1 */
+	atomic_long *left; /* owned, n_sc: replications of each scenario not yet finished */
+	struct results *res;
 	const volatile sig_atomic_t *stop;
 	const struct run_opts *opts;
-	struct rep_record *out;
-	atomic_long next;          /* next replication to take (an index in the subset) */
-	long n_todo;               /* replications to run */
+	struct rep_record *out; /* one per task */
+	atomic_long next;       /* next task to take (an index in the subset) */
+	long n_todo;            /* tasks to run */
 	atomic_long done;          /* replications finished */
 	atomic_ullong events;      /* events of finished replications */
 	atomic_ullong live_events; /* events of running ones, at the last hook */
@@ -44,17 +55,22 @@ static void on_progress(struct sim *sim, void *ctx)
 	atomic_store(&p->live_time_ms, (long long)(sim->now * 1000));
 }
 
+static void reduce_one(struct pool *p, long i);
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
-	const struct net_spec *spec = &p->sc->spec;
 	for (;;) {
 		if ((p->stop && *p->stop) || atomic_load(&p->failed))
 			break;
 		long k = atomic_fetch_add(&p->next, 1);
 		if (k >= p->n_todo)
 			break;
-		long r = p->opts->subset ? p->opts->subset[k] : k;
+		long t = p->opts->subset ? p->opts->subset[k] : k, i = 0;
+		while (t >= p->first[i + 1])
+			i++;
+		long r = t - p->first[i];
+		const struct net_spec *spec = &p->sc[i]->spec;
 		struct net *net = net_new(spec, (uint64_t)r);
 		net->sim.progress = on_progress;
 		net->sim.progress_ctx = p;
@@ -78,7 +94,7 @@ static void *worker(void *arg)
 			if (fclose(access) != 0 || bad) /* a full disk */
 				fail_io(p, "cannot write the access-log part", part);
 		}
-		struct rep_record *o = &p->out[r];
+		struct rep_record *o = &p->out[t];
 		if ((p->stop && *p->stop) || atomic_load(&p->failed)) { /* interrupted: this one is incomplete */
 			atomic_fetch_sub(&p->live_events, net->sim.n_events & ~(uint64_t)0xffff);
 			net_free(net);
@@ -102,6 +118,8 @@ static void *worker(void *arg)
 		long done = atomic_fetch_add(&p->done, 1) + 1;
 		if (p->opts->progress == 2) /* one write: lines of two threads never mix */
 			fprintf(stderr, "chokepoint: replication %ld done (%ld of %ld)\n", r, done, p->n_todo);
+		if (p->n_sc > 1 && atomic_fetch_sub(&p->left[i], 1) == 1)
+			reduce_one(p, i);
 	}
 	return NULL;
 }
@@ -212,17 +230,62 @@ void results_reduce(const struct scenario *sc, const struct rep_record *recs, lo
 	free(col);
 }
 
+/* Scenario i's completed records, in replication order, into p->res[i];
+ * the records are freed unless kept.  todo: the replications asked for. */
+static void reduce_records(struct pool *p, long i, long todo)
+{
+	long reps = p->first[i + 1] - p->first[i];
+	struct rep_record *out = p->out + p->first[i];
+	struct rep_record *done = xcalloc(reps ? (size_t)reps : 1, sizeof(*done));
+	long n_done = 0;
+	for (long r = 0; r < reps; r++) {
+		if (out[r].is_complete)
+			done[n_done++] = out[r];
+		else
+			rep_record_release(&out[r]);
+		memset(&out[r], 0, sizeof out[r]);
+	}
+	results_reduce(p->sc[i], done, n_done, todo, &p->res[i]);
+	if (p->opts->keep_records) {
+		p->res[i].records = done;
+	} else {
+		for (long k = 0; k < n_done; k++)
+			rep_record_release(&done[k]);
+		free(done);
+	}
+}
+
+static void reduce_one(struct pool *p, long i)
+{
+	reduce_records(p, i, p->first[i + 1] - p->first[i]);
+}
+
 int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *res)
 {
-	const struct net_spec *spec = &sc->spec;
-	long reps = spec->replications;
-	long todo = opts->subset ? opts->n_subset : reps;
+	return runner_run_many(&sc, 1, opts, res);
+}
+
+int runner_run_many(const struct scenario *const *sc, long n_sc, const struct run_opts *opts, struct results *res)
+{
+	struct pool p = {.sc = sc, .n_sc = n_sc, .res = res, .stop = opts->stop, .opts = opts};
+	p.first = xcalloc((size_t)n_sc + 1, sizeof(long));
+	p.left = xcalloc((size_t)n_sc, sizeof(atomic_long));
+	double longest = 0;
+	for (long i = 0; i < n_sc; i++) {
+		p.first[i + 1] = p.first[i] + sc[i]->spec.replications;
+		atomic_init(&p.left[i], sc[i]->spec.replications);
+		memset(&res[i], 0, sizeof res[i]);
+		if (sc[i]->spec.warmup + sc[i]->spec.duration > longest)
+			longest = sc[i]->spec.warmup + sc[i]->spec.duration;
+	}
+	long total = p.first[n_sc];
+	long todo = opts->subset ? opts->n_subset : total;
+	p.n_todo = todo;
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs;
 	if (jobs > todo)
 		jobs = todo > 0 ? (int)todo : 1;
 
-	struct pool p = {.sc = sc, .stop = opts->stop, .opts = opts, .n_todo = todo};
-	p.out = xcalloc(reps, sizeof(*p.out));
+	p.out = xcalloc(total ? (size_t)total : 1, sizeof(*p.out));
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -234,13 +297,15 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 	if (started == 0) {
 		free(th);
 		free(p.out);
+		free(p.first);
+		free(p.left);
 		return -1;
 	}
 	if (opts->progress == 1) {
 		struct timespec nap = {0, 200 * 1000 * 1000};
 		while (atomic_load(&p.done) < todo && !(opts->stop && *opts->stop) && !atomic_load(&p.failed)) {
 			nanosleep(&nap, NULL);
-			print_progress(&p, todo, spec->warmup + spec->duration, elapsed(&t0));
+			print_progress(&p, todo, longest, elapsed(&t0));
 		}
 		fprintf(stderr, "\r\033[K");
 	}
@@ -248,26 +313,18 @@ int runner_run(const struct scenario *sc, const struct run_opts *opts, struct re
 		pthread_join(th[i], NULL);
 	free(th);
 
-	/* The completed replications, in replication order. */
-	struct rep_record *done = xcalloc(reps, sizeof(*done));
-	long n_done = 0;
-	for (long r = 0; r < reps; r++) {
-		if (p.out[r].is_complete)
-			done[n_done++] = p.out[r];
-		else
-			rep_record_release(&p.out[r]);
+	/* What no worker reduced (one scenario, or a run interrupted): the
+	 * completed replications of each, in replication order. */
+	double wall = elapsed(&t0);
+	for (long i = 0; i < n_sc; i++) {
+		if (n_sc == 1 || atomic_load(&p.left[i]) > 0)
+			reduce_records(&p, i, n_sc == 1 ? todo : p.first[i + 1] - p.first[i]);
+		res[i].wall_seconds = wall;
+		snprintf(res[i].io_error, sizeof res[i].io_error, "%s", atomic_load(&p.failed) ? p.io_error : "");
 	}
 	free(p.out);
-	results_reduce(sc, done, n_done, todo, res);
-	res->wall_seconds = elapsed(&t0);
-	snprintf(res->io_error, sizeof res->io_error, "%s", atomic_load(&p.failed) ? p.io_error : "");
-	if (opts->keep_records) {
-		res->records = done;
-	} else {
-		for (long k = 0; k < n_done; k++)
-			rep_record_release(&done[k]);
-		free(done);
-	}
+	free(p.first);
+	free(p.left);
 	return 0;
 }
 

@@ -85,6 +85,14 @@ uint64_t runner_in_flight_fit(uint64_t limit, double memory, long jobs);
 
 /* Runs every replication of sc->spec; 0, or -1 if a thread cannot start. */
 int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *out);
+/*
+ * Runs every replication of n scenarios (a sweep's points) in one pool of
+ * opts->jobs workers, so that points and replications alike spread over
+ * the cores; res[i] gets scenario i's results, as runner_run would give
+ * them (byte-identical for any number of jobs).  wall_seconds is the
+ * whole call's.  opts->subset and access_dir are for one scenario only.
+ */
+int runner_run_many(const struct scenario *const *sc, long n, const struct run_opts *opts, struct results *res);
 void results_release(struct results *res);
 
 /*

@@ -519,6 +519,11 @@ static int load_points(const char *path, const struct sweep_plan *pl, const stru
 				sc[k]->spec.seed = (uint64_t)o->seed;
 			if (o->reps > 0)
 				sc[k]->spec.replications = o->reps;
+			if (sc[k]->spec.max_in_flight_auto) { /* every job's requests within half the memory */
+				long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+				sc[k]->spec.in_flight_limit = runner_in_flight_fit(
+					sc[k]->spec.max_in_flight, (double)pages * (double)page / 2, o->jobs);
+			}
 			if (k == 0 && !o->quiet && !o->json)
 				diags_print(&d, stderr); /* warnings, once */
 		}
@@ -540,20 +545,27 @@ int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_
 	double wall = 0;
 	if (rc)
 		goto done;
-	for (long k = 0; k < pl->n_points; k++) {
-		struct run_opts ro = {.jobs = o->jobs, .stop = stop};
-		if (runner_run(s.sc[k], &ro, &s.res[k]) != 0) {
-			fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
-			rc = 5;
-			goto done;
-		}
-		s.n = k + 1;
+	/* Every point's replications in one pool: points and replications
+	 * alike spread over the jobs, each point reduced when it is complete. */
+	struct run_opts ro = {.jobs = o->jobs, .stop = stop, .progress = o->progress ? 2 : isatty(STDERR_FILENO) && !o->quiet};
+	if (runner_run_many((const struct scenario *const *)s.sc, pl->n_points, &ro, s.res) != 0) {
+		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
+		rc = 5;
+		goto done;
+	}
+	s.n = pl->n_points;
+	wall = s.res[0].wall_seconds;
+	for (long k = 0; k < pl->n_points; k++)
 		events += s.res[k].events;
-		wall += s.res[k].wall_seconds;
-		if (stop && *stop) {
-			fprintf(stderr, "chokepoint: interrupted at point %ld of %ld; no results written\n", k + 1,
-				pl->n_points);
-			rc = 128 + *stop;
+	if (stop && *stop) {
+		fprintf(stderr, "chokepoint: interrupted; no results written\n");
+		rc = 128 + *stop;
+		goto done;
+	}
+	for (long k = 0; k < pl->n_points; k++) {
+		if (s.res[k].io_error[0]) {
+			fprintf(stderr, "chokepoint: %s; no results written\n", s.res[k].io_error);
+			rc = 4;
 			goto done;
 		}
 		if (s.res[k].stopped_rep >= 0) {
@@ -565,8 +577,6 @@ int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_
 			rc = 6;
 			goto done;
 		}
-		if (o->progress)
-			fprintf(stderr, "point %ld of %ld done\n", k + 1, pl->n_points);
 	}
 	union_metrics(&s);
 	if (o->json) {
