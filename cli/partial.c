@@ -16,7 +16,7 @@
 #include "report.h"
 #include "version.h"
 
-#define PARTIAL_FORMAT    "chokepoint-partial-1"
+#define PARTIAL_FORMAT    "chokepoint-partial-2" /* 2: the ConsumedLCUs column */
 #define MAX_PARTIAL_BYTES (1u << 30)
 
 static json_t *hexf(double x)

@@ -97,6 +97,7 @@ struct lb {
 	struct tmo idle;
 	struct tmo connect; /* when cfg.connect_timeout > 0 */ /* idle timeouts of calls to targets */
 	double bytes;       /* request and response bytes processed since the warm-up */
+	double p_bytes;     /* the same, in the current time-series period */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -395,6 +396,7 @@ static void lb_arrive(struct node *n, struct request *r)
 	int k = pick_unit(lb);
 	node_arrival(n);
 	lb->bytes += r->req_bytes;
+	lb->p_bytes += r->req_bytes;
 	f->t_arrive = n->net->sim.now;
 	f->self_inst = k < 0 ? 0 : k;
 	f->epoch = n->health[f->self_inst].epoch;
@@ -459,6 +461,7 @@ static void lb_reply(struct node *n, struct request *r)
 		r->origin = n->id;
 	}
 	lb->bytes += r->resp_bytes;
+	lb->p_bytes += r->resp_bytes;
 	node_done(n, r, now - f->t_arrive, now - f->t_call);
 	node_reply(n, r);
 }
@@ -516,6 +519,25 @@ static double lb_capacity(const void *cfgp, int *unbounded)
 	return mean > 0 ? (double)(cfg->cores * cfg->instances) / mean : HUGE_VAL;
 }
 
+/*
+ * Load balancer capacity units at a load of rate requests per second,
+ * active requests inside and bytes_s processed per second: the largest of
+ * the four dimensions ALB bills (../shared/DOMAIN.md).
+ */
+static double lcus_of(const struct lb *lb, double rate, double active, double bytes_s)
+{
+	double dims[4] = {
+		rate / (double)lb->cfg.per_connection / 25,
+		active / 3000,
+		bytes_s * 3600 / 1e9,
+		rate * (double)(lb->cfg.rules > 10 ? lb->cfg.rules - 10 : 0) / 1000,
+	};
+	double lcus = 0;
+	for (int i = 0; i < 4; i++)
+		lcus = fmax(lcus, dims[i]);
+	return lcus;
+}
+
 static void lb_report(const struct node *n, struct report *rep)
 {
 	const struct lb *lb = (const struct lb *)n;
@@ -525,17 +547,10 @@ static void lb_report(const struct node *n, struct report *rep)
 				   ((double)lb->cfg.surge_queue * (double)n->n_instances));
 	/* LCUs from what the measured time saw, each dimension at its average
 	 * (a steady load's hourly bill; ALB bills each hour's largest). */
-	double T = n->net->t_end - n->net->t_warm, rate = T > 0 ? (double)n->st.arrivals / T : 0;
+	double T = n->net->t_end - n->net->t_warm;
 	double bytes_s = T > 0 ? lb->bytes / T : 0;
-	double dims[4] = {
-		rate / (double)lb->cfg.per_connection / 25,
-		tavg_mean(&n->st.active, n->net->sim.now) / 3000,
-		bytes_s * 3600 / 1e9,
-		rate * (double)(lb->cfg.rules > 10 ? lb->cfg.rules - 10 : 0) / 1000,
-	};
-	double lcus = 0;
-	for (int i = 0; i < 4; i++)
-		lcus = fmax(lcus, dims[i]);
+	double lcus = lcus_of(lb, T > 0 ? (double)n->st.arrivals / T : 0, tavg_mean(&n->st.active, n->net->sim.now),
+			      bytes_s);
 	report_add(rep, n->name, "consumed_lcus", lcus);
 	report_add(rep, n->name, "processed_bytes", bytes_s);
 	report_add(rep, n->name, "cost_per_hour", lb->cfg.price + lcus * lb->cfg.lcu_price);
@@ -544,6 +559,14 @@ static void lb_report(const struct node *n, struct report *rep)
 static void lb_reset(struct node *n)
 {
 	((struct lb *)n)->bytes = 0;
+}
+
+/* ConsumedLCUs of a time-series period. */
+static void lb_period(struct node *n, double len, double *row)
+{
+	struct lb *lb = (struct lb *)n;
+	row[TS_LCUS] = len > 0 ? lcus_of(lb, row[TS_REQUESTS] / len, row[TS_ACTIVE], lb->p_bytes / len) : 0;
+	lb->p_bytes = 0;
 }
 
 static void lb_release(struct node *n)
@@ -582,5 +605,6 @@ const struct node_kind load_balancer_kind = {
 	.health_changed = lb_health_changed,
 	.report = lb_report,
 	.reset = lb_reset,
+	.period = lb_period,
 	.release = lb_release,
 };

@@ -245,6 +245,9 @@ struct node_kind {
 	int (*lint)(const void *cfg, const struct net_spec *spec, char *msg, size_t n, const char **key);
 	/* Optional: instance inst of n changed health from old (enum health). */
 	void (*health_changed)(struct node *n, int inst, int old);
+	/* Optional: fills the kind's own columns of a time-series period's row
+	 * (len seconds long), whose common columns are written. */
+	void (*period)(struct node *n, double len, double *row);
 	void (*report)(const struct node *n, struct report *rep);
 	void (*reset)(struct node *n); /* end of warm-up: clear kind statistics */
 	void (*release)(struct node *n);
@@ -325,6 +328,7 @@ enum ts_col {
 	TS_SPILLOVER,
 	TS_ACTIVE,
 	TS_UTIL,
+	TS_LCUS, /* a balancer's ConsumedLCUs (0 for other kinds) */
 	TS_NCOLS
 };
 extern const char *const ts_col_name[TS_NCOLS];

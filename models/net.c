@@ -31,6 +31,7 @@ const char *const ts_col_name[TS_NCOLS] = {
 	"SpilloverCount",
 	"ActiveConnectionCount",
 	"Utilization",
+	"ConsumedLCUs",
 };
 
 enum status_slot status_slot_of(int code)
@@ -636,6 +637,8 @@ static void close_period(struct net *net, double t0, double t1)
 		double busy = integral(&s->busy, t1), active = integral(&s->active, t1);
 		row[TS_ACTIVE] = len > 0 ? (active - s->p_active0) / len : 0;
 		row[TS_UTIL] = len > 0 && n->capacity > 0 ? (busy - s->p_busy0) / len / n->capacity : 0;
+		if (n->kind->period)
+			n->kind->period(n, len, row);
 
 		s->p_arrivals = s->p_spillover = 0;
 		memset(s->p_own, 0, sizeof(s->p_own));
