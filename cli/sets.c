@@ -205,6 +205,8 @@ static void format_number(const struct param *p, double v, char *buf, size_t n)
 		snprintf(buf, n, "%.10gs", v);
 	else if (p->type == PT_MONEY)
 		snprintf(buf, n, "$%.10g/h", v);
+	else if (p->type == PT_PRICE_GB)
+		snprintf(buf, n, "$%.10g/GB", v);
 	else if (p->type == PT_COUNT)
 		snprintf(buf, n, "%.0f", v);
 	else

@@ -444,6 +444,7 @@ static const struct type_def type_defs[] = {
 	[PT_CLASS] = {"class", SHAPE_SCALAR, NULL, NULL, NULL, format_class},
 	[PT_CLASSES] = {"list of classes", SHAPE_LIST, NULL, NULL, NULL, NULL},
 	[PT_TIMES] = {"CSV file of times", SHAPE_SCALAR, NULL, NULL, parse_times, format_times},
+	[PT_PRICE_GB] = {"price per GB", SHAPE_SCALAR, units_price_gb, "/GB", NULL, NULL},
 };
 
 const struct type_def *type_of(const struct param *p)

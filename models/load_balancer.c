@@ -75,6 +75,7 @@ struct lb_cfg {
 	double lcu_price;       /* dollars per LCU-hour */
 	long rules;             /* listener rules evaluated per request */
 	long per_connection;    /* requests a client sends over one connection */
+	double transfer_price;  /* dollars per GB sent to the clients */
 };
 
 struct lb {
@@ -98,6 +99,7 @@ struct lb {
 	struct tmo connect; /* when cfg.connect_timeout > 0 */ /* idle timeouts of calls to targets */
 	double bytes;       /* request and response bytes processed since the warm-up */
 	double p_bytes;     /* the same, in the current time-series period */
+	double bytes_out;   /* response bytes sent to the clients since the warm-up */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -112,7 +114,10 @@ static const struct metric_def lb_metrics[] = {
 	 "3,000, GB processed per hour, rule evaluations/s beyond 10 a request over 1,000"},
 	{"processed_bytes", MS_NODE, MU_BYTES_S, MR_RATE, MB_NEITHER, NULL,
 	 "request and response bytes through the balancer per second"},
-	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL, "price + consumed_lcus x lcu_price"},
+	{"transfer_cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL,
+	 "response bytes sent to the clients per hour, in GB, x transfer_price"},
+	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL,
+	 "price + consumed_lcus x lcu_price + transfer_cost_per_hour"},
 	{0},
 };
 /* clang-format on */
@@ -131,6 +136,8 @@ static const struct param lb_params[] = {
 	 "price of one load balancer capacity unit (LCU) per hour, added to price"},
 	{"rules", PT_COUNT, OFF(rules), "0", 0, 1000, NULL, 0,
 	 "listener rules evaluated per request (the first 10 are free), for the LCUs"},
+	{"transfer_price", PT_PRICE_GB, OFF(transfer_price), "$0/GB", 0, 1e6, NULL, 0,
+	 "price of the data sent to the clients (the internet: about $0.09/GB), added to the cost"},
 	{"requests_per_connection", PT_COUNT, OFF(per_connection), "1", 1, 1e9, NULL, 0,
 	 "requests a client sends over one connection (keep-alive), for the LCUs' new connections"},
 	{"health_interval", PT_DURATION, OFF(hc_interval), "30s", 1e-3, 1e6, NULL, 0,
@@ -462,6 +469,7 @@ static void lb_reply(struct node *n, struct request *r)
 	}
 	lb->bytes += r->resp_bytes;
 	lb->p_bytes += r->resp_bytes;
+	lb->bytes_out += r->resp_bytes;
 	node_done(n, r, now - f->t_arrive, now - f->t_call);
 	node_reply(n, r);
 }
@@ -553,12 +561,14 @@ static void lb_report(const struct node *n, struct report *rep)
 			      bytes_s);
 	report_add(rep, n->name, "consumed_lcus", lcus);
 	report_add(rep, n->name, "processed_bytes", bytes_s);
-	report_add(rep, n->name, "cost_per_hour", lb->cfg.price + lcus * lb->cfg.lcu_price);
+	double transfer = T > 0 ? lb->bytes_out / T * 3600 / 1e9 * lb->cfg.transfer_price : 0;
+	report_add(rep, n->name, "transfer_cost_per_hour", transfer);
+	report_add(rep, n->name, "cost_per_hour", lb->cfg.price + lcus * lb->cfg.lcu_price + transfer);
 }
 
 static void lb_reset(struct node *n)
 {
-	((struct lb *)n)->bytes = 0;
+	((struct lb *)n)->bytes = ((struct lb *)n)->bytes_out = 0;
 }
 
 /* ConsumedLCUs of a time-series period. */

@@ -34,6 +34,7 @@ enum param_type {
 	PT_CLASS,     /* int: a request class id (1..), named in a workload's mix */
 	PT_CLASSES,   /* struct class_list: a YAML list of class names */
 	PT_TIMES,     /* struct times: a CSV file of times, in the scenario's directory */
+	PT_PRICE_GB,  /* double, dollars per GB (10^9 bytes) */
 };
 
 enum param_flags {

@@ -551,14 +551,14 @@ slow=$(csv_mean "$T/cost/summary.csv" db response_mean)
 fast=$(csv_mean "$T/fast/summary.csv" db response_mean)
 awk -v a="$slow" -v b="$fast" 'BEGIN { exit !(b / a > 0.5 - 1e-9 && b / a < 0.5 + 1e-9) }' && ok || bad "speed 2 halves the response exactly: $slow -> $fast"
 # The balancer's LCUs from each dimension, and its cost.
-lcu_run() { # name extra-lb-keys workload-keys
+lcu_run() { # name extra-lb-keys workload-keys [service]
 	cat > "$T/$1.yaml" <<YAML
-simulation: {duration: 60s, warmup: 5s, replications: 2, seed: 5}
+simulation: {duration: 60s, warmup: 30s, replications: 2, seed: 5}
 workloads:
   - {name: w, target: lb, rate: 250/s $3}
 nodes:
-  - {name: lb, kind: load_balancer, targets: web $2}
-  - {name: web, kind: server, instances: 2, cores: 8, workers: 20000, queue: unlimited, service: const(1ms)}
+  - {name: lb, kind: load_balancer, targets: web, idle_timeout: 1h $2}
+  - {name: web, kind: server, instances: 2, cores: 100000, workers: 20000, queue: unlimited, service: ${4:-const(1ms)}}
 YAML
 	"$CP" run "$T/$1.yaml" -o "$T/$1" -q >/dev/null 2>&1
 }
@@ -566,7 +566,8 @@ lcu_check() { # name expected what
 	l=$(csv_mean "$T/$1/summary.csv" lb consumed_lcus)
 	c=$(csv_mean "$T/$1/summary.csv" lb cost_per_hour)
 	awk -v l="$l" -v e="$2" 'BEGIN { exit !(l > 0.95 * e && l < 1.05 * e) }' && ok || bad "LCUs from $3: $l, expected about $2"
-	awk -v l="$l" -v c="$c" 'BEGIN { d = c - (0.0225 + 0.008 * l); exit !(d < 1e-9 && d > -1e-9) }' && ok || bad "the balancer costs \$0.0225/h + LCUs x \$0.008/h: $c for $l LCUs"
+	x=$(csv_mean "$T/$1/summary.csv" lb transfer_cost_per_hour)
+	awk -v l="$l" -v c="$c" -v x="$x" 'BEGIN { d = c - (0.0225 + 0.008 * l + x); exit !(d < 1e-9 && d > -1e-9) }' && ok || bad "the balancer costs \$0.0225/h + LCUs x \$0.008/h + transfer: $c for $l LCUs and $x"
 }
 lcu_run conn "" ", request_size: 100B, response_size: 100B"
 lcu_check conn 10 "new connections (250/s over 25)"
@@ -574,6 +575,12 @@ lcu_run bytes ", requests_per_connection: 100000" ", request_size: 100B, respons
 lcu_check bytes 4500 "processed bytes (250/s x 5MB per hour, in GB)"
 lcu_run rules ", requests_per_connection: 100000, rules: 50" ", request_size: 100B, response_size: 100B"
 lcu_check rules 10 "rule evaluations (250/s x 40 paid rules over 1,000)"
+lcu_run active ", requests_per_connection: 100000" ", request_size: 100B, response_size: 100B" "const(20s)"
+lcu_check active 1.667 "active connections (250/s x 20s over 3,000)"
+lcu_run transfer ", requests_per_connection: 100000, transfer_price: \$0.09/GB" ", request_size: 100B, response_size: 1MB"
+x=$(csv_mean "$T/transfer/summary.csv" lb transfer_cost_per_hour)
+awk -v x="$x" 'BEGIN { exit !(x > 0.97 * 81 && x < 1.03 * 81) }' && ok || bad "data out: 250/s x 1MB = 900 GB/h x \$0.09/GB = \$81/h, got $x"
+lcu_check transfer 900 "processed bytes (900 GB/h)"
 
 # Catalog errors are located and suggested.
 sed 's/size: two/size: twoo/' "$T/cost.yaml" > "$T/badsize.yaml"

@@ -123,6 +123,18 @@ int units_money(const char *s, double *out, const char **err)
 	return 0;
 }
 
+int units_price_gb(const char *s, double *out, const char **err)
+{
+	static const struct unit u[] = {{"/GB", 1.0}, {"/TB", 1e-3}, {"/MB", 1e3}, {NULL, 0}};
+	const char *msg = "a price per amount of data, e.g. '$0.09/GB'";
+	s = skip_blank(s);
+	if (*s != '$' || with_unit(s + 1, u, out, err, msg) < 0 || *out < 0) {
+		*err = msg;
+		return -1;
+	}
+	return 0;
+}
+
 int units_fraction(const char *s, double *out, const char **err)
 {
 	static const struct unit u[] = {{"", 1.0}, {"%", 0.01}, {NULL, 0}};

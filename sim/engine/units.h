@@ -23,6 +23,8 @@ int units_rate(const char *s, double *out, const char **err);
 int units_size(const char *s, double *out, const char **err);
 int units_bandwidth(const char *s, double *out, const char **err);
 int units_money(const char *s, double *out, const char **err);
+/* "$0.09/GB": dollars per 10^9 bytes (also /TB, /MB). */
+int units_price_gb(const char *s, double *out, const char **err);
 int units_fraction(const char *s, double *out, const char **err);
 int units_number(const char *s, double *out, const char **err);
 int units_factor(const char *s, double *out, const char **err);
