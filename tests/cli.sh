@@ -628,5 +628,23 @@ grep -q "^  2 .*100.000%" "$T/out" && ok || bad "two instances survive the crash
 [ "$(grep -c '^scale-' "$T/scale.csv")" -eq 78 ] && ok || bad "scale.csv has a row per configuration and load"
 expect_rc 2 "scale without --node" "$CP" scale scenarios/scale-up-vs-scale-out.yaml --up big2 --out 1 --load 100/s
 
+# The teaching sweeps say what their headers claim.
+col_of() { # file header -> column number
+	head -1 "$1" | tr ',' '\n' | grep -n "^\"$2\"$" | cut -d: -f1
+}
+expect_rc 0 "the hockey-stick sweep" "$CP" run scenarios/load-sweep-hockey-stick.yaml -o "$T/hockey"
+grep -q "^Bottleneck moves from db CPU cores to web CPU cores at point 7 (shoppers.rate=350/s)" "$T/out" && ok || bad "hockey stick: the bottleneck moves from the database to the web tier at 350/s"
+grep -q "^Knee: 'shoppers.latency_p99 < 100ms' first fails at point 8 (shoppers.rate=400/s)" "$T/out" && ok || bad "hockey stick: the SLO's knee at 400/s"
+c=$(col_of "$T/hockey/sweep.csv" "shoppers.latency_p99 (s)")
+cut -d, -f"$c" "$T/hockey/sweep.csv" | tail -n +2 | awk 'NR == 1 { first = $1 } NR <= 6 && $1 >= 0.070 { bad = 1 } { last = $1 } END { exit !(!bad && last > 5 * first) }' && ok || bad "hockey stick: p99 under 70ms up to 300/s, and 5 times higher at 450/s"
+c=$(col_of "$T/hockey/sweep.csv" "e2e.cost_per_million_requests (\$)")
+cut -d, -f"$c" "$T/hockey/sweep.csv" | tail -n +2 | awk 'NR > 1 && $1 >= prev { bad = 1 } { prev = $1 } END { exit bad }' && ok || bad "hockey stick: the cost per million requests falls at every step"
+expect_rc 0 "the over-provisioning sweep" "$CP" run scenarios/over-provisioning.yaml -o "$T/over"
+[ "$(grep -c '^[0-9] .* met ' "$T/out")" -eq 6 ] && ok || bad "over-provisioning: every point meets the SLO"
+grep -q "^Bottleneck moves from web CPU cores to db CPU cores at point 3 (web.instances=4)" "$T/out" && ok || bad "over-provisioning: from 4 servers on, the database is the bottleneck"
+c=$(col_of "$T/over/sweep.csv" "e2e.latency_p99 (s)")
+m=$(col_of "$T/over/sweep.csv" "e2e.cost_per_million_requests (\$)")
+awk -F, -v c="$c" -v m="$m" 'NR == 2 { p2 = $c; m2 = $m } NR == 7 { p12 = $c; m12 = $m } END { exit !(p2 - p12 < 0.002 && m12 > 2 * m2) }' "$T/over/sweep.csv" && ok || bad "over-provisioning: 10 more servers buy under 2ms of p99 and double the cost per million"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

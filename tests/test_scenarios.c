@@ -378,6 +378,23 @@ static void check_scale_up_vs_out(const struct results *r)
 	assert_near(get(r, "e2e", "cost_per_month"), 73, 1e-9);
 }
 
+/* The runs of the files' own values; their sweeps' claims are in tests/cli.sh. */
+static void check_over_provisioning(const struct results *r)
+{
+	assert_true(get(r, "web", "utilization") < 0.10);
+	assert_near(get(r, "web", "cost_per_hour"), 12 * 0.096, 1e-9);
+	double share = get(r, "web", "cost_per_hour") / get(r, "e2e", "cost_per_hour");
+	assert_true(share > 0.6 && share < 0.75); /* about two thirds */
+	assert_true(get(r, "e2e", "latency_p99") < 0.050);
+}
+
+static void check_hockey_stick(const struct results *r)
+{
+	assert_true(get(r, "db", "utilization") > 0.5);
+	assert_true(get(r, "web", "utilization") < 0.15);
+	assert_true(get(r, "shoppers", "latency_p99") < 0.070);
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -414,6 +431,8 @@ static const struct entry entries[] = {
 	{"saturated-link.yaml", check_saturated_link, FLOWS_EXACT},
 	{"external-api.yaml", check_external_api, FLOWS_EXACT},
 	{"scale-up-vs-scale-out.yaml", check_scale_up_vs_out, FLOWS_FREE},
+	{"over-provisioning.yaml", check_over_provisioning, FLOWS_LOWER},
+	{"load-sweep-hockey-stick.yaml", check_hockey_stick, FLOWS_EXACT},
 };
 
 static void test_scenarios_show_what_they_say(void **state)
