@@ -153,6 +153,10 @@ struct walker {
 	char *cat_file;
 	struct pos cat_at;
 	int has_catalog;
+	/* The scale: block: node, up, out, load (owned texts, lists joined by
+	 * commas), or NULL. */
+	char *scale[4];
+	int has_scale;
 };
 
 #define hard_error(w, ...)                                                                                             \

@@ -1106,11 +1106,21 @@ static int cmd_scale(int argc, char **argv)
 		a.jobs = 1;
 	if (optind != argc - 1)
 		return usage_error("%s", "'scale' takes exactly one scenario file", "scale");
-	if (!a.node || !a.up || !a.out || !a.load)
-		return usage_error("%s", "'scale' needs --node, --up, --out and --load", "scale");
 	a.path = argv[optind];
 	struct scenario *sc = NULL;
 	int rc = load(a.path, &sc);
+	if (rc == EXIT_OK) { /* the scale: block gives what the options do not */
+		const char **given[4] = {&a.node, &a.up, &a.out, &a.load};
+		for (int i = 0; i < 4; i++)
+			if (!*given[i])
+				*given[i] = sc->scale[i];
+		if (!a.node || !a.up || !a.out || !a.load) {
+			scenario_free(sc);
+			return usage_error("%s",
+					   "'scale' needs --node, --up, --out and --load (or a scale: block giving them)",
+					   "scale");
+		}
+	}
 	if (rc == EXIT_OK) {
 		catch_signals();
 		rc = scale_run(&a, sc, &interrupted);

@@ -317,6 +317,10 @@ static void free_items(struct walker *w)
 	for (int i = 0; i < w->sweep.n; i++)
 		free(w->sweep.text[i]);
 	w->slo.n = w->tol.n = w->sweep.n = 0;
+	for (int i = 0; i < 4; i++) {
+		free(w->scale[i]);
+		w->scale[i] = NULL;
+	}
 	free_catalog_raw(w);
 }
 
@@ -648,6 +652,15 @@ static void keep_sweep(const struct walker *w, struct scenario *sc)
 	sc->n_sweep = (size_t)w->sweep.n;
 }
 
+/* The scale: block, kept for `chokepoint scale`. */
+static void keep_scale(struct walker *w, struct scenario *sc)
+{
+	for (int i = 0; i < 4; i++) {
+		sc->scale[i] = w->scale[i];
+		w->scale[i] = NULL;
+	}
+}
+
 enum scenario_status scenario_load_with(const char *path, const char *text, size_t len,
 					const struct scenario_set *sets, int n_sets, struct scenario **out,
 					struct diags *d)
@@ -697,6 +710,7 @@ enum scenario_status scenario_load_with(const char *path, const char *text, size
 
 	fill_spec(sc, &w);
 	keep_sweep(&w, sc);
+	keep_scale(&w, sc);
 	lint(&w, sc, d);
 	free_items(&w);
 	*out = sc;
@@ -745,6 +759,8 @@ void scenario_free(struct scenario *sc)
 		free(sc->sweep[i]);
 	free(sc->sweep);
 	free(sc->sweep_line);
+	for (int i = 0; i < 4; i++)
+		free(sc->scale[i]);
 	struct scenario_impl *im = sc->impl;
 	if (im) {
 		if (im->raw)

@@ -51,6 +51,9 @@ struct scenario {
 	char **sweep; /* owned: the sweep: section's lines, as written */
 	int *sweep_line;
 	size_t n_sweep;
+	/* owned: the scale: block's node, up, out and load (lists joined by
+	 * commas), each NULL if not given (`chokepoint scale`) */
+	char *scale[4];
 	struct scenario_impl *impl; /* owned: raw document, schema, samples */
 };
 

@@ -359,6 +359,65 @@ static void walk_lines(struct walker *w, yaml_node_t *v, const char *key, const 
 	}
 }
 
+/* The scale: block: what `chokepoint scale` varies, each key one value or
+ * a list (joined by commas, as on the command line). */
+static void walk_scale(struct walker *w, yaml_node_t *v)
+{
+	static const char *const keys[] = {"node", "up", "out", "load"};
+	struct pos p = mark(v);
+	if (v->type != YAML_MAPPING_NODE) {
+		hard_error(w, p.line, p.col,
+			   "'scale' expects a mapping, e.g. {node: web, up: [m5.large, m5.xlarge], out: 1..8, load: "
+			   "100/s..2000/s:10}, found a %s",
+			   node_type_name(v));
+		return;
+	}
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = yaml_document_get_node(w->doc, pr->key);
+		yaml_node_t *vn = yaml_document_get_node(w->doc, pr->value);
+		const char *key = scalar(kn);
+		struct pos kp = mark(kn), vp = mark(vn);
+		int k = -1;
+		for (int i = 0; key && i < 4; i++)
+			if (strcmp(key, keys[i]) == 0)
+				k = i;
+		if (k < 0) {
+			const char *s = key ? diag_suggest(key, keys, 4) : NULL;
+			diag_error(w->d, kp.line, kp.col, "unknown key '%s' in 'scale'%s%s%s (expected node, up, out, load)",
+				   key ? key : "?", s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+			continue;
+		}
+		if (w->scale[k]) {
+			hard_error(w, kp.line, kp.col, "duplicate key '%s' in 'scale'", key);
+			continue;
+		}
+		if (scalar(vn)) {
+			w->scale[k] = xstrdup(scalar(vn));
+			continue;
+		}
+		if (vn->type != YAML_SEQUENCE_NODE || k == 0) {
+			hard_error(w, vp.line, vp.col, "'%s' in 'scale' expects %s, found a %s", key,
+				   k == 0 ? "a node's name" : "a value or a list", node_type_name(vn));
+			continue;
+		}
+		size_t len = 1;
+		char *joined = xcalloc(1, 1);
+		for (yaml_node_item_t *it = vn->data.sequence.items.start; it < vn->data.sequence.items.top; it++) {
+			const char *e = scalar(yaml_document_get_node(w->doc, *it));
+			if (!e) {
+				hard_error(w, vp.line, vp.col, "an entry of '%s' in 'scale' is a single value", key);
+				break;
+			}
+			len += strlen(e) + 2;
+			joined = xrealloc(joined, len);
+			if (joined[0])
+				strcat(joined, ", ");
+			strcat(joined, e);
+		}
+		w->scale[k] = joined;
+	}
+}
+
 static void walk_section(struct walker *w, yaml_node_t *v, int sec)
 {
 	if (sec == SEC_SIM) {
@@ -425,6 +484,14 @@ void walk(struct walker *w)
 			l->has = 1;
 			continue;
 		}
+		if (key && strcmp(key, "scale") == 0) {
+			if (w->has_scale)
+				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
+			else
+				walk_scale(w, vn);
+			w->has_scale = 1;
+			continue;
+		}
 		if (key && strcmp(key, "catalog") == 0) {
 			if (w->has_catalog)
 				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
@@ -434,8 +501,8 @@ void walk(struct walker *w)
 			continue;
 		}
 		if (sec < 0 || sec == SEC_CATALOG) {
-			static const char *const keys[] = {"simulation", "workloads", "nodes", "failures",
-							   "slo",        "tolerance", "sweep", "catalog"};
+			static const char *const keys[] = {"simulation", "workloads", "nodes",   "failures", "slo",
+							   "tolerance",  "sweep",     "catalog", "scale"};
 			const char *s = key ? diag_suggest(key, keys, ARRAY_LEN(keys)) : NULL;
 			if (s)
 				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)",
@@ -443,7 +510,7 @@ void walk(struct walker *w)
 			else
 				diag_error(w->d, kp.line, kp.col,
 					   "unknown top-level key '%s' (expected 'simulation', 'workloads', 'nodes', "
-					   "'failures', 'slo', 'tolerance', 'sweep' or 'catalog')",
+					   "'failures', 'slo', 'tolerance', 'sweep', 'catalog' or 'scale')",
 					   key ? key : "?");
 			continue;
 		}
