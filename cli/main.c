@@ -482,10 +482,9 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 		return rc == EXIT_OK ? -1 : rc;
 	}
 	char dir[OUTDIR_MAX_PATH + 1];
-	if (a->shard_n > 0 || a->runs_a >= 0 || a->access || a->plot || a->keep_partial) {
+	if (a->runs_a >= 0 || a->access || a->plot || a->keep_partial) {
 		sweep_plan_free(&pl);
-		return usage_error("%s", "a sweep takes none of --shard, --runs, --access-log, --plot, --keep-partial",
-				   "run");
+		return usage_error("%s", "a sweep takes none of --runs, --access-log, --plot, --keep-partial", "run");
 	}
 	if (!a->out_dir) {
 		default_output(a->path, dir, sizeof dir - 6);
@@ -502,7 +501,9 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 			       .slo_point = a->slo_point,
 			       .progress = a->progress,
 			       .seed = a->seed_s && parse_long(a->seed_s, 0, SEED_MAX, &v) == 0 ? v : -1,
-			       .reps = a->reps_s && parse_long(a->reps_s, 1, 100000, &v) == 0 ? v : -1};
+			       .reps = a->reps_s && parse_long(a->reps_s, 1, 100000, &v) == 0 ? v : -1,
+			       .shard_i = a->shard_i,
+			       .shard_n = a->shard_n};
 	if (!a->no_write && outdir_claim(a->out_dir, a->force, &od) != 0) {
 		rc = EXIT_IO;
 	} else {
@@ -1176,6 +1177,8 @@ static int cmd_merge(int argc, char **argv)
 	if (!out || optind >= argc)
 		return usage_error("%s", "'merge' takes partial-result directories and -o OUT", "merge");
 	catch_signals();
+	if (sweep_is_shard(argv[optind])) /* a sweep's shards */
+		return sweep_merge((const char *const *)argv + optind, argc - optind, out, force, &interrupted);
 	return partial_merge((const char *const *)argv + optind, argc - optind, out, force, &interrupted);
 }
 

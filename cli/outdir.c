@@ -21,7 +21,7 @@ const char *const outdir_files[OUTDIR_N_FILES] = {
 /* Files a results directory may also hold: the access log, the pictures
  * of `chokepoint plot`, a shard's partial result. */
 static const char *const other_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv",
-					  "partial.json",    "sweep.csv",   "sweep.json"};
+					  "partial.json",    "sweep.csv",   "sweep.json", "sweep.partial.json"};
 
 static int is_known(const char *n)
 {
@@ -32,6 +32,8 @@ static int is_known(const char *n)
 		known |= strcmp(n, other_files[i]) == 0;
 	/* The access log's part files, in a parts directory. */
 	known |= strncmp(n, "part-", 5) == 0 && strlen(n) > 9 && strcmp(n + strlen(n) - 4, ".csv") == 0;
+	/* A sweep's shard: each point's partial result. */
+	known |= strncmp(n, "partial-", 8) == 0 && strlen(n) > 13 && strcmp(n + strlen(n) - 5, ".json") == 0;
 	return known;
 }
 
@@ -72,7 +74,8 @@ static int is_own_results(const char *dir)
 {
 	static const char *const marks[][2] = {{"summary.json", "\"format\": \"chokepoint-summary-1\""},
 					       {"partial.json", "\"format\":\"chokepoint-partial-"},
-					       {"sweep.json", "\"format\": \"chokepoint-sweep-1\""}};
+					       {"sweep.json", "\"format\": \"chokepoint-sweep-1\""},
+					       {"sweep.partial.json", "\"format\": \"chokepoint-sweep-partial-1\""}};
 	char path[2 * OUTDIR_MAX_PATH], head[256];
 	int any = 0;
 	for (size_t i = 0; i < ARRAY_LEN(marks); i++) {

@@ -28,6 +28,11 @@ static json_t *hexf(double x)
 
 int partial_write(const char *dir, const struct scenario *sc, const struct results *res)
 {
+	return partial_write_as(dir, "partial.json", sc, res);
+}
+
+int partial_write_as(const char *dir, const char *name, const struct scenario *sc, const struct results *res)
+{
 	size_t len;
 	char *resolved = scenario_resolved_yaml(sc, &len);
 	if (!resolved) {
@@ -87,8 +92,8 @@ int partial_write(const char *dir, const struct scenario *sc, const struct resul
 	json_object_set_new(root, "runs", runs);
 
 	char tmp[4200], final[4200];
-	snprintf(final, sizeof final, "%s/partial.json", dir);
-	snprintf(tmp, sizeof tmp, "%s/.partial.json.tmp.%ld", dir, (long)getpid());
+	snprintf(final, sizeof final, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
 	int rc = -1;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
 		fprintf(stderr, "chokepoint: cannot create directory '%s': %s\n", dir, strerror(errno));
@@ -282,14 +287,15 @@ static int by_rep(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Reads the partial results of dirs into parts and moves their runs into
- * *all; 0, or the exit code after a message (3: not mergeable, 4: I/O). */
-static int read_parts(const char *const *dirs, int n, struct partial *parts, struct rep_record **all, long *n_all)
+/* Reads the partial results in the files paths into parts and moves their
+ * runs into *all; 0, or the exit code after a message (3: not mergeable,
+ * 4: I/O). */
+static int read_parts(const char *const *paths, int n, struct partial *parts, struct rep_record **all, long *n_all)
 {
 	for (int i = 0; i < n; i++) {
-		char path[4200], err[512], *text;
+		char err[512], *text;
 		size_t len;
-		snprintf(path, sizeof path, "%s/partial.json", dirs[i]);
+		const char *path = paths[i];
 		/* A regular file only, of bounded size: a FIFO or a device is refused. */
 		if (safe_read(path, NULL, MAX_PARTIAL_BYTES, &text, &len, err, sizeof err) != 0) {
 			fprintf(stderr, "chokepoint: cannot read '%s': %s\n", path, err);
@@ -304,9 +310,8 @@ static int read_parts(const char *const *dirs, int n, struct partial *parts, str
 		const struct partial *a = &parts[0], *b = &parts[i];
 		if (strcmp(a->version, b->version) != 0 || a->hash != b->hash ||
 		    strcmp(a->resolved, b->resolved) != 0 || a->n_runs != b->n_runs || a->n_metrics != b->n_metrics) {
-			fprintf(stderr,
-				"chokepoint: %s comes from another scenario, seed or version than %s/partial.json\n",
-				path, dirs[0]);
+			fprintf(stderr, "chokepoint: %s comes from another scenario, seed or version than %s\n", path,
+				paths[0]);
 			return 3;
 		}
 		if (strcmp(b->version, CHOKEPOINT_VERSION) != 0) {
@@ -323,12 +328,14 @@ static int read_parts(const char *const *dirs, int n, struct partial *parts, str
 	return 0;
 }
 
-int partial_merge(const char *const *dirs, int n, const char *out_dir, int force, const volatile sig_atomic_t *stop)
+int partial_reduce(const char *const *paths, int n, struct scenario **out_sc, struct results *res)
 {
 	struct partial *parts = xcalloc(n, sizeof(*parts));
 	struct rep_record *all = NULL;
 	long n_all = 0;
-	int rc = read_parts(dirs, n, parts, &all, &n_all);
+	struct scenario *sc = NULL;
+	*out_sc = NULL;
+	int rc = read_parts(paths, n, parts, &all, &n_all);
 	if (rc != 0)
 		goto out;
 	rc = 3;
@@ -349,7 +356,6 @@ int partial_merge(const char *const *dirs, int n, const char *out_dir, int force
 	}
 	/* The scenario, as the runs saw it. */
 	struct diags d;
-	struct scenario *sc = NULL;
 	diags_init(&d, parts[0].path);
 	if (scenario_load_buffer(parts[0].path, parts[0].resolved, strlen(parts[0].resolved), &sc, &d) != SCENARIO_OK) {
 		diags_print(&d, stderr);
@@ -378,29 +384,49 @@ int partial_merge(const char *const *dirs, int n, const char *out_dir, int force
 	}
 	if (!fits) {
 		fprintf(stderr, "chokepoint: the partial results do not match their scenario\n");
-		scenario_free(sc);
 		goto out;
 	}
-	struct outdir od;
-	if (outdir_claim(out_dir, force, &od) != 0) {
-		scenario_free(sc);
-		rc = 4;
-		goto out;
-	}
-	struct results res;
-	results_reduce(sc, all, n_all, total, &res);
-	rc = report_write(&od, &res, stop, NULL) == 0 ? 0 : 4;
-	if (rc == 0)
-		printf("merged %ld runs from %d partial result%s into %s/\n", n_all, n, n == 1 ? "" : "s", od.dir);
-	outdir_release(&od);
-	results_release(&res);
-	scenario_free(sc);
+	results_reduce(sc, all, n_all, total, res);
+	*out_sc = sc;
+	sc = NULL;
+	rc = 0;
 out:
+	scenario_free(sc);
 	for (long k = 0; k < n_all; k++)
 		rep_record_release(&all[k]);
 	free(all);
 	for (int i = 0; i < n; i++)
 		partial_release(&parts[i]);
 	free(parts);
+	return rc;
+}
+
+int partial_merge(const char *const *dirs, int n, const char *out_dir, int force, const volatile sig_atomic_t *stop)
+{
+	char **paths = xcalloc((size_t)n, sizeof(char *));
+	for (int i = 0; i < n; i++) {
+		paths[i] = xmalloc(strlen(dirs[i]) + 16);
+		sprintf(paths[i], "%s/partial.json", dirs[i]);
+	}
+	struct scenario *sc = NULL;
+	struct results res;
+	int rc = partial_reduce((const char *const *)paths, n, &sc, &res);
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	if (rc != 0)
+		return rc;
+	struct outdir od;
+	if (outdir_claim(out_dir, force, &od) != 0) {
+		rc = 4;
+	} else {
+		rc = report_write(&od, &res, stop, NULL) == 0 ? 0 : 4;
+		if (rc == 0)
+			printf("merged %ld runs from %d partial result%s into %s/\n", res.n_reps, n, n == 1 ? "" : "s",
+			       od.dir);
+		outdir_release(&od);
+	}
+	results_release(&res);
+	scenario_free(sc);
 	return rc;
 }

@@ -21,6 +21,16 @@
 
 /* Writes dir/partial.json (created atomically); 0, or -1 after printing why. */
 int partial_write(const char *dir, const struct scenario *sc, const struct results *res);
+/* The same under another name in dir (a sweep's point: partial-0001.json). */
+int partial_write_as(const char *dir, const char *name, const struct scenario *sc, const struct results *res);
+
+/*
+ * Reads the partial results in the files paths[0..n) of one scenario and
+ * reduces them: *sc (the scenario the runs saw; scenario_free frees it)
+ * and *res, as a single run of it would give.  An exit code: 0, 3 (parts
+ * inconsistent, incomplete or damaged), 4 (I/O), after a message.
+ */
+int partial_reduce(const char *const *paths, int n, struct scenario **sc, struct results *res);
 
 /* One partial result, read back. */
 struct partial {

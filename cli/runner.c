@@ -273,13 +273,19 @@ int runner_run_many(const struct scenario *const *sc, long n_sc, const struct ru
 	double longest = 0;
 	for (long i = 0; i < n_sc; i++) {
 		p.first[i + 1] = p.first[i] + sc[i]->spec.replications;
-		atomic_init(&p.left[i], sc[i]->spec.replications);
+		atomic_init(&p.left[i], opts->subset ? 0 : sc[i]->spec.replications);
 		memset(&res[i], 0, sizeof res[i]);
 		if (sc[i]->spec.warmup + sc[i]->spec.duration > longest)
 			longest = sc[i]->spec.warmup + sc[i]->spec.duration;
 	}
 	long total = p.first[n_sc];
 	long todo = opts->subset ? opts->n_subset : total;
+	for (long k = 0; opts->subset && k < opts->n_subset; k++) { /* a shard: the tasks of each scenario it has */
+		long i = 0;
+		while (opts->subset[k] >= p.first[i + 1])
+			i++;
+		atomic_fetch_add(&p.left[i], 1);
+	}
 	p.n_todo = todo;
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs;
 	if (jobs > todo)

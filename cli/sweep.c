@@ -13,6 +13,8 @@
 #include "../sim/engine/util.h"
 #include "metrics.h"
 #include "outdir.h"
+#include "partial.h"
+#include "safefile.h"
 #include "report.h"
 #include "runner.h"
 #include "slo.h"
@@ -497,6 +499,201 @@ fail:
 	return -1;
 }
 
+/* ---- shards ------------------------------------------------------------- */
+
+#define SHARD_PLAN "sweep.partial.json"
+
+static json_t *plan_json(const struct sweep_plan *pl, const struct scenario *sc)
+{
+	char hash[32];
+	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)sc->hash);
+	json_t *root = json_object(), *axes = json_array();
+	json_object_set_new(root, "format", json_string("chokepoint-sweep-partial-1"));
+	json_object_set_new(root, "version", json_string(CHOKEPOINT_VERSION));
+	json_object_set_new(root, "scenario", json_string(sc->path));
+	json_object_set_new(root, "hash", json_string(hash));
+	json_object_set_new(root, "points", json_integer(pl->n_points));
+	for (int i = 0; i < pl->n_axes; i++) {
+		json_t *a = json_object(), *v = json_array();
+		json_object_set_new(a, "path", json_string(pl->axes[i].path));
+		json_object_set_new(a, "zip_group", json_integer(pl->axes[i].group));
+		json_object_set_new(a, "line", json_integer(pl->axes[i].line));
+		for (int k = 0; k < pl->axes[i].n; k++)
+			json_array_append_new(v, json_string(pl->axes[i].values[k]));
+		json_object_set_new(a, "values", v);
+		json_array_append_new(axes, a);
+	}
+	json_object_set_new(root, "axes", axes);
+	return root;
+}
+
+struct shard_out {
+	const struct sweep *s;
+	const struct scenario *base;
+};
+
+static int write_shard(const char *dir, void *ctx)
+{
+	const struct shard_out *so = ctx;
+	const struct sweep *s = so->s;
+	for (long k = 0; k < s->n; k++) {
+		char name[64];
+		if (s->res[k].n_reps == 0)
+			continue;
+		snprintf(name, sizeof name, "partial-%04ld.json", k + 1);
+		if (partial_write_as(dir, name, s->sc[k], &s->res[k]) != 0)
+			return -1;
+	}
+	char path[OUTDIR_MAX_PATH + 400];
+	snprintf(path, sizeof path, "%s/%s", dir, SHARD_PLAN);
+	json_t *root = plan_json(s->pl, so->base);
+	int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc != 0)
+		fprintf(stderr, "chokepoint: cannot write '%s'\n", path);
+	return rc;
+}
+
+int sweep_is_shard(const char *dir)
+{
+	char path[OUTDIR_MAX_PATH + 400];
+	snprintf(path, sizeof path, "%s/%s", dir, SHARD_PLAN);
+	return access(path, F_OK) == 0;
+}
+
+/* The plan a shard wrote, read without trust; 0, or 3 or 4 after a message. */
+static int read_plan(const char *dir, struct sweep_plan *pl, char **text)
+{
+	char path[OUTDIR_MAX_PATH + 400], err[512];
+	size_t len;
+	snprintf(path, sizeof path, "%s/%s", dir, SHARD_PLAN);
+	if (safe_read(path, NULL, 64u << 20, text, &len, err, sizeof err) != 0) {
+		fprintf(stderr, "chokepoint: cannot read '%s': %s\n", path, err);
+		return 4;
+	}
+	json_error_t je;
+	json_t *root = json_loadb(*text, len, 0, &je), *axes = json_object_get(root, "axes");
+	const char *fmt = json_string_value(json_object_get(root, "format"));
+	memset(pl, 0, sizeof *pl);
+	pl->axes = xcalloc(SWEEP_MAX_AXES, sizeof(struct sweep_axis));
+	int bad = !root || !fmt || strcmp(fmt, "chokepoint-sweep-partial-1") != 0 || !json_is_array(axes) ||
+		  json_array_size(axes) > SWEEP_MAX_AXES;
+	for (size_t i = 0; !bad && i < json_array_size(axes); i++) {
+		json_t *a = json_array_get(axes, i), *v = json_object_get(a, "values");
+		const char *p = json_string_value(json_object_get(a, "path"));
+		json_int_t g = json_integer_value(json_object_get(a, "zip_group"));
+		bad = !p || !json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 100000 || g < 0 ||
+		      g > (json_int_t)i;
+		if (bad)
+			break;
+		struct sweep_axis *ax = &pl->axes[pl->n_axes++];
+		ax->path = xstrdup(p);
+		ax->group = (int)g;
+		ax->line = (int)json_integer_value(json_object_get(a, "line"));
+		for (size_t k = 0; !bad && k < json_array_size(v); k++) {
+			const char *e = json_string_value(json_array_get(v, k));
+			bad = !e;
+			ax->values = xrealloc(ax->values, (k + 1) * sizeof(char *));
+			ax->values[ax->n++] = xstrdup(e ? e : "");
+		}
+		if (!bad && ax->group == pl->n_groups) { /* a new group */
+			pl->group_n = xrealloc(pl->group_n, (size_t)(pl->n_groups + 1) * sizeof(int));
+			pl->group_n[pl->n_groups++] = ax->n;
+		} else if (!bad) {
+			bad = ax->group != pl->n_groups - 1 || ax->n != pl->group_n[ax->group];
+		}
+	}
+	json_decref(root);
+	pl->n_points = 1;
+	for (int g = 0; !bad && g < pl->n_groups; g++) {
+		pl->n_points *= pl->group_n[g];
+		bad = pl->n_points > SWEEP_MAX_POINTS;
+	}
+	if (bad) {
+		fprintf(stderr, "chokepoint: %s is not a sweep's shard plan of this version\n", path);
+		return 3;
+	}
+	return 0;
+}
+
+int sweep_merge(const char *const *dirs, int n, const char *out_dir, int force, volatile sig_atomic_t *stop)
+{
+	struct sweep_plan pl;
+	char *first = NULL;
+	int rc = read_plan(dirs[0], &pl, &first);
+	struct sweep s = {.pl = &pl};
+	for (int i = 1; i < n && rc == 0; i++) { /* every shard of the same sweep */
+		struct sweep_plan other = {0};
+		char *text = NULL;
+		if (!sweep_is_shard(dirs[i])) {
+			fprintf(stderr, "chokepoint: %s is not a sweep's shard (it has no %s)\n", dirs[i], SHARD_PLAN);
+			rc = 3;
+			break;
+		}
+		rc = read_plan(dirs[i], &other, &text);
+		if (rc == 0 && strcmp(text, first) != 0) {
+			fprintf(stderr, "chokepoint: %s is a shard of another sweep (or seed, or version) than %s\n",
+				dirs[i], dirs[0]);
+			rc = 3;
+		}
+		sweep_plan_free(&other);
+		free(text);
+	}
+	if (rc)
+		goto done;
+	s.sc = xcalloc((size_t)pl.n_points, sizeof(struct scenario *));
+	s.res = xcalloc((size_t)pl.n_points, sizeof(struct results));
+	char **paths = xcalloc((size_t)n, sizeof(char *));
+	for (long k = 0; k < pl.n_points && rc == 0; k++) {
+		int m = 0;
+		for (int i = 0; i < n; i++) {
+			char path[OUTDIR_MAX_PATH + 400];
+			snprintf(path, sizeof path, "%s/partial-%04ld.json", dirs[i], k + 1);
+			if (access(path, F_OK) == 0)
+				paths[m++] = xstrdup(path);
+		}
+		if (m == 0) {
+			fprintf(stderr, "chokepoint: point %ld of the sweep is in none of the shards\n", k + 1);
+			rc = 3;
+		} else {
+			rc = partial_reduce((const char *const *)paths, m, &s.sc[k], &s.res[k]);
+			s.n = rc == 0 ? k + 1 : k;
+			if (rc) {
+				char label[600];
+				point_label(&pl, k, label, sizeof label);
+				fprintf(stderr, "chokepoint: (in point %ld of the sweep: %s)\n", k + 1, label);
+			}
+		}
+		for (int i = 0; i < m; i++)
+			free(paths[i]);
+	}
+	free(paths);
+	if (rc)
+		goto done;
+	union_metrics(&s);
+	struct outdir od;
+	if (outdir_claim(out_dir, force, &od) != 0) {
+		rc = 4;
+		goto done;
+	}
+	rc = report_write_dir(&od, write_files, &s, stop) == 0 ? 0 : 4;
+	if (rc == 0)
+		printf("merged %ld points from %d shard%s into %s/ (sweep.csv, sweep.json)\n", pl.n_points, n,
+		       n == 1 ? "" : "s", od.dir);
+	outdir_release(&od);
+done:
+	for (long k = 0; k < s.n; k++)
+		results_release(&s.res[k]);
+	for (long k = 0; s.sc && k < pl.n_points; k++)
+		scenario_free(s.sc[k]);
+	free(s.sc);
+	free(s.res);
+	free(s.cols);
+	free(first);
+	sweep_plan_free(&pl);
+	return rc;
+}
+
 /* Every point's scenario, loaded with its values: all checked before any runs. */
 static int load_points(const char *path, const struct sweep_plan *pl, const struct sweep_opts *o,
 		       struct scenario **sc)
@@ -548,7 +745,27 @@ int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_
 	/* Every point's replications in one pool: points and replications
 	 * alike spread over the jobs, each point reduced when it is complete. */
 	struct run_opts ro = {.jobs = o->jobs, .stop = stop, .progress = o->progress ? 2 : isatty(STDERR_FILENO) && !o->quiet};
-	if (runner_run_many((const struct scenario *const *)s.sc, pl->n_points, &ro, s.res) != 0) {
+	long *subset = NULL, total = 0;
+	for (long k = 0; k < pl->n_points; k++)
+		total += s.sc[k]->spec.replications;
+	if (o->shard_n > 0) { /* a shard: every N-th run of the whole sweep, across its points */
+		subset = xmalloc((size_t)total * sizeof(long));
+		for (long t = 0; t < total; t++)
+			if (t % o->shard_n == o->shard_i)
+				subset[ro.n_subset++] = t;
+		ro.subset = subset;
+		ro.keep_records = 1;
+		if (ro.n_subset == 0) {
+			fprintf(stderr, "chokepoint: shard %ld of %ld selects no run: the sweep has %ld runs\n",
+				o->shard_i + 1, o->shard_n, total);
+			free(subset);
+			rc = 2;
+			goto done;
+		}
+	}
+	int started = runner_run_many((const struct scenario *const *)s.sc, pl->n_points, &ro, s.res);
+	free(subset);
+	if (started != 0) {
 		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
 		rc = 5;
 		goto done;
@@ -568,7 +785,7 @@ int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_
 			rc = 4;
 			goto done;
 		}
-		if (s.res[k].stopped_rep >= 0) {
+		if (s.res[k].n_reps > 0 && s.res[k].stopped_rep >= 0) {
 			char label[600];
 			point_label(pl, k, label, sizeof label);
 			fprintf(stderr,
@@ -577,6 +794,15 @@ int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_
 			rc = 6;
 			goto done;
 		}
+	}
+	if (o->shard_n > 0) { /* a shard writes its runs, for merge */
+		struct shard_out so = {&s, s.sc[0]};
+		if (!o->no_write && report_write_dir(od, write_shard, &so, stop) != 0)
+			rc = stop && *stop ? 128 + *stop : 4;
+		else if (!o->quiet && !o->no_write)
+			printf("%ld of %ld runs of the sweep written to %s/ (merge the shards with chokepoint merge)\n",
+			       ro.n_subset, total, od->dir);
+		goto done;
 	}
 	union_metrics(&s);
 	if (o->json) {

@@ -47,7 +47,8 @@ void sweep_point(const struct sweep_plan *pl, long k, struct scenario_set *sets)
 struct sweep_opts {
 	const char *out_dir; /* results directory (claimed by the caller) */
 	int jobs, quiet, json, no_write, slo_point, progress;
-	long seed, reps; /* -1: the scenario's own */
+	long seed, reps;        /* -1: the scenario's own */
+	long shard_i, shard_n;  /* shard_n > 0: only the runs of shard shard_i (from 0) */
 };
 
 struct outdir;
@@ -55,5 +56,16 @@ struct outdir;
 /* Runs every point of the plan on path and reports; an exit code. */
 int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_opts *o, const struct outdir *od,
 	      volatile sig_atomic_t *stop);
+
+/*
+ * A sweep's shard (`run --shard I/N` on a sweep) writes, instead of the
+ * sweep's files, sweep.partial.json (the plan) and partial-NNNN.json for
+ * each point it ran runs of; merge reads the shards' directories and
+ * writes the sweep's files, byte-identical to an unsharded sweep's.
+ * Whether dir holds a sweep's shard:
+ */
+int sweep_is_shard(const char *dir);
+/* Merges the shards in dirs[0..n) into out_dir; an exit code. */
+int sweep_merge(const char *const *dirs, int n, const char *out_dir, int force, volatile sig_atomic_t *stop);
 
 #endif

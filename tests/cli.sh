@@ -607,6 +607,18 @@ inpoint=$(sed -n 3p "$T/sweep1/sweep.csv" | cut -d, -f"$col")
 alone=$(csv_mean "$T/point/summary.csv" e2e latency_p99)
 [ -n "$inpoint" ] && [ "$inpoint" = "$alone" ] && ok || bad "point 2 of the sweep equals the run with its value set: $inpoint vs $alone"
 grep -q '"format": "chokepoint-sweep-1"' "$T/sweep1/sweep.json" && ok || bad "sweep.json is marked"
+# A sweep in shards, merged, is the sweep.
+expect_rc 0 "a sweep's shard 1/2" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s,150/s" -o "$T/shard1" --shard 1/2 -j 1
+expect_rc 0 "a sweep's shard 2/2" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s,150/s" -o "$T/shard2" --shard 2/2 -j 2
+expect_rc 0 "merge a sweep's shards" "$CP" merge "$T/shard2" "$T/shard1" -o "$T/merged"
+cmp -s "$T/merged/sweep.csv" "$T/sweep1/sweep.csv" && cmp -s "$T/merged/sweep.json" "$T/sweep1/sweep.json" && ok || bad "merged shards of a sweep give the sweep's files byte for byte"
+expect_rc 3 "merge an incomplete sweep" "$CP" merge "$T/shard1" -o "$T/merged1"
+grep -q "in point 1 of the sweep: w.rate=50/s" "$T/err" && ok || bad "an incomplete sweep's merge names the point"
+[ ! -e "$T/merged1" ] && ok || bad "nothing is written for an incomplete merge"
+expect_rc 3 "merge a sweep's shard with a sweep's results" "$CP" merge "$T/shard1" "$T/shard2" "$T/sweep1" -o "$T/merged2"
+expect_rc 0 "a shard of another sweep" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s,200/s" -o "$T/shard3" --shard 2/2
+expect_rc 3 "merge shards of different sweeps" "$CP" merge "$T/shard1" "$T/shard3" -o "$T/merged2"
+grep -q "is a shard of another sweep" "$T/err" && ok || bad "shards of different sweeps are refused"
 expect_rc 0 "a sweep reruns into its own directory" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s" -o "$T/sweep1" -q
 expect_rc 0 "ranges and zip" "$CP" run "$T/cost.yaml" --set "workloads.w.rate=50/s..150/s:3;web.instances=1..3" --no-write
 grep -c '^[0-9] ' "$T/out" | grep -q '^3$' && ok || bad "a zipped range makes 3 points"
