@@ -138,5 +138,31 @@ for n in 500 1000; do
 	echo "B6-$((2 * n)),,,$(awk -v b="$t1" -v c="$t2" 'BEGIN{printf "%.3f", c - b}'),,,,,," >> "$OUT"
 done
 
+# B7: a sweep against the same points run one by one.  P points of B3
+# (shoppers' rate), 2 replications each, -j 1: the sweep's overhead is
+# its time over the separate runs' (parsing and checking each point once
+# more, the sweep's files); then the same sweep at -j 2 over -j 1.
+echo
+dur=5m
+[ "$QUICK" = "--quick" ] && dur=10s
+rates="200/s,300/s,400/s,500/s,600/s,700/s,800/s,900/s"
+t0=$(now)
+"$BUILD/chokepoint" run bench/b3-three-tier.yaml --set "simulation.duration=$dur" --set "shoppers.rate=$rates" \
+	--reps 2 -j 1 -o "$tmp/b7" -q --force || { echo "B7: sweep failed"; exit 1; }
+t1=$(now)
+for r in $(echo "$rates" | tr ',' ' '); do
+	"$BUILD/chokepoint" run bench/b3-three-tier.yaml --set "simulation.duration=$dur" --set "shoppers.rate=$r" \
+		--reps 2 -j 1 --no-write -q || { echo "B7: run failed"; exit 1; }
+done
+t2=$(now)
+"$BUILD/chokepoint" run bench/b3-three-tier.yaml --set "simulation.duration=$dur" --set "shoppers.rate=$rates" \
+	--reps 2 -j 2 -o "$tmp/b7" -q --force || { echo "B7: sweep failed"; exit 1; }
+t3=$(now)
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
+	printf "B7 sweep of 8 points: %.3f s; 8 separate runs: %.3f s; sweep/separate %.2f; sweep -j 2 / -j 1 %.2f\n",
+		b - a, c - b, (b - a) / (c - b), (d - c) / (b - a) }'
+echo "B7-sweep,,,$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}'),,,,,,$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN{printf "%.2f", (b - a) / (c - b)}')" >> "$OUT"
+echo "B7-sweep-j2,,,$(awk -v c="$t2" -v d="$t3" 'BEGIN{printf "%.3f", d - c}'),,,,,,$(awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN{printf "%.2f", (d - c) / (b - a)}')" >> "$OUT"
+
 echo
 echo "results: $OUT"
