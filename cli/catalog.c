@@ -23,7 +23,8 @@ static const struct param size_params[] = {
 	{"cores", PT_COUNT, OFF(cores), NULL, 1, 100000, NULL, P_REQUIRED, "cores (vCPUs) of one instance"},
 	{"speed", PT_FACTOR, OFF(speed), "1", 0.001, 1000, NULL, 0,
 	 "per-core speed against the service times as written (they divide by it)"},
-	{"memory", PT_SIZE, OFF(memory), NULL, 0, 1e15, NULL, P_OPTIONAL, "memory of one instance (shown, not modelled)"},
+	{"memory", PT_SIZE, OFF(memory), NULL, 0, 1e15, NULL, P_OPTIONAL,
+	 "memory of one instance (shown, not modelled)"},
 	{"bandwidth", PT_BANDWIDTH, OFF(bandwidth), NULL, 1, 1e13, NULL, P_OPTIONAL,
 	 "network bandwidth of one instance (shown, not modelled)"},
 	{"price", PT_MONEY, OFF(price), NULL, 0, 1e6, NULL, P_REQUIRED, "price of one instance"},
@@ -67,7 +68,8 @@ static void walk_sizes(struct walker *w, yaml_node_t *v)
 		if (e->type != YAML_MAPPING_NODE)
 			continue;
 		if (!it->seen[0])
-			diag_error(w->d, it->self.line, it->self.col, "missing required key 'name' in size #%ld", i + 1);
+			diag_error(w->d, it->self.line, it->self.col, "missing required key 'name' in size #%ld",
+				   i + 1);
 		for (yaml_node_pair_t *pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
 			const char *key = scalar(yaml_document_get_node(w->doc, pr->key));
 			const char *val = scalar(yaml_document_get_node(w->doc, pr->value));
@@ -271,10 +273,11 @@ void apply_sizes(struct parser *P)
 				names[s] = im->sizes[s].name;
 			const char *sug = diag_suggest(name, names, (size_t)im->n_sizes);
 			if (im->n_sizes == 0)
-				diag_error(P->d, it->val[slot].line, it->val[slot].col,
-					   "unknown size '%s' in %s: the scenario has no catalog (add 'catalog:', a list "
-					   "of sizes or a file such as catalog/aws-like.yaml)",
-					   name, label);
+				diag_error(
+					P->d, it->val[slot].line, it->val[slot].col,
+					"unknown size '%s' in %s: the scenario has no catalog (add 'catalog:', a list "
+					"of sizes or a file such as catalog/aws-like.yaml)",
+					name, label);
 			else if (sug)
 				diag_error(P->d, it->val[slot].line, it->val[slot].col,
 					   "unknown size '%s' in %s (did you mean '%s'?)", name, label, sug);

@@ -119,7 +119,7 @@ struct scenario_impl {
 	double **samples;    /* owned: empirical data */
 	char **sample_paths; /* owned: the file each was read from, as opened */
 	size_t n_samples;
-	char log[1024]; /* libcyaml's last error message */
+	char log[1024];         /* libcyaml's last error message */
 	struct size_def *sizes; /* owned: the catalog */
 	int n_sizes;
 	char *catalog_file; /* owned: the file the catalog was read from, or NULL */
@@ -178,7 +178,7 @@ struct parser {
 	int *names;    /* owned: node numbers by name, open addressing (-1: free), names_cap slots */
 	size_t names_cap;
 	int catalog_failed; /* the catalog had errors: sizes are not looked up */
-	char *bad_values; /* owned: 1 for a node whose values did not parse (its checks are skipped) */
+	char *bad_values;   /* owned: 1 for a node whose values did not parse (its checks are skipped) */
 	/* (node, class) pairs whose class entry names its own calls, even an
 	 * empty list: that class does not follow the node's own calls. */
 	struct {

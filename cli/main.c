@@ -260,15 +260,24 @@ struct run_args {
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'},   {"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},        {"plot", no_argument, NULL, 'p'},
-		{"force", no_argument, NULL, 'f'},        {"keep-partial", no_argument, NULL, 'k'},
-		{"access-log", no_argument, NULL, 'a'},   {"shard", required_argument, NULL, 'S'},
-		{"runs", required_argument, NULL, 'R'},   {"access-log-sample", required_argument, NULL, 'A'},
-		{"no-write", no_argument, NULL, 'n'},     {"progress", no_argument, NULL, 'P'},
-		{"format", required_argument, NULL, 'F'}, {"slo-mode", required_argument, NULL, 'M'},
-		{"set", required_argument, NULL, 'V'},    {"help", no_argument, NULL, 'h'},
+		{"output", required_argument, NULL, 'o'},
+		{"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"plot", no_argument, NULL, 'p'},
+		{"force", no_argument, NULL, 'f'},
+		{"keep-partial", no_argument, NULL, 'k'},
+		{"access-log", no_argument, NULL, 'a'},
+		{"shard", required_argument, NULL, 'S'},
+		{"runs", required_argument, NULL, 'R'},
+		{"access-log-sample", required_argument, NULL, 'A'},
+		{"no-write", no_argument, NULL, 'n'},
+		{"progress", no_argument, NULL, 'P'},
+		{"format", required_argument, NULL, 'F'},
+		{"slo-mode", required_argument, NULL, 'M'},
+		{"set", required_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	*a = (struct run_args){
@@ -1060,12 +1069,18 @@ static const char runs_help[] = "usage: chokepoint runs SCENARIO.yaml\n"
 static int cmd_scale(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"node", required_argument, NULL, 'N'}, {"up", required_argument, NULL, 'U'},
-		{"out", required_argument, NULL, 'O'},  {"load", required_argument, NULL, 'L'},
-		{"csv", required_argument, NULL, 'C'},  {"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'}, {"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},      {"progress", no_argument, NULL, 'P'},
-		{"slo-mode", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
+		{"node", required_argument, NULL, 'N'},
+		{"up", required_argument, NULL, 'U'},
+		{"out", required_argument, NULL, 'O'},
+		{"load", required_argument, NULL, 'L'},
+		{"csv", required_argument, NULL, 'C'},
+		{"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"progress", no_argument, NULL, 'P'},
+		{"slo-mode", required_argument, NULL, 'M'},
+		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	struct scale_args a = {.seed = -1, .reps = -1, .jobs = (int)sysconf(_SC_NPROCESSORS_ONLN)};
@@ -1085,19 +1100,21 @@ static int cmd_scale(int argc, char **argv)
 			break;
 		case 'r':
 			if (parse_long(optarg, 1, 100000, &a.reps) < 0)
-				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg, "scale");
+				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg,
+						   "scale");
 			break;
 		case 'j':
 			if (parse_long(optarg, 1, 1024, &v) < 0)
-				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg, "scale");
+				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
+						   "scale");
 			a.jobs = (int)v;
 			break;
 		case 'q': a.quiet = 1; break;
 		case 'P': a.progress = 1; break;
 		case 'M':
 			if (parse_slo_mode(optarg, &a.slo_point) < 0)
-				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)", optarg,
-						   "scale");
+				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)",
+						   optarg, "scale");
 			break;
 		case 'h': fputs(scale_help, stdout); return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'scale'", "scale");
@@ -1117,9 +1134,9 @@ static int cmd_scale(int argc, char **argv)
 				*given[i] = sc->scale[i];
 		if (!a.node || !a.up || !a.out || !a.load) {
 			scenario_free(sc);
-			return usage_error("%s",
-					   "'scale' needs --node, --up, --out and --load (or a scale: block giving them)",
-					   "scale");
+			return usage_error(
+				"%s", "'scale' needs --node, --up, --out and --load (or a scale: block giving them)",
+				"scale");
 		}
 	}
 	if (rc == EXIT_OK) {

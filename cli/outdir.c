@@ -21,7 +21,7 @@ const char *const outdir_files[OUTDIR_N_FILES] = {
 /* Files a results directory may also hold: the access log, the pictures
  * of `chokepoint plot`, a shard's partial result. */
 static const char *const other_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv",
-					  "partial.json",    "sweep.csv",   "sweep.json", "sweep.partial.json"};
+					  "partial.json",    "sweep.csv",   "sweep.json",   "sweep.partial.json"};
 
 static int is_known(const char *n)
 {

@@ -27,9 +27,9 @@ struct pool {
 	struct results *res;
 	const volatile sig_atomic_t *stop;
 	const struct run_opts *opts;
-	struct rep_record *out; /* one per task */
-	atomic_long next;       /* next task to take (an index in the subset) */
-	long n_todo;            /* tasks to run */
+	struct rep_record *out;    /* one per task */
+	atomic_long next;          /* next task to take (an index in the subset) */
+	long n_todo;               /* tasks to run */
 	atomic_long done;          /* replications finished */
 	atomic_ullong events;      /* events of finished replications */
 	atomic_ullong live_events; /* events of running ones, at the last hook */

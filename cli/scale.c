@@ -165,7 +165,8 @@ static void fmt_cost(char *buf, size_t n, double v)
 
 static void print_strategy(FILE *out, struct study *s, int st)
 {
-	fprintf(out, "%s of %s (%s):\n", strategy_name[st], s->a->node, st == UP ? "one bigger instance" : "more instances");
+	fprintf(out, "%s of %s (%s):\n", strategy_name[st], s->a->node,
+		st == UP ? "one bigger instance" : "more instances");
 	fprintf(out, "  %-14s %-12s %-14s %-10s %-10s %-12s %s\n", st == UP ? "size" : "instances", "cost",
 		"meets up to", "p99 there", "avail", "time avail", "bottleneck there");
 	for (int c = 0; c < s->n_conf[st]; c++) {
@@ -192,7 +193,8 @@ static void print_strategy(FILE *out, struct study *s, int st)
 		if (l < 0)
 			continue;
 		/* The first load it misses names what stopped it; at the top, what limits it. */
-		const struct cell *miss = l + 1 < s->n_loads && cell_at(s, st, c, l + 1)->ran ? cell_at(s, st, c, l + 1) : NULL;
+		const struct cell *miss =
+			l + 1 < s->n_loads && cell_at(s, st, c, l + 1)->ran ? cell_at(s, st, c, l + 1) : NULL;
 		const char *bn = miss ? miss->bottleneck : cell_at(s, st, c, l)->bottleneck;
 		if (prev && strncmp(bn, s->a->node, strlen(s->a->node)) != 0 &&
 		    strncmp(prev, s->a->node, strlen(s->a->node)) == 0)
@@ -223,13 +225,12 @@ static void print_study(FILE *out, struct study *s)
 			fmt_cost(co, sizeof co, cell_at(s, OUT, o, l)->cost);
 			snprintf(b, sizeof b, "%s x %s", s->conf[OUT][o], co);
 		}
-		int w = u < 0 && o < 0 ? -1
-			: u < 0       ? OUT
-			: o < 0       ? UP
-			: fabs(cell_at(s, UP, u, l)->cost - cell_at(s, OUT, o, l)->cost) < 1e-9
-				? 2
-				: cell_at(s, UP, u, l)->cost < cell_at(s, OUT, o, l)->cost ? UP
-											       : OUT;
+		int w = u < 0 && o < 0                                                          ? -1
+			: u < 0                                                                 ? OUT
+			: o < 0                                                                 ? UP
+			: fabs(cell_at(s, UP, u, l)->cost - cell_at(s, OUT, o, l)->cost) < 1e-9 ? 2
+			: cell_at(s, UP, u, l)->cost < cell_at(s, OUT, o, l)->cost              ? UP
+												: OUT;
 		const char *wn = w < 0 ? "neither" : w == 2 ? "the same" : strategy_name[w];
 		fprintf(out, "  %-12s %-26s %-26s %s\n", s->loads[l], a, b, wn);
 		if (w >= 0 && w != 2 && prev >= 0 && prev != 2 && w != prev && used < sizeof cross)
@@ -261,8 +262,7 @@ static void write_csv(FILE *f, struct study *s)
 }
 
 /* The values of a list or range option, through the sweep's expansion. */
-static int values_of(const struct scenario *sc, const char *path, const char *text, char ***v, int *n,
-		     const char *opt)
+static int values_of(const struct scenario *sc, const char *path, const char *text, char ***v, int *n, const char *opt)
 {
 	char err[600];
 	if (scenario_set_values(sc, path, text, v, n, err, sizeof err) < 0) {
@@ -316,7 +316,8 @@ int scale_run(const struct scale_args *a, const struct scenario *sc, volatile si
 	if (rc)
 		goto done;
 	if (!a->quiet) {
-		printf("chokepoint %s · scale study of %s in %s · %d loads from %s to %s · seed common to every run\n\n",
+		printf("chokepoint %s · scale study of %s in %s · %d loads from %s to %s · seed common to every "
+		       "run\n\n",
 		       CHOKEPOINT_VERSION, a->node, a->path, s.n_loads, s.loads[0], s.loads[s.n_loads - 1]);
 		print_study(stdout, &s);
 	}

@@ -197,7 +197,8 @@ static void build_schema(struct scenario_impl *im)
 	};
 	f[0].value.flags = CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL;
 	static const size_t data_off[SEC_CATALOG] = {0, offsetof(struct raw_doc, workloads),
-						     offsetof(struct raw_doc, nodes), offsetof(struct raw_doc, failures)};
+						     offsetof(struct raw_doc, nodes),
+						     offsetof(struct raw_doc, failures)};
 	static const size_t count_off[SEC_CATALOG] = {0, offsetof(struct raw_doc, n_workloads),
 						      offsetof(struct raw_doc, n_nodes),
 						      offsetof(struct raw_doc, n_failures)};
@@ -661,9 +662,8 @@ static void keep_scale(struct walker *w, struct scenario *sc)
 	}
 }
 
-enum scenario_status scenario_load_with(const char *path, const char *text, size_t len,
-					const struct scenario_set *sets, int n_sets, struct scenario **out,
-					struct diags *d)
+enum scenario_status scenario_load_with(const char *path, const char *text, size_t len, const struct scenario_set *sets,
+					int n_sets, struct scenario **out, struct diags *d)
 {
 	*out = NULL;
 	yaml_document_t doc;
@@ -734,8 +734,8 @@ enum scenario_status scenario_load(const char *path, struct scenario **out, stru
 	return st;
 }
 
-enum scenario_status scenario_load_sets(const char *path, const struct scenario_set *sets, int n,
-					struct scenario **out, struct diags *d)
+enum scenario_status scenario_load_sets(const char *path, const struct scenario_set *sets, int n, struct scenario **out,
+					struct diags *d)
 {
 	size_t len = 0;
 	*out = NULL;

@@ -73,12 +73,11 @@ struct scenario_set {
 
 /* scenario_load_buffer with n sets applied over the file's values (sets.c):
  * each is checked as the file's own would be, with the path's errors too. */
-enum scenario_status scenario_load_with(const char *path, const char *text, size_t len,
-					const struct scenario_set *sets, int n, struct scenario **out,
-					struct diags *d);
+enum scenario_status scenario_load_with(const char *path, const char *text, size_t len, const struct scenario_set *sets,
+					int n, struct scenario **out, struct diags *d);
 /* The same from the file at path. */
-enum scenario_status scenario_load_sets(const char *path, const struct scenario_set *sets, int n,
-					struct scenario **out, struct diags *d);
+enum scenario_status scenario_load_sets(const char *path, const struct scenario_set *sets, int n, struct scenario **out,
+					struct diags *d);
 
 /*
  * The values a sweep gives path in sc: "1,2,4,8", a range "A..B" of whole

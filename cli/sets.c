@@ -55,8 +55,7 @@ static int split_path(const char *path, char *name, size_t n, int *sec, const ch
 }
 
 /* The parameter key of kind k, as a set may give it: a single value. */
-static const struct param *settable(const struct node_kind *k, const char *key, const char *label, char *err,
-				    size_t en)
+static const struct param *settable(const struct node_kind *k, const char *key, const char *label, char *err, size_t en)
 {
 	const struct param *p = param_find(k->params, key);
 	if (!p) {
@@ -169,8 +168,8 @@ static const struct param *param_at(const struct scenario *sc, const char *path,
 		if (want >= 0 && s != want)
 			continue;
 		if (strcmp(spec->nodes[i].name, name) == 0) {
-			snprintf(label, sizeof label, "%s '%s' (kind %s)", s == SEC_WORKLOADS ? "workload" : "node", name,
-				 k->name);
+			snprintf(label, sizeof label, "%s '%s' (kind %s)", s == SEC_WORKLOADS ? "workload" : "node",
+				 name, k->name);
 			return settable(k, key, label, err, en);
 		}
 		if (nn < ARRAY_LEN(names))

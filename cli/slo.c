@@ -182,7 +182,8 @@ static int parse_value(const struct metric_def *d, const char *metric, const cha
 			t++;
 		*v = *t == '$' ? strtod(t + 1, &end) : NAN;
 		if (*t != '$' || end == t + 1 || *end || !isfinite(*v) || *v < 0) {
-			snprintf(err, n, "'%s' is an amount of dollars: write one such as $0.50, not '%s'", metric, text);
+			snprintf(err, n, "'%s' is an amount of dollars: write one such as $0.50, not '%s'", metric,
+				 text);
 			return -1;
 		}
 		return 0;

@@ -160,7 +160,7 @@ struct sweep {
 	struct {
 		const char *scope, *key;
 		const char *unit;
-	} *cols;
+	} * cols;
 	size_t n_cols;
 };
 
@@ -312,8 +312,8 @@ static void find_changes(FILE *out, const struct sweep *s, json_t *knees, json_t
 				char label[600];
 				point_label(pl, k, label, sizeof label);
 				if (out)
-					fprintf(out, "Knee: '%s' first fails at point %ld (%s)\n", sc->slo[c].text, k + 1,
-						label);
+					fprintf(out, "Knee: '%s' first fails at point %ld (%s)\n", sc->slo[c].text,
+						k + 1, label);
 				json_t *o = json_object();
 				json_object_set_new(o, "slo", json_string(sc->slo[c].text));
 				json_object_set_new(o, "point", json_integer(k + 1));
@@ -328,8 +328,8 @@ static void find_changes(FILE *out, const struct sweep *s, json_t *knees, json_t
 			if (k > first && strcmp(now, prev) != 0) {
 				point_label(pl, k, label, sizeof label);
 				if (out)
-					fprintf(out, "Bottleneck moves from %s to %s at point %ld (%s)\n", prev, now, k + 1,
-						label);
+					fprintf(out, "Bottleneck moves from %s to %s at point %ld (%s)\n", prev, now,
+						k + 1, label);
 				json_t *o = json_object();
 				json_object_set_new(o, "from", json_string(prev));
 				json_object_set_new(o, "to", json_string(now));
@@ -695,8 +695,7 @@ done:
 }
 
 /* Every point's scenario, loaded with its values: all checked before any runs. */
-static int load_points(const char *path, const struct sweep_plan *pl, const struct sweep_opts *o,
-		       struct scenario **sc)
+static int load_points(const char *path, const struct sweep_plan *pl, const struct sweep_opts *o, struct scenario **sc)
 {
 	struct scenario_set sets[SWEEP_MAX_AXES];
 	int rc = 0;
@@ -744,7 +743,8 @@ int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_
 		goto done;
 	/* Every point's replications in one pool: points and replications
 	 * alike spread over the jobs, each point reduced when it is complete. */
-	struct run_opts ro = {.jobs = o->jobs, .stop = stop, .progress = o->progress ? 2 : isatty(STDERR_FILENO) && !o->quiet};
+	struct run_opts ro = {
+		.jobs = o->jobs, .stop = stop, .progress = o->progress ? 2 : isatty(STDERR_FILENO) && !o->quiet};
 	long *subset = NULL, total = 0;
 	for (long k = 0; k < pl->n_points; k++)
 		total += s.sc[k]->spec.replications;

@@ -47,8 +47,8 @@ void sweep_point(const struct sweep_plan *pl, long k, struct scenario_set *sets)
 struct sweep_opts {
 	const char *out_dir; /* results directory (claimed by the caller) */
 	int jobs, quiet, json, no_write, slo_point, progress;
-	long seed, reps;        /* -1: the scenario's own */
-	long shard_i, shard_n;  /* shard_n > 0: only the runs of shard shard_i (from 0) */
+	long seed, reps;       /* -1: the scenario's own */
+	long shard_i, shard_n; /* shard_n > 0: only the runs of shard shard_i (from 0) */
 };
 
 struct outdir;

@@ -383,8 +383,9 @@ static void walk_scale(struct walker *w, yaml_node_t *v)
 				k = i;
 		if (k < 0) {
 			const char *s = key ? diag_suggest(key, keys, 4) : NULL;
-			diag_error(w->d, kp.line, kp.col, "unknown key '%s' in 'scale'%s%s%s (expected node, up, out, load)",
-				   key ? key : "?", s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+			diag_error(w->d, kp.line, kp.col,
+				   "unknown key '%s' in 'scale'%s%s%s (expected node, up, out, load)", key ? key : "?",
+				   s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
 			continue;
 		}
 		if (w->scale[k]) {
@@ -477,7 +478,7 @@ void walk(struct walker *w)
 				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
 			else
 				walk_lines(w, vn, key,
-					   is_slo ? "latency_p99 < 250ms"
+					   is_slo   ? "latency_p99 < 250ms"
 					   : is_tol ? "latency_p99=10%"
 						    : "web.instances = 1,2,4,8",
 					   l);

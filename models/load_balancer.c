@@ -97,9 +97,9 @@ struct lb {
 	int *pick;           /* owned: scratch list of instances in rotation */
 	struct tmo idle;
 	struct tmo connect; /* when cfg.connect_timeout > 0 */ /* idle timeouts of calls to targets */
-	double bytes;       /* request and response bytes processed since the warm-up */
-	double p_bytes;     /* the same, in the current time-series period */
-	double bytes_out;   /* response bytes sent to the clients since the warm-up */
+	double bytes;     /* request and response bytes processed since the warm-up */
+	double p_bytes;   /* the same, in the current time-series period */
+	double bytes_out; /* response bytes sent to the clients since the warm-up */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -557,8 +557,8 @@ static void lb_report(const struct node *n, struct report *rep)
 	 * (a steady load's hourly bill; ALB bills each hour's largest). */
 	double T = n->net->t_end - n->net->t_warm;
 	double bytes_s = T > 0 ? lb->bytes / T : 0;
-	double lcus = lcus_of(lb, T > 0 ? (double)n->st.arrivals / T : 0, tavg_mean(&n->st.active, n->net->sim.now),
-			      bytes_s);
+	double lcus =
+		lcus_of(lb, T > 0 ? (double)n->st.arrivals / T : 0, tavg_mean(&n->st.active, n->net->sim.now), bytes_s);
 	report_add(rep, n->name, "consumed_lcus", lcus);
 	report_add(rep, n->name, "processed_bytes", bytes_s);
 	double transfer = T > 0 ? lb->bytes_out / T * 3600 / 1e9 * lb->cfg.transfer_price : 0;

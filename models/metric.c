@@ -165,8 +165,8 @@ const struct metric_def *metric_find(const struct node_kind *kind, unsigned scop
 
 const char *metric_unit_name(enum metric_unit u)
 {
-	static const char *const names[MU_N] = {"count",  "1/s",     "s",         "fraction", "number", "ratio",
-						"$/h",    "bytes/s", "Gbit/s",    "min/month", "$/month", "$"};
+	static const char *const names[MU_N] = {"count", "1/s",     "s",      "fraction",  "number",  "ratio",
+						"$/h",   "bytes/s", "Gbit/s", "min/month", "$/month", "$"};
 	return (unsigned)u < MU_N ? names[u] : "?";
 }
 
