@@ -181,16 +181,6 @@ static const struct param *param_at(const struct scenario *sc, const char *path,
 	return NULL;
 }
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 static void push(char ***v, int *n, const char *text)
 {
 	*v = xrealloc(*v, (size_t)(*n + 1) * sizeof(char *));
@@ -243,7 +233,7 @@ static int expand_range(const struct param *p, char *text, char ***v, int *n, ch
 	if (colon) {
 		*colon = '\0';
 		char *end;
-		points = strtol(trim(colon + 1), &end, 10);
+		points = strtol(str_trim(colon + 1), &end, 10);
 		if (*end || points < 2 || points > SET_MAX_VALUES) {
 			snprintf(err, en, "the number of points after ':' must be a whole number from 2 to %d",
 				 SET_MAX_VALUES);
@@ -251,15 +241,15 @@ static int expand_range(const struct param *p, char *text, char ***v, int *n, ch
 		}
 	}
 	double lo, hi;
-	if (range_end(p, trim(text), &lo, err, en) < 0 || range_end(p, trim(b), &hi, err, en) < 0)
+	if (range_end(p, str_trim(text), &lo, err, en) < 0 || range_end(p, str_trim(b), &hi, err, en) < 0)
 		return -1;
 	if (!(hi > lo)) {
-		snprintf(err, en, "a range goes from the smaller value to the larger: '%s..%s'", trim(text), trim(b));
+		snprintf(err, en, "a range goes from the smaller value to the larger: '%s..%s'", str_trim(text), str_trim(b));
 		return -1;
 	}
 	if (!colon && p->type != PT_COUNT) {
-		snprintf(err, en, "give the number of points of '%s..%s', e.g. '%s..%s:10'", trim(text), trim(b),
-			 trim(text), trim(b));
+		snprintf(err, en, "give the number of points of '%s..%s', e.g. '%s..%s:10'", str_trim(text), str_trim(b),
+			 str_trim(text), str_trim(b));
 		return -1;
 	}
 	if (!colon)
@@ -295,7 +285,7 @@ int scenario_set_values(const struct scenario *sc, const char *path, const char 
 			continue;
 		int end = !*c;
 		*c = '\0';
-		char *e = trim(s);
+		char *e = str_trim(s);
 		if (!*e) {
 			snprintf(err, en, "an empty value in '%s'", text);
 			rc = -1;

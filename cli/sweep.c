@@ -23,16 +23,6 @@
 #define SWEEP_MAX_POINTS 100000
 #define SWEEP_MAX_AXES   16
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 /* One line: its assignments, zipped into one group.  0, or -1. */
 static int add_line(const struct scenario *sc, const char *text, int line, struct sweep_plan *pl, struct diags *d)
 {
@@ -46,7 +36,7 @@ static int add_line(const struct scenario *sc, const char *text, int line, struc
 			break;
 		}
 		*eq = '\0';
-		char *path = trim(a), *values = trim(eq + 1);
+		char *path = str_trim(a), *values = str_trim(eq + 1);
 		if (pl->n_axes == SWEEP_MAX_AXES) {
 			diag_error(d, line, 0, "a sweep varies at most %d keys", SWEEP_MAX_AXES);
 			rc = -1;
@@ -342,28 +332,35 @@ static void find_changes(FILE *out, const struct sweep *s, json_t *knees, json_t
 	}
 }
 
+/* The plan's axes: path, zip group, (where it was written,) values. */
+static json_t *axes_json(const struct sweep_plan *pl, int with_line)
+{
+	json_t *axes = json_array();
+	for (int i = 0; i < pl->n_axes; i++) {
+		json_t *a = json_object(), *v = json_array();
+		json_object_set_new(a, "path", json_string(pl->axes[i].path));
+		json_object_set_new(a, "zip_group", json_integer(pl->axes[i].group));
+		if (with_line)
+			json_object_set_new(a, "line", json_integer(pl->axes[i].line));
+		for (int k = 0; k < pl->axes[i].n; k++)
+			json_array_append_new(v, json_string(pl->axes[i].values[k]));
+		json_object_set_new(a, "values", v);
+		json_array_append_new(axes, a);
+	}
+	return axes;
+}
+
 static json_t *sweep_json(const struct sweep *s)
 {
 	const struct sweep_plan *pl = s->pl;
-	json_t *root = json_object(), *axes = json_array(), *points = json_array();
-	char hash[32];
-	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)s->sc[0]->hash);
+	json_t *root = json_object(), *points = json_array();
 	json_object_set_new(root, "format", json_string("chokepoint-sweep-1"));
 	json_object_set_new(root, "version", json_string(CHOKEPOINT_VERSION));
 	json_object_set_new(root, "scenario", json_string(s->sc[0]->path));
 	json_object_set_new(root, "seed", json_integer((json_int_t)s->sc[0]->spec.seed));
 	json_object_set_new(root, "replications", json_integer(s->sc[0]->spec.replications));
 	json_object_set_new(root, "confidence", json_real(RUNNER_CONFIDENCE));
-	for (int i = 0; i < pl->n_axes; i++) {
-		json_t *a = json_object(), *v = json_array();
-		json_object_set_new(a, "path", json_string(pl->axes[i].path));
-		json_object_set_new(a, "zip_group", json_integer(pl->axes[i].group));
-		for (int k = 0; k < pl->axes[i].n; k++)
-			json_array_append_new(v, json_string(pl->axes[i].values[k]));
-		json_object_set_new(a, "values", v);
-		json_array_append_new(axes, a);
-	}
-	json_object_set_new(root, "axes", axes);
+	json_object_set_new(root, "axes", axes_json(pl, 0));
 	struct scenario_set sets[SWEEP_MAX_AXES];
 	for (long k = 0; k < s->n; k++) {
 		const struct results *r = &s->res[k];
@@ -507,23 +504,13 @@ static json_t *plan_json(const struct sweep_plan *pl, const struct scenario *sc)
 {
 	char hash[32];
 	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)sc->hash);
-	json_t *root = json_object(), *axes = json_array();
+	json_t *root = json_object();
 	json_object_set_new(root, "format", json_string("chokepoint-sweep-partial-1"));
 	json_object_set_new(root, "version", json_string(CHOKEPOINT_VERSION));
 	json_object_set_new(root, "scenario", json_string(sc->path));
 	json_object_set_new(root, "hash", json_string(hash));
 	json_object_set_new(root, "points", json_integer(pl->n_points));
-	for (int i = 0; i < pl->n_axes; i++) {
-		json_t *a = json_object(), *v = json_array();
-		json_object_set_new(a, "path", json_string(pl->axes[i].path));
-		json_object_set_new(a, "zip_group", json_integer(pl->axes[i].group));
-		json_object_set_new(a, "line", json_integer(pl->axes[i].line));
-		for (int k = 0; k < pl->axes[i].n; k++)
-			json_array_append_new(v, json_string(pl->axes[i].values[k]));
-		json_object_set_new(a, "values", v);
-		json_array_append_new(axes, a);
-	}
-	json_object_set_new(root, "axes", axes);
+	json_object_set_new(root, "axes", axes_json(pl, 1));
 	return root;
 }
 

@@ -1,6 +1,7 @@
 /* util.c - see util.h. */
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,4 +57,14 @@ void sim__bug(const char *file, int line, const char *msg)
 	fprintf(stderr, "%s:%d: internal error: %s\n", file, line, msg);
 	fflush(stderr);
 	abort();
+}
+
+char *str_trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
 }

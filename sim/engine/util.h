@@ -34,4 +34,7 @@ void *ring_grow(void *ring, size_t size, size_t head, size_t n, size_t cap);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* s without its leading and trailing white space (in place: the end is cut). */
+char *str_trim(char *s);
+
 #endif
