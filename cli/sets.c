@@ -244,12 +244,13 @@ static int expand_range(const struct param *p, char *text, char ***v, int *n, ch
 	if (range_end(p, str_trim(text), &lo, err, en) < 0 || range_end(p, str_trim(b), &hi, err, en) < 0)
 		return -1;
 	if (!(hi > lo)) {
-		snprintf(err, en, "a range goes from the smaller value to the larger: '%s..%s'", str_trim(text), str_trim(b));
+		snprintf(err, en, "a range goes from the smaller value to the larger: '%s..%s'", str_trim(text),
+			 str_trim(b));
 		return -1;
 	}
 	if (!colon && p->type != PT_COUNT) {
-		snprintf(err, en, "give the number of points of '%s..%s', e.g. '%s..%s:10'", str_trim(text), str_trim(b),
-			 str_trim(text), str_trim(b));
+		snprintf(err, en, "give the number of points of '%s..%s', e.g. '%s..%s:10'", str_trim(text),
+			 str_trim(b), str_trim(text), str_trim(b));
 		return -1;
 	}
 	if (!colon)
