@@ -160,6 +160,7 @@ static void load_catalog_file(struct parser *P)
 		diag_error(P->d, at.line, at.col, "cannot read catalog '%s': %s", w->cat_file, err);
 		return;
 	}
+	P->sc->hash = hash_more(P->sc->hash, (const unsigned char *)text, len); /* its sizes are the scenario's */
 	yaml_document_t doc;
 	yaml_parser_t yp;
 	yaml_parser_initialize(&yp);
@@ -296,4 +297,17 @@ void apply_sizes(struct parser *P)
 		fill_key(k, spec->nodes[i].cfg, present, "speed", sd->speed);
 		fill_key(k, spec->nodes[i].cfg, present, "price", sd->price);
 	}
+}
+
+int scenario_size(const struct scenario *sc, const char *name, long *cores, double *speed, double *memory,
+		  double *bandwidth)
+{
+	const struct size_def *sd = size_find(sc->impl, name);
+	if (!sd)
+		return -1;
+	*cores = sd->cores;
+	*speed = sd->speed;
+	*memory = sd->memory;
+	*bandwidth = sd->bandwidth;
+	return 0;
 }

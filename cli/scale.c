@@ -46,6 +46,7 @@ struct study {
 	int n_workloads;    /* open workloads and their shares of the load */
 	const char *wl[64];
 	double share[64];
+	const struct scenario *base; /* as loaded, for its catalog */
 };
 
 static struct cell *cell_at(struct study *s, int st, int c, int l)
@@ -163,27 +164,53 @@ static void fmt_cost(char *buf, size_t n, double v)
 	snprintf(buf, n, "$%.3f/h", v);
 }
 
+/* "big8: 8 cores, speed 1.2, 32GiB, 10Gbps" */
+static void size_text(const struct scenario *sc, const char *name, char *buf, size_t n)
+{
+	long cores;
+	double speed, memory, bandwidth;
+	if (scenario_size(sc, name, &cores, &speed, &memory, &bandwidth) < 0) {
+		snprintf(buf, n, "%s", name);
+		return;
+	}
+	size_t used = (size_t)snprintf(buf, n, "%s: %ld core%s, speed %g", name, cores, cores == 1 ? "" : "s", speed);
+	if (memory > 0 && used < n)
+		used += (size_t)snprintf(buf + used, n - used, ", %gGiB", memory / 1073741824.0);
+	if (bandwidth > 0 && used < n)
+		snprintf(buf + used, n - used, ", %gGbps", bandwidth / 1e9);
+}
+
 static void print_strategy(FILE *out, struct study *s, int st)
 {
 	fprintf(out, "%s of %s (%s):\n", strategy_name[st], s->a->node,
 		st == UP ? "one bigger instance" : "more instances");
-	fprintf(out, "  %-14s %-12s %-14s %-10s %-10s %-12s %s\n", st == UP ? "size" : "instances", "cost",
-		"meets up to", "p99 there", "avail", "time avail", "bottleneck there");
+	fprintf(out, "  %-14s %-12s %-12s %-11s %-10s %-10s %-12s %s\n", st == UP ? "size" : "instances", "cost",
+		"meets up to", "served", "p99 there", "avail", "time avail", "bottleneck there");
 	for (int c = 0; c < s->n_conf[st]; c++) {
 		int l = max_load(s, st, c);
 		struct cell *ce = cell_at(s, st, c, l >= 0 ? l : 0);
-		char cost[32], p99[32];
+		char cost[32], p99[32], served[32];
 		fmt_cost(cost, sizeof cost, ce->cost);
 		metric_format(p99, sizeof p99, MU_SECONDS, ce->p99);
-		if (l < 0)
-			fprintf(out, "  %-14s %-12s %-14s\n", s->conf[st][c], cost, "none");
-		else {
+		metric_format(served, sizeof served, MU_RATE, ce->served);
+		if (l < 0) {
+			fprintf(out, "  %-14s %-12s %-12s\n", s->conf[st][c], cost, "none");
+		} else {
 			char av[32], ta[32];
 			snprintf(av, sizeof av, "%.3f%%", 100 * ce->avail);
 			snprintf(ta, sizeof ta, "%.3f%%", 100 * ce->time_avail);
-			fprintf(out, "  %-14s %-12s %-14s %-10s %-10s %-12s %s\n", s->conf[st][c], cost, s->loads[l],
-				p99, av, ta, ce->bottleneck);
+			fprintf(out, "  %-14s %-12s %-12s %-11s %-10s %-10s %-12s %s\n", s->conf[st][c], cost,
+				s->loads[l], served, p99, av, ta, ce->bottleneck);
 		}
+	}
+	if (st == UP) { /* what each size is */
+		fprintf(out, "  sizes:");
+		for (int c = 0; c < s->n_conf[st]; c++) {
+			char t[200];
+			size_text(s->base, s->conf[st][c], t, sizeof t);
+			fprintf(out, "%s %s", c ? ";" : "", t);
+		}
+		fprintf(out, "\n");
 	}
 	/* Where adding capacity to this tier stops helping: the bottleneck at
 	 * the top of each configuration moves to another node. */
@@ -274,7 +301,7 @@ static int values_of(const struct scenario *sc, const char *path, const char *te
 
 int scale_run(const struct scale_args *a, const struct scenario *sc, volatile sig_atomic_t *stop)
 {
-	struct study s = {.a = a};
+	struct study s = {.a = a, .base = sc};
 	int rc = 0;
 	char path[300];
 	const struct net_spec *spec = &sc->spec;

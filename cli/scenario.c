@@ -674,6 +674,10 @@ enum scenario_status scenario_load_with(const char *path, const char *text, size
 	sc->impl = xcalloc(1, sizeof(*sc->impl));
 	sc->path = xstrdup(path);
 	sc->hash = hash_more(FNV_BASIS, (const unsigned char *)text, len);
+	for (int i = 0; i < n_sets; i++) { /* values set from outside are part of its identity */
+		sc->hash = hash_more(sc->hash, (const unsigned char *)sets[i].path, strlen(sets[i].path) + 1);
+		sc->hash = hash_more(sc->hash, (const unsigned char *)sets[i].value, strlen(sets[i].value) + 1);
+	}
 	struct scenario_impl *im = sc->impl;
 	build_schema(im);
 

@@ -64,6 +64,11 @@ enum scenario_status scenario_load_buffer(const char *path, const char *text, si
 					  struct diags *d);
 void scenario_free(struct scenario *sc);
 
+/* The catalog's size name: its cores, speed, memory (bytes) and bandwidth
+ * (bits/s; 0 when not given); 0, or -1 if the catalog has no such size. */
+int scenario_size(const struct scenario *sc, const char *name, long *cores, double *speed, double *memory,
+		  double *bandwidth);
+
 /* A value given for a key from outside the file: `--set` or a sweep's point. */
 struct scenario_set {
 	const char *path;  /* "web.instances", "workloads.shoppers.rate", "simulation.duration" */

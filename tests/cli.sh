@@ -606,7 +606,16 @@ col=$(head -1 "$T/sweep1/sweep.csv" | tr ',' '\n' | grep -n '^"e2e.latency_p99 (
 inpoint=$(sed -n 3p "$T/sweep1/sweep.csv" | cut -d, -f"$col")
 alone=$(csv_mean "$T/point/summary.csv" e2e latency_p99)
 [ -n "$inpoint" ] && [ "$inpoint" = "$alone" ] && ok || bad "point 2 of the sweep equals the run with its value set: $inpoint vs $alone"
+# ... and so does every end-to-end and node metric of it (the means, as summary.csv writes them).
+sed -n '1p;3p' "$T/sweep1/sweep.csv" > "$T/p2.csv"
+awk -F, 'NR == FNR { if (FNR == 1) for (i = 1; i <= NF; i++) h[i] = $i; else for (i = 1; i <= NF; i++) v[h[i]] = $i; next }
+	FNR > 1 && $2 != "\"events\"" { gsub(/"/, "", $1); gsub(/"/, "", $2); k = "\"" $1 "." $2 " (" $3 ")\""; n++;
+		if (!(k in v) || v[k] != $4) { bad++; print "differs: " k " " v[k] " " $4 } }
+	END { exit !(n > 100 && bad == 0) }' "$T/p2.csv" "$T/point/summary.csv" > "$T/diff" && ok || { bad "every metric of point 2 equals the separate run's"; head -5 "$T/diff"; }
 grep -q '"format": "chokepoint-sweep-1"' "$T/sweep1/sweep.json" && ok || bad "sweep.json is marked"
+h_base=$(grep -m1 '"hash"' "$T/cost/summary.json")
+h_set=$(grep -m1 '"hash"' "$T/point/summary.json")
+[ -n "$h_base" ] && [ "$h_base" != "$h_set" ] && ok || bad "a value set from the command line is part of the scenario's identity (hash)"
 # A sweep in shards, merged, is the sweep.
 expect_rc 0 "a sweep's shard 1/2" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s,150/s" -o "$T/shard1" --shard 1/2 -j 1
 expect_rc 0 "a sweep's shard 2/2" "$CP" run "$T/cost.yaml" --set "w.rate=50/s,100/s,150/s" -o "$T/shard2" --shard 2/2 -j 2
@@ -641,6 +650,24 @@ grep -q "^  600/s  *cannot  *9 x \$0.900/h  *scale-out" "$T/out" && ok || bad "a
 grep -q "^  big8 .*500/s .*96.667%" "$T/out" && ok || bad "the single big instance's time availability is 96.7%"
 grep -q "^  2 .*100.000%" "$T/out" && ok || bad "two instances survive the crash"
 [ "$(grep -c '^scale-' "$T/scale.csv")" -eq 78 ] && ok || bad "scale.csv has a row per configuration and load"
+# Scaling a tier moves the bottleneck to the next one: a database that no size of web can help.
+cat > "$T/next.yaml" <<YAML
+simulation: {duration: 2m, warmup: 10s, replications: 3, seed: 4}
+catalog:
+  - {name: small, cores: 1, price: \$0.10/h}
+  - {name: big2, cores: 2, price: \$0.20/h}
+  - {name: big4, cores: 4, price: \$0.40/h}
+workloads:
+  - {name: w, target: web, rate: 100/s}
+nodes:
+  - {name: web, kind: server, size: small, workers: 512, service: exp(10ms), calls: [db]}
+  - {name: db, kind: database, cores: 1, workers: 512, service: exp(3ms)}
+slo: ["latency_p99 < 100ms"]
+YAML
+expect_rc 0 "scale with a database behind" "$CP" scale "$T/next.yaml" --node web --up big2,big4 --out 1..4 --load 100/s..300/s:3
+grep -q "from size=big4 the bottleneck moves to db CPU cores: growing web further does not help" "$T/out" && ok || bad "scale-up: the bottleneck moves to the database"
+grep -q "from instances=4 the bottleneck moves to db CPU cores" "$T/out" && ok || bad "scale-out: the bottleneck moves to the database"
+grep -q "^  300/s  *cannot  *cannot  *neither" "$T/out" && ok || bad "neither strategy carries what the database cannot"
 expect_rc 2 "scale without --node" "$CP" scale "$T/cost.yaml" --up two --out 1 --load 100/s
 expect_rc 2 "scale of an unknown node" "$CP" scale scenarios/scale-up-vs-scale-out.yaml --node wbe
 grep -q "no workload, node or failure is named 'wbe'" "$T/err" && ok || bad "scale names the unknown node"
