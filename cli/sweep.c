@@ -717,99 +717,116 @@ static int load_points(const char *path, const struct sweep_plan *pl, const stru
 	return 0;
 }
 
+/* A shard's runs: every N-th task of the whole sweep, across its points. */
+static long *shard_tasks(const struct sweep_opts *o, long total, long *n)
+{
+	long *subset = xmalloc((size_t)(total ? total : 1) * sizeof(long));
+	*n = 0;
+	for (long t = 0; t < total; t++)
+		if (t % o->shard_n == o->shard_i)
+			subset[(*n)++] = t;
+	return subset;
+}
+
+/* Every point's replications in one pool (points and replications alike
+ * spread over the jobs, each point reduced when it is complete), or a
+ * shard's share of them.  An exit code after a message, or 0. */
+static int run_points(struct sweep *s, const struct sweep_opts *o, volatile sig_atomic_t *stop, long *n_run)
+{
+	const struct sweep_plan *pl = s->pl;
+	struct run_opts ro = {
+		.jobs = o->jobs, .stop = stop, .progress = o->progress ? 2 : isatty(STDERR_FILENO) && !o->quiet};
+	long total = 0;
+	for (long k = 0; k < pl->n_points; k++)
+		total += s->sc[k]->spec.replications;
+	long *subset = NULL;
+	if (o->shard_n > 0) {
+		ro.subset = subset = shard_tasks(o, total, &ro.n_subset);
+		ro.keep_records = 1;
+		if (ro.n_subset == 0) {
+			fprintf(stderr, "chokepoint: shard %ld of %ld selects no run: the sweep has %ld runs\n",
+				o->shard_i + 1, o->shard_n, total);
+			free(subset);
+			return 2;
+		}
+	}
+	*n_run = o->shard_n > 0 ? ro.n_subset : total;
+	int started = runner_run_many((const struct scenario *const *)s->sc, pl->n_points, &ro, s->res);
+	free(subset);
+	if (started != 0) {
+		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
+		return 5;
+	}
+	s->n = pl->n_points;
+	if (stop && *stop) {
+		fprintf(stderr, "chokepoint: interrupted; no results written\n");
+		return 128 + *stop;
+	}
+	for (long k = 0; k < pl->n_points; k++) {
+		if (s->res[k].io_error[0]) {
+			fprintf(stderr, "chokepoint: %s; no results written\n", s->res[k].io_error);
+			return 4;
+		}
+		if (s->res[k].n_reps > 0 && s->res[k].stopped_rep >= 0) {
+			char label[600];
+			point_label(pl, k, label, sizeof label);
+			fprintf(stderr,
+				"chokepoint: point %ld (%s): replication %ld stopped early: %s; no results written\n",
+				k + 1, label, s->res[k].stopped_rep, s->res[k].stopped);
+			return 6;
+		}
+	}
+	return 0;
+}
+
+/* What a sweep prints: its JSON, or the table, the knees and the moves. */
+static int print_sweep(const char *path, struct sweep *s, const struct sweep_opts *o)
+{
+	if (o->json) {
+		json_t *root = sweep_json(s);
+		int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+		fputc('\n', stdout);
+		json_decref(root);
+		return rc != 0 ? 4 : 0;
+	}
+	if (o->quiet)
+		return 0;
+	printf("chokepoint %s · sweep of %s · %ld points × %ld replications · seed %llu (common to every "
+	       "point)\n\n",
+	       CHOKEPOINT_VERSION, path, s->pl->n_points, s->sc[0]->spec.replications,
+	       (unsigned long long)s->sc[0]->spec.seed);
+	print_table(stdout, s);
+	printf("\n");
+	json_t *knees = json_array(), *moves = json_array();
+	find_changes(stdout, s, knees, moves);
+	json_decref(knees);
+	json_decref(moves);
+	return 0;
+}
+
 int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_opts *o, const struct outdir *od,
 	      volatile sig_atomic_t *stop)
 {
 	struct sweep s = {.pl = pl, .slo_point = o->slo_point};
 	s.sc = xcalloc((size_t)pl->n_points, sizeof(struct scenario *));
 	s.res = xcalloc((size_t)pl->n_points, sizeof(struct results));
+	long n_run = 0;
 	int rc = load_points(path, pl, o, s.sc);
-	uint64_t events = 0;
-	double wall = 0;
+	if (!rc)
+		rc = run_points(&s, o, stop, &n_run);
 	if (rc)
 		goto done;
-	/* Every point's replications in one pool: points and replications
-	 * alike spread over the jobs, each point reduced when it is complete. */
-	struct run_opts ro = {
-		.jobs = o->jobs, .stop = stop, .progress = o->progress ? 2 : isatty(STDERR_FILENO) && !o->quiet};
-	long *subset = NULL, total = 0;
-	for (long k = 0; k < pl->n_points; k++)
-		total += s.sc[k]->spec.replications;
-	if (o->shard_n > 0) { /* a shard: every N-th run of the whole sweep, across its points */
-		subset = xmalloc((size_t)total * sizeof(long));
-		for (long t = 0; t < total; t++)
-			if (t % o->shard_n == o->shard_i)
-				subset[ro.n_subset++] = t;
-		ro.subset = subset;
-		ro.keep_records = 1;
-		if (ro.n_subset == 0) {
-			fprintf(stderr, "chokepoint: shard %ld of %ld selects no run: the sweep has %ld runs\n",
-				o->shard_i + 1, o->shard_n, total);
-			free(subset);
-			rc = 2;
-			goto done;
-		}
-	}
-	int started = runner_run_many((const struct scenario *const *)s.sc, pl->n_points, &ro, s.res);
-	free(subset);
-	if (started != 0) {
-		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
-		rc = 5;
-		goto done;
-	}
-	s.n = pl->n_points;
-	wall = s.res[0].wall_seconds;
-	for (long k = 0; k < pl->n_points; k++)
-		events += s.res[k].events;
-	if (stop && *stop) {
-		fprintf(stderr, "chokepoint: interrupted; no results written\n");
-		rc = 128 + *stop;
-		goto done;
-	}
-	for (long k = 0; k < pl->n_points; k++) {
-		if (s.res[k].io_error[0]) {
-			fprintf(stderr, "chokepoint: %s; no results written\n", s.res[k].io_error);
-			rc = 4;
-			goto done;
-		}
-		if (s.res[k].n_reps > 0 && s.res[k].stopped_rep >= 0) {
-			char label[600];
-			point_label(pl, k, label, sizeof label);
-			fprintf(stderr,
-				"chokepoint: point %ld (%s): replication %ld stopped early: %s; no results written\n",
-				k + 1, label, s.res[k].stopped_rep, s.res[k].stopped);
-			rc = 6;
-			goto done;
-		}
-	}
 	if (o->shard_n > 0) { /* a shard writes its runs, for merge */
 		struct shard_out so = {&s, s.sc[0]};
 		if (!o->no_write && report_write_dir(od, write_shard, &so, stop) != 0)
 			rc = stop && *stop ? 128 + *stop : 4;
 		else if (!o->quiet && !o->no_write)
-			printf("%ld of %ld runs of the sweep written to %s/ (merge the shards with chokepoint merge)\n",
-			       ro.n_subset, total, od->dir);
+			printf("%ld runs of the sweep written to %s/ (merge the shards with chokepoint merge)\n", n_run,
+			       od->dir);
 		goto done;
 	}
 	union_metrics(&s);
-	if (o->json) {
-		json_t *root = sweep_json(&s);
-		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) != 0)
-			rc = 4;
-		fputc('\n', stdout);
-		json_decref(root);
-	} else if (!o->quiet) {
-		printf("chokepoint %s · sweep of %s · %ld points × %ld replications · seed %llu (common to every "
-		       "point)\n\n",
-		       CHOKEPOINT_VERSION, path, pl->n_points, s.sc[0]->spec.replications,
-		       (unsigned long long)s.sc[0]->spec.seed);
-		print_table(stdout, &s);
-		printf("\n");
-		json_t *knees = json_array(), *moves = json_array();
-		find_changes(stdout, &s, knees, moves);
-		json_decref(knees);
-		json_decref(moves);
-	}
+	rc = print_sweep(path, &s, o);
 	if (!o->no_write && rc == 0) {
 		if (report_write_dir(od, write_files, &s, stop) != 0)
 			rc = stop && *stop ? 128 + *stop : 4;
@@ -817,6 +834,10 @@ int sweep_run(const char *path, const struct sweep_plan *pl, const struct sweep_
 			printf("\nResults written to %s/ (sweep.csv, sweep.json)\n", od->dir);
 	}
 	fflush(stdout);
+	double wall = s.res[0].wall_seconds;
+	uint64_t events = 0;
+	for (long k = 0; k < s.n; k++)
+		events += s.res[k].events;
 	if (!o->quiet)
 		fprintf(stderr, "(%.2fs wall, %.2fM events/s)\n", wall, wall > 0 ? (double)events / wall / 1e6 : 0);
 done:

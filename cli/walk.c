@@ -447,6 +447,39 @@ static void walk_section(struct walker *w, yaml_node_t *v, int sec)
 			  &w->items[sec][i]);
 }
 
+/* The top-level keys that are no section of items: slo, tolerance and
+ * sweep (lists of lines), scale and catalog.  1 if key is one of them. */
+static int walk_other(struct walker *w, const char *key, struct pos kp, yaml_node_t *vn)
+{
+	int is_slo = strcmp(key, "slo") == 0, is_tol = strcmp(key, "tolerance") == 0;
+	int is_sweep = strcmp(key, "sweep") == 0, is_scale = strcmp(key, "scale") == 0;
+	int is_catalog = strcmp(key, "catalog") == 0;
+	if (is_slo || is_tol || is_sweep) {
+		struct lines *l = is_slo ? &w->slo : is_tol ? &w->tol : &w->sweep;
+		if (l->has)
+			hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
+		else
+			walk_lines(w, vn, key,
+				   is_slo   ? "latency_p99 < 250ms"
+				   : is_tol ? "latency_p99=10%"
+					    : "web.instances = 1,2,4,8",
+				   l);
+		l->has = 1;
+		return 1;
+	}
+	if (!is_scale && !is_catalog)
+		return 0;
+	int *has = is_scale ? &w->has_scale : &w->has_catalog;
+	if (*has)
+		hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
+	else if (is_scale)
+		walk_scale(w, vn);
+	else
+		walk_catalog(w, vn, kp);
+	*has = 1;
+	return 1;
+}
+
 void walk(struct walker *w)
 {
 	yaml_node_t *root = yaml_document_get_root_node(w->doc);
@@ -470,37 +503,8 @@ void walk(struct walker *w)
 		for (int s = 0; key && s < SEC_N; s++)
 			if (strcmp(key, section_key[s]) == 0)
 				sec = s;
-		int is_slo = key && strcmp(key, "slo") == 0, is_tol = key && strcmp(key, "tolerance") == 0;
-		int is_sweep = key && strcmp(key, "sweep") == 0;
-		if (is_slo || is_tol || is_sweep) {
-			struct lines *l = is_slo ? &w->slo : is_tol ? &w->tol : &w->sweep;
-			if (l->has)
-				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
-			else
-				walk_lines(w, vn, key,
-					   is_slo   ? "latency_p99 < 250ms"
-					   : is_tol ? "latency_p99=10%"
-						    : "web.instances = 1,2,4,8",
-					   l);
-			l->has = 1;
+		if (key && walk_other(w, key, kp, vn))
 			continue;
-		}
-		if (key && strcmp(key, "scale") == 0) {
-			if (w->has_scale)
-				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
-			else
-				walk_scale(w, vn);
-			w->has_scale = 1;
-			continue;
-		}
-		if (key && strcmp(key, "catalog") == 0) {
-			if (w->has_catalog)
-				hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
-			else
-				walk_catalog(w, vn, kp);
-			w->has_catalog = 1;
-			continue;
-		}
 		if (sec < 0 || sec == SEC_CATALOG) {
 			static const char *const keys[] = {"simulation", "workloads", "nodes",   "failures", "slo",
 							   "tolerance",  "sweep",     "catalog", "scale"};
