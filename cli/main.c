@@ -192,6 +192,37 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/*
+ * -j, --reps and --seed, which run, check, compare, spof and scale share:
+ * 1 when c is one of them (its value checked and stored, or *rc set to the
+ * usage error's exit code), 0 when it is not.  min_reps: 2 where a
+ * comparison needs an interval.  NULL: the command has no such option.
+ */
+static int number_option(int c, const char *arg, const char *cmd, long min_reps, long *jobs, long *reps, long *seed,
+			 int *rc)
+{
+	char msg[160];
+	if (c == 'j' && jobs) {
+		if (parse_long(arg, 1, 1024, jobs) < 0)
+			*rc = usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", arg, cmd);
+		return 1;
+	}
+	if (c == 'r' && reps) {
+		snprintf(msg, sizeof msg, "invalid value '%%s' for --reps (expected %ld to 100000)", min_reps);
+		if (parse_long(arg, min_reps, 100000, reps) < 0)
+			*rc = usage_error(msg, arg, cmd);
+		return 1;
+	}
+	if (c == 's' && seed) {
+		if (parse_long(arg, 0, SEED_MAX, seed) < 0)
+			*rc = usage_error("invalid value '%s' for --seed (expected a whole number from 0 to "
+					  "9000000000000000000, as in the scenario)",
+					  arg, cmd);
+		return 1;
+	}
+	return 0;
+}
+
 /* Loads a scenario, printing diagnostics; returns an exit code. */
 static int load(const char *path, struct scenario **sc)
 {
@@ -248,7 +279,8 @@ static int parse_slo_mode(const char *s, int *point)
 #define MAX_SETS 16
 
 struct run_args {
-	const char *path, *out_dir, *seed_s, *reps_s;
+	const char *path, *out_dir;
+	long seed, reps;      /* -1: the scenario's */
 	char *sets[MAX_SETS]; /* --set PATH=VALUES, as given */
 	int n_sets;
 	long jobs, shard_i, shard_n, runs_a, runs_b;
@@ -280,22 +312,27 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	*a = (struct run_args){
-		.jobs = sysconf(_SC_NPROCESSORS_ONLN), .shard_i = -1, .runs_a = -1, .runs_b = -1, .sample = 1};
+	*a = (struct run_args){.jobs = sysconf(_SC_NPROCESSORS_ONLN),
+			       .seed = -1,
+			       .reps = -1,
+			       .shard_i = -1,
+			       .runs_a = -1,
+			       .runs_b = -1,
+			       .sample = 1};
 	if (a->jobs < 1)
 		a->jobs = 1;
 	int c, end;
 	char *e;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+		int bad = -1;
+		if (number_option(c, optarg, "run", 1, &a->jobs, &a->reps, &a->seed, &bad)) {
+			if (bad >= 0)
+				return bad;
+			continue;
+		}
 		switch (c) {
 		case 'o': a->out_dir = optarg; break;
-		case 's': a->seed_s = optarg; break;
-		case 'r': a->reps_s = optarg; break;
-		case 'j':
-			if (parse_long(optarg, 1, 1024, &a->jobs) < 0)
-				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg, "run");
-			break;
 		case 'q': a->quiet = 1; break;
 		case 'n': a->no_write = 1; break;
 		case 'P': a->progress = 1; break;
@@ -363,19 +400,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 /* --seed and --reps over the scenario's own; an exit code. */
 static int apply_overrides(const struct run_args *a, struct scenario *sc)
 {
-	long v;
-	if (a->seed_s) {
-		if (parse_long(a->seed_s, 0, SEED_MAX, &v) < 0)
-			return usage_error("invalid value '%s' for --seed (expected a whole number from 0 to "
-					   "9000000000000000000, as in the scenario)",
-					   a->seed_s, "run");
-		sc->spec.seed = (uint64_t)v;
-	}
-	if (a->reps_s) {
-		if (parse_long(a->reps_s, 1, 100000, &v) < 0)
-			return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", a->reps_s, "run");
-		sc->spec.replications = v;
-	}
+	if (a->seed >= 0)
+		sc->spec.seed = (uint64_t)a->seed;
+	if (a->reps > 0)
+		sc->spec.replications = a->reps;
 	if (a->runs_a >= 0 && a->runs_b >= sc->spec.replications)
 		return usage_error("--runs goes past the last run (%s has fewer runs)", a->path, "run");
 	return EXIT_OK;
@@ -501,7 +529,6 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 		a->out_dir = dir;
 	}
 	struct outdir od = {.lock_fd = -1};
-	long v;
 	struct sweep_opts o = {.out_dir = a->out_dir,
 			       .jobs = (int)a->jobs,
 			       .quiet = a->quiet,
@@ -509,8 +536,8 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 			       .no_write = a->no_write,
 			       .slo_point = a->slo_point,
 			       .progress = a->progress,
-			       .seed = a->seed_s && parse_long(a->seed_s, 0, SEED_MAX, &v) == 0 ? v : -1,
-			       .reps = a->reps_s && parse_long(a->reps_s, 1, 100000, &v) == 0 ? v : -1,
+			       .seed = a->seed,
+			       .reps = a->reps,
 			       .shard_i = a->shard_i,
 			       .shard_n = a->shard_n};
 	if (!a->no_write && outdir_claim(a->out_dir, a->force, &od) != 0) {
@@ -752,12 +779,16 @@ static int cmd_check(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},           {0},
 	};
 	struct check_opts o = {.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), .seed = -1, .stop = &interrupted};
-	long v;
+	long jobs = o.jobs;
 	int c;
-	if (o.jobs < 1)
-		o.jobs = 1;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+		int bad = -1;
+		if (number_option(c, optarg, "check", 1, &jobs, &o.reps, &o.seed, &bad)) {
+			if (bad >= 0)
+				return bad;
+			continue;
+		}
 		switch (c) {
 		case 'J': o.junit = optarg; break;
 		case 'F':
@@ -771,26 +802,11 @@ static int cmd_check(int argc, char **argv)
 				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)",
 						   optarg, "check");
 			break;
-		case 'j':
-			if (parse_long(optarg, 1, 1024, &v) < 0)
-				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
-						   "check");
-			o.jobs = (int)v;
-			break;
-		case 'r':
-			if (parse_long(optarg, 1, 100000, &o.reps) < 0)
-				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg,
-						   "check");
-			break;
-		case 's':
-			if (parse_long(optarg, 0, SEED_MAX, &o.seed) < 0)
-				return usage_error("invalid value '%s' for --seed (expected 0 to 9000000000000000000)",
-						   optarg, "check");
-			break;
 		case 'h': fputs(check_help, stdout); return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'check'", "check");
 		}
 	}
+	o.jobs = jobs < 1 ? 1 : (int)jobs;
 	if (optind >= argc)
 		return usage_error("%s", "'check' needs at least one scenario file", "check");
 	catch_signals();
@@ -891,6 +907,12 @@ static int parse_compare_args(int argc, char **argv, struct compare_args *a)
 	char *end;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+		int bad = -1;
+		if (number_option(c, optarg, "compare", 2, &a->jobs, &a->reps, &a->seed, &bad)) {
+			if (bad >= 0)
+				return bad;
+			continue;
+		}
 		switch (c) {
 		case 't': {
 			char err[600];
@@ -920,21 +942,6 @@ static int parse_compare_args(int argc, char **argv, struct compare_args *a)
 						   optarg, "compare");
 			break;
 		case 'A': o->all = 1; break;
-		case 'r':
-			if (parse_long(optarg, 2, 100000, &a->reps) < 0)
-				return usage_error("invalid value '%s' for --reps (expected 2 to 100000)", optarg,
-						   "compare");
-			break;
-		case 's':
-			if (parse_long(optarg, 0, SEED_MAX, &a->seed) < 0)
-				return usage_error("invalid value '%s' for --seed (expected 0 to 9000000000000000000)",
-						   optarg, "compare");
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 1024, &a->jobs) < 0)
-				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
-						   "compare");
-			break;
 		case 'h': fputs(compare_help, stdout); return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'compare'", "compare");
 		}
@@ -1031,18 +1038,14 @@ static int cmd_spof(int argc, char **argv)
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "j:o:h", opts, NULL)) != -1) {
+		int bad = -1;
+		if (number_option(c, optarg, "spof", 1, &jobs, &reps, NULL, &bad)) {
+			if (bad >= 0)
+				return bad;
+			continue;
+		}
 		switch (c) {
 		case 'o': out_dir = optarg; break;
-		case 'r':
-			if (parse_long(optarg, 1, 100000, &reps) < 0)
-				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg,
-						   "spof");
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 1024, &jobs) < 0)
-				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
-						   "spof");
-			break;
 		case 'h': fputs(spof_help, stdout); return EXIT_OK;
 		default: return usage_error("%s", "invalid option for 'spof'", "spof");
 		}
@@ -1083,32 +1086,23 @@ static int cmd_scale(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct scale_args a = {.seed = -1, .reps = -1, .jobs = (int)sysconf(_SC_NPROCESSORS_ONLN)};
-	long v;
+	struct scale_args a = {.seed = -1, .reps = -1};
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+		int bad = -1;
+		if (number_option(c, optarg, "scale", 1, &jobs, &a.reps, &a.seed, &bad)) {
+			if (bad >= 0)
+				return bad;
+			continue;
+		}
 		switch (c) {
 		case 'N': a.node = optarg; break;
 		case 'U': a.up = optarg; break;
 		case 'O': a.out = optarg; break;
 		case 'L': a.load = optarg; break;
 		case 'C': a.csv = optarg; break;
-		case 's':
-			if (parse_long(optarg, 0, SEED_MAX, &a.seed) < 0)
-				return usage_error("invalid value '%s' for --seed", optarg, "scale");
-			break;
-		case 'r':
-			if (parse_long(optarg, 1, 100000, &a.reps) < 0)
-				return usage_error("invalid value '%s' for --reps (expected 1 to 100000)", optarg,
-						   "scale");
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 1024, &v) < 0)
-				return usage_error("invalid value '%s' for --jobs (expected 1 to 1024)", optarg,
-						   "scale");
-			a.jobs = (int)v;
-			break;
 		case 'q': a.quiet = 1; break;
 		case 'P': a.progress = 1; break;
 		case 'M':
@@ -1120,8 +1114,7 @@ static int cmd_scale(int argc, char **argv)
 		default: return usage_error("%s", "invalid option for 'scale'", "scale");
 		}
 	}
-	if (a.jobs < 1)
-		a.jobs = 1;
+	a.jobs = jobs < 1 ? 1 : (int)jobs;
 	if (optind != argc - 1)
 		return usage_error("%s", "'scale' takes exactly one scenario file", "scale");
 	a.path = argv[optind];
