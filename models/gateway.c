@@ -111,14 +111,14 @@ static void gateway_init(struct node *n, const void *cfg)
 {
 	struct server_cfg c;
 	as_server(cfg, &c);
-	server_init(n, &c);
+	front_init(n, &c, &((const struct gateway_cfg *)cfg)->front);
 }
 
 static double gateway_capacity(const void *cfg, int *unbounded)
 {
 	struct server_cfg c;
 	as_server(cfg, &c);
-	return server_capacity(&c, unbounded);
+	return tier_capacity(&c, (int)c.instances, unbounded);
 }
 
 const struct node_kind gateway_kind = {

@@ -64,14 +64,14 @@ static void proxy_init(struct node *n, const void *cfg)
 {
 	struct server_cfg c;
 	as_server(cfg, &c);
-	server_init(n, &c);
+	front_init(n, &c, &((const struct proxy_cfg *)cfg)->front);
 }
 
 static double proxy_capacity(const void *cfg, int *unbounded)
 {
 	struct server_cfg c;
 	as_server(cfg, &c);
-	return server_capacity(&c, unbounded);
+	return tier_capacity(&c, (int)c.instances, unbounded);
 }
 
 /* Static classes end at the proxy; every other request goes upstream. */

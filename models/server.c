@@ -22,11 +22,11 @@
  * request class its own service times and calls (and, at a database, its
  * share of writes).
  *
- * Databases may have `shards` (a query goes to the shard of its key; keys
- * are Zipf-popular with exponent `skew`, so one shard can run hot) and
- * `replicas` per shard: reads go to the replicas, writes to the shard's
- * primary, and every replica applies every write (`apply` CPU time), which
- * shows as replication overhead in its utilization.
+ * The kinds built on this engine change it through hooks (server.h's
+ * struct tier_ops): a database routes queries to shards and replicas and
+ * has its replicas apply writes as jobs (database.c); a front refuses what
+ * its token bucket does not let in and passes its upstream's errors on
+ * (front.c).
  *
  * Complexity: O(1) per event outside a fan-out; queues are intrusive FIFOs.
  * Metrics: common ones, utilization = busy cores / (cores x instances),
@@ -49,8 +49,7 @@ enum {
 	F_AFTER = 1,     /* on CPU for service_after: the calls are done */
 	F_CHILD = 2,     /* a child request of a fan-out: frame.step is its member */
 	F_POOL_WAIT = 4, /* waiting for a pooled connection */
-	F_WRITE = 8,     /* a write, at a primary: replicas apply it afterwards */
-	F_APPLY = 16,    /* a replica applying a write: no caller, no slot */
+	F_JOB = 16,      /* the kind's own work (server_job): no caller, no slot */
 };
 
 #define PER_INSTANCE_MAX 16 /* instances reported one by one up to this many */
@@ -117,17 +116,6 @@ static void build_plan(struct server *s, const struct node_list *l, struct call_
 			s->has_fanout = 1;
 }
 
-/* Splits keys 1..keys, Zipf-popular with exponent skew, over the shards by a hash of the key. */
-static gsl_ran_discrete_t *shard_table(long shards, long keys, double skew)
-{
-	double *w = xcalloc((size_t)shards, sizeof(double));
-	for (long k = 1; k <= keys; k++)
-		w[rng_mix64((uint64_t)k) % (uint64_t)shards] += pow((double)k, -skew);
-	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)shards, w);
-	free(w);
-	return t;
-}
-
 static void on_pool_timeout(struct sim *sim, void *obj, void *item, uint64_t id, uint64_t tag);
 
 /* on_pool_timeout's test alone: the call still waits for a connection. */
@@ -138,16 +126,23 @@ static int pool_wait_is_live(void *obj, void *item, uint64_t id, uint64_t tag)
 	return r->id == id && r->n_calls == tag && r->depth > 0 && (r->f[r->depth - 1].flags & F_POOL_WAIT);
 }
 
+static const struct tier_ops engine_alone = {0};
+
 void server_init(struct node *n, const void *cfg)
 {
+	const struct server_cfg *c = cfg;
+	server_init_tier(n, c, (int)c->instances, NULL);
+}
+
+void server_init_tier(struct node *n, const struct server_cfg *cfg, int n_inst, const struct tier_ops *ops)
+{
 	struct server *s = (struct server *)n;
-	s->cfg = *(const struct server_cfg *)cfg;
+	s->cfg = *cfg;
+	s->ops = ops ? ops : &engine_alone;
 	const struct server_cfg *c = &s->cfg;
 	s->slots = c->mode == MODE_SYNC ? c->workers : c->max_connections;
 	s->inv_speed = 1 / c->speed;
 	n->zones = (int)c->zones;
-	s->per_shard = 1 + (int)c->replicas;
-	int n_inst = server_instances(c);
 	node_set_instances(n, n_inst);
 	if (c->failover == FAILOVER_ACTIVE_PASSIVE)
 		node_standby_init(n, &s->standby, c->promotion);
@@ -161,7 +156,7 @@ void server_init(struct node *n, const void *cfg)
 	build_plan(s, &c->calls, &s->plans[s->n_plans++]);
 	for (int k = 0; k <= CLASS_MAX; k++)
 		s->cp[k] = (struct class_plan){&c->service, is_zero(&c->service_after) ? NULL : &c->service_after,
-					       &s->plans[0], c->writes};
+					       &s->plans[0]};
 	for (int i = 0; i < c->classes_head.n; i++) {
 		const struct server_class *e = &c->classes[i];
 		unsigned long has = c->classes_head.present[i];
@@ -174,8 +169,6 @@ void server_init(struct node *n, const void *cfg)
 			build_plan(s, &e->calls, &s->plans[s->n_plans]);
 			p->calls = &s->plans[s->n_plans++];
 		}
-		if (has & (1ul << SC_WRITES))
-			p->writes = e->writes;
 	}
 	if (c->pool > 0 && s->n_pools > 0) {
 		s->pools = xcalloc((size_t)n_inst * (size_t)s->n_pools, sizeof(*s->pools));
@@ -184,27 +177,8 @@ void server_init(struct node *n, const void *cfg)
 		tmo_init(&s->pool_tmo, &n->net->sim, c->pool_timeout > 0 ? c->pool_timeout : 30, on_pool_timeout, s);
 		s->pool_tmo.live = pool_wait_is_live;
 	}
-	if (c->shards > 1 || c->replicas > 0) {
-		node_rng_init(n, &s->rng_route, "route");
-		if (c->shards > 1)
-			s->shard_pick = shard_table(c->shards, c->keys > 0 ? c->keys : 10000, c->skew);
-		s->is_split = 1;
-	}
 	if (c->call_timeout > 0)
 		node_timeouts_init(n, &s->timeouts, c->call_timeout, HTTP_GATEWAY_TIMEOUT);
-	s->tokens = c->burst;
-}
-
-/* Token bucket: whether one more request may come in now. */
-static int admit_rate(struct server *s)
-{
-	double now = s->base.net->sim.now;
-	s->tokens = fmin(s->cfg.burst, s->tokens + (now - s->t_tokens) * s->cfg.rate_limit);
-	s->t_tokens = now;
-	if (s->tokens < 1)
-		return 0;
-	s->tokens -= 1;
-	return 1;
 }
 
 static void ev_cpu_done(struct sim *sim, void *obj, void *arg);
@@ -224,10 +198,12 @@ static void start_cpu(struct server *s, struct instance *in, struct request *r)
 	const struct frame *f = request_frame(r);
 	const struct class_plan *cp = &s->cp[r->cls];
 	const struct dist *d = f->flags & F_AFTER ? cp->after : cp->service;
-	if ((f->flags & F_APPLY) && !is_zero(&s->cfg.apply))
-		d = &s->cfg.apply;
+	if ((f->flags & F_JOB) && s->ops->job_work) {
+		const struct dist *w = s->ops->job_work(s, r);
+		d = w ? w : d;
+	}
 	double slow = s->base.health[f->self_inst].slow;
-	if (!(f->flags & (F_AFTER | F_APPLY))) /* its first burst: the wait for admission and a core is over */
+	if (!(f->flags & (F_AFTER | F_JOB))) /* its first burst: the wait for admission and a core is over */
 		node_started(&s->base, s->base.net->sim.now - f->t_arrive);
 	in->busy_cores++;
 	node_busy(&s->base, 1);
@@ -254,8 +230,8 @@ static void lost(struct server *s, struct request *r)
 		node_fail_request(&s->base, r, HTTP_BAD_GATEWAY);
 }
 
-/* A child request of a fan-out, or a replica's apply job, that will not
- * come back: lets its parent go on once its last child is in. */
+/* A child request of a fan-out that will not come back: lets its parent
+ * go on once its last child is in. */
 static void drop_child(struct server *s, struct request *c)
 {
 	struct request *r = c->parent;
@@ -268,7 +244,7 @@ static void drop_child(struct server *s, struct request *c)
 static void drop(struct server *s, struct request *r)
 {
 	const struct frame *f = request_frame(r);
-	if (f->flags & F_APPLY)
+	if (f->flags & F_JOB)
 		request_free(s->base.net, r);
 	else if (f->flags & F_CHILD)
 		drop_child(s, r);
@@ -329,28 +305,10 @@ static void want_cpu(struct server *s, struct instance *in, struct request *r)
 	}
 }
 
-/* A write done at a primary: each replica of its shard that is up applies it. */
-static void replicate(struct server *s, const struct request *w)
+void server_job(struct server *s, int inst, struct request *r)
 {
-	struct net *net = s->base.net;
-	int primary = request_frame((struct request *)w)->self_inst;
-	for (int j = primary + 1; j < primary + s->per_shard; j++) {
-		if (s->base.health[j].state != HEALTH_UP)
-			continue;
-		struct request *job = request_new(net, net->nodes[w->workload]);
-		if (!job)
-			return; /* too many in flight: the run is stopping */
-		job->cls = w->cls;
-		job->parent = NULL;
-		job->depth = 1;
-		job->f[0] = (struct frame){.t_arrive = net->sim.now,
-					   .from_inst = j,
-					   .self_inst = j,
-					   .from = (uint16_t)s->base.id,
-					   .flags = F_APPLY,
-					   .epoch = s->base.health[j].epoch};
-		want_cpu(s, &s->inst[j], job);
-	}
+	request_frame(r)->flags |= F_JOB;
+	want_cpu(s, &s->inst[inst], r);
 }
 
 /* Ends r's visit: frees its slot, admits the next waiting request, answers. */
@@ -374,8 +332,8 @@ static void finish(struct server *s, struct request *r)
 		tavg_add(&s->slots_used, now, -1);
 	}
 	track(s, in);
-	if ((f->flags & F_WRITE) && s->per_shard > 1 && r->status >= 200 && r->status < 300)
-		replicate(s, r);
+	if (s->ops->finished)
+		s->ops->finished(s, r);
 	node_done(n, r, resid, resid);
 	node_reply(n, r);
 }
@@ -584,36 +542,16 @@ static void ev_cpu_done(struct sim *sim, void *obj, void *arg)
 		node_waiting(&s->base, -1);
 		start_cpu(s, in, fifo_pop(&in->wait_cpu));
 	}
-	if (f->flags & F_APPLY) {
-		s->applies++;
-		request_free(s->base.net, r);
+	if (f->flags & F_JOB) {
+		if (s->ops->job_done)
+			s->ops->job_done(s, r);
+		else
+			request_free(s->base.net, r);
 	} else if (f->flags & F_AFTER) {
 		finish(s, r);
 	} else {
 		next_call(s, r);
 	}
-}
-
-/* Shards and replicas: the instance a query goes to; marks writes. */
-static int route(struct server *s, struct request *r)
-{
-	int shard = s->shard_pick ? (int)gsl_ran_discrete(s->rng_route.r, s->shard_pick) : 0;
-	int primary = shard * s->per_shard;
-	double w = s->cp[r->cls].writes;
-	if (w >= 1 || (w > 0 && gsl_rng_uniform(s->rng_route.r) < w)) {
-		request_frame(r)->flags |= F_WRITE;
-		return primary;
-	}
-	int n_rep = s->per_shard - 1;
-	if (n_rep > 0) { /* reads: a replica at random (a reader endpoint), the next one up if it is not */
-		int pick = (int)gsl_rng_uniform_int(s->rng_route.r, (unsigned long)n_rep);
-		for (int t = 0; t < n_rep; t++) {
-			int j = primary + 1 + (pick + t) % n_rep;
-			if (s->base.health[j].state == HEALTH_UP)
-				return j;
-		}
-	}
-	return primary; /* no replica up (or none at all): the primary reads too */
 }
 
 void server_arrive(struct node *n, struct request *r)
@@ -622,13 +560,8 @@ void server_arrive(struct node *n, struct request *r)
 	struct frame *f = request_frame(r);
 	int i = r->dst_inst;
 	f->flags = 0;
-	if (s->cfg.rate_limit > 0 && !admit_rate(s)) {
-		f->self_inst = 0;
-		s->throttled++;
-		node_arrival(n);
-		node_reject(n, r, HTTP_TOO_MANY, 0);
+	if (s->ops->admit && !s->ops->admit(s, r))
 		return;
-	}
 	if (i < 0 && s->cfg.failover == FAILOVER_ACTIVE_PASSIVE) {
 		i = s->standby.active;
 		if (i < 0) { /* between a failure and a promotion: nobody to connect to */
@@ -637,8 +570,8 @@ void server_arrive(struct node *n, struct request *r)
 			node_reject(n, r, HTTP_BAD_GATEWAY, 0);
 			return;
 		}
-	} else if (i < 0 && s->is_split) {
-		i = route(s, r);
+	} else if (i < 0 && s->ops->route && (i = s->ops->route(s, r)) >= 0) {
+		/* the kind's choice */
 	} else if (i < 0) {
 		i = s->rr;
 		if (++s->rr >= n->n_instances)
@@ -689,7 +622,7 @@ void server_reply(struct node *n, struct request *r)
 		release(s, r);
 	node_downstream(n, n->net->sim.now - request_frame(r)->t_call);
 	if (r->status < 200 || r->status >= 300) {
-		if (!s->cfg.pass_status) { /* an application turns a failed call into its own error */
+		if (!s->ops->pass_status) { /* an application turns a failed call into its own error */
 			r->status = HTTP_INTERNAL;
 			r->origin = n->id;
 		}
@@ -718,26 +651,25 @@ static double least_demand(const struct server_cfg *cfg)
 
 int server_instances(const void *cfgp)
 {
-	const struct server_cfg *cfg = cfgp;
-	return cfg->shards > 1 || cfg->replicas > 0 ? (int)(cfg->shards * (1 + cfg->replicas)) : (int)cfg->instances;
+	return (int)((const struct server_cfg *)cfgp)->instances;
+}
+
+double tier_capacity(const struct server_cfg *cfg, int n_inst, int *unbounded)
+{
+	double mean = least_demand(cfg);
+	*unbounded = cfg->queue == LONG_MAX;
+	return mean > 0 ? (double)(n_inst * cfg->cores) * cfg->speed / mean : HUGE_VAL;
 }
 
 double server_capacity(const void *cfgp, int *unbounded)
 {
 	const struct server_cfg *cfg = cfgp;
-	double mean = least_demand(cfg);
-	*unbounded = cfg->queue == LONG_MAX;
-	return mean > 0 ? (double)(server_instances(cfg) * cfg->cores) * cfg->speed / mean : HUGE_VAL;
+	return tier_capacity(cfg, (int)cfg->instances, unbounded);
 }
 
 int server_zones(const void *cfg)
 {
 	return (int)((const struct server_cfg *)cfg)->zones;
-}
-
-int front_zones(const void *cfg)
-{
-	return (int)((const struct front_cfg *)cfg)->zones;
 }
 
 void server_reset(struct node *n)
@@ -751,7 +683,9 @@ void server_reset(struct node *n)
 		tavg_reset(&s->pool_busy[p], now);
 		tally_reset(&s->pool_wait_of[p]);
 	}
-	s->pool_timeouts = s->fanouts = s->applies = s->throttled = 0;
+	s->pool_timeouts = s->fanouts = 0;
+	if (s->ops->reset)
+		s->ops->reset(s);
 	for (int i = 0; i < n->n_instances; i++) {
 		tavg_reset(&s->inst[i].busy, now);
 		tavg_reset(&s->inst[i].slots, now);
@@ -760,19 +694,13 @@ void server_reset(struct node *n)
 	}
 }
 
-/* The name of instance i in reports: "db/s1/r2" is replica 2 of shard 1. */
+/* The name of instance i in reports: "web/2", or the kind's. */
 static void instance_scope(const struct server *s, int i, char *buf, size_t n)
 {
-	const char *name = s->base.name;
-	int shard = i / s->per_shard, role = i % s->per_shard;
-	if (s->cfg.shards > 1 && s->per_shard > 1)
-		snprintf(buf, n, "%s/s%d/%s%.0d", name, shard, role ? "r" : "primary", role);
-	else if (s->cfg.shards > 1)
-		snprintf(buf, n, "%s/s%d", name, shard);
-	else if (s->per_shard > 1)
-		snprintf(buf, n, "%s/%s%.0d", name, role ? "r" : "primary", role);
+	if (s->ops->instance_scope)
+		s->ops->instance_scope(s, i, buf, n);
 	else
-		snprintf(buf, n, "%s/%d", name, i);
+		snprintf(buf, n, "%s/%d", s->base.name, i);
 }
 
 void server_report(const struct node *n, struct report *rep)
@@ -799,13 +727,8 @@ void server_report(const struct node *n, struct report *rep)
 	}
 	if (s->has_fanout)
 		report_add(rep, n->name, "fanouts", (double)s->fanouts);
-	if (s->per_shard > 1)
-		report_add(rep, n->name, "replica_applies", (double)s->applies);
-	if (s->cfg.rate_limit > 0) {
-		report_add(rep, n->name, "throttled", (double)s->throttled);
-		report_add(rep, n->name, "rate_limit_utilization",
-			   T > 0 ? (double)(n->st.arrivals - s->throttled) / (s->cfg.rate_limit * T) : 0);
-	}
+	if (s->ops->report)
+		s->ops->report(s, rep);
 	if (n->n_instances <= 1)
 		return;
 	double hottest = 0;
@@ -837,10 +760,8 @@ void server_release(struct node *n)
 		tmo_release(&s->timeouts);
 	if (s->pools)
 		tmo_release(&s->pool_tmo);
-	if (s->is_split)
-		rng_release(&s->rng_route);
-	if (s->shard_pick)
-		gsl_ran_discrete_free(s->shard_pick);
+	if (s->ops->release)
+		s->ops->release(s);
 	for (int i = 0; i < s->n_plans; i++) {
 		free(s->plans[i].first);
 		free(s->plans[i].dst);
@@ -872,40 +793,6 @@ const char *server_check(const void *cfgp, const struct param *params, unsigned 
 				return "'classes' has two entries for the same class";
 			}
 		}
-	}
-	return NULL;
-}
-
-int front_instances(const void *cfg)
-{
-	return (int)((const struct front_cfg *)cfg)->instances;
-}
-
-void front_as_server(const struct front_cfg *f, struct server_cfg *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->instances = f->instances;
-	c->cores = f->cores;
-	c->workers = 1;
-	c->max_connections = f->max_connections;
-	c->queue = f->queue;
-	c->mode = MODE_ASYNC;
-	c->service = f->service;
-	c->price = f->price;
-	c->speed = 1;
-	c->call_timeout = f->timeout;
-	c->zones = f->zones;
-	c->shards = 1;
-	c->pass_status = 1;
-	c->rate_limit = f->rate_limit;
-	c->burst = f->burst > 0 ? (double)f->burst : fmax(1, f->rate_limit);
-}
-
-const char *front_check(const struct param *params, unsigned long present, const char **key)
-{
-	if (param_is_present(params, present, "burst") && !param_is_present(params, present, "rate_limit")) {
-		*key = "burst";
-		return "'burst' applies only with 'rate_limit'";
 	}
 	return NULL;
 }
@@ -970,5 +857,11 @@ const struct node_kind server_kind = {
 	.summary = "web/app tier: instances x cores, worker pool, queue, sync or async",
 	.params = server_params,
 	.check = plain_server_check,
-	SERVER_KIND_COMMON,
+	.size = sizeof(struct server),
+	.cfg_size = sizeof(struct server_cfg),
+	.init = server_init,
+	.capacity = server_capacity,
+	.instances = server_instances,
+	.zones = server_zones,
+	TIER_KIND_HANDLERS,
 };

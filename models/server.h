@@ -1,8 +1,11 @@
 /*
- * server.h - the queueing engine shared by the server and database kinds.
- *
- * Private to models/: server.c implements it, database.c reuses it with
- * other defaults.  See server.c for the behaviour.
+ * server.h - the tier engine: a tier of identical instances with
+ * admission, cores, workers, the call plan and connection pools
+ * (server.c).  The server kind is the engine alone; the database
+ * (database.c: shards and read replicas) and the fronts (front.c, proxy.c,
+ * gateway.c: a token bucket, routes by class) are the engine with hooks
+ * (struct tier_ops), each kind's own state following the engine's.
+ * Private to models/.
  */
 #ifndef MODELS_SERVER_H
 #define MODELS_SERVER_H
@@ -25,6 +28,10 @@ struct server_class {
 /* Indices of the keys of server_class_params, for table_head.present. */
 enum { SC_CLASS, SC_SERVICE, SC_SERVICE_AFTER, SC_CALLS, SC_WRITES };
 
+/* The bits of frame.flags from this one up are the kind's own (the engine
+ * uses those below it). */
+#define SERVER_F_KIND 32
+
 struct server_cfg {
 	long instances;
 	long cores;           /* requests on CPU at once, per instance */
@@ -44,19 +51,8 @@ struct server_cfg {
 	long zones;          /* availability zones its instances are spread over */
 	long pool;           /* connections per instance to each called node; 0: no pool */
 	double pool_timeout; /* seconds a call may wait for a pooled connection */
-	/* Databases: */
-	long shards;       /* instances are split into shards by key */
-	long replicas;     /* read replicas per shard */
-	double writes;     /* share of queries that are writes (to the primary) */
-	struct dist apply; /* a replica's work to apply one write; const 0: the write's service */
-	long keys;         /* distinct keys, for the shard skew */
-	double skew;       /* Zipf exponent of key popularity; 0: uniform */
 	struct table_head classes_head;
 	struct server_class classes[TABLE_MAX];
-	/* Set by the kinds built on the engine (proxy, gateway): */
-	int pass_status;   /* answer a failed call's own status (a proxy's 502/504), not 500 */
-	double rate_limit; /* requests per second admitted (token bucket); 0: none */
-	double burst;      /* the bucket's size, requests */
 };
 
 /* A node's calls, ready to run: steps in order, each one call or a
@@ -73,7 +69,34 @@ struct call_plan {
 struct class_plan {
 	const struct dist *service, *after;
 	const struct call_plan *calls;
-	double writes;
+};
+
+struct server;
+
+/*
+ * What a kind built on the engine does differently: each hook is NULL
+ * where it does what the engine does.  A job is work the kind makes itself
+ * (server_job): it has no caller and takes no slot, only a core.
+ */
+struct tier_ops {
+	/* r arrives: 1 to let it in, 0 when the kind refused it (and answered). */
+	int (*admit)(struct server *s, struct request *r);
+	/* The instance r goes to when its caller chose none, or -1 for the
+	 * engine's choice (the standby's active one, or round robin). */
+	int (*route)(struct server *s, struct request *r);
+	/* r's visit ends, just before its answer is sent. */
+	void (*finished)(struct server *s, const struct request *r);
+	/* The CPU time of job r, or NULL for its class's service. */
+	const struct dist *(*job_work)(const struct server *s, const struct request *r);
+	/* Job r's CPU time is over (the kind frees it). */
+	void (*job_done)(struct server *s, struct request *r);
+	/* Its own metrics (after the engine's node-wide ones), warm-up and end. */
+	void (*report)(const struct server *s, struct report *rep);
+	void (*reset)(struct server *s);
+	void (*release)(struct server *s);
+	/* The scope of instance i in reports ("db/s1/r2"); default "NAME/i". */
+	void (*instance_scope)(const struct server *s, int i, char *buf, size_t n);
+	int pass_status; /* answer a failed call's own status (a proxy's 502/504), not 500 */
 };
 
 struct instance {
@@ -96,7 +119,8 @@ struct pool {
 struct server {
 	struct node base;
 	struct server_cfg cfg;
-	long slots; /* admission limit per instance */
+	const struct tier_ops *ops; /* the kind's hooks */
+	long slots;                 /* admission limit per instance */
 	struct rng rng_service;
 	double inv_speed;                    /* 1 / cfg.speed: service times are multiplied by it */
 	struct instance *inst;               /* owned, n_instances */
@@ -119,14 +143,6 @@ struct server {
 	struct tally *pool_wait_of; /* owned, n_pools: pool_wait by callee */
 	uint64_t pool_timeouts, fanouts;
 	int has_fanout; /* some plan has a parallel group */
-	/* Shards and replicas (databases). */
-	int per_shard;                  /* instances per shard: 1 + replicas */
-	gsl_ran_discrete_t *shard_pick; /* owned: which shard a query's key is on */
-	int is_split;                   /* shards or replicas: queries are routed by key and kind */
-	struct rng rng_route;           /* writes and keys */
-	uint64_t applies;               /* writes applied by replicas */
-	double tokens, t_tokens;        /* rate limit: tokens in the bucket at t_tokens */
-	uint64_t throttled;             /* refused by the rate limit (429) */
 };
 
 /* What the tier engine reports (server.c), for every kind built on it. */
@@ -173,13 +189,11 @@ extern const struct param_table server_class_table;
 	 "per request class: its own service, service_after, calls (and writes), e.g. [{class: buy, calls: [db*3]}]"}
 /* clang-format on */
 
-/* What servers and databases share in their kind: state, flags, handlers. */
-#define SERVER_KIND_COMMON                                                                                             \
-	.size = sizeof(struct server), .cfg_size = sizeof(struct server_cfg),                                          \
-	.flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, .init = server_init, .arrive = server_arrive,         \
-	.reply = server_reply, .capacity = server_capacity, .instances = server_instances,                             \
+/* The handlers of every kind built on the engine. */
+#define TIER_KIND_HANDLERS                                                                                             \
+	.flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, .arrive = server_arrive, .reply = server_reply,       \
 	.health_changed = server_health_changed, .report = server_report, .reset = server_reset,                       \
-	.release = server_release, .metrics = server_metrics, .zones = server_zones
+	.release = server_release, .metrics = server_metrics
 
 /*
  * Kinds in front of a tier (proxy, gateway) are the engine in async mode:
@@ -192,7 +206,17 @@ struct front_cfg {
 	long instances, cores, max_connections, queue, zones, burst;
 	double timeout, price, rate_limit;
 };
+/* A front's state: the engine's, then its token bucket (front.c). */
+struct front {
+	struct server s;
+	double rate, burst;      /* requests per second let through (0: no limit), the bucket's size */
+	double tokens, t_tokens; /* tokens in the bucket at t_tokens */
+	uint64_t throttled;      /* refused by the rate limit (429) */
+};
 void front_as_server(const struct front_cfg *f, struct server_cfg *c);
+/* Initialises a front: the engine on c (made by front_as_server and the
+ * kind), with f's rate limit. */
+void front_init(struct node *n, const struct server_cfg *c, const struct front_cfg *f);
 /* The instances of a kind whose configuration starts with its front_cfg. */
 int front_instances(const void *cfg);
 /* 'burst' without 'rate_limit'; params is the kind's table. */
@@ -217,13 +241,18 @@ const char *front_check(const struct param *params, unsigned long present, const
 
 /* What proxies and gateways share in their kind (size, flags, handlers). */
 #define FRONT_KIND_COMMON \
-	.size = sizeof(struct server), .flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, \
-	.arrive = server_arrive, .reply = server_reply, .health_changed = server_health_changed, \
-	.report = server_report, .reset = server_reset, .release = server_release, \
-	.instances = front_instances, .metrics = server_metrics, .zones = front_zones
+	.size = sizeof(struct front), TIER_KIND_HANDLERS, .instances = front_instances, .zones = front_zones
 /* clang-format on */
 
+/* The engine on c with n_inst instances and the kind's hooks (NULL: none). */
+void server_init_tier(struct node *n, const struct server_cfg *c, int n_inst, const struct tier_ops *ops);
+/* The server kind's init: the engine alone. */
 void server_init(struct node *n, const void *cfg);
+/* Queues job r (the kind's own work, r's frame made by the kind with its
+ * flags) for a core of instance inst. */
+void server_job(struct server *s, int inst, struct request *r);
+/* Requests per second a tier of n_inst instances of c can serve. */
+double tier_capacity(const struct server_cfg *c, int n_inst, int *unbounded);
 void server_arrive(struct node *n, struct request *r);
 void server_reply(struct node *n, struct request *r);
 double server_capacity(const void *cfg, int *unbounded);
