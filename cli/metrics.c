@@ -150,20 +150,24 @@ void metrics_print_reference(FILE *out, int markdown)
 	}
 	reference_rows(out, metric_outcomes, "clients", markdown);
 	reference_rows(out, metric_node_base, "every node", markdown);
-	/* Each kind's own table once, named by every kind that shares it. */
+	/* Each kind's own table, and each engine's, once, named by every kind
+	 * that has it. */
 	for (size_t i = 0; node_kinds[i]; i++) {
-		const struct metric_def *t = node_kinds[i]->metrics;
-		int seen = 0;
-		for (size_t j = 0; j < i; j++)
-			seen |= node_kinds[j]->metrics == t;
-		if (!t || seen)
-			continue;
-		char who[128] = "";
-		for (size_t j = i; node_kinds[j]; j++)
-			if (node_kinds[j]->metrics == t)
-				snprintf(who + strlen(who), sizeof who - strlen(who), "%s%s", who[0] ? ", " : "",
-					 node_kinds[j]->name);
-		reference_rows(out, t, who, markdown);
+		const struct metric_def *own[2] = {node_kinds[i]->engine_metrics, node_kinds[i]->metrics};
+		for (int o = 0; o < 2; o++) {
+			const struct metric_def *t = own[o];
+			int seen = 0;
+			for (size_t j = 0; j < i; j++)
+				seen |= node_kinds[j]->metrics == t || node_kinds[j]->engine_metrics == t;
+			if (!t || seen)
+				continue;
+			char who[128] = "";
+			for (size_t j = i; node_kinds[j]; j++)
+				if (node_kinds[j]->metrics == t || node_kinds[j]->engine_metrics == t)
+					snprintf(who + strlen(who), sizeof who - strlen(who), "%s%s",
+						 who[0] ? ", " : "", node_kinds[j]->name);
+			reference_rows(out, t, who, markdown);
+		}
 	}
 	reference_rows(out, metric_failures, "failure log", markdown);
 	reference_rows(out, metric_run, "engine", markdown);

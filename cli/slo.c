@@ -107,8 +107,8 @@ static size_t names_for(const struct net_spec *spec, const char *scope, const ch
 		      : kind && (kind->flags & KIND_LINK)     ? MS_LINK
 							      : MS_NODE;
 	}
-	const struct metric_def *tables[] = {kind ? kind->metrics : NULL, metric_outcomes, metric_node_base,
-					     metric_failures};
+	const struct metric_def *tables[] = {kind ? kind->metrics : NULL, kind ? kind->engine_metrics : NULL,
+					     metric_outcomes, metric_node_base, metric_failures};
 	size_t n = 0;
 	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
 		for (const struct metric_def *d = tables[t]; d && d->name && n < max; d++)

@@ -48,6 +48,11 @@ struct database {
 	uint64_t applies;               /* writes applied by replicas */
 };
 
+static const struct metric_def database_metrics[] = {
+	{"replica_applies", MS_NODE, MU_COUNT, MR_COUNT, MB_NEITHER, NULL, "writes applied by read replicas"},
+	{0},
+};
+
 /* A write, at its primary: replicas apply it once it is done. */
 #define F_WRITE SERVER_F_KIND
 
@@ -269,5 +274,6 @@ const struct node_kind database_kind = {
 	.capacity = database_capacity,
 	.instances = database_instances,
 	.zones = server_zones,
+	.metrics = database_metrics,
 	TIER_KIND_HANDLERS,
 };

@@ -49,6 +49,15 @@ const char *front_check(const struct param *params, unsigned long present, const
 	return NULL;
 }
 
+/* clang-format off */
+const struct metric_def front_metrics[] = {
+	{"throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests refused by the rate limit (429)"},
+	{"rate_limit_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "rate limit",
+	 "requests let through over rate_limit x time"},
+	{0},
+};
+/* clang-format on */
+
 /* The token bucket: one more request in now, or 429. */
 static int front_admit(struct server *s, struct request *r)
 {

@@ -152,6 +152,8 @@ static const struct metric_def *find_in(const struct metric_def *t, unsigned sco
 const struct metric_def *metric_find(const struct node_kind *kind, unsigned scope, const char *name)
 {
 	const struct metric_def *d = kind ? find_in(kind->metrics, scope, name) : NULL;
+	if (!d && kind)
+		d = find_in(kind->engine_metrics, scope, name);
 	if (!d)
 		d = find_in(metric_outcomes, scope, name);
 	if (!d)

@@ -199,6 +199,9 @@ struct node_kind {
 	size_t cfg_size;     /* parsed config struct size */
 	const struct param *params;
 	const struct metric_def *metrics; /* what its report adds to the common tables (metric.h); may be NULL */
+	/* The table of the engine the kind is built on (server.c's tier engine),
+	 * shared by every kind built on it; looked up after the kind's own. */
+	const struct metric_def *engine_metrics;
 	unsigned flags;
 
 	/*

@@ -193,7 +193,7 @@ extern const struct param_table server_class_table;
 #define TIER_KIND_HANDLERS                                                                                             \
 	.flags = KIND_INSTANCES | KIND_CAN_FAIL | KIND_CAN_HANG, .arrive = server_arrive, .reply = server_reply,       \
 	.health_changed = server_health_changed, .report = server_report, .reset = server_reset,                       \
-	.release = server_release, .metrics = server_metrics
+	.release = server_release, .engine_metrics = server_metrics
 
 /*
  * Kinds in front of a tier (proxy, gateway) are the engine in async mode:
@@ -239,9 +239,11 @@ const char *front_check(const struct param *params, unsigned long present, const
 	 "availability zones the instances are spread over"}, \
 	{"price", PT_MONEY, offsetof(type, front.price), "$0/h", 0, 1e6, NULL, 0, "cost per instance"}
 
-/* What proxies and gateways share in their kind (size, flags, handlers). */
+/* What proxies and gateways share in their kind (size, flags, handlers, metrics). */
+extern const struct metric_def front_metrics[];
 #define FRONT_KIND_COMMON \
-	.size = sizeof(struct front), TIER_KIND_HANDLERS, .instances = front_instances, .zones = front_zones
+	.size = sizeof(struct front), TIER_KIND_HANDLERS, .instances = front_instances, .zones = front_zones, \
+	.metrics = front_metrics
 /* clang-format on */
 
 /* The engine on c with n_inst instances and the kind's hooks (NULL: none). */

@@ -43,9 +43,12 @@ static void test_tables_are_complete(void **state)
 	tables[n++] = metric_node_base;
 	tables[n++] = metric_failures;
 	tables[n++] = metric_run;
-	for (size_t i = 0; node_kinds[i]; i++)
+	for (size_t i = 0; node_kinds[i]; i++) {
 		if (node_kinds[i]->metrics)
 			tables[n++] = node_kinds[i]->metrics;
+		if (node_kinds[i]->engine_metrics)
+			tables[n++] = node_kinds[i]->engine_metrics;
+	}
 	for (size_t t = 0; t < n; t++) {
 		for (const struct metric_def *d = tables[t]; d->name; d++) {
 			assert_non_null(d->meaning);
