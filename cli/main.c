@@ -289,6 +289,68 @@ struct run_args {
 };
 
 /* The options of `run`; -1 to go on, else the exit code to return. */
+/* One option of `run` (not -j, --reps, --seed): -1 to go on, else the
+ * exit code to return. */
+static int run_option(int c, char *arg, struct run_args *a)
+{
+	int end = 0;
+	char *e;
+	switch (c) {
+	case 'o': a->out_dir = arg; break;
+	case 'q': a->quiet = 1; break;
+	case 'n': a->no_write = 1; break;
+	case 'P': a->progress = 1; break;
+	case 'F':
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+			return usage_error("invalid value '%s' for --format (expected text or json)", arg, "run");
+		a->json = strcmp(arg, "json") == 0;
+		break;
+	case 'M':
+		if (parse_slo_mode(arg, &a->slo_point) < 0)
+			return usage_error("invalid value '%s' for --slo-mode (expected interval or point)", arg,
+					   "run");
+		break;
+	case 'V':
+		if (a->n_sets == MAX_SETS)
+			return usage_error("at most %s --set options", "16", "run");
+		a->sets[a->n_sets++] = arg;
+		break;
+	case 'p': a->plot = 1; break;
+	case 'f': a->force = 1; break;
+	case 'k': a->keep_partial = 1; break;
+	case 'a': a->access = 1; break;
+	case 'S':
+		end = 0;
+		if (sscanf(arg, "%ld/%ld%n", &a->shard_i, &a->shard_n, &end) != 2 || arg[end] || a->shard_n < 1 ||
+		    a->shard_i < 1 || a->shard_i > a->shard_n)
+			return usage_error("invalid value '%s' for --shard (expected I/N with 1 <= I <= N: "
+					   "shards count from 1, as GNU parallel's {#} and Slurm array indices do)",
+					   arg, "run");
+		a->shard_i--; /* from here on, from 0 */
+		break;
+	case 'R':
+		end = 0;
+		if (sscanf(arg, "%ld..%ld%n", &a->runs_a, &a->runs_b, &end) != 2 || arg[end] || a->runs_a < 0 ||
+		    a->runs_b < a->runs_a)
+			return usage_error("invalid value '%s' for --runs (expected A..B with 0 <= A <= B)", arg,
+					   "run");
+		break;
+	case 'A':
+		a->sample = strtod(arg, &e);
+		if (*e || !(a->sample > 0 && a->sample <= 1))
+			return usage_error("invalid value '%s' for --access-log-sample (expected 0 < F <= 1)", arg,
+					   "run");
+		a->access = 1;
+		break;
+	case 'h':
+		fputs(run_help, stdout);
+		report_list_files(stdout);
+		return EXIT_OK;
+	default: return usage_error("%s", "invalid option for 'run'", "run");
+	}
+	return -1;
+}
+
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
@@ -321,8 +383,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			       .sample = 1};
 	if (a->jobs < 1)
 		a->jobs = 1;
-	int c, end;
-	char *e;
+	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
 		int bad = -1;
@@ -331,61 +392,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return bad;
 			continue;
 		}
-		switch (c) {
-		case 'o': a->out_dir = optarg; break;
-		case 'q': a->quiet = 1; break;
-		case 'n': a->no_write = 1; break;
-		case 'P': a->progress = 1; break;
-		case 'F':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-				return usage_error("invalid value '%s' for --format (expected text or json)", optarg,
-						   "run");
-			a->json = strcmp(optarg, "json") == 0;
-			break;
-		case 'M':
-			if (parse_slo_mode(optarg, &a->slo_point) < 0)
-				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)",
-						   optarg, "run");
-			break;
-		case 'V':
-			if (a->n_sets == MAX_SETS)
-				return usage_error("at most %s --set options", "16", "run");
-			a->sets[a->n_sets++] = optarg;
-			break;
-		case 'p': a->plot = 1; break;
-		case 'f': a->force = 1; break;
-		case 'k': a->keep_partial = 1; break;
-		case 'a': a->access = 1; break;
-		case 'S':
-			end = 0;
-			if (sscanf(optarg, "%ld/%ld%n", &a->shard_i, &a->shard_n, &end) != 2 || optarg[end] ||
-			    a->shard_n < 1 || a->shard_i < 1 || a->shard_i > a->shard_n)
-				return usage_error(
-					"invalid value '%s' for --shard (expected I/N with 1 <= I <= N: "
-					"shards count from 1, as GNU parallel's {#} and Slurm array indices do)",
-					optarg, "run");
-			a->shard_i--; /* from here on, from 0 */
-			break;
-		case 'R':
-			end = 0;
-			if (sscanf(optarg, "%ld..%ld%n", &a->runs_a, &a->runs_b, &end) != 2 || optarg[end] ||
-			    a->runs_a < 0 || a->runs_b < a->runs_a)
-				return usage_error("invalid value '%s' for --runs (expected A..B with 0 <= A <= B)",
-						   optarg, "run");
-			break;
-		case 'A':
-			a->sample = strtod(optarg, &e);
-			if (*e || !(a->sample > 0 && a->sample <= 1))
-				return usage_error("invalid value '%s' for --access-log-sample (expected 0 < F <= 1)",
-						   optarg, "run");
-			a->access = 1;
-			break;
-		case 'h':
-			fputs(run_help, stdout);
-			report_list_files(stdout);
-			return EXIT_OK;
-		default: return usage_error("%s", "invalid option for 'run'", "run");
-		}
+		int rc = run_option(c, optarg, a);
+		if (rc >= 0)
+			return rc;
 	}
 	if (optind != argc - 1)
 		return usage_error("%s", "'run' takes exactly one scenario file", "run");
