@@ -227,20 +227,12 @@ static void walk_table(struct walker *w, const struct slots *sl, const struct pa
 	}
 }
 
-void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
+/* An item's name and kind, found first: messages and key checks need them.
+ * Its label (for messages) into label. */
+static void item_kind(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it, char *label,
+		      size_t label_n)
 {
 	struct diags *d = w->d;
-	struct slots *sl = &w->im->slots[sec];
-	char label[128];
-	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure", "size"};
-
-	it->self = mark(map);
-	if (map->type != YAML_MAPPING_NODE) {
-		hard_error(w, it->self.line, it->self.col, "expected a mapping of keys for %s #%d, found a %s",
-			   whats[sec], index + 1, node_type_name(map));
-		return;
-	}
-	/* First find the name and the kind: messages and key checks need them. */
 	yaml_node_pair_t *pair;
 	const char *kind_text = NULL;
 	struct pos kind_pos = it->self;
@@ -256,7 +248,7 @@ void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct it
 			kind_pos = mark(v);
 		}
 	}
-	describe(it, sec, index, label, sizeof(label));
+	describe(it, sec, index, label, label_n);
 	if (sec == SEC_SIM) {
 		it->kind = &sim_section_kind;
 	} else if (sec == SEC_CATALOG) {
@@ -289,8 +281,23 @@ void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct it
 			it->kind = k;
 		}
 	}
+}
 
-	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it)
+{
+	struct diags *d = w->d;
+	struct slots *sl = &w->im->slots[sec];
+	char label[128];
+	static const char *const whats[SEC_N] = {"section", "workload", "node", "failure", "size"};
+
+	it->self = mark(map);
+	if (map->type != YAML_MAPPING_NODE) {
+		hard_error(w, it->self.line, it->self.col, "expected a mapping of keys for %s #%d, found a %s",
+			   whats[sec], index + 1, node_type_name(map));
+		return;
+	}
+	item_kind(w, map, sec, index, it, label, sizeof label);
+	for (yaml_node_pair_t *pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
 		yaml_node_t *kn = yaml_document_get_node(w->doc, pair->key);
 		yaml_node_t *vn = yaml_document_get_node(w->doc, pair->value);
 		struct pos kp = mark(kn);
