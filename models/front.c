@@ -40,12 +40,15 @@ void front_as_server(const struct front_cfg *f, struct server_cfg *c)
 	c->zones = f->zones;
 }
 
-const char *front_check(const struct param *params, unsigned long present, const char **key)
+const char *front_check(const struct front_cfg *f, const struct param *params, unsigned long present, const char **key)
 {
-	if (param_is_present(params, present, "burst") && !param_is_present(params, present, "rate_limit")) {
-		*key = "burst";
-		return "'burst' applies only with 'rate_limit'";
-	}
+	const char *keys[] = {"burst", "rate_limit_by"};
+	for (int i = 0; i < 1 + (f->rate_limit_by == LIMIT_PER_CLIENT); i++) /* 'global' is what none means */
+		if (param_is_present(params, present, keys[i]) && !param_is_present(params, present, "rate_limit")) {
+			*key = keys[i];
+			return i == 0 ? "'burst' applies only with 'rate_limit'"
+				      : "'rate_limit_by' applies only with 'rate_limit'";
+		}
 	return NULL;
 }
 
@@ -53,26 +56,20 @@ const char *front_check(const struct param *params, unsigned long present, const
 const struct metric_def front_metrics[] = {
 	{"throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests refused by the rate limit (429)"},
 	{"rate_limit_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "rate limit",
-	 "requests let through over rate_limit x time"},
+	 "requests let through over rate_limit x time (a global limit)"},
+	{"clients_throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
+	 "clients refused at least once by a limit per client"},
 	{0},
 };
 /* clang-format on */
 
-/* The token bucket: one more request in now, or 429. */
+/* The rate limit: one more request in now, or 429. */
 static int front_admit(struct server *s, struct request *r)
 {
 	struct front *f = (struct front *)s;
-	if (f->rate <= 0)
+	if (limiter_admit(&f->lim, r, s->base.net->sim.now))
 		return 1;
-	double now = s->base.net->sim.now;
-	f->tokens = fmin(f->burst, f->tokens + (now - f->t_tokens) * f->rate);
-	f->t_tokens = now;
-	if (f->tokens >= 1) {
-		f->tokens -= 1;
-		return 1;
-	}
 	request_frame(r)->self_inst = 0;
-	f->throttled++;
 	node_arrival(&s->base);
 	node_reject(&s->base, r, HTTP_TOO_MANY, 0);
 	return 0;
@@ -82,23 +79,24 @@ static void front_report(const struct server *s, struct report *rep)
 {
 	const struct front *f = (const struct front *)s;
 	const struct node *n = &s->base;
-	double T = n->net->t_end - n->net->t_warm;
-	if (f->rate <= 0)
-		return;
-	report_add(rep, n->name, "throttled", (double)f->throttled);
-	report_add(rep, n->name, "rate_limit_utilization",
-		   T > 0 ? (double)(n->st.arrivals - f->throttled) / (f->rate * T) : 0);
+	limiter_report(&f->lim, n, rep);
 }
 
 static void front_reset(struct server *s)
 {
-	((struct front *)s)->throttled = 0;
+	limiter_reset(&((struct front *)s)->lim);
+}
+
+static void front_release(struct server *s)
+{
+	limiter_release(&((struct front *)s)->lim);
 }
 
 static const struct tier_ops front_ops = {
 	.admit = front_admit,
 	.report = front_report,
 	.reset = front_reset,
+	.release = front_release,
 	.pass_status = 1,
 };
 
@@ -106,7 +104,5 @@ void front_init(struct node *n, const struct server_cfg *c, const struct front_c
 {
 	struct front *f = (struct front *)n;
 	server_init_tier(n, c, (int)c->instances, &front_ops);
-	f->rate = fc->rate_limit;
-	f->burst = fc->burst > 0 ? (double)fc->burst : fmax(1, fc->rate_limit);
-	f->tokens = f->burst;
+	limiter_init(&f->lim, n->net, fc->rate_limit, (double)fc->burst, fc->rate_limit_by);
 }

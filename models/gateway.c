@@ -54,7 +54,7 @@ static const char *gateway_check(const void *cfgp, unsigned long present, const 
 	(void)msg;
 	(void)n;
 	const struct gateway_cfg *g = cfgp;
-	const char *why = front_check(gateway_params, present, key);
+	const char *why = front_check(&g->front, gateway_params, present, key);
 	if (why)
 		return why;
 	if (g->routes_head.n == 0 && !param_is_present(gateway_params, present, "default")) {

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 
 #include "../sim/engine/util.h"
+#include "limiter.h"
 #include "model.h"
 
 enum lb_policy { LB_ROUND_ROBIN, LB_RANDOM, LB_LEAST_CONN, LB_POWER_OF_TWO };
@@ -76,6 +77,9 @@ struct lb_cfg {
 	long rules;             /* listener rules evaluated per request */
 	long per_connection;    /* requests a client sends over one connection */
 	double transfer_price;  /* dollars per GB sent to the clients */
+	double rate_limit;      /* requests per second let in; 0: none */
+	long burst;             /* the bucket's size; 0: one second's worth */
+	int rate_limit_by;      /* enum limit_by */
 };
 
 struct lb {
@@ -97,9 +101,10 @@ struct lb {
 	int *pick;           /* owned: scratch list of instances in rotation */
 	struct tmo idle;
 	struct tmo connect; /* when cfg.connect_timeout > 0 */ /* idle timeouts of calls to targets */
-	double bytes;     /* request and response bytes processed since the warm-up */
-	double p_bytes;   /* the same, in the current time-series period */
-	double bytes_out; /* response bytes sent to the clients since the warm-up */
+	double bytes;       /* request and response bytes processed since the warm-up */
+	double p_bytes;     /* the same, in the current time-series period */
+	double bytes_out;   /* response bytes sent to the clients since the warm-up */
+	struct limiter lim; /* its rate limit (rate 0: none) */
 };
 
 #define OFF(f) offsetof(struct lb_cfg, f)
@@ -118,6 +123,11 @@ static const struct metric_def lb_metrics[] = {
 	 "response bytes sent to the clients per hour, in GB, x transfer_price"},
 	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL,
 	 "price + consumed_lcus x lcu_price + transfer_cost_per_hour"},
+	{"throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests refused by the rate limit (429)"},
+	{"rate_limit_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "rate limit",
+	 "requests let through over rate_limit x time (a global limit)"},
+	{"clients_throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
+	 "clients refused at least once by a limit per client"},
 	{0},
 };
 /* clang-format on */
@@ -131,6 +141,12 @@ static const struct param lb_params[] = {
 	 "requests that may wait for the balancer; beyond: 503 and SpilloverCount"},
 	{"service", PT_DIST, OFF(service), "const(50us)", 0, 0, NULL, 0, "processing time per request at the balancer"},
 	{"cores", PT_COUNT, OFF(cores), "1", 1, 1e6, NULL, 0, "requests processed at once"},
+	{"rate_limit", PT_RATE, OFF(rate_limit), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
+	 "requests per second let in; beyond: 429, the balancer's own (none if absent)"},
+	{"burst", PT_COUNT, OFF(burst), NULL, 1, 1e9, NULL, P_OPTIONAL,
+	 "rate_limit: requests let in at once above the rate (default: one second's worth)"},
+	{"rate_limit_by", PT_ENUM, OFF(rate_limit_by), "global", 0, 0, "global|client", 0,
+	 "rate_limit: one bucket for all (global) or one per client of the workloads (client)"},
 	{"price", PT_MONEY, OFF(price), "$0.0225/h", 0, 1e6, NULL, 0, "cost of running the balancer"},
 	{"lcu_price", PT_MONEY, OFF(lcu_price), "$0.008/h", 0, 1e6, NULL, 0,
 	 "price of one load balancer capacity unit (LCU) per hour, added to price"},
@@ -168,6 +184,21 @@ static const struct param lb_params[] = {
 };
 #undef OFF
 
+static const char *lb_check(const void *cfg, unsigned long present, const char **key, char *msg, size_t n)
+{
+	(void)msg;
+	(void)n;
+	const char *keys[] = {"burst", "rate_limit_by"};
+	for (int i = 0; i < 1 + (((const struct lb_cfg *)cfg)->rate_limit_by == LIMIT_PER_CLIENT); i++)
+		if (param_is_present(lb_params, present, keys[i]) &&
+		    !param_is_present(lb_params, present, "rate_limit")) {
+			*key = keys[i];
+			return i == 0 ? "'burst' applies only with 'rate_limit'"
+				      : "'rate_limit_by' applies only with 'rate_limit'";
+		}
+	return NULL;
+}
+
 static void lb_init(struct node *n, const void *cfg)
 {
 	struct lb *lb = (struct lb *)n;
@@ -176,6 +207,7 @@ static void lb_init(struct node *n, const void *cfg)
 	node_set_instances(n, (int)lb->cfg.instances);
 	n->capacity = (double)(lb->cfg.cores * lb->cfg.instances);
 	lb->units = xcalloc(lb->cfg.instances, sizeof(*lb->units));
+	limiter_init(&lb->lim, n->net, lb->cfg.rate_limit, (double)lb->cfg.burst, lb->cfg.rate_limit_by);
 	for (long u = 0; u < lb->cfg.instances; u++)
 		lb->units[u].is_routable = 1;
 	if (lb->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
@@ -410,7 +442,9 @@ static void lb_arrive(struct node *n, struct request *r)
 	r->lb = (int16_t)n->id;
 	r->t_lb_in = f->t_arrive;
 	struct lb_unit *u = &lb->units[f->self_inst];
-	if (k < 0 || n->health[k].state != HEALTH_UP) {
+	if (!limiter_admit(&lb->lim, r, n->net->sim.now)) {
+		node_reject(n, r, HTTP_TOO_MANY, 0); /* its own 4XX */
+	} else if (k < 0 || n->health[k].state != HEALTH_UP) {
 		node_reject(n, r, HTTP_BAD_GATEWAY, 0); /* cannot connect */
 	} else if (u->busy < lb->cfg.cores) {
 		u->active++;
@@ -564,11 +598,13 @@ static void lb_report(const struct node *n, struct report *rep)
 	double transfer = T > 0 ? lb->bytes_out / T * 3600 / 1e9 * lb->cfg.transfer_price : 0;
 	report_add(rep, n->name, "transfer_cost_per_hour", transfer);
 	report_add(rep, n->name, "cost_per_hour", lb->cfg.price + lcus * lb->cfg.lcu_price + transfer);
+	limiter_report(&lb->lim, n, rep);
 }
 
 static void lb_reset(struct node *n)
 {
 	((struct lb *)n)->bytes = ((struct lb *)n)->bytes_out = 0;
+	limiter_reset(&((struct lb *)n)->lim);
 }
 
 /* ConsumedLCUs of a time-series period. */
@@ -581,6 +617,7 @@ static void lb_period(struct node *n, double len, double *row)
 
 static void lb_release(struct node *n)
 {
+	limiter_release(&((struct lb *)n)->lim);
 	struct lb *lb = (struct lb *)n;
 	rng_release(&lb->rng_service);
 	rng_release(&lb->rng_route);
@@ -599,6 +636,7 @@ static void lb_release(struct node *n)
 
 const struct node_kind load_balancer_kind = {
 	.metrics = lb_metrics,
+	.check = lb_check,
 	.name = "load_balancer",
 	.summary = "spreads requests over a tier's healthy instances; health checks, surge queue, 503",
 	.size = sizeof(struct lb),

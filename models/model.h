@@ -85,6 +85,7 @@ struct request {
 	uint8_t is_lost;                           /* its last message was lost (a partition): parked for timeouts */
 	uint8_t origin_step;                       /* a request made by a node (a queue's message): its progress */
 	uint8_t cls;                               /* request class (0: none; see net_spec.class_name) */
+	uint32_t client;                           /* who sent it: its workload's client_base + the client's index */
 	uint8_t fan_failed;                        /* a child of its fan-out failed */
 	uint16_t pending;                          /* children of its fan-out not yet answered */
 	struct request *parent;                    /* a fan-out's child: the request waiting for it */
@@ -176,6 +177,7 @@ struct node {
 	int is_serving;                 /* can answer at all: n_up > 0 unless the kind manages it */
 	int manages_serving;            /* the kind calls node_set_serving itself (failover) */
 	double capacity;                /* servers in total, for utilization; 0: not a queue */
+	uint32_t client_base;           /* workloads: the net-wide id of its first client */
 	struct node_stats st;
 };
 
@@ -237,6 +239,9 @@ struct node_kind {
 	/* Optional, workloads: the share of their requests of class cls (0:
 	 * of no class); default: all of class 0. */
 	double (*class_share)(const void *cfg, int cls);
+	/* Optional, workloads: how many clients send its requests (default 1);
+	 * each has a net-wide id (request.client), for limits per client. */
+	int (*clients)(const void *cfg);
 	/* Optional: how many instances a node of this config has (default 1). */
 	int (*instances)(const void *cfg);
 	/* Optional: the availability zones its instances are spread over
@@ -395,6 +400,7 @@ struct net {
 	struct tavg service_up; /* 1 while every tier has an instance up */
 	int n_periods, period_i;
 	double *ts;              /* owned: n_periods * n_nodes * TS_NCOLS */
+	uint32_t n_clients;      /* clients of every workload (request.client < n_clients) */
 	struct class_stats *cls; /* owned: spec->n_classes + 1 of them ([0] unused), or NULL */
 };
 

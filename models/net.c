@@ -93,6 +93,7 @@ struct request *request_new(struct net *net, struct node *workload)
 	r->is_lost = 0;
 	r->origin_step = 0;
 	r->cls = 0;
+	r->client = workload->client_base;
 	r->lb = r->lb_target = r->lb_inst = -1;
 	r->t_lb_in = r->t_dispatch = r->t_target_done = -1;
 	r->req_bytes = r->resp_bytes = 0;
@@ -706,6 +707,10 @@ struct net *net_new(const struct net_spec *spec, uint64_t rep)
 		init_stats(&n->st);
 		node_set_instances(n, 1);
 		net->nodes[i] = n;
+		if (n->kind->flags & KIND_WORKLOAD) { /* its clients' ids, before any node's init */
+			n->client_base = net->n_clients;
+			net->n_clients += n->kind->clients ? (uint32_t)n->kind->clients(ns->cfg) : 1;
+		}
 	}
 	for (int i = 0; i < spec->n_nodes; i++) {
 		struct node *n = net->nodes[i];

@@ -43,8 +43,7 @@ static const char *proxy_check(const void *cfg, unsigned long present, const cha
 {
 	(void)msg;
 	(void)n;
-	(void)cfg;
-	return front_check(proxy_params, present, key);
+	return front_check(&((const struct proxy_cfg *)cfg)->front, proxy_params, present, key);
 }
 
 /* The server engine's configuration for a proxy. */

@@ -12,6 +12,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "limiter.h"
 #include "model.h"
 
 enum server_mode { MODE_SYNC, MODE_ASYNC };
@@ -205,13 +206,12 @@ struct front_cfg {
 	struct dist service;
 	long instances, cores, max_connections, queue, zones, burst;
 	double timeout, price, rate_limit;
+	int rate_limit_by; /* enum limit_by */
 };
-/* A front's state: the engine's, then its token bucket (front.c). */
+/* A front's state: the engine's, then its rate limit (front.c). */
 struct front {
 	struct server s;
-	double rate, burst;      /* requests per second let through (0: no limit), the bucket's size */
-	double tokens, t_tokens; /* tokens in the bucket at t_tokens */
-	uint64_t throttled;      /* refused by the rate limit (429) */
+	struct limiter lim;
 };
 void front_as_server(const struct front_cfg *f, struct server_cfg *c);
 /* Initialises a front: the engine on c (made by front_as_server and the
@@ -220,7 +220,7 @@ void front_init(struct node *n, const struct server_cfg *c, const struct front_c
 /* The instances of a kind whose configuration starts with its front_cfg. */
 int front_instances(const void *cfg);
 /* 'burst' without 'rate_limit'; params is the kind's table. */
-const char *front_check(const struct param *params, unsigned long present, const char **key);
+const char *front_check(const struct front_cfg *f, const struct param *params, unsigned long present, const char **key);
 
 /* clang-format off */
 #define FRONT_PARAMS(type, service_def, instances_def, queue_def, queue_help, timeout_def, timeout_help) \
@@ -235,6 +235,8 @@ const char *front_check(const struct param *params, unsigned long present, const
 	 "requests per second let through; beyond: 429 (none if absent)"}, \
 	{"burst", PT_COUNT, offsetof(type, front.burst), NULL, 1, 1e9, NULL, P_OPTIONAL, \
 	 "rate_limit: requests let through at once above the rate (default: one second's worth)"}, \
+	{"rate_limit_by", PT_ENUM, offsetof(type, front.rate_limit_by), "global", 0, 0, "global|client", 0, \
+	 "rate_limit: one bucket for all (global) or one per client of the workloads (client)"}, \
 	{"zones", PT_COUNT, offsetof(type, front.zones), "1", 1, 26, NULL, 0, \
 	 "availability zones the instances are spread over"}, \
 	{"price", PT_MONEY, offsetof(type, front.price), "$0/h", 0, 1e6, NULL, 0, "cost per instance"}

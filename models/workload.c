@@ -17,6 +17,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -51,18 +52,22 @@ struct workload_cfg {
 	struct dist burst_length; /* how long a burst lasts */
 	struct dist burst_gap;    /* time from one burst's end to the next one's start */
 	struct times replay;      /* arrival times to replay (n = 0: none) */
+	long clients;             /* clients sending its requests */
+	double client_skew;       /* Zipf exponent of their shares; 0: equal shares */
 };
 
 struct workload {
 	struct node base;
 	struct workload_cfg cfg;
-	struct rng rng_arrivals; /* interarrival times or think times */
-	struct tmo timeouts;     /* when cfg.timeout > 0 */
-	struct rng rng_retry;    /* backoff jitter */
-	struct rng rng_mix;      /* the class of each request */
-	struct rng rng_bursts;   /* burst and gap lengths */
-	double base_rate;        /* open with bursts: the rate between bursts */
-	double gap;              /* open: 1 / cfg.rate, the candidates' mean gap, seconds */
+	struct rng rng_arrivals;         /* interarrival times or think times */
+	struct tmo timeouts;             /* when cfg.timeout > 0 */
+	struct rng rng_retry;            /* backoff jitter */
+	struct rng rng_mix;              /* the class of each request */
+	struct rng rng_bursts;           /* burst and gap lengths */
+	struct rng rng_clients;          /* which client sends each request (clients > 1) */
+	gsl_ran_discrete_t *client_pick; /* owned: the clients' shares, when skewed */
+	double base_rate;                /* open with bursts: the rate between bursts */
+	double gap;                      /* open: 1 / cfg.rate, the candidates' mean gap, seconds */
 	int in_burst;
 	size_t replay_i; /* the next time to replay */
 	double tokens;   /* retry budget: retries that may be made now */
@@ -140,6 +145,10 @@ static const struct param workload_params[] = {
 	 "arrival times to replay, a CSV file (first column, seconds from the start, warm-up included)"},
 	{"mix", PT_TABLE, OFF(mix_head), NULL, 0, 0, &mix_table, P_OPTIONAL,
 	 "request classes and their shares, e.g. [{class: browse, weight: 70%}, {class: buy, weight: 30%}]"},
+	{"clients", PT_COUNT, OFF(clients), "1", 1, 10000000, NULL, 0,
+	 "clients sending its requests (users, API keys, tenants), for rate limits per client"},
+	{"client_skew", PT_FACTOR, OFF(client_skew), "0", 0, 10, NULL, 0,
+	 "Zipf exponent of the clients' shares of the requests (0: equal; 1: client k sends k times fewer)"},
 	{0},
 };
 #undef OFF
@@ -339,6 +348,10 @@ static void send_one(struct workload *w)
 	r->req_bytes = w->cfg.req_bytes;
 	r->resp_bytes = w->cfg.resp_bytes;
 	r->attempt = 1;
+	if (w->cfg.clients > 1)
+		r->client += w->client_pick
+				     ? (uint32_t)gsl_ran_discrete(w->rng_clients.r, w->client_pick)
+				     : (uint32_t)gsl_rng_uniform_int(w->rng_clients.r, (unsigned long)w->cfg.clients);
 	if (w->cfg.mix_head.n > 0) {
 		const struct mix_entry *e = &w->cfg.mix[w->cfg.mix_head.n - 1];
 		double u = gsl_rng_uniform(w->rng_mix.r);
@@ -445,6 +458,11 @@ static void ev_think_done(struct sim *sim, void *obj, void *arg)
 	send_one(obj);
 }
 
+static int workload_clients(const void *cfg)
+{
+	return (int)((const struct workload_cfg *)cfg)->clients;
+}
+
 static void workload_init(struct node *n, const void *cfg)
 {
 	struct workload *w = (struct workload *)n;
@@ -454,6 +472,16 @@ static void workload_init(struct node *n, const void *cfg)
 	node_rng_init(n, &w->rng_retry, "retries");
 	node_rng_init(n, &w->rng_mix, "mix");
 	node_rng_init(n, &w->rng_bursts, "bursts");
+	if (w->cfg.clients > 1) { /* a stream of its own: one client changes no other draw */
+		node_rng_init(n, &w->rng_clients, "clients");
+		if (w->cfg.client_skew > 0) {
+			double *share = xmalloc((size_t)w->cfg.clients * sizeof(double));
+			for (long k = 0; k < w->cfg.clients; k++)
+				share[k] = pow((double)(k + 1), -w->cfg.client_skew);
+			w->client_pick = gsl_ran_discrete_preproc((size_t)w->cfg.clients, share);
+			free(share);
+		}
+	}
 	if (w->cfg.burst_rate > 0) { /* candidates at the larger rate, thinned */
 		w->base_rate = w->cfg.rate;
 		w->cfg.rate = fmax(w->cfg.rate, w->cfg.burst_rate);
@@ -547,6 +575,10 @@ static void workload_release(struct node *n)
 	rng_release(&w->rng_retry);
 	rng_release(&w->rng_mix);
 	rng_release(&w->rng_bursts);
+	if (w->cfg.clients > 1)
+		rng_release(&w->rng_clients);
+	if (w->client_pick)
+		gsl_ran_discrete_free(w->client_pick);
 	if (w->cfg.timeout > 0)
 		tmo_release(&w->timeouts);
 }
@@ -561,6 +593,7 @@ const struct node_kind workload_kind = {
 	.flags = KIND_WORKLOAD,
 	.check = workload_check,
 	.offered = workload_offered,
+	.clients = workload_clients,
 	.class_share = workload_class_share,
 	.lint = workload_lint,
 	.init = workload_init,

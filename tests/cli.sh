@@ -693,5 +693,15 @@ c=$(col_of "$T/over/sweep.csv" "e2e.latency_p99 (s)")
 m=$(col_of "$T/over/sweep.csv" "e2e.cost_per_million_requests (\$)")
 [ -n "$c" ] && [ -n "$m" ] && awk -F, -v c="$c" -v m="$m" 'NR == 2 { p2 = $c; m2 = $m } NR == 7 { p12 = $c; m12 = $m } END { exit !(p2 - p12 < 0.002 && m12 > 2 * m2) }' "$T/over/sweep.csv" && ok || bad "over-provisioning: 10 more servers buy under 2ms of p99 and double the cost per million"
 
+# A noisy neighbour: a limit per client stops only it, a global one everyone.
+expect_rc 0 "the noisy-neighbour sweep" "$CP" run scenarios/noisy-neighbour.yaml -o "$T/noisy"
+grep -q "^Knee: 'tenants.error_rate < 1%' first fails at point 2 (gw.rate_limit_by=global" "$T/out" && ok || bad "noisy neighbour: a global limit fails the tenants' SLO"
+t=$(col_of "$T/noisy/sweep.csv" "tenants.error_rate (fraction)")
+b=$(col_of "$T/noisy/sweep.csv" "big-customer.error_rate (fraction)")
+[ -n "$t" ] && [ -n "$b" ] && awk -F, -v t="$t" -v b="$b" 'NR == 2 { ok = $t == 0 && $b > 0.86 && $b < 0.89 } NR == 3 { ok = ok && $t > 0.35 && $t < 0.40 && $b > 0.35 && $b < 0.40 } END { exit !ok }' "$T/noisy/sweep.csv" && ok || bad "noisy neighbour: per client 87.5% and 0% refused; global about 37.5% each"
+printf 'workloads: [{name: w, target: gw, rate: 10/s}]\nnodes:\n  - {name: gw, kind: gateway, default: app, rate_limit_by: client}\n  - {name: app, kind: server, service: exp(1ms)}\n' > "$T/limitby.yaml"
+expect_rc 3 "rate_limit_by without rate_limit" "$CP" validate "$T/limitby.yaml"
+grep -q "'rate_limit_by' applies only with 'rate_limit'" "$T/err" && ok || bad "rate_limit_by without rate_limit is refused"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,6 +5,8 @@
  */
 #include "testutil.h"
 
+#include "../models/limiter.h"
+
 static struct scenario *run_jobs(const char *yaml, int jobs, struct results *res)
 {
 	struct scenario *sc = load_text(yaml);
@@ -701,6 +703,55 @@ static void test_mm1_costs_two_events_a_customer(void **state)
 	scenario_free(sc);
 }
 
+/* A token bucket lets in exactly burst + rate x t over an interval (t ends
+ * between two refills, so rounding cannot move the count); per client,
+ * each client has its own bucket, and a global limit shares one. */
+static void test_token_bucket_admits_rate_times_t_plus_burst(void **state)
+{
+	(void)state;
+	struct net net = {.n_clients = 3};
+	for (int by = LIMIT_GLOBAL; by <= LIMIT_PER_CLIENT; by++) {
+		struct limiter l;
+		limiter_init(&l, &net, 10, 5, by);
+		long in[3] = {0};
+		for (long k = 0; k <= 20100; k++) { /* clients 0 and 2 alternate, every 0.5 ms, to t = 10.05 s */
+			struct request r = {.client = k % 2 ? 2 : 0};
+			in[r.client] += limiter_admit(&l, &r, (double)k * 0.0005);
+		}
+		if (by == LIMIT_PER_CLIENT) {
+			assert_int_equal(in[0], 105); /* 5 + 10/s x 10.05 s, each */
+			assert_int_equal(in[2], 105);
+			assert_int_equal(l.clients_throttled, 2);
+		} else {
+			assert_int_equal(in[0] + in[2], 105); /* one bucket for both */
+		}
+		assert_int_equal(l.throttled, 20101 - in[0] - in[2]);
+		limiter_release(&l);
+	}
+}
+
+/* A noisy client of a per-client limit gets 429 and the others do not; a
+ * workload's clients spread its requests (Zipf makes client 1 the top). */
+static void test_rate_limit_per_client_stops_only_the_noisy_one(void **state)
+{
+	(void)state;
+	struct results res;
+	struct scenario *sc =
+		run2("simulation: {duration: 60s, warmup: 5s, replications: 2, seed: 3}\n"
+		     "workloads:\n"
+		     "  - {name: noisy, target: gw, rate: 300/s}\n"
+		     "  - {name: others, target: gw, rate: 300/s, clients: 100}\n"
+		     "nodes:\n"
+		     "  - {name: gw, kind: gateway, default: app, rate_limit: 20/s, rate_limit_by: client}\n"
+		     "  - {name: app, kind: server, cores: 8, service: exp(1ms)}\n",
+		     &res);
+	assert_true(mean_of(&res, "noisy", "status_429") > 0.9 * 280 * 60);
+	assert_true(mean_of(&res, "others", "status_429") < 0.001 * 300 * 60);
+	assert_true(mean_of(&res, "gw", "clients_throttled") >= 1);
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +783,8 @@ int main(void)
 		cmocka_unit_test(test_limit_events_stops_a_long_run),
 		cmocka_unit_test(test_rate_profile_arrivals_follow_the_integral),
 		cmocka_unit_test(test_cache_lru_hit_ratio_matches_che),
+		cmocka_unit_test(test_token_bucket_admits_rate_times_t_plus_burst),
+		cmocka_unit_test(test_rate_limit_per_client_stops_only_the_noisy_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

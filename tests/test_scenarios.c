@@ -395,6 +395,14 @@ static void check_hockey_stick(const struct results *r)
 	assert_true(get(r, "shoppers", "latency_p99") < 0.070);
 }
 
+/* The limit per client: the big customer refused 7 times in 8, the tenants never. */
+static void check_noisy_neighbour(const struct results *r)
+{
+	assert_near(get(r, "big-customer", "error_rate"), 0.875, 0.01);
+	assert_near(get(r, "tenants", "error_rate"), 0, 1e-12);
+	assert_near(get(r, "gw", "clients_throttled"), 1, 1e-12);
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -433,6 +441,7 @@ static const struct entry entries[] = {
 	{"scale-up-vs-scale-out.yaml", check_scale_up_vs_out, FLOWS_FREE},
 	{"over-provisioning.yaml", check_over_provisioning, FLOWS_LOWER},
 	{"load-sweep-hockey-stick.yaml", check_hockey_stick, FLOWS_EXACT},
+	{"noisy-neighbour.yaml", check_noisy_neighbour, FLOWS_FREE},
 };
 
 static void test_scenarios_show_what_they_say(void **state)
