@@ -463,6 +463,30 @@ static int workload_clients(const void *cfg)
 	return (int)((const struct workload_cfg *)cfg)->clients;
 }
 
+#define CLIENTS_MAX 10000000 /* every workload's together: limits per client keep a bucket each */
+
+/* The workloads' clients together fit in the limiters' tables: the one
+ * whose clients pass the limit is reported. */
+static const char *workload_check_refs(const void *cfgp, const struct net_spec *spec, const char **key, char *msg,
+				       size_t n)
+{
+	long total = 0;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_spec *ns = &spec->nodes[i];
+		if (!(ns->kind->flags & KIND_WORKLOAD))
+			continue;
+		total += workload_clients(ns->cfg);
+		if (total > CLIENTS_MAX) {
+			if (ns->cfg != cfgp)
+				return NULL;
+			*key = "clients";
+			snprintf(msg, n, "the workloads have more than %d clients in all", CLIENTS_MAX);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
 static void workload_init(struct node *n, const void *cfg)
 {
 	struct workload *w = (struct workload *)n;
@@ -594,6 +618,7 @@ const struct node_kind workload_kind = {
 	.check = workload_check,
 	.offered = workload_offered,
 	.clients = workload_clients,
+	.check_refs = workload_check_refs,
 	.class_share = workload_class_share,
 	.lint = workload_lint,
 	.init = workload_init,

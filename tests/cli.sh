@@ -700,6 +700,9 @@ t=$(col_of "$T/noisy/sweep.csv" "tenants.error_rate (fraction)")
 b=$(col_of "$T/noisy/sweep.csv" "big-customer.error_rate (fraction)")
 [ -n "$t" ] && [ -n "$b" ] && awk -F, -v t="$t" -v b="$b" 'NR == 2 { ok = $t == 0 && $b > 0.86 && $b < 0.89 } NR == 3 { ok = ok && $t > 0.35 && $t < 0.40 && $b > 0.35 && $b < 0.40 } END { exit !ok }' "$T/noisy/sweep.csv" && ok || bad "noisy neighbour: per client 87.5% and 0% refused; global about 37.5% each"
 printf 'workloads: [{name: w, target: gw, rate: 10/s}]\nnodes:\n  - {name: gw, kind: gateway, default: app, rate_limit_by: client}\n  - {name: app, kind: server, service: exp(1ms)}\n' > "$T/limitby.yaml"
+printf 'workloads:\n  - {name: a, target: s, rate: 1/s, clients: 9000000}\n  - {name: b, target: s, rate: 1/s, clients: 2000000}\nnodes: [{name: s, kind: server, service: exp(1ms)}]\n' > "$T/clients.yaml"
+expect_rc 3 "too many clients" "$CP" validate "$T/clients.yaml"
+grep -q "clients.yaml:3:.*workload 'b': the workloads have more than 10000000 clients in all" "$T/err" && ok || bad "the clients of every workload are bounded, the one past the limit named"
 expect_rc 3 "rate_limit_by without rate_limit" "$CP" validate "$T/limitby.yaml"
 grep -q "'rate_limit_by' applies only with 'rate_limit'" "$T/err" && ok || bad "rate_limit_by without rate_limit is refused"
 
