@@ -42,23 +42,12 @@ void front_as_server(const struct front_cfg *f, struct server_cfg *c)
 
 const char *front_check(const struct front_cfg *f, const struct param *params, unsigned long present, const char **key)
 {
-	const char *keys[] = {"burst", "rate_limit_by"};
-	for (int i = 0; i < 1 + (f->rate_limit_by == LIMIT_PER_CLIENT); i++) /* 'global' is what none means */
-		if (param_is_present(params, present, keys[i]) && !param_is_present(params, present, "rate_limit")) {
-			*key = keys[i];
-			return i == 0 ? "'burst' applies only with 'rate_limit'"
-				      : "'rate_limit_by' applies only with 'rate_limit'";
-		}
-	return NULL;
+	return limiter_check(params, present, f->rate_limit_by, key);
 }
 
 /* clang-format off */
 const struct metric_def front_metrics[] = {
-	{"throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests refused by the rate limit (429)"},
-	{"rate_limit_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "rate limit",
-	 "requests let through over rate_limit x time (a global limit)"},
-	{"clients_throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
-	 "clients refused at least once by a limit per client"},
+	LIMITER_METRICS,
 	{0},
 };
 /* clang-format on */

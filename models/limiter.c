@@ -63,6 +63,21 @@ void limiter_report(const struct limiter *l, const struct node *n, struct report
 			   T > 0 ? (double)(n->st.arrivals - l->throttled) / (l->rate * T) : 0);
 }
 
+const char *limiter_check(const struct param *params, unsigned long present, int by, const char **key)
+{
+	if (param_is_present(params, present, "rate_limit"))
+		return NULL;
+	if (param_is_present(params, present, "burst")) {
+		*key = "burst";
+		return "'burst' applies only with 'rate_limit'";
+	}
+	if (by == LIMIT_PER_CLIENT) { /* 'global' is what no limit means too */
+		*key = "rate_limit_by";
+		return "'rate_limit_by' applies only with 'rate_limit'";
+	}
+	return NULL;
+}
+
 void limiter_release(struct limiter *l)
 {
 	free(l->tokens);

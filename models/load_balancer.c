@@ -123,11 +123,7 @@ static const struct metric_def lb_metrics[] = {
 	 "response bytes sent to the clients per hour, in GB, x transfer_price"},
 	{"cost_per_hour", MS_NODE, MU_DOLLARS_HOUR, MR_COST, MB_LOWER, NULL,
 	 "price + consumed_lcus x lcu_price + transfer_cost_per_hour"},
-	{"throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL, "requests refused by the rate limit (429)"},
-	{"rate_limit_utilization", MS_NODE, MU_FRACTION, MR_UTILIZATION, MB_LOWER, "rate limit",
-	 "requests let through over rate_limit x time (a global limit)"},
-	{"clients_throttled", MS_NODE, MU_COUNT, MR_COUNT, MB_LOWER, NULL,
-	 "clients refused at least once by a limit per client"},
+	LIMITER_METRICS,
 	{0},
 };
 /* clang-format on */
@@ -141,12 +137,7 @@ static const struct param lb_params[] = {
 	 "requests that may wait for the balancer; beyond: 503 and SpilloverCount"},
 	{"service", PT_DIST, OFF(service), "const(50us)", 0, 0, NULL, 0, "processing time per request at the balancer"},
 	{"cores", PT_COUNT, OFF(cores), "1", 1, 1e6, NULL, 0, "requests processed at once"},
-	{"rate_limit", PT_RATE, OFF(rate_limit), NULL, 1e-9, 1e9, NULL, P_OPTIONAL,
-	 "requests per second let in; beyond: 429, the balancer's own (none if absent)"},
-	{"burst", PT_COUNT, OFF(burst), NULL, 1, 1e9, NULL, P_OPTIONAL,
-	 "rate_limit: requests let in at once above the rate (default: one second's worth)"},
-	{"rate_limit_by", PT_ENUM, OFF(rate_limit_by), "global", 0, 0, "global|client", 0,
-	 "rate_limit: one bucket for all (global) or one per client of the workloads (client)"},
+	LIMITER_PARAMS(OFF(rate_limit), OFF(burst), OFF(rate_limit_by)),
 	{"price", PT_MONEY, OFF(price), "$0.0225/h", 0, 1e6, NULL, 0, "cost of running the balancer"},
 	{"lcu_price", PT_MONEY, OFF(lcu_price), "$0.008/h", 0, 1e6, NULL, 0,
 	 "price of one load balancer capacity unit (LCU) per hour, added to price"},
@@ -188,15 +179,7 @@ static const char *lb_check(const void *cfg, unsigned long present, const char *
 {
 	(void)msg;
 	(void)n;
-	const char *keys[] = {"burst", "rate_limit_by"};
-	for (int i = 0; i < 1 + (((const struct lb_cfg *)cfg)->rate_limit_by == LIMIT_PER_CLIENT); i++)
-		if (param_is_present(lb_params, present, keys[i]) &&
-		    !param_is_present(lb_params, present, "rate_limit")) {
-			*key = keys[i];
-			return i == 0 ? "'burst' applies only with 'rate_limit'"
-				      : "'rate_limit_by' applies only with 'rate_limit'";
-		}
-	return NULL;
+	return limiter_check(lb_params, present, ((const struct lb_cfg *)cfg)->rate_limit_by, key);
 }
 
 static void lb_init(struct node *n, const void *cfg)

@@ -231,12 +231,8 @@ const char *front_check(const struct front_cfg *f, const struct param *params, u
 	 "connections per instance, each held until its answer is sent"}, \
 	{"queue", PT_COUNT, offsetof(type, front.queue), queue_def, 0, 1e9, NULL, P_UNLIMITED, queue_help}, \
 	{"timeout", PT_DURATION, offsetof(type, front.timeout), timeout_def, 1e-6, 1e6, NULL, 0, timeout_help}, \
-	{"rate_limit", PT_RATE, offsetof(type, front.rate_limit), NULL, 1e-9, 1e9, NULL, P_OPTIONAL, \
-	 "requests per second let through; beyond: 429 (none if absent)"}, \
-	{"burst", PT_COUNT, offsetof(type, front.burst), NULL, 1, 1e9, NULL, P_OPTIONAL, \
-	 "rate_limit: requests let through at once above the rate (default: one second's worth)"}, \
-	{"rate_limit_by", PT_ENUM, offsetof(type, front.rate_limit_by), "global", 0, 0, "global|client", 0, \
-	 "rate_limit: one bucket for all (global) or one per client of the workloads (client)"}, \
+	LIMITER_PARAMS(offsetof(type, front.rate_limit), offsetof(type, front.burst), \
+		       offsetof(type, front.rate_limit_by)), \
 	{"zones", PT_COUNT, offsetof(type, front.zones), "1", 1, 26, NULL, 0, \
 	 "availability zones the instances are spread over"}, \
 	{"price", PT_MONEY, offsetof(type, front.price), "$0/h", 0, 1e6, NULL, 0, "cost per instance"}
