@@ -585,12 +585,7 @@ static int cmd_run(int argc, char **argv)
 		a.out_dir = dir;
 	}
 	subset = select_runs(&a, sc, &n_subset);
-	if (sc->spec.max_in_flight_auto) { /* every job's requests together within half the memory */
-		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-		long todo = subset ? n_subset : sc->spec.replications;
-		sc->spec.in_flight_limit = runner_in_flight_fit(
-			sc->spec.max_in_flight, (double)pages * (double)page / 2, a.jobs < todo ? a.jobs : todo);
-	}
+	runner_fit_memory(&sc->spec, a.jobs, subset ? n_subset : sc->spec.replications);
 	if (subset && n_subset == 0) {
 		fprintf(stderr,
 			"chokepoint: shard %ld of %ld selects no run: %s has %ld runs (use at most %ld shards)\n",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../sim/engine/util.h"
 #include "accesslog.h"
@@ -147,6 +148,15 @@ uint64_t runner_in_flight_fit(uint64_t limit, double memory, long jobs)
 	if (fit >= (double)limit)
 		return limit;
 	return fit < 1000 ? 1000 : (uint64_t)fit;
+}
+
+void runner_fit_memory(struct net_spec *spec, long jobs, long todo)
+{
+	if (!spec->max_in_flight_auto)
+		return;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	spec->in_flight_limit =
+		runner_in_flight_fit(spec->max_in_flight, (double)pages * (double)page / 2, jobs < todo ? jobs : todo);
 }
 
 static void build_index(struct results *res);

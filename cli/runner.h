@@ -82,6 +82,10 @@ struct results {
  * requests would not fit.  For scenarios that set no max_in_flight.
  */
 uint64_t runner_in_flight_fit(uint64_t limit, double memory, long jobs);
+/* For a scenario that sets no max_in_flight: its in-flight limit fitted so
+ * that the requests of min(jobs, todo) replications at once take at most
+ * half of this machine's memory. */
+void runner_fit_memory(struct net_spec *spec, long jobs, long todo);
 
 /* Runs every replication of sc->spec; 0, or -1 if a thread cannot start. */
 int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *out);

@@ -702,11 +702,7 @@ static int load_points(const char *path, const struct sweep_plan *pl, const stru
 				sc[k]->spec.seed = (uint64_t)o->seed;
 			if (o->reps > 0)
 				sc[k]->spec.replications = o->reps;
-			if (sc[k]->spec.max_in_flight_auto) { /* every job's requests within half the memory */
-				long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-				sc[k]->spec.in_flight_limit = runner_in_flight_fit(
-					sc[k]->spec.max_in_flight, (double)pages * (double)page / 2, o->jobs);
-			}
+			runner_fit_memory(&sc[k]->spec, o->jobs, o->jobs);
 			if (k == 0 && !o->quiet && !o->json)
 				diags_print(&d, stderr); /* warnings, once */
 		}
