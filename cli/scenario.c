@@ -169,6 +169,8 @@ int section_of_kind(const struct node_kind *k)
 	return k->flags & KIND_WORKLOAD ? SEC_WORKLOADS : k->flags & KIND_INJECTOR ? SEC_FAILURES : SEC_NODES;
 }
 
+static void build_top(struct scenario_impl *im);
+
 static void build_schema(struct scenario_impl *im)
 {
 	add_params(&im->slots[SEC_SIM], sim_params);
@@ -189,6 +191,13 @@ static void build_schema(struct scenario_impl *im)
 		v->data_size = sizeof(struct raw_item);
 		v->mapping.fields = im->slots[s].fields;
 	}
+	build_top(im);
+}
+
+/* The top level of libcyaml's schema: the sections of items, then the
+ * lists of lines (slo, tolerance, sweep); libcyaml's configuration. */
+static void build_top(struct scenario_impl *im)
+{
 	cyaml_schema_field_t *f = im->top_fields;
 	f[0] = (cyaml_schema_field_t){
 		.key = "simulation",
