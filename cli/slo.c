@@ -141,6 +141,40 @@ static const struct metric_def *split(const struct net_spec *spec, const char *l
 }
 
 /* A value in the unit of d; 0, or -1 with what to write in err. */
+/* "10MB/s": a size per second. */
+static int parse_bytes_s(const char *metric, const char *text, double *v, char *err, size_t n)
+{
+	char buf[64];
+	const char *why;
+	size_t len = strlen(text);
+	if (len < 3 || len >= sizeof buf || strcmp(text + len - 2, "/s") != 0) {
+		snprintf(err, n, "'%s' is bytes per second: write a size per second such as 10MB/s, not '%s'", metric,
+			 text);
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%.*s", (int)(len - 2), text);
+	int rc = units_size(buf, v, &why);
+	if (rc < 0)
+		snprintf(err, n, "'%s' is bytes per second: write a size per second such as 10MB/s, not '%s'", metric,
+			 text);
+	return rc;
+}
+
+/* "$0.50": an amount of dollars. */
+static int parse_dollars(const char *metric, const char *text, double *v, char *err, size_t n)
+{
+	char *end;
+	const char *t = text;
+	while (isspace((unsigned char)*t))
+		t++;
+	*v = *t == '$' ? strtod(t + 1, &end) : NAN;
+	if (*t != '$' || end == t + 1 || *end || !isfinite(*v) || *v < 0) {
+		snprintf(err, n, "'%s' is an amount of dollars: write one such as $0.50, not '%s'", metric, text);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_value(const struct metric_def *d, const char *metric, const char *text, double *v, char *err, size_t n)
 {
 	const char *why = NULL;
@@ -175,19 +209,7 @@ static int parse_value(const struct metric_def *d, const char *metric, const cha
 			snprintf(err, n, "'%s' is a cost: write a price such as $500/month, not '%s'", metric, text);
 		*v *= 730;
 		return rc;
-	case MU_DOLLARS: {
-		char *end;
-		const char *t = text;
-		while (isspace((unsigned char)*t))
-			t++;
-		*v = *t == '$' ? strtod(t + 1, &end) : NAN;
-		if (*t != '$' || end == t + 1 || *end || !isfinite(*v) || *v < 0) {
-			snprintf(err, n, "'%s' is an amount of dollars: write one such as $0.50, not '%s'", metric,
-				 text);
-			return -1;
-		}
-		return 0;
-	}
+	case MU_DOLLARS: return parse_dollars(metric, text, v, err, n);
 	case MU_GBITS_S:
 		if ((rc = units_bandwidth(text, v, &why)) < 0) {
 			snprintf(err, n, "'%s' is a bandwidth: write one such as 100Mbps, not '%s'", metric, text);
@@ -195,20 +217,7 @@ static int parse_value(const struct metric_def *d, const char *metric, const cha
 		}
 		*v /= 1e9;
 		return 0;
-	case MU_BYTES_S: {
-		char buf[64];
-		size_t len = strlen(text);
-		if (len < 3 || len >= sizeof buf || strcmp(text + len - 2, "/s") != 0) {
-			snprintf(err, n, "'%s' is bytes per second: write a size per second such as 10MB/s, not '%s'",
-				 metric, text);
-			return -1;
-		}
-		snprintf(buf, sizeof buf, "%.*s", (int)(len - 2), text);
-		if ((rc = units_size(buf, v, &why)) < 0)
-			snprintf(err, n, "'%s' is bytes per second: write a size per second such as 10MB/s, not '%s'",
-				 metric, text);
-		return rc;
-	}
+	case MU_BYTES_S: return parse_bytes_s(metric, text, v, err, n);
 	case MU_COUNT:
 	case MU_NUMBER:
 	case MU_RATIO:
