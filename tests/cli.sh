@@ -192,6 +192,7 @@ wait_done() {
 		sleep 0.05
 	done
 }
+: >"$T/err" # emptied here, before the run starts: wait_done must not read the last run's lines
 "$CP" run "$T/long.yaml" -o "$T/sig" -q -j 1 --reps 100000 --progress 2>"$T/err" &
 pid=$!
 wait_done $pid "$T/err"
@@ -204,6 +205,7 @@ grep -q "interrupted after" "$T/err" && ok || bad "SIGINT: the interruption is r
 ls -a "$T" | grep -q '\.tmp-' && bad "SIGINT: a temporary directory remains" || ok
 
 cp "$T/a/summary.json" "$T/summary.before"
+: >"$T/err" # emptied here, before the run starts: wait_done must not read the last run's lines
 "$CP" run "$T/long.yaml" -o "$T/a" -q -j 1 --force --reps 100000 --progress 2>"$T/err" &
 pid=$!
 wait_done $pid "$T/err"
@@ -213,6 +215,7 @@ rc=$?
 [ $rc -eq 143 ] && ok || bad "SIGTERM: exit $rc, expected 143"
 cmp -s "$T/a/summary.json" "$T/summary.before" && ok || bad "SIGTERM: the previous results changed"
 
+: >"$T/err" # emptied here, before the run starts: wait_done must not read the last run's lines
 "$CP" run "$T/long.yaml" -o "$T/part" -q -j 2 --keep-partial --reps 100000 --progress 2>"$T/err" &
 pid=$!
 wait_done $pid "$T/err"
@@ -226,6 +229,7 @@ n=$(sed -n 's/.*"replications": \([0-9]*\),.*/\1/p' "$T/part/summary.json" | hea
 
 # The output directory under a running command.  One run owns a directory
 # at a time: a second one into it says so and exits 4 at once.
+: >"$T/err-a" # emptied here, before the run starts: wait_done must not read the last run's lines
 "$CP" run "$T/long.yaml" -o "$T/race" -q -j 1 --reps 100000 --progress --keep-partial 2>"$T/err-a" &
 pid=$!
 wait_done $pid "$T/err-a"
@@ -265,6 +269,7 @@ grep -q "left by a run that died (pid $dead)" "$T/err" && ok || bad "the removal
 # An access-log part that cannot be created (its directory removed under
 # the run) is an I/O error, exit 4, naming the file and the reason; nothing
 # is written and nothing is left behind.
+: >"$T/err-io" # emptied here, before the run starts: wait_done must not read the last run's lines
 "$CP" run "$T/long.yaml" -o "$T/io" -q -j 1 --reps 100000 --progress --access-log 2>"$T/err-io" &
 pid=$!
 wait_done $pid "$T/err-io"
