@@ -621,6 +621,17 @@ static int anchor_set(struct anchor_size *t, size_t *n, const char *name, double
 	return 0;
 }
 
+/* The anchor an event defines (a scalar, a sequence or a mapping), or NULL. */
+static const char *event_anchor(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT: return (const char *)ev->data.scalar.anchor;
+	case YAML_SEQUENCE_START_EVENT: return (const char *)ev->data.sequence_start.anchor;
+	case YAML_MAPPING_START_EVENT: return (const char *)ev->data.mapping_start.anchor;
+	default: return NULL;
+	}
+}
+
 int prescan(const char *text, size_t len, struct diags *d)
 {
 	yaml_parser_t p;
@@ -641,14 +652,7 @@ int prescan(const char *text, size_t len, struct diags *d)
 			break; /* a syntax error: the loader reports it */
 		yaml_event_type_t type = ev.type;
 		int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-		const char *anchor = NULL;
-		if (type == YAML_SCALAR_EVENT)
-			anchor = (const char *)ev.data.scalar.anchor;
-		else if (type == YAML_SEQUENCE_START_EVENT)
-			anchor = (const char *)ev.data.sequence_start.anchor;
-		else if (type == YAML_MAPPING_START_EVENT)
-			anchor = (const char *)ev.data.mapping_start.anchor;
-
+		const char *anchor = event_anchor(&ev);
 		if (type == YAML_SCALAR_EVENT && strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length) {
 			/* "database\0xx" would run as a database: C strings end at the NUL. */
 			diag_error(d, line, col, "a value holds a NUL character (a \\0 escape); refusing it");
