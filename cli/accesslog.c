@@ -31,7 +31,7 @@ static const char *error_reason(const struct request *r, int made_by_lb, int cli
 		return "-"; /* the target's own answer */
 	switch (r->status) {
 	case 502: return "Target.ConnectionError";
-	case 503: return r->lb_target >= 0 ? "Target.NotInService" : "ELB.NoHealthyTargetsOrSpillover";
+	case 503: return r->trace.target >= 0 ? "Target.NotInService" : "ELB.NoHealthyTargetsOrSpillover";
 	case 504: return "Target.Timeout";
 	default: return "-";
 	}
@@ -42,9 +42,9 @@ void access_log_write(void *ctx, const struct net *net, const struct access_entr
 	FILE *f = ctx;
 	const struct request *r = e->r;
 	const struct net_spec *spec = net->spec;
-	int via_lb = r->lb >= 0, dispatched = r->t_dispatch >= 0, answered = r->t_target_done >= 0;
+	int via_lb = r->trace.lb >= 0, dispatched = r->trace.t_dispatch >= 0, answered = r->trace.t_answer >= 0;
 	int client_side = r->origin == e->workload;
-	int made_by_lb = via_lb && r->origin == r->lb;
+	int made_by_lb = via_lb && r->origin == r->trace.lb;
 
 	/* time: ISO 8601 with microseconds, from the simulated clock */
 	double secs = EPOCH_BASE + e->t;
@@ -59,18 +59,18 @@ void access_log_write(void *ctx, const struct net *net, const struct access_entr
 	uint64_t y = rng_mix64(x);
 
 	fprintf(f, "http,%s.%06dZ,%s,%s:%u,", when, (int)((secs - (double)whole) * 1e6),
-		via_lb ? net->nodes[r->lb]->name : "-", net->nodes[e->workload]->name,
+		via_lb ? net->nodes[r->trace.lb]->name : "-", net->nodes[e->workload]->name,
 		(unsigned)(1024 + r->id % 64512));
 	if (dispatched)
-		fprintf(f, "%s#%d,", net->nodes[r->lb_target]->name, r->lb_inst + 1);
+		fprintf(f, "%s#%d,", net->nodes[r->trace.target]->name, r->trace.inst + 1);
 	else
 		fprintf(f, "-,");
 	if (dispatched)
-		fprintf(f, "%.6f,", r->t_dispatch - r->t_lb_in);
+		fprintf(f, "%.6f,", r->trace.t_dispatch - r->trace.t_in);
 	else
 		fprintf(f, "-1,");
 	if (answered)
-		fprintf(f, "%.6f,0.000000,", r->t_target_done - r->t_dispatch);
+		fprintf(f, "%.6f,0.000000,", r->trace.t_answer - r->trace.t_dispatch);
 	else
 		fprintf(f, "-1,-1,");
 	fprintf(f, "%d,", client_side && r->status != 460 ? 0 : r->status);
@@ -81,7 +81,7 @@ void access_log_write(void *ctx, const struct net *net, const struct access_entr
 	int ok = r->status >= 200 && r->status < 300;
 	fprintf(f, "%.0f,%.0f,", r->req_bytes, ok ? r->resp_bytes : 0);
 	char line[256];
-	snprintf(line, sizeof line, "GET http://%s:80/%s HTTP/1.1", via_lb ? net->nodes[r->lb]->name : "backend",
+	snprintf(line, sizeof line, "GET http://%s:80/%s HTTP/1.1", via_lb ? net->nodes[r->trace.lb]->name : "backend",
 		 net->nodes[e->workload]->name);
 	csv_fwrite(f, line, strlen(line));
 	fprintf(f, ",Root=1-%08x-%08" PRIx32 "%016" PRIx64 ",%s,%" PRIu64 ",%d,%.6f,%.6f\n", (unsigned)whole,

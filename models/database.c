@@ -170,7 +170,6 @@ static void database_finished(struct server *s, const struct request *w)
 		if (!job)
 			return; /* too many in flight: the run is stopping */
 		job->cls = w->cls;
-		job->parent = NULL;
 		job->depth = 1;
 		job->f[0] = (struct frame){.t_arrive = net->sim.now,
 					   .from_inst = j,

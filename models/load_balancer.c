@@ -374,12 +374,9 @@ static void ev_served(struct sim *sim, void *obj, void *arg)
 	}
 	lb->outstanding[i]++;
 	f->step = (uint16_t)i;
-	f->flags = 0;           /* tries on other instances */
-	r->lb = (int16_t)n->id; /* for the access log */
-	r->lb_target = (int16_t)lb->cfg.targets;
-	r->lb_inst = (int16_t)i;
-	r->t_lb_in = f->t_arrive;
-	r->t_dispatch = n->net->sim.now;
+	f->flags = 0;                       /* tries on other instances */
+	lb_trace_in(r, n->id, f->t_arrive); /* for the access log */
+	lb_trace_dispatch(r, lb->cfg.targets, i, n->net->sim.now);
 	if (node_call_timed(n, f->self_inst, r, lb->cfg.targets, i, &lb->idle) && lb->cfg.connect_timeout > 0)
 		node_call_connect_timeout(r, &lb->connect); /* lost, so parked: still ours to arm */
 }
@@ -422,8 +419,7 @@ static void lb_arrive(struct node *n, struct request *r)
 	f->t_arrive = n->net->sim.now;
 	f->self_inst = k < 0 ? 0 : k;
 	f->epoch = n->health[f->self_inst].epoch;
-	r->lb = (int16_t)n->id;
-	r->t_lb_in = f->t_arrive;
+	lb_trace_in(r, n->id, f->t_arrive);
 	struct lb_unit *u = &lb->units[f->self_inst];
 	if (!limiter_admit(&lb->lim, r, n->net->sim.now)) {
 		node_reject(n, r, HTTP_TOO_MANY, 0); /* its own 4XX */
@@ -465,15 +461,14 @@ static void lb_reply(struct node *n, struct request *r)
 			r->origin = -1;
 			lb->outstanding[i]++;
 			f->step = (uint16_t)i;
-			r->lb_inst = (int16_t)i;
-			r->t_dispatch = now;
+			lb_trace_dispatch(r, lb->cfg.targets, i, now);
 			node_call_timed(n, f->self_inst, r, lb->cfg.targets, i, &lb->idle);
 			return;
 		}
 	}
 	lb->units[f->self_inst].active--;
 	node_active(n, -1);
-	r->t_target_done = now;
+	lb_trace_answer(r, now);
 	/* A refused or timed-out connection to a target is the balancer's own
 	 * 502/504 (HTTPCode_ELB_5XX); a target's own 5xx passes through. */
 	if (r->status == HTTP_BAD_GATEWAY || r->status == HTTP_GATEWAY_TIMEOUT)

@@ -69,32 +69,68 @@ struct frame {
 	uint8_t is_delivered; /* the callee received it (connect timeouts) */
 };
 
+/* A fan-out (server.c): a child's parent, and a parent's children still
+ * out and whether one of them failed. */
+struct fan {
+	struct request *parent; /* a child: the request waiting for it; NULL otherwise */
+	uint16_t pending;       /* a parent: children not yet answered */
+	uint8_t failed;         /* a parent: a child failed */
+};
+
+/* What the access log shows of a request's passage through a load
+ * balancer: filled by the balancer through lb_trace_*, read by the
+ * program's access log.  -1 where it did not get that far. */
+struct lb_trace {
+	int16_t lb, target, inst;          /* the balancer, the tier it sent the request to, the instance */
+	double t_in, t_dispatch, t_answer; /* seconds: in the balancer, sent on, the target's answer back */
+};
+
+/*
+ * A request: what every node may read (its identity, sizes, class,
+ * client, status and call stack), the per-callee state in its frames, and
+ * a few groups each with one owner: the node that made it (maker_state),
+ * a fan-out (fan), the balancer's trace for the access log (trace).
+ */
 struct request {
 	struct request *next; /* free list or a node's queue (one at a time) */
 	uint64_t id;
-	double t_created;                          /* seconds */
-	double req_bytes;                          /* request size, bytes */
-	double resp_bytes;                         /* response size, bytes */
-	int status;                                /* HTTP status so far */
-	int origin;                                /* node id that set an error status, -1 if none */
-	int dst_inst;                              /* instance the next delivery is for, -1: callee picks */
-	uint16_t workload;                         /* node id of the workload that made it */
-	uint8_t depth;                             /* frames in use */
-	uint8_t attempt;                           /* 1 for the first try, then one more per retry */
-	uint8_t is_trial;                          /* the circuit breaker's trial request */
-	uint8_t is_lost;                           /* its last message was lost (a partition): parked for timeouts */
-	uint8_t origin_step;                       /* a request made by a node (a queue's message): its progress */
-	uint8_t cls;                               /* request class (0: none; see net_spec.class_name) */
-	uint32_t client;                           /* who sent it: its workload's client_base + the client's index */
-	uint8_t fan_failed;                        /* a child of its fan-out failed */
-	uint16_t pending;                          /* children of its fan-out not yet answered */
-	struct request *parent;                    /* a fan-out's child: the request waiting for it */
-	int8_t orphan_at;                          /* a caller at this depth gave up on it: -1 if none */
-	uint32_t n_calls;                          /* calls made so far (frame.seq) */
-	int16_t lb, lb_target, lb_inst;            /* the balancer that dispatched it, to what; -1 if none */
-	double t_lb_in, t_dispatch, t_target_done; /* seconds, at that balancer */
+	double t_created;    /* seconds */
+	double req_bytes;    /* request size, bytes */
+	double resp_bytes;   /* response size, bytes */
+	int status;          /* HTTP status so far */
+	int origin;          /* node id that set an error status, -1 if none */
+	int dst_inst;        /* instance the next delivery is for, -1: callee picks */
+	uint16_t workload;   /* node id of the workload that made it */
+	uint8_t depth;       /* frames in use */
+	uint8_t attempt;     /* 1 for the first try, then one more per retry */
+	uint8_t is_lost;     /* its last message was lost (a partition): parked for timeouts */
+	uint8_t cls;         /* request class (0: none; see net_spec.class_name) */
+	uint8_t maker_state; /* the node that made it, its own: a workload's breaker trial, a queue's step */
+	int8_t orphan_at;    /* a caller at this depth gave up on it: -1 if none */
+	uint32_t client;     /* who sent it: its workload's client_base + the client's index */
+	uint32_t n_calls;    /* calls made so far (frame.seq) */
+	struct fan fan;
+	struct lb_trace trace;
 	struct frame f[REQ_MAX_DEPTH];
 };
+
+/* The balancer's trace of r (the access log's): r came in at t; r was
+ * sent to instance inst of node target at t; its answer came back at t. */
+static inline void lb_trace_in(struct request *r, int lb, double t)
+{
+	r->trace.lb = (int16_t)lb;
+	r->trace.t_in = t;
+}
+static inline void lb_trace_dispatch(struct request *r, int target, int inst, double t)
+{
+	r->trace.target = (int16_t)target;
+	r->trace.inst = (int16_t)inst;
+	r->trace.t_dispatch = t;
+}
+static inline void lb_trace_answer(struct request *r, double t)
+{
+	r->trace.t_answer = t;
+}
 
 /* The top frame: the one the node now handling the request owns. */
 static inline struct frame *request_frame(struct request *r)

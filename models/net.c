@@ -91,11 +91,11 @@ struct request *request_new(struct net *net, struct node *workload)
 	r->orphan_at = -1;
 	r->n_calls = 0;
 	r->is_lost = 0;
-	r->origin_step = 0;
+	r->maker_state = 0;
 	r->cls = 0;
 	r->client = workload->client_base;
-	r->lb = r->lb_target = r->lb_inst = -1;
-	r->t_lb_in = r->t_dispatch = r->t_target_done = -1;
+	r->fan = (struct fan){NULL, 0, 0};
+	r->trace = (struct lb_trace){-1, -1, -1, -1, -1, -1};
 	r->req_bytes = r->resp_bytes = 0;
 	net->n_in_flight++;
 	return r;

@@ -108,8 +108,9 @@ static void consumed(struct mqueue *q, struct request *m)
 
 static void next_call(struct mqueue *q, struct request *m)
 {
-	if (m->origin_step < q->cfg.calls.n && m->status >= 200 && m->status < 300)
-		node_call(&q->base, -1, m, q->cfg.calls.idx[m->origin_step++], -1);
+	/* maker_state: the calls of its list the message has made */
+	if (m->maker_state < q->cfg.calls.n && m->status >= 200 && m->status < 300)
+		node_call(&q->base, -1, m, q->cfg.calls.idx[m->maker_state++], -1);
 	else
 		consumed(q, m);
 }
@@ -133,6 +134,7 @@ static void ev_accepted(struct sim *sim, void *obj, void *arg)
 	}
 	m->req_bytes = r->req_bytes;
 	m->resp_bytes = r->resp_bytes;
+	m->client = r->client;
 	fifo_push(&q->messages, m);
 	node_waiting(n, 1);
 	r->status = 202;

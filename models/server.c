@@ -234,9 +234,9 @@ static void lost(struct server *s, struct request *r)
  * go on once its last child is in. */
 static void drop_child(struct server *s, struct request *c)
 {
-	struct request *r = c->parent;
+	struct request *r = c->fan.parent;
 	request_free(s->base.net, c);
-	if (r && --r->pending == 0)
+	if (r && --r->fan.pending == 0)
 		lost(s, r);
 }
 
@@ -412,18 +412,18 @@ static void next_call(struct server *s, struct request *r);
 /* A child of a fan-out is back (has_conn: it held a pooled connection). */
 static void child_done(struct server *s, struct request *c, int has_conn)
 {
-	struct request *r = c->parent;
+	struct request *r = c->fan.parent;
 	if (has_conn && s->pools)
 		release(s, c);
 	if (c->status < 200 || c->status >= 300)
-		r->fan_failed = 1;
+		r->fan.failed = 1;
 	request_free(s->base.net, c);
-	if (--r->pending > 0)
+	if (--r->fan.pending > 0)
 		return;
 	node_downstream(&s->base, s->base.net->sim.now - request_frame(r)->t_call); /* the whole fan-out */
 	if (node_is_stale(&s->base, r)) {
 		lost(s, r);
-	} else if (r->fan_failed) {
+	} else if (r->fan.failed) {
 		r->status = HTTP_INTERNAL;
 		r->origin = s->base.id;
 		finish(s, r);
@@ -470,8 +470,8 @@ static int fan_out(struct server *s, struct request *r, const struct call_plan *
 		return 0;
 	struct net *net = s->base.net;
 	const struct frame *f = request_frame(r);
-	r->pending = (uint16_t)k;
-	r->fan_failed = 0;
+	r->fan.pending = (uint16_t)k;
+	r->fan.failed = 0;
 	s->fanouts++;
 	request_frame(r)->t_call = net->sim.now; /* when the fan-out began */
 	for (int i = 0; i < k; i++) {
@@ -483,7 +483,8 @@ static int fan_out(struct server *s, struct request *r, const struct call_plan *
 		c->resp_bytes = r->resp_bytes;
 		c->cls = r->cls;
 		c->workload = r->workload;
-		c->parent = r;
+		c->client = r->client;
+		c->fan.parent = r;
 		c->depth = 1;
 		c->f[0] = (struct frame){.t_arrive = net->sim.now,
 					 .from_inst = f->self_inst,

@@ -302,7 +302,7 @@ static void breaker_record(struct workload *w, const struct request *r, int ok)
 {
 	if (!w->cfg.breaker_failures || w->breaker == BREAKER_OPEN)
 		return;
-	if (w->breaker == BREAKER_TRIAL && !r->is_trial)
+	if (w->breaker == BREAKER_TRIAL && !r->maker_state) /* maker_state: 1 for the breaker's trial */
 		return;
 	w->failures_in_a_row = ok ? 0 : w->failures_in_a_row + 1;
 	if (ok) {
@@ -331,7 +331,7 @@ static void attempt(struct workload *w, struct request *r)
 		answer(w, r, 0);
 		return;
 	}
-	r->is_trial = was == BREAKER_OPEN && w->breaker == BREAKER_TRIAL;
+	r->maker_state = was == BREAKER_OPEN && w->breaker == BREAKER_TRIAL;
 	w->attempts++;
 	if (w->cfg.timeout > 0)
 		node_call_timed(n, -1, r, w->cfg.target, -1, &w->timeouts);
