@@ -80,9 +80,8 @@ static void walk_sizes(struct walker *w, yaml_node_t *v)
 	}
 }
 
-void walk_catalog(struct walker *w, yaml_node_t *v, struct pos key_at)
+void walk_catalog(struct walker *w, yaml_node_t *v)
 {
-	(void)key_at;
 	const char *file = scalar(v);
 	if (file) {
 		w->cat_file = xstrdup(file);
@@ -171,8 +170,7 @@ static void load_catalog_file(struct parser *P)
 	if (prescan(text, len, &cd) < 0) {
 		/* nesting or aliases past the limits: reported */
 	} else if (!yaml_parser_load(&yp, &doc)) {
-		diag_error(&cd, (int)yp.problem_mark.line + 1, (int)yp.problem_mark.column + 1, "YAML syntax error: %s",
-			   yp.problem ? yp.problem : "?");
+		syntax_error(&cd, &yp);
 	} else {
 		yaml_node_t *root = yaml_document_get_root_node(&doc);
 		yaml_node_t *list = NULL;

@@ -210,13 +210,18 @@ int slot_of(const struct slots *s, const char *key);
 
 /* catalog.c */
 extern const struct node_kind size_section_kind;
-void walk_catalog(struct walker *w, yaml_node_t *v, struct pos key_at);
+void walk_catalog(struct walker *w, yaml_node_t *v);
 void parse_catalog(struct parser *P);
 void apply_sizes(struct parser *P);
 void free_catalog_raw(struct walker *w);
 
 /* sets.c */
 void apply_sets(struct walker *w, struct scenario_impl *im, const struct scenario_set *sets, int n, struct diags *d);
+
+/* scenario.c: a libyaml parser's syntax error, located */
+void syntax_error(struct diags *d, const yaml_parser_t *p);
+/* values.c: a number of p's unit type as a scenario writes it ($0.5/h, 800/s) */
+void format_unit_value(const struct param *p, double v, char *buf, size_t n);
 
 /* walk.c */
 void walk_item(struct walker *w, yaml_node_t *map, int sec, int index, struct item_info *it);

@@ -432,17 +432,13 @@ static void print_verdict(FILE *out, const struct results *res)
 	}
 }
 
-void report_bottleneck_text(const struct results *res, char *buf, size_t n)
+void report_bottleneck_name(const struct results *res, char *buf, size_t n)
 {
-	struct verdict v;
-	char name[200], u[96];
-	if (report_verdict(res, &v) < 0) {
+	size_t m;
+	if (report_bottleneck(res, &m) < 0)
 		snprintf(buf, n, "none");
-		return;
-	}
-	resource_name(name, sizeof name, res, v.metric);
-	fmt_metric(u, sizeof u, res, v.metric);
-	snprintf(buf, n, "%s %s", name, u);
+	else
+		snprintf(buf, n, "%s %s", res->metrics[m].scope, res->defs[m]->resource);
 }
 
 void report_print(FILE *out, const struct results *res)

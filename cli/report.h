@@ -68,7 +68,8 @@ int report_write(const struct outdir *o, const struct results *res, const volati
 int report_write_dir(const struct outdir *o, int (*write)(const char *dir, void *ctx), void *ctx,
 		     const volatile sig_atomic_t *stop);
 
-/* The bottleneck as one phrase: "db CPU cores 82.7%" (or "none"). */
-void report_bottleneck_text(const struct results *res, char *buf, size_t n);
+/* The bottleneck's node and resource, "db CPU cores", or "none" (a
+ * sweep's and a scale study's tables). */
+void report_bottleneck_name(const struct results *res, char *buf, size_t n);
 
 #endif

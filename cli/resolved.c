@@ -24,8 +24,7 @@ static void format_value(const struct param *p, const void *cfg, const struct ne
 	if (t->format)
 		t->format(p, src, spec, buf, n);
 	else if (t->units)
-		snprintf(buf, n, "%s%.10g%s", p->type == PT_MONEY || p->type == PT_PRICE_GB ? "$" : "",
-			 *(const double *)src, t->suffix);
+		format_unit_value(p, *(const double *)src, buf, n);
 	else
 		BUG("lists are not formatted here");
 }

@@ -364,7 +364,7 @@ void results_release(struct results *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static uint64_t name_hash(const char *scope, const char *key)
+uint64_t results_name_hash(const char *scope, const char *key)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (const unsigned char *c = (const unsigned char *)scope; *c; c++)
@@ -387,7 +387,7 @@ static void build_index(struct results *res)
 	for (size_t i = 0; i < cap; i++)
 		res->index[i] = -1;
 	for (size_t i = 0; i < res->n_metrics; i++) {
-		size_t k = (size_t)name_hash(res->metrics[i].scope, res->metrics[i].key) & (cap - 1);
+		size_t k = (size_t)results_name_hash(res->metrics[i].scope, res->metrics[i].key) & (cap - 1);
 		while (res->index[k] >= 0)
 			k = (k + 1) & (cap - 1);
 		res->index[k] = (long)i; /* a name reported twice: the first is found */
@@ -398,7 +398,7 @@ long results_find(const struct results *res, const char *scope, const char *key)
 {
 	if (!res->index)
 		return -1;
-	size_t k = (size_t)name_hash(scope, key) & (res->index_cap - 1);
+	size_t k = (size_t)results_name_hash(scope, key) & (res->index_cap - 1);
 	for (long i; (i = res->index[k]) >= 0; k = (k + 1) & (res->index_cap - 1))
 		if (strcmp(res->metrics[i].key, key) == 0 && strcmp(res->metrics[i].scope, scope) == 0)
 			return i;

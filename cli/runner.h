@@ -109,6 +109,9 @@ void results_release(struct results *res);
 void results_reduce(const struct scenario *sc, const struct rep_record *recs, long n, long n_requested,
 		    struct results *res);
 
+/* The hash of a metric's name (scope, key) that results' index uses. */
+uint64_t results_name_hash(const char *scope, const char *key);
+
 /* The CI of metric (scope, key), or NULL if there is none (constant time). */
 const struct ci *results_ci(const struct results *res, const char *scope, const char *key);
 /* The number of metric (scope, key), or -1 (constant time). */

@@ -122,12 +122,7 @@ static int run_cell(struct study *s, int st, int c, int l, volatile sig_atomic_t
 		ce->avail = metric_mean(&res, "e2e", "availability");
 		ce->time_avail = metric_mean(&res, "e2e", "time_availability");
 		ce->cost = metric_mean(&res, "e2e", "cost_per_hour");
-		size_t m;
-		if (report_bottleneck(&res, &m) >= 0)
-			snprintf(ce->bottleneck, sizeof ce->bottleneck, "%s %s", res.metrics[m].scope,
-				 res.defs[m]->resource);
-		else
-			snprintf(ce->bottleneck, sizeof ce->bottleneck, "none");
+		report_bottleneck_name(&res, ce->bottleneck, sizeof ce->bottleneck);
 		if (!a->quiet && a->progress)
 			fprintf(stderr, "%s %s=%s at %s: %s\n", strategy_name[st], conf_path, s->conf[st][c],
 				s->loads[l], ce->meets ? "meets the SLOs" : "misses");
@@ -159,11 +154,6 @@ static int max_load(struct study *s, int st, int c)
 	return m;
 }
 
-static void fmt_cost(char *buf, size_t n, double v)
-{
-	snprintf(buf, n, "$%.3f/h", v);
-}
-
 /* "big8: 8 cores, speed 1.2, 32GiB, 10Gbps" */
 static void size_text(const struct scenario *sc, const char *name, char *buf, size_t n)
 {
@@ -190,7 +180,7 @@ static void print_strategy(FILE *out, struct study *s, int st)
 		int l = max_load(s, st, c);
 		struct cell *ce = cell_at(s, st, c, l >= 0 ? l : 0);
 		char cost[32], p99[32], served[32];
-		fmt_cost(cost, sizeof cost, ce->cost);
+		metric_format(cost, sizeof cost, MU_DOLLARS_HOUR, ce->cost);
 		metric_format(p99, sizeof p99, MU_SECONDS, ce->p99);
 		metric_format(served, sizeof served, MU_RATE, ce->served);
 		if (l < 0) {
@@ -245,11 +235,11 @@ static void print_study(FILE *out, struct study *s)
 		int u = cheapest(s, UP, l), o = cheapest(s, OUT, l);
 		char a[64] = "cannot", b[64] = "cannot", cu[32], co[32];
 		if (u >= 0) {
-			fmt_cost(cu, sizeof cu, cell_at(s, UP, u, l)->cost);
+			metric_format(cu, sizeof cu, MU_DOLLARS_HOUR, cell_at(s, UP, u, l)->cost);
 			snprintf(a, sizeof a, "%s %s", s->conf[UP][u], cu);
 		}
 		if (o >= 0) {
-			fmt_cost(co, sizeof co, cell_at(s, OUT, o, l)->cost);
+			metric_format(co, sizeof co, MU_DOLLARS_HOUR, cell_at(s, OUT, o, l)->cost);
 			snprintf(b, sizeof b, "%s x %s", s->conf[OUT][o], co);
 		}
 		int w = u < 0 && o < 0                                                          ? -1

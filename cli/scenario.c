@@ -285,7 +285,7 @@ static char *read_file(const char *path, size_t *len, struct diags *d)
 	return buf;
 }
 
-static void syntax_error(struct diags *d, const yaml_parser_t *p)
+void syntax_error(struct diags *d, const yaml_parser_t *p)
 {
 	const yaml_mark_t *m = &p->problem_mark;
 	if (p->error == YAML_MEMORY_ERROR) {

@@ -75,6 +75,14 @@ static const struct param *settable(const struct node_kind *k, const char *key, 
 	return p;
 }
 
+/* "no workload, node or failure is named 'wbe' (did you mean 'web'?)" */
+static void unknown_name(const char *name, const char *const *names, size_t nn, char *err, size_t en)
+{
+	const char *sug = diag_suggest(name, names, nn);
+	snprintf(err, en, "no workload, node or failure is named '%s'%s%s%s", name, sug ? " (did you mean '" : "",
+		 sug ? sug : "", sug ? "'?)" : "");
+}
+
 /* Finds the item a path names among the walk's items: 0 with *sec, *j set. */
 static int find_item(const struct walker *w, const char *name, int want, int *sec, int *j, char *err, size_t en)
 {
@@ -98,9 +106,7 @@ static int find_item(const struct walker *w, const char *name, int want, int *se
 				names[nn++] = w->items[s][i].name;
 		}
 	}
-	const char *sug = diag_suggest(name, names, nn);
-	snprintf(err, en, "no workload, node or failure is named '%s'%s%s%s", name, sug ? " (did you mean '" : "",
-		 sug ? sug : "", sug ? "'?)" : "");
+	unknown_name(name, names, nn, err, en);
 	return -1;
 }
 
@@ -175,9 +181,7 @@ static const struct param *param_at(const struct scenario *sc, const char *path,
 		if (nn < ARRAY_LEN(names))
 			names[nn++] = spec->nodes[i].name;
 	}
-	const char *sug = diag_suggest(name, names, nn);
-	snprintf(err, en, "no workload, node or failure is named '%s'%s%s%s", name, sug ? " (did you mean '" : "",
-		 sug ? sug : "", sug ? "'?)" : "");
+	unknown_name(name, names, nn, err, en);
 	return NULL;
 }
 
@@ -192,14 +196,10 @@ static void format_number(const struct param *p, double v, char *buf, size_t n)
 {
 	if (p->type == PT_DURATION)
 		snprintf(buf, n, "%.10gs", v);
-	else if (p->type == PT_MONEY)
-		snprintf(buf, n, "$%.10g/h", v);
-	else if (p->type == PT_PRICE_GB)
-		snprintf(buf, n, "$%.10g/GB", v);
 	else if (p->type == PT_COUNT)
 		snprintf(buf, n, "%.0f", v);
 	else
-		snprintf(buf, n, "%.10g%s", v, type_of(p)->suffix ? type_of(p)->suffix : "");
+		format_unit_value(p, v, buf, n);
 }
 
 /* One end of a range, in p's unit. */

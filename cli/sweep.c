@@ -154,17 +154,6 @@ struct sweep {
 	size_t n_cols;
 };
 
-static uint64_t col_hash(const char *scope, const char *key)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (const char *c = scope; *c; c++)
-		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-	h = (h ^ 1) * 0x100000001b3ULL;
-	for (const char *c = key; *c; c++)
-		h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-	return h;
-}
-
 static void union_metrics(struct sweep *s)
 {
 	size_t cap = 16, total = 0;
@@ -180,7 +169,7 @@ static void union_metrics(struct sweep *s)
 		const struct results *r = &s->res[k];
 		for (size_t i = 0; i < r->n_metrics; i++) {
 			const struct metric *m = &r->metrics[i];
-			size_t h = (size_t)col_hash(m->scope, m->key) & (cap - 1);
+			size_t h = (size_t)results_name_hash(m->scope, m->key) & (cap - 1);
 			int found = 0;
 			for (; slot[h] >= 0; h = (h + 1) & (cap - 1))
 				if (strcmp(s->cols[slot[h]].scope, m->scope) == 0 &&
@@ -218,17 +207,6 @@ static void slo_counts(const struct sweep *s, long k, int *failed, int *unsure)
 	}
 }
 
-/* The node and resource of point k's bottleneck ("db CPU cores"), or "". */
-static void bottleneck_of(const struct results *res, char *buf, size_t n)
-{
-	size_t m;
-	int node = report_bottleneck(res, &m);
-	if (node < 0)
-		snprintf(buf, n, "none");
-	else
-		snprintf(buf, n, "%s %s", res->metrics[m].scope, res->defs[m]->resource);
-}
-
 static void cell(char *buf, size_t n, const struct results *res, const char *scope, const char *key)
 {
 	long i = results_find(res, scope, key);
@@ -262,7 +240,7 @@ static void print_table(FILE *out, const struct sweep *s)
 		cell(c, sizeof c, r, "e2e", "availability");
 		cell(e, sizeof e, r, "e2e", "cost_per_hour");
 		cell(f, sizeof f, r, "e2e", "cost_per_million_requests");
-		bottleneck_of(r, bn, sizeof bn);
+		report_bottleneck_name(r, bn, sizeof bn);
 		int failed, unsure;
 		slo_counts(s, k, &failed, &unsure);
 		if (s->sc[k]->n_slo == 0)
@@ -283,8 +261,8 @@ static void print_table(FILE *out, const struct sweep *s)
 /*
  * Along the last group (the fastest), for each value of the others: the
  * first point where each SLO fails (the knee) and each point where the
- * bottleneck moves to another resource.  Lines to out; also into json
- * (an array of objects) when it is not NULL.
+ * bottleneck moves to another resource: lines to out, objects into the
+ * arrays knees and moves; any of the three may be NULL.
  */
 static void find_changes(FILE *out, const struct sweep *s, json_t *knees, json_t *moves)
 {
@@ -304,28 +282,32 @@ static void find_changes(FILE *out, const struct sweep *s, json_t *knees, json_t
 				if (out)
 					fprintf(out, "Knee: '%s' first fails at point %ld (%s)\n", sc->slo[c].text,
 						k + 1, label);
-				json_t *o = json_object();
-				json_object_set_new(o, "slo", json_string(sc->slo[c].text));
-				json_object_set_new(o, "point", json_integer(k + 1));
-				json_object_set_new(o, "at", json_string(label));
-				json_array_append_new(knees, o);
+				if (knees) {
+					json_t *o = json_object();
+					json_object_set_new(o, "slo", json_string(sc->slo[c].text));
+					json_object_set_new(o, "point", json_integer(k + 1));
+					json_object_set_new(o, "at", json_string(label));
+					json_array_append_new(knees, o);
+				}
 				break;
 			}
 		}
 		char prev[200] = "", now[200], label[600];
 		for (long k = first; k < last; k++) {
-			bottleneck_of(&s->res[k], now, sizeof now);
+			report_bottleneck_name(&s->res[k], now, sizeof now);
 			if (k > first && strcmp(now, prev) != 0) {
 				point_label(pl, k, label, sizeof label);
 				if (out)
 					fprintf(out, "Bottleneck moves from %s to %s at point %ld (%s)\n", prev, now,
 						k + 1, label);
-				json_t *o = json_object();
-				json_object_set_new(o, "from", json_string(prev));
-				json_object_set_new(o, "to", json_string(now));
-				json_object_set_new(o, "point", json_integer(k + 1));
-				json_object_set_new(o, "at", json_string(label));
-				json_array_append_new(moves, o);
+				if (moves) {
+					json_t *o = json_object();
+					json_object_set_new(o, "from", json_string(prev));
+					json_object_set_new(o, "to", json_string(now));
+					json_object_set_new(o, "point", json_integer(k + 1));
+					json_object_set_new(o, "at", json_string(label));
+					json_array_append_new(moves, o);
+				}
 			}
 			snprintf(prev, sizeof prev, "%s", now);
 		}
@@ -371,7 +353,7 @@ static json_t *sweep_json(const struct sweep *s)
 		json_object_set_new(p, "point", json_integer(k + 1));
 		json_object_set_new(p, "values", vals);
 		char bn[200];
-		bottleneck_of(r, bn, sizeof bn);
+		report_bottleneck_name(r, bn, sizeof bn);
 		json_object_set_new(p, "bottleneck", json_string(bn));
 		for (size_t i = 0; i < r->n_metrics; i++) {
 			json_t *scope = json_object_get(metrics, r->metrics[i].scope);
@@ -447,7 +429,7 @@ static void write_csv(FILE *f, const struct sweep *s)
 			fputc(',', f);
 			csv_str(f, sets[i].value);
 		}
-		bottleneck_of(r, bn, sizeof bn);
+		report_bottleneck_name(r, bn, sizeof bn);
 		fputc(',', f);
 		csv_str(f, bn);
 		for (size_t c = 0; c < s->sc[k]->n_slo; c++) {
@@ -793,10 +775,7 @@ static int print_sweep(const char *path, struct sweep *s, const struct sweep_opt
 	       (unsigned long long)s->sc[0]->spec.seed);
 	print_table(stdout, s);
 	printf("\n");
-	json_t *knees = json_array(), *moves = json_array();
-	find_changes(stdout, s, knees, moves);
-	json_decref(knees);
-	json_decref(moves);
+	find_changes(stdout, s, NULL, NULL);
 	return 0;
 }
 

@@ -447,6 +447,12 @@ static const struct type_def type_defs[] = {
 	[PT_PRICE_GB] = {"price per GB", SHAPE_SCALAR, units_price_gb, "/GB", NULL, NULL},
 };
 
+void format_unit_value(const struct param *p, double v, char *buf, size_t n)
+{
+	const char *dollar = p->type == PT_MONEY || p->type == PT_PRICE_GB ? "$" : "";
+	snprintf(buf, n, "%s%.10g%s", dollar, v, type_of(p)->suffix);
+}
+
 const struct type_def *type_of(const struct param *p)
 {
 	SIM_ASSERT((size_t)p->type < sizeof type_defs / sizeof *type_defs && type_defs[p->type].name);

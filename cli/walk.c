@@ -482,7 +482,7 @@ static int walk_other(struct walker *w, const char *key, struct pos kp, yaml_nod
 	else if (is_scale)
 		walk_scale(w, vn);
 	else
-		walk_catalog(w, vn, kp);
+		walk_catalog(w, vn);
 	*has = 1;
 	return 1;
 }
