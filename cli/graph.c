@@ -153,7 +153,7 @@ static int visit(struct parser *P, int v, int *color, int *depth, int *stack, in
 	color[v] = 1;
 	stack[sp++] = v;
 	int best = 0;
-	if (!(kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR))) {
+	if (!(kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL))) {
 		for (size_t i = P->first[v]; i < P->first[v + 1]; i++) {
 			if (*P->refs[i].dest < 0)
 				continue;
@@ -207,13 +207,13 @@ void check_reachable(struct parser *P)
 	int *queue = xcalloc(n ? (size_t)n : 1, sizeof(int));
 	for (int v = 0; v < n; v++) {
 		unsigned f = kind_flags(&spec->nodes[v]);
-		seen[v] = (f & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR)) != 0;
+		seen[v] = (f & KIND_OFF_PATH) != 0;
 		if (f & KIND_WORKLOAD)
 			queue[tail++] = v;
 	}
 	while (head < tail) { /* breadth first from the workloads, along calls */
 		int v = queue[head++];
-		if (kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR))
+		if (kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL))
 			continue;
 		for (size_t i = P->first[v]; i < P->first[v + 1]; i++) {
 			int d = *P->refs[i].dest;
@@ -288,7 +288,7 @@ static void compute_flows(struct parser *P)
 			flow[v * nc + c] = rate * (ns->kind->class_share ? ns->kind->class_share(ns->cfg, c) : c == 0);
 	}
 	for (size_t i = 0; i < P->n_refs; i++)
-		if (!(kind_flags(&spec->nodes[P->refs[i].from]) & (KIND_LINK | KIND_INJECTOR)))
+		if (!(kind_flags(&spec->nodes[P->refs[i].from]) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL)))
 			indeg[*P->refs[i].dest]++;
 	for (int v = 0; v < n; v++)
 		if (indeg[v] == 0)
@@ -297,7 +297,7 @@ static void compute_flows(struct parser *P)
 	while (head < tail) { /* Kahn's order: a node after all its callers */
 		int v = order[head++];
 		const struct node_spec *src = &spec->nodes[v];
-		if (kind_flags(src) & (KIND_LINK | KIND_INJECTOR))
+		if (kind_flags(src) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL))
 			continue;
 		for (int c = 0; c < nc; c++)
 			own[c] = has_own_calls(P, v, c);
@@ -340,6 +340,9 @@ void check_stability(struct parser *P)
 		const struct node_spec *ns = &spec->nodes[v];
 		int unbounded = 0, sec, j;
 		double cap = ns->kind->capacity ? ns->kind->capacity(ns->cfg, &unbounded) : HUGE_VAL;
+		int slots = autoscaler_slots(spec, v); /* an autoscaler can grow it to its max */
+		if (slots > 0 && ns->kind->instances)
+			cap *= (double)slots / ns->kind->instances(ns->cfg);
 		if (!unbounded || P->sc->flow[v] < cap)
 			continue;
 		struct item_info *it = item_at(P->w, v, &sec, &j);

@@ -16,7 +16,8 @@
 #include "report.h"
 #include "version.h"
 
-#define PARTIAL_FORMAT    "chokepoint-partial-2" /* 2: the ConsumedLCUs column */
+#define PARTIAL_FORMAT                                                                                                 \
+	"chokepoint-partial-3" /* 2: the ConsumedLCUs column; 3: RequestCountPerTarget and the Group columns */
 #define MAX_PARTIAL_BYTES (1u << 30)
 
 static json_t *hexf(double x)

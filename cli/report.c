@@ -270,6 +270,38 @@ static void print_cost(FILE *out, const struct results *res)
 	fprintf(out, "\n");
 }
 
+/* Each autoscaler: its instances, the cost against a fixed fleet of its
+ * peak, and the time under- and over-provisioned. */
+static void print_autoscaling(FILE *out, const struct results *res)
+{
+	const struct net_spec *spec = &res->sc->spec;
+	for (int i = 0; i < spec->n_nodes; i++) {
+		const struct node_spec *ns = &spec->nodes[i];
+		if (!(ns->kind->flags & KIND_CONTROL))
+			continue;
+		const struct ci *mean = results_ci(res, ns->name, "instances_mean");
+		const struct ci *peak = results_ci(res, ns->name, "instances_max");
+		const struct ci *fixed = results_ci(res, ns->name, "fixed_fleet_cost_per_hour");
+		const struct ci *save = results_ci(res, ns->name, "savings_per_hour");
+		const struct ci *under = results_ci(res, ns->name, "under_provisioned_time");
+		const struct ci *over = results_ci(res, ns->name, "over_provisioned_time");
+		if (!mean || !peak || !fixed || !save || !under || !over)
+			continue;
+		char m[64], f[64], s[64], u[64], o[64];
+		metric_format(m, sizeof m, MU_NUMBER, mean->mean);
+		metric_format(f, sizeof f, MU_DOLLARS_HOUR, fixed->mean);
+		metric_format(s, sizeof s, MU_DOLLARS_HOUR, save->mean);
+		metric_format(u, sizeof u, MU_SECONDS, under->mean);
+		metric_format(o, sizeof o, MU_SECONDS, over->mean);
+		fprintf(out,
+			"Autoscaling %s: %s instances on average, at most %.0f; a fixed fleet of %.0f would cost %s, "
+			"scaling saves %s (%.0f%%)\n",
+			ns->name, m, peak->mean, peak->mean, f, s,
+			fixed->mean > 0 ? 100 * save->mean / fixed->mean : 0);
+		fprintf(out, "  under-provisioned %s, over-provisioned %s (per replication)\n", u, o);
+	}
+}
+
 /* Workloads side by side, when there are several or one retries. */
 static void print_workloads(FILE *out, const struct results *res)
 {
@@ -403,7 +435,7 @@ static void print_nodes(FILE *out, const struct results *res)
 		"throughput", "response mean", "response p99", "rejected");
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_spec *ns = &spec->nodes[i];
-		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR))
+		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR | KIND_CONTROL))
 			continue;
 		table_row(out, res, ns->name, ns->name, ns->kind->flags & KIND_LINK ? link_keys : keys, width,
 			  ARRAY_LEN(keys));
@@ -467,6 +499,7 @@ void report_print(FILE *out, const struct results *res)
 	print_nodes(out, res);
 	print_verdict(out, res);
 	print_cost(out, res);
+	print_autoscaling(out, res);
 	const char *spofs[256];
 	int n_spof = report_spofs(res, spofs, 256);
 	if (n_spof > 0) {
@@ -753,7 +786,7 @@ static void write_nodes_csv(FILE *f, const struct results *res)
 	fprintf(f, "\n");
 	for (int i = 0; i < spec->n_nodes; i++) {
 		const struct node_spec *ns = &spec->nodes[i];
-		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR))
+		if (ns->kind->flags & (KIND_WORKLOAD | KIND_INJECTOR | KIND_CONTROL))
 			continue;
 		csv_str(f, ns->name);
 		fprintf(f, ",%s", ns->kind->name);
@@ -843,7 +876,7 @@ int report_spofs(const struct results *res, const char **names, int max)
 	for (int i = 0; i < spec->n_nodes && n < max; i++) {
 		const struct node_spec *ns = &spec->nodes[i];
 		unsigned f = ns->kind->flags;
-		if (f & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR))
+		if (f & KIND_OFF_PATH)
 			continue;
 		int k = ns->kind->instances ? ns->kind->instances(ns->cfg) : 1;
 		if (k == 1)

@@ -95,6 +95,8 @@ struct lb {
 	/* Health checks: the balancer's view of each target instance. */
 	char *in_rotation; /* owned: 1 while considered healthy */
 	int n_in_rotation;
+	char *registered; /* owned: 1 while registered (an autoscaler's instances come and go) */
+	int n_registered;
 	int *streak;         /* owned: successes (> 0) or failures (< 0) in a row */
 	char *probe_pending; /* owned: a probe to a hung instance awaits its timeout */
 	int *last_log;       /* owned: the failure record it detected, or -1 */
@@ -217,12 +219,15 @@ static void lb_start(struct node *n)
 	lb->probe_pending = xcalloc(k, 1);
 	lb->last_log = xcalloc(k, sizeof(int));
 	lb->pick = xcalloc(k, sizeof(int));
-	for (int i = 0; i < k; i++) {
-		lb->in_rotation[i] = 1;
+	lb->registered = xcalloc(k, 1);
+	const struct node *t = n->net->nodes[lb->cfg.targets];
+	for (int i = 0; i < k; i++) { /* those in service at the start are registered and healthy */
+		lb->registered[i] = lb->in_rotation[i] = (char)t->health[i].in_service;
+		lb->n_registered += lb->registered[i];
 		lb->last_log[i] = -1;
 	}
-	lb->n_in_rotation = k;
-	n->n_healthy = k;
+	lb->n_in_rotation = lb->n_registered;
+	n->n_healthy = lb->n_registered;
 	n->n_unhealthy = 0;
 	/* Checks start at a random phase: failures at round times must not
 	 * line up with them by construction. */
@@ -236,7 +241,7 @@ static void set_rotation(struct lb *lb, int i, int in)
 	lb->in_rotation[i] = (char)in;
 	lb->n_in_rotation += in ? 1 : -1;
 	lb->base.n_healthy = lb->n_in_rotation;
-	lb->base.n_unhealthy = lb->n_targets - lb->n_in_rotation;
+	lb->base.n_unhealthy = lb->n_registered - lb->n_in_rotation;
 	if (!in && h->log >= 0) { /* detected */
 		net_log_detected(net, h->log);
 		lb->last_log[i] = h->log;
@@ -279,7 +284,9 @@ static void ev_probe(struct sim *sim, void *obj, void *arg)
 	int any_hung = 0;
 	if (lb->base.n_up > 0) { /* a dead balancer checks nothing */
 		for (int i = 0; i < lb->n_targets; i++) {
-			int state = t->health[i].state;
+			if (!lb->registered[i])
+				continue;
+			int state = node_state(t, i);
 			if (state == HEALTH_HUNG) {
 				lb->probe_pending[i] = 1;
 				any_hung = 1;
@@ -293,15 +300,19 @@ static void ev_probe(struct sim *sim, void *obj, void *arg)
 	sim_after(sim, lb->cfg.hc_interval, ev_probe, lb, NULL);
 }
 
-/* Chooses an instance among those in rotation (all of them when fail_open
- * and none is); -1 if there is none. */
+/* Chooses an instance among those in rotation (all registered ones when
+ * fail_open and none is); -1 if there is none. */
 static int pick_instance(struct lb *lb)
 {
 	int n = lb->n_targets, m = 0;
 	const char *ok = lb->in_rotation;
-	if (lb->n_in_rotation == 0 && !lb->cfg.fail_open)
-		return -1;
-	int all = lb->n_in_rotation == n || lb->n_in_rotation == 0;
+	int all = lb->n_in_rotation == n;
+	if (lb->n_in_rotation == 0) { /* failing open: over every registered instance */
+		if (!lb->cfg.fail_open || lb->n_registered == 0)
+			return -1;
+		ok = lb->registered;
+		all = lb->n_registered == n;
+	}
 	switch (lb->cfg.policy) {
 	case LB_LEAST_CONN: {
 		/* Scan from the round-robin position so ties rotate. */
@@ -521,6 +532,26 @@ static void lb_health_changed(struct node *n, int inst, int old)
 	node_standby_changed(n, &lb->standby, inst);
 }
 
+/* An autoscaler registered instance inst of the targets (it must pass
+ * one health check before it gets requests, as with an ALB), or
+ * deregistered it (it gets no new requests from now on). */
+static void lb_registration(struct node *n, int target, int inst, int registered)
+{
+	struct lb *lb = (struct lb *)n;
+	if (target != lb->cfg.targets || !lb->registered || lb->registered[inst] == registered)
+		return; /* not ours, or before lb_start (which reads who is in service) */
+	if (!registered && lb->in_rotation[inst]) {
+		lb->in_rotation[inst] = 0;
+		lb->n_in_rotation--;
+	}
+	lb->registered[inst] = (char)registered;
+	lb->n_registered += registered ? 1 : -1;
+	lb->streak[inst] = registered ? (int)lb->cfg.healthy_thr - 1 : 0; /* one success puts it in */
+	lb->probe_pending[inst] = 0;
+	n->n_healthy = lb->n_in_rotation;
+	n->n_unhealthy = lb->n_registered - lb->n_in_rotation;
+}
+
 static int lb_instances(const void *cfg)
 {
 	return (int)((const struct lb_cfg *)cfg)->instances;
@@ -590,6 +621,7 @@ static void lb_period(struct node *n, double len, double *row)
 {
 	struct lb *lb = (struct lb *)n;
 	row[TS_LCUS] = len > 0 ? lcus_of(lb, row[TS_REQUESTS] / len, row[TS_ACTIVE], lb->p_bytes / len) : 0;
+	row[TS_RCPT] = lb->n_in_rotation > 0 ? row[TS_REQUESTS] / lb->n_in_rotation : 0;
 	lb->p_bytes = 0;
 }
 
@@ -605,6 +637,7 @@ static void lb_release(struct node *n)
 		tmo_release(&lb->connect);
 	free(lb->outstanding);
 	free(lb->in_rotation);
+	free(lb->registered);
 	free(lb->streak);
 	free(lb->probe_pending);
 	free(lb->last_log);
@@ -629,6 +662,7 @@ const struct node_kind load_balancer_kind = {
 	.zones = lb_zones,
 	.instances = lb_instances,
 	.health_changed = lb_health_changed,
+	.registration = lb_registration,
 	.report = lb_report,
 	.reset = lb_reset,
 	.period = lb_period,

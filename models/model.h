@@ -187,10 +187,11 @@ enum health {
 };
 
 struct instance_health {
-	uint8_t state;  /* enum health */
-	uint16_t epoch; /* changes whenever the instance stops or restarts */
-	double slow;    /* factor on service times (1: healthy) */
-	int log;        /* open record in net->log, or -1 */
+	uint8_t state;      /* enum health */
+	uint8_t in_service; /* running and in service (1 unless an autoscaler has it out: node_set_in_service) */
+	uint16_t epoch;     /* changes whenever the instance stops or restarts */
+	double slow;        /* factor on service times (1: healthy) */
+	int log;            /* open record in net->log, or -1 */
 };
 
 struct node {
@@ -200,7 +201,8 @@ struct node {
 	int id;                         /* index in net->nodes */
 	int n_instances;                /* machines behind this name (1 unless the kind says) */
 	int zones;                      /* instance i is in zone i % zones (a, b, ...); 1 unless the kind says */
-	int n_up;                       /* instances up (neither down nor hung) */
+	int n_up;                       /* instances up (in service, neither down nor hung) */
+	int n_in_service;               /* instances in service: n_instances unless an autoscaler manages them */
 	int timeout_code;               /* the status its timed-out calls get (node_timeouts_init) */
 	int n_healthy;                  /* HealthyHostCount: n_up, or a balancer's view of its targets */
 	int n_unhealthy;                /* UnHealthyHostCount: likewise */
@@ -213,7 +215,13 @@ struct node {
 	int is_serving;                 /* can answer at all: n_up > 0 unless the kind manages it */
 	int manages_serving;            /* the kind calls node_set_serving itself (failover) */
 	double capacity;                /* servers in total, for utilization; 0: not a queue */
-	uint32_t client_base;           /* workloads: the net-wide id of its first client */
+	/* An autoscaled tier's capacity comes and goes with its instances in
+	 * service: utilization is then busy time over this one's integral. */
+	int is_scaled;
+	double unit_capacity; /* servers per instance */
+	struct tavg capacity_t;
+	double p_cap0;        /* its integral at the period's start */
+	uint32_t client_base; /* workloads: the net-wide id of its first client */
 	struct node_stats st;
 };
 
@@ -228,7 +236,11 @@ enum kind_flags {
 	KIND_INJECTOR = 8,  /* injects failures (the failures: section), not in any path */
 	KIND_CAN_FAIL = 16, /* its instances can crash or slow down */
 	KIND_CAN_HANG = 32, /* its instances can hang */
+	KIND_CONTROL = 64,  /* controls other nodes (an autoscaler): in the nodes: section, not in any path */
 };
+
+/* The kinds that take no part in requests' paths. */
+#define KIND_OFF_PATH (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR | KIND_CONTROL)
 
 struct node_kind {
 	const char *name;    /* as written in `kind:` */
@@ -287,8 +299,13 @@ struct node_kind {
 	 * failure after the run's end), once the scenario is otherwise valid:
 	 * 1 with a warning in msg and *key set to the key (NULL: the item). */
 	int (*lint)(const void *cfg, const struct net_spec *spec, char *msg, size_t n, const char **key);
-	/* Optional: instance inst of n changed health from old (enum health). */
+	/* Optional: instance inst of n changed health from old (enum health);
+	 * an instance out of service counts as HEALTH_DOWN (node_state). */
 	void (*health_changed)(struct node *n, int inst, int old);
+	/* Optional: instance inst of node target was registered (an autoscaler
+	 * put it in service) or deregistered (it is being drained): a balancer
+	 * checks the one and stops sending to the other. */
+	void (*registration)(struct node *n, int target, int inst, int registered);
 	/* Optional: fills the kind's own columns of a time-series period's row
 	 * (len seconds long), whose common columns are written. */
 	void (*period)(struct node *n, double len, double *row);
@@ -373,6 +390,12 @@ enum ts_col {
 	TS_ACTIVE,
 	TS_UTIL,
 	TS_LCUS, /* a balancer's ConsumedLCUs (0 for other kinds) */
+	TS_RCPT, /* a balancer's RequestCountPerTarget: requests over its healthy targets */
+	/* An autoscaler's group (0 for other kinds). */
+	TS_DESIRED,
+	TS_IN_SERVICE,
+	TS_PENDING,
+	TS_TERMINATING,
 	TS_NCOLS
 };
 extern const char *const ts_col_name[TS_NCOLS];
@@ -504,11 +527,34 @@ void net_log_healthy(struct net *net, int log);
  * simulation.max_failures records are open or closed already. */
 int net_log_failure(struct net *net, int injector, int node, int inst, int mode);
 
-/* Whether a node takes part in requests' paths (not a workload, link or injector). */
+/* Whether a node takes part in requests' paths (not a workload, link, injector or autoscaler). */
 static inline int node_in_path(const struct node *n)
 {
-	return !(n->kind->flags & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR));
+	return !(n->kind->flags & KIND_OFF_PATH);
 }
+
+/* Instance inst's state as requests see it: an instance out of service is
+ * down (it refuses connections). */
+static inline enum health node_state(const struct node *n, int inst)
+{
+	const struct instance_health *h = &n->health[inst];
+	return h->in_service ? (enum health)h->state : HEALTH_DOWN;
+}
+
+/*
+ * An autoscaler's: instance inst of n goes into service (on) or out of it
+ * (what it still holds is lost, as in a crash, but it is no failure).  The
+ * first call makes n a scaled node (its capacity follows its instances in
+ * service).  The balancers in front learn of it through net_registration.
+ */
+void node_set_in_service(struct node *n, int inst, int on);
+/* The most instances an autoscaler gives node (its max), or 0 when no
+ * autoscaler scales it (autoscaler.c): a tier is built with that many. */
+int autoscaler_slots(const struct net_spec *spec, int node);
+
+/* Tells every node with a registration hook that instance inst of target
+ * was registered (1) or deregistered (0). */
+void net_registration(struct net *net, int target, int inst, int registered);
 
 /* Initialises a random stream named "<node>/<purpose>" for this replication. */
 void node_rng_init(const struct node *n, struct rng *rng, const char *purpose);

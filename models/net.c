@@ -12,6 +12,19 @@
 
 const int status_slot_code[SS_N] = {200, 429, 460, 500, 502, 503, 504};
 
+/* Integral of a tavg from its window start to t (for period averages). */
+static double integral(const struct tavg *a, double t)
+{
+	return a->area + a->value * (t - a->t_last);
+}
+
+/* The integral of a over that of b, to t (0 when b's is 0). */
+static double ratio_of_means(const struct tavg *a, const struct tavg *b, double t)
+{
+	double den = integral(b, t);
+	return den > 0 ? integral(a, t) / den : 0;
+}
+
 const char *const ts_col_name[TS_NCOLS] = {
 	"RequestCount",
 	"HTTPCode_Target_2XX_Count",
@@ -32,6 +45,11 @@ const char *const ts_col_name[TS_NCOLS] = {
 	"ActiveConnectionCount",
 	"Utilization",
 	"ConsumedLCUs",
+	"RequestCountPerTarget",
+	"GroupDesiredCapacity",
+	"GroupInServiceInstances",
+	"GroupPendingInstances",
+	"GroupTerminatingInstances",
 };
 
 enum status_slot status_slot_of(int code)
@@ -351,8 +369,8 @@ void node_set_instances(struct node *n, int k)
 	free(n->health);
 	n->health = xcalloc(k, sizeof(*n->health));
 	for (int i = 0; i < k; i++)
-		n->health[i] = (struct instance_health){.state = HEALTH_UP, .slow = 1, .log = -1};
-	n->n_instances = n->n_up = n->n_healthy = k;
+		n->health[i] = (struct instance_health){.state = HEALTH_UP, .in_service = 1, .slow = 1, .log = -1};
+	n->n_instances = n->n_up = n->n_healthy = n->n_in_service = k;
 	if (n->zones < 1)
 		n->zones = 1;
 	n->is_serving = 1;
@@ -367,6 +385,20 @@ static void count_up_time(struct node *n, double now)
 {
 	n->up_time[n->n_up] += now - n->up_t_last;
 	n->up_t_last = now;
+}
+
+/* d more (or fewer) instances of n are up, at now. */
+static void count_up(struct node *n, int d, double now)
+{
+	count_up_time(n, now);
+	n->n_up += d;
+	if (n->kind->flags & KIND_INSTANCES) {
+		n->n_healthy = n->n_up;
+		n->n_unhealthy = n->n_in_service - n->n_up;
+	}
+	tavg_set(&n->up, now, n->n_up);
+	if (!n->manages_serving)
+		node_set_serving(n, n->n_up > 0);
 }
 
 void node_set_health(struct node *n, int inst, enum health h, double slow, int log)
@@ -396,21 +428,46 @@ void node_set_health(struct node *n, int inst, enum health h, double slow, int l
 	ih->slow = slow;
 	if (old == (int)h)
 		return;
+	int old_seen = node_state(n, inst); /* what requests saw */
 	ih->state = (uint8_t)h;
 	ih->epoch++; /* whatever it was doing is lost (or, on restart, forgotten) */
-	if (was_up != is_up) {
-		count_up_time(n, now);
-		n->n_up += is_up ? 1 : -1;
-		if (n->kind->flags & KIND_INSTANCES) {
-			n->n_healthy = n->n_up;
-			n->n_unhealthy = n->n_instances - n->n_up;
-		}
-		tavg_set(&n->up, now, n->n_up);
-		if (!n->manages_serving)
-			node_set_serving(n, n->n_up > 0);
-	}
+	if (ih->in_service && was_up != is_up)
+		count_up(n, is_up ? 1 : -1, now);
 	if (n->kind->health_changed)
-		n->kind->health_changed(n, inst, old);
+		n->kind->health_changed(n, inst, old_seen);
+}
+
+void node_set_in_service(struct node *n, int inst, int on)
+{
+	struct instance_health *ih = &n->health[inst];
+	double now = n->net->sim.now;
+	if (!n->is_scaled) { /* from here, capacity follows the instances in service */
+		n->is_scaled = 1;
+		n->unit_capacity = n->capacity / n->n_instances;
+		tavg_set(&n->capacity_t, now, n->capacity);
+	}
+	if (ih->in_service == !!on)
+		return;
+	int old_seen = node_state(n, inst);
+	ih->in_service = (uint8_t) !!on;
+	n->n_in_service += on ? 1 : -1;
+	n->capacity = n->unit_capacity * n->n_in_service;
+	tavg_set(&n->capacity_t, now, n->capacity);
+	if (ih->state == HEALTH_UP)
+		count_up(n, on ? 1 : -1, now);
+	if (old_seen != HEALTH_DOWN || on)
+		ih->epoch++; /* stopped: what it held is lost; started: a new life */
+	if (n->kind->health_changed)
+		n->kind->health_changed(n, inst, old_seen);
+}
+
+void net_registration(struct net *net, int target, int inst, int registered)
+{
+	for (int i = 0; i < net->n_nodes; i++) {
+		struct node *n = net->nodes[i];
+		if (n->kind->registration)
+			n->kind->registration(n, target, inst, registered);
+	}
 }
 
 void net_charge_failures(struct net *net)
@@ -553,12 +610,6 @@ void net_class_answer(struct net *net, const struct request *r, double latency)
 	}
 }
 
-/* Integral of a tavg from its window start to t (for period averages). */
-static double integral(const struct tavg *a, double t)
-{
-	return a->area + a->value * (t - a->t_last);
-}
-
 static void stats_reset(struct node *n, double now)
 {
 	struct node_stats *s = &n->st;
@@ -579,6 +630,10 @@ static void stats_reset(struct node *n, double now)
 	tavg_reset(&s->active, now);
 	s->p_busy0 = -busy;
 	s->p_active0 = -active;
+	if (n->is_scaled) {
+		n->p_cap0 = -(integral(&n->capacity_t, now) - n->p_cap0);
+		tavg_reset(&n->capacity_t, now);
+	}
 }
 
 static void ev_warm(struct sim *sim, void *obj, void *arg)
@@ -637,7 +692,13 @@ static void close_period(struct net *net, double t0, double t1)
 		row[TS_SPILLOVER] = (double)s->p_spillover;
 		double busy = integral(&s->busy, t1), active = integral(&s->active, t1);
 		row[TS_ACTIVE] = len > 0 ? (active - s->p_active0) / len : 0;
-		row[TS_UTIL] = len > 0 && n->capacity > 0 ? (busy - s->p_busy0) / len / n->capacity : 0;
+		if (n->is_scaled) {
+			double cap = integral(&n->capacity_t, t1);
+			row[TS_UTIL] = cap > n->p_cap0 ? (busy - s->p_busy0) / (cap - n->p_cap0) : 0;
+			n->p_cap0 = cap;
+		} else {
+			row[TS_UTIL] = len > 0 && n->capacity > 0 ? (busy - s->p_busy0) / len / n->capacity : 0;
+		}
 		if (n->kind->period)
 			n->kind->period(n, len, row);
 
@@ -797,7 +858,9 @@ void node_report_base(const struct node *n, struct report *rep)
 	uint64_t answered = s->completions + s->rejections;
 	report_add(rep, n->name, "arrivals", (double)s->arrivals);
 	report_add(rep, n->name, "throughput", T > 0 ? (double)s->completions / T : 0);
-	if (n->capacity > 0) /* links report their own, from bytes sent */
+	if (n->is_scaled) /* busy over the capacity in service, each integrated */
+		report_add(rep, n->name, "utilization", ratio_of_means(&s->busy, &n->capacity_t, now));
+	else if (n->capacity > 0) /* links report their own, from bytes sent */
 		report_add(rep, n->name, "utilization", tavg_mean(&s->busy, now) / n->capacity);
 	report_add(rep, n->name, "mean_waiting", tavg_mean(&s->waiting, now));
 	report_add(rep, n->name, "mean_in_service", tavg_mean(&s->busy, now));
@@ -820,7 +883,11 @@ void node_report_base(const struct node *n, struct report *rep)
 	report_add(rep, n->name, "rejections", (double)s->rejections);
 	report_add(rep, n->name, "rejection_ratio", answered ? (double)s->rejections / (double)answered : 0);
 	report_add(rep, n->name, "spillover", (double)s->spillover);
-	report_add(rep, n->name, "up_fraction", tavg_mean(&n->up, now) / n->n_instances);
+	if (n->is_scaled) /* of the instances in service */
+		report_add(rep, n->name, "up_fraction",
+			   tavg_mean(&n->up, now) * n->unit_capacity / tavg_mean(&n->capacity_t, now));
+	else
+		report_add(rep, n->name, "up_fraction", tavg_mean(&n->up, now) / n->n_instances);
 	/* Outages: spans with no instance serving; k of n: time with at least k up. */
 	double out = n->outage_time + (n->is_serving ? 0 : now - n->outage_t0);
 	report_add(rep, n->name, "availability", T > 0 ? 1 - out / T : 1);
@@ -941,7 +1008,7 @@ void net_report(struct net *net, struct report *rep)
 		const struct node *n = net->nodes[i];
 		if (n->kind->flags & KIND_WORKLOAD)
 			report_e2e(net, &nodes, n->name, n);
-		else if (!(n->kind->flags & KIND_INJECTOR))
+		else if (!(n->kind->flags & (KIND_INJECTOR | KIND_CONTROL)))
 			node_report_base(n, &nodes);
 		if (n->kind->report)
 			n->kind->report(n, &nodes);

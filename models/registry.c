@@ -21,7 +21,8 @@
 	X(gateway) \
 	X(cdn) \
 	X(delay) \
-	X(failure)
+	X(failure) \
+	X(autoscaler)
 /* clang-format on */
 
 #define DECLARE(k) extern const struct node_kind k##_kind;
@@ -42,7 +43,7 @@ const struct node_kind *node_kind_find(const char *name)
 
 const char *node_kind_contract(const struct node_kind *k)
 {
-	unsigned role = k->flags & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR);
+	unsigned role = k->flags & KIND_OFF_PATH;
 	if (!k->name || !k->summary || !k->params)
 		return "a kind needs a name, a summary and a parameter table";
 	if (k->size < sizeof(struct node))
@@ -50,7 +51,7 @@ const char *node_kind_contract(const struct node_kind *k)
 	if (!k->init)
 		return "every kind needs init";
 	if (role && (role & (role - 1)))
-		return "a kind is a workload, a link or an injector, or none of them: not two";
+		return "a kind is a workload, a link, an injector or a controller, or none of them: not two";
 	switch (role) {
 	case KIND_WORKLOAD:
 		if (!k->start || !k->reply || k->arrive || k->send)
@@ -63,6 +64,10 @@ const char *node_kind_contract(const struct node_kind *k)
 	case KIND_INJECTOR:
 		if (!k->start || k->arrive || k->reply || k->send)
 			return "an injector has start (its failures), and no arrive, reply or send";
+		break;
+	case KIND_CONTROL:
+		if (!k->start || k->arrive || k->reply || k->send)
+			return "a controller has start (its decisions), and no arrive, reply or send";
 		break;
 	default:
 		if (!k->arrive || !k->reply || k->send)

@@ -131,7 +131,8 @@ static const struct tier_ops engine_alone = {0};
 void server_init(struct node *n, const void *cfg)
 {
 	const struct server_cfg *c = cfg;
-	server_init_tier(n, c, (int)c->instances, NULL);
+	int slots = autoscaler_slots(n->net->spec, n->id);
+	server_init_tier(n, c, slots > 0 ? slots : (int)c->instances, NULL);
 }
 
 void server_init_tier(struct node *n, const struct server_cfg *cfg, int n_inst, const struct tier_ops *ops)
@@ -224,7 +225,7 @@ static void park(struct server *s, struct instance *in, struct request *r)
 static void lost(struct server *s, struct request *r)
 {
 	int i = request_frame(r)->self_inst;
-	if (s->base.health[i].state == HEALTH_HUNG)
+	if (node_state(&s->base, i) == HEALTH_HUNG)
 		park(s, &s->inst[i], r);
 	else
 		node_fail_request(&s->base, r, HTTP_BAD_GATEWAY);
@@ -256,7 +257,7 @@ void server_health_changed(struct node *n, int inst, int old)
 {
 	struct server *s = (struct server *)n;
 	struct instance *in = &s->inst[inst];
-	int state = n->health[inst].state;
+	int state = node_state(n, inst);
 	double now = n->net->sim.now;
 	if (s->cfg.failover == FAILOVER_ACTIVE_PASSIVE)
 		node_standby_changed(n, &s->standby, inst);
@@ -320,6 +321,7 @@ static void finish(struct server *s, struct request *r)
 	double now = n->net->sim.now, resid = now - f->t_arrive;
 
 	node_active(n, -1);
+	int is_drained = 0;
 	if (in->wait_slot.n > 0) {
 		/* The slot passes to the next in line: as many are in use, and
 		 * their average is brought up to now (as -1 then +1 would). */
@@ -330,12 +332,16 @@ static void finish(struct server *s, struct request *r)
 	} else {
 		in->admitted--;
 		tavg_add(&s->slots_used, now, -1);
+		is_drained = in->draining && in->admitted == 0;
 	}
 	track(s, in);
 	if (s->ops->finished)
 		s->ops->finished(s, r);
+	int inst = f->self_inst;
 	node_done(n, r, resid, resid);
 	node_reply(n, r);
+	if (is_drained) /* its last request is answered: the autoscaler stops it */
+		s->drained(s->drain_ctl, inst);
 }
 
 /* The plan member r's outstanding call is for. */
@@ -555,6 +561,21 @@ static void ev_cpu_done(struct sim *sim, void *obj, void *arg)
 	}
 }
 
+/* An autoscaled tier's own choice, from instance i on: one in service and
+ * not draining (i itself if there is none). */
+static int next_in_service(struct server *s, int i)
+{
+	const struct node *n = &s->base;
+	for (int k = 0; k < n->n_instances; k++) {
+		int j = (i + k) % n->n_instances;
+		if (n->health[j].in_service && !s->inst[j].draining) {
+			s->rr = (j + 1) % n->n_instances;
+			return j;
+		}
+	}
+	return i;
+}
+
 void server_arrive(struct node *n, struct request *r)
 {
 	struct server *s = (struct server *)n;
@@ -577,6 +598,8 @@ void server_arrive(struct node *n, struct request *r)
 		i = s->rr;
 		if (++s->rr >= n->n_instances)
 			s->rr = 0;
+		if (s->is_scaled)
+			i = next_in_service(s, i);
 	}
 	struct instance *in = &s->inst[i];
 
@@ -586,10 +609,11 @@ void server_arrive(struct node *n, struct request *r)
 	f->self_inst = i;
 	f->step = 0;
 	f->epoch = n->health[i].epoch;
-	if (n->health[i].state == HEALTH_DOWN) {
+	enum health state = node_state(n, i);
+	if (state == HEALTH_DOWN) {
 		in->rejections++;
 		node_reject(n, r, HTTP_BAD_GATEWAY, 0); /* connection refused */
-	} else if (n->health[i].state == HEALTH_HUNG) {
+	} else if (state == HEALTH_HUNG) {
 		park(s, in, r);
 	} else if (in->admitted < s->slots) {
 		in->admitted++;
@@ -685,9 +709,14 @@ void server_reset(struct node *n)
 		tally_reset(&s->pool_wait_of[p]);
 	}
 	s->pool_timeouts = s->fanouts = 0;
+	tavg_reset(&s->running, now);
 	if (s->ops->reset)
 		s->ops->reset(s);
 	for (int i = 0; i < n->n_instances; i++) {
+		struct instance *in = &s->inst[i];
+		in->busy_before += in->busy.area + in->busy.value * (now - in->busy.t_last);
+		in->arrivals_before += in->arrivals;
+		in->rejections_before += in->rejections;
 		tavg_reset(&s->inst[i].busy, now);
 		tavg_reset(&s->inst[i].slots, now);
 		tavg_reset(&s->inst[i].queued, now);
@@ -712,7 +741,9 @@ void server_report(const struct node *n, struct report *rep)
 	 * use: in sync mode the pool can run out while the CPU idles. */
 	report_add(rep, n->name, "worker_utilization",
 		   tavg_mean(&s->slots_used, now) / ((double)s->slots * (double)n->n_instances));
-	report_add(rep, n->name, "cost_per_hour", s->cfg.price * (double)n->n_instances);
+	/* An autoscaled tier pays for the instances running, as they come and go. */
+	double paid = s->is_scaled ? tavg_mean(&s->running, now) : (double)n->n_instances;
+	report_add(rep, n->name, "cost_per_hour", s->cfg.price * paid);
 	if (s->pools) {
 		report_add(rep, n->name, "pool_wait_mean", s->pool_wait.mean);
 		report_add(rep, n->name, "pool_waiting_mean", tavg_mean(&s->pool_waiting, now));
@@ -750,6 +781,41 @@ void server_report(const struct node *n, struct report *rep)
 		report_add(rep, scope, "throughput", T > 0 ? (double)s->inst[i].arrivals / T : 0);
 		report_add(rep, scope, "rejections", (double)s->inst[i].rejections);
 	}
+}
+
+void tier_set_running(struct server *s, int inst, int running)
+{
+	double now = s->base.net->sim.now;
+	struct instance *in = &s->inst[inst];
+	if (!s->is_scaled) { /* the first call: every slot ran so far */
+		s->is_scaled = 1;
+		for (int i = 0; i < s->base.n_instances; i++)
+			s->inst[i].running = 1;
+		tavg_set(&s->running, now, s->base.n_instances);
+	}
+	if (in->running == !!running)
+		return;
+	in->running = !!running;
+	tavg_add(&s->running, now, running ? 1 : -1);
+	in->draining = 0;
+}
+
+int tier_drain(struct server *s, int inst, void (*done)(struct node *ctl, int inst), struct node *ctl)
+{
+	struct instance *in = &s->inst[inst];
+	in->draining = 1;
+	s->drained = done;
+	s->drain_ctl = ctl;
+	return in->admitted == 0 && in->wait_slot.n == 0;
+}
+
+void tier_totals(const struct server *s, int inst, double *busy, uint64_t *arrivals, uint64_t *rejections)
+{
+	const struct instance *in = &s->inst[inst];
+	double now = s->base.net->sim.now;
+	*busy = in->busy_before + in->busy.area + in->busy.value * (now - in->busy.t_last);
+	*arrivals = in->arrivals_before + in->arrivals;
+	*rejections = in->rejections_before + in->rejections;
 }
 
 void server_release(struct node *n)

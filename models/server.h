@@ -109,6 +109,11 @@ struct instance {
 	struct tavg busy;          /* cores busy */
 	struct tavg slots, queued; /* slots in use, requests waiting for one (tiers of several instances) */
 	uint64_t arrivals, rejections;
+	/* Before the warm-up's end (an autoscaler's totals since the start). */
+	double busy_before;
+	uint64_t arrivals_before, rejections_before;
+	int draining; /* an autoscaler is draining it: the tier's own choice skips it */
+	int running;  /* an autoscaled tier's: paid for */
 };
 
 /* Connections from one instance to one called node. */
@@ -144,6 +149,12 @@ struct server {
 	struct tally *pool_wait_of; /* owned, n_pools: pool_wait by callee */
 	uint64_t pool_timeouts, fanouts;
 	int has_fanout; /* some plan has a parallel group */
+	/* Autoscaling (autoscaler.c): instances running (paid for), and whom
+	 * to tell when a draining instance holds nothing more. */
+	int is_scaled;
+	struct tavg running;
+	void (*drained)(struct node *ctl, int inst);
+	struct node *drain_ctl;
 };
 
 /* What the tier engine reports (server.c), for every kind built on it. */
@@ -263,6 +274,18 @@ void server_health_changed(struct node *n, int inst, int old);
 void server_reset(struct node *n);
 void server_report(const struct node *n, struct report *rep);
 void server_release(struct node *n);
+/*
+ * What an autoscaler (autoscaler.c) does to a tier.  tier_set_running:
+ * instance inst starts (or stops) being paid for.  tier_drain: the tier's
+ * own choice of instance skips inst from now on, and once it holds no
+ * request done(ctl, inst) is called; 1 if it holds none already (done is
+ * then not called).  tier_totals: what inst has done since the start (CPU
+ * seconds, requests received, refused).
+ */
+void tier_set_running(struct server *s, int inst, int running);
+int tier_drain(struct server *s, int inst, void (*done)(struct node *ctl, int inst), struct node *ctl);
+void tier_totals(const struct server *s, int inst, double *busy, uint64_t *arrivals, uint64_t *rejections);
+
 /* Cross-key checks shared by the kinds (params: the kind's table). */
 const char *server_check(const void *cfg, const struct param *params, unsigned long present, const char **key);
 

@@ -35,6 +35,14 @@ static const struct {
 	 NULL},
 	{"failure", "  - {name: t, kind: server, instances: 2, service: exp(1ms)}\n",
 	 "  - {node: t, instance: 1, at: 5s, for: 5s}\n"},
+	/* scales in (and drains) and back out within the run */
+	{"autoscaler",
+	 "  - {name: t, kind: load_balancer, targets: s, health_interval: 1s}\n"
+	 "  - {name: s, kind: server, instances: 3, service: exp(1ms)}\n"
+	 "  - {name: a, kind: autoscaler, group: s, target_cpu: 50%, min: 1, max: 4, period: 1s, boot_time: 1s,"
+	 " warmup: 1s, scale_in_periods: 2, scale_in_cooldown: 2s, deregistration_delay: 1s,"
+	 " schedule: [{at: 12s, desired: 4}]}\n",
+	 NULL},
 };
 
 static int find_case(const char *kind)

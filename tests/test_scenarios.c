@@ -347,7 +347,7 @@ static void check_flows(const struct scenario *sc, const struct results *r, enum
 {
 	for (int v = 0; v < sc->spec.n_nodes; v++) {
 		const struct node_spec *ns = &sc->spec.nodes[v];
-		if (ns->kind->flags & (KIND_WORKLOAD | KIND_LINK | KIND_INJECTOR) || how == FLOWS_FREE)
+		if (ns->kind->flags & KIND_OFF_PATH || how == FLOWS_FREE)
 			continue;
 		double sim = get(r, ns->name, "arrivals") / sc->spec.duration, flow = sc->flow[v];
 		if (how == FLOWS_EXACT && !(fabs(flow - sim) <= 0.03 * sim + 0.5))
