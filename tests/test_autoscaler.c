@@ -21,14 +21,14 @@ static double mean_of(const struct results *res, const char *scope, const char *
 	return res->ci[metric_index(res, scope, key)].mean;
 }
 
-/* Column col of node's row in period p. */
+/* Column col of node's row in period p (averaged over replications). */
 static double at(const struct results *res, int node, int p, int col)
 {
 	return res->ts[((size_t)p * res->n_nodes + (size_t)node) * TS_NCOLS + col];
 }
 
-/* The end (seconds) of the first period whose col of node satisfies
- * value > above, or -1. */
+/* The end (seconds) of the first 10-second period whose col of node is
+ * above `above`, or -1. */
 static double first_above(const struct results *res, int node, int col, double above)
 {
 	for (int p = 0; p < res->n_periods; p++)
@@ -223,6 +223,31 @@ static void test_cost_integrates_instance_hours(void **state)
 	scenario_free(sc);
 }
 
+/* flash-crowd-autoscaling.yaml's variant: tracking requests per target
+ * (not capped as CPU is) sizes the fleet in one step. */
+static void test_request_tracking_sizes_the_fleet_in_one_step(void **state)
+{
+	(void)state;
+	struct scenario *sc =
+		load_file_edited("scenarios/flash-crowd-autoscaling.yaml", "\n    target_cpu: 50%",
+				      "\n    target_requests: 600");
+	sc->spec.replications = 2;
+	struct results res;
+	struct run_opts o = {.jobs = 2, .progress = 0};
+	assert_int_equal(runner_run(sc, &o, &res), 0);
+	int fleet = 3, steps = 0; /* crowd, lb, web, fleet; one-minute periods */
+	for (int p = 1; p < res.n_periods; p++) {
+		double before = at(&res, fleet, p - 1, TS_DESIRED), now = at(&res, fleet, p, TS_DESIRED);
+		if (now > before + 0.5 && steps++ == 0)
+			assert_true(before == 4 && now >= 15);
+	}
+	assert_true(steps >= 1);
+	double s502 = mean_of(&res, "e2e", "status_502");
+	assert_true(s502 > 15000 && s502 < 25000); /* the first minutes are lost all the same */
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_min_and_max_bound_the_group),
 		cmocka_unit_test(test_a_drained_instance_finishes_its_requests),
 		cmocka_unit_test(test_cost_integrates_instance_hours),
+		cmocka_unit_test(test_request_tracking_sizes_the_fleet_in_one_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

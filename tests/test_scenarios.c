@@ -403,6 +403,34 @@ static void check_noisy_neighbour(const struct results *r)
 	assert_near(get(r, "gw", "clients_throttled"), 1, 1e-12);
 }
 
+static void check_daily_curve(const struct results *r)
+{
+	double mean = get(r, "fleet", "instances_mean"), peak = get(r, "fleet", "instances_max");
+	assert_true(mean > 3.5 && mean < 5 && peak >= 6 && peak <= 8);
+	double saved = get(r, "fleet", "savings_per_hour") / get(r, "fleet", "fixed_fleet_cost_per_hour");
+	assert_true(saved > 0.3 && saved < 0.5);
+	assert_near(get(r, "fleet", "under_provisioned_time"), 0, 0);
+	assert_true(get(r, "e2e", "success_ratio") > 0.9999);
+	/* The fleet follows the curve: the minimum at dawn, 6 or more at noon
+	 * (10-minute periods; visitors, lb, web, fleet). */
+	assert_near(r->ts[((size_t)33 * r->n_nodes + 3) * TS_NCOLS + TS_IN_SERVICE], 2, 0); /* 5h30 */
+	assert_true(r->ts[((size_t)72 * r->n_nodes + 3) * TS_NCOLS + TS_IN_SERVICE] >= 6);  /* 12h */
+}
+
+static void check_flash_crowd_autoscaling(const struct results *r)
+{
+	double s502 = get(r, "e2e", "status_502");
+	assert_true(s502 > 15000 && s502 < 25000);
+	assert_true(get(r, "fleet", "under_provisioned_time") > 300);
+	assert_true(get(r, "fleet", "instances_max") >= 15);
+	/* Refused only in the crowd's first minutes, while the fleet catches up. */
+	for (int p = 0; p < r->n_periods; p++) {
+		double t = p * r->sc->spec.period, refused = r->ts[((size_t)p * r->n_nodes + 1) * TS_NCOLS + TS_ELB_502];
+		if (t < 600 || t >= 960)
+			assert_near(refused, 0, 0);
+	}
+}
+
 struct entry {
 	const char *file;
 	void (*check)(const struct results *r);
@@ -442,6 +470,8 @@ static const struct entry entries[] = {
 	{"over-provisioning.yaml", check_over_provisioning, FLOWS_LOWER},
 	{"load-sweep-hockey-stick.yaml", check_hockey_stick, FLOWS_EXACT},
 	{"noisy-neighbour.yaml", check_noisy_neighbour, FLOWS_FREE},
+	{"autoscaling-daily-curve.yaml", check_daily_curve, FLOWS_FREE},
+	{"flash-crowd-autoscaling.yaml", check_flash_crowd_autoscaling, FLOWS_FREE},
 };
 
 static void test_scenarios_show_what_they_say(void **state)
