@@ -60,8 +60,8 @@ enum { SA_AT, SA_MIN, SA_MAX, SA_DESIRED };
 
 struct asg_cfg {
 	int group;
-	double target_cpu;      /* 0: not given */
-	long target_requests;   /* per instance per period; 0: not given */
+	double target_cpu;    /* 0: not given */
+	long target_requests; /* per instance per period; 0: not given */
 	long min, max;
 	double boot, warmup, cooldown, period, drain;
 	long out_periods, in_periods;

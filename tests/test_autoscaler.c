@@ -228,9 +228,8 @@ static void test_cost_integrates_instance_hours(void **state)
 static void test_request_tracking_sizes_the_fleet_in_one_step(void **state)
 {
 	(void)state;
-	struct scenario *sc =
-		load_file_edited("scenarios/flash-crowd-autoscaling.yaml", "\n    target_cpu: 50%",
-				      "\n    target_requests: 600");
+	struct scenario *sc = load_file_edited("scenarios/flash-crowd-autoscaling.yaml", "\n    target_cpu: 50%",
+					       "\n    target_requests: 600");
 	sc->spec.replications = 2;
 	struct results res;
 	struct run_opts o = {.jobs = 2, .progress = 0};

@@ -425,7 +425,8 @@ static void check_flash_crowd_autoscaling(const struct results *r)
 	assert_true(get(r, "fleet", "instances_max") >= 15);
 	/* Refused only in the crowd's first minutes, while the fleet catches up. */
 	for (int p = 0; p < r->n_periods; p++) {
-		double t = p * r->sc->spec.period, refused = r->ts[((size_t)p * r->n_nodes + 1) * TS_NCOLS + TS_ELB_502];
+		double t = p * r->sc->spec.period,
+		       refused = r->ts[((size_t)p * r->n_nodes + 1) * TS_NCOLS + TS_ELB_502];
 		if (t < 600 || t >= 960)
 			assert_near(refused, 0, 0);
 	}
