@@ -711,5 +711,23 @@ grep -q "clients.yaml:3:.*workload 'b': the workloads have more than 10000000 cl
 expect_rc 3 "rate_limit_by without rate_limit" "$CP" validate "$T/limitby.yaml"
 grep -q "'rate_limit_by' applies only with 'rate_limit'" "$T/err" && ok || bad "rate_limit_by without rate_limit is refused"
 
+# An autoscaler's bad keys: named with their position.
+asg_bad() { # keys expected-message what
+	printf 'workloads: [{name: w, target: lb, rate: 10/s}]\nnodes:\n  - {name: lb, kind: load_balancer, targets: web}\n  - {name: web, kind: server, instances: 2, service: exp(1ms), calls: [db]}\n  - {name: db, kind: database, service: exp(1ms)}\n  - {name: a, kind: autoscaler, max: 4, %s}\n' "$1" > "$T/asg.yaml"
+	expect_rc 3 "$3" "$CP" validate "$T/asg.yaml"
+	grep -q "asg.yaml:6:[0-9]*: error: .*$2" "$T/err" && ok || { bad "$3"; cat "$T/err"; }
+}
+asg_bad "group: web" "an autoscaler needs a target: 'target_cpu' (e.g. 50%) or 'target_requests'" "an autoscaler without a target"
+asg_bad "group: web, target_cpu: 50%, target_requests: 10" "give one of 'target_cpu' and 'target_requests', not both" "an autoscaler with two targets"
+asg_bad "group: web, target_cpu: 50%, min: 5" "'min' (5) is above 'max' (4)" "an autoscaler's min above its max"
+asg_bad "group: web, target_cpu: 50%, min: 3" "'web' starts with 2 instances, outside min 3 .. max 4" "a tier that starts outside min..max"
+asg_bad "group: db, target_cpu: 50%" "'group' names 'db', a database: an autoscaler scales a server tier" "an autoscaled database"
+asg_bad "group: web, target_cpu: 50%, schedule: [{at: 1m, max: 20}]" "entry 1 of 'schedule' raises max above the group's 'max' (4, its slots)" "a scheduled max above the slots"
+asg_bad "group: web, target_cpu: 50%, schedule: [{at: 1m}]" "entry 1 of 'schedule' sets nothing" "a scheduled action that sets nothing"
+# The summary's autoscaling lines, from the daily curve (two replications).
+expect_rc 0 "autoscaling daily curve" "$CP" run scenarios/autoscaling-daily-curve.yaml --reps 2 -o "$T/daily"
+grep -q '^Autoscaling fleet: .* instances on average, at most [0-9]*; a fixed fleet of [0-9]* would cost \$.*, scaling saves \$.* ([0-9]*%)' "$T/out" && ok || bad "the summary says what autoscaling saved"
+head -1 "$T/daily/timeseries.csv" | grep -q ",RequestCountPerTarget,GroupDesiredCapacity,GroupInServiceInstances,GroupPendingInstances,GroupTerminatingInstances$" && ok || bad "timeseries.csv has the Group columns"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
