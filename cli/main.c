@@ -110,6 +110,7 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "                     results are identical for every N\n"
 			       "  -q, --quiet        no summary and no progress line\n"
 			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
+			       "                     (and instances.png, with an autoscaler)\n"
 			       "      --force        replace an existing results directory\n"
 			       "      --keep-partial on Ctrl-C or SIGTERM, write the replications completed so far\n"
 			       "      --shard I/N    run only shard I of N (I from 1 to N: runs I-1, I-1+N, ...)\n"
@@ -476,7 +477,7 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 	if (!a->no_write) {
 		if (report_write(od, res, &interrupted, parts[0] ? parts : NULL) != 0)
 			rc = interrupted ? 128 + interrupted : EXIT_IO;
-		else if (a->plot && plot_dir(od->dir, a->path) != 0)
+		else if (a->plot && plot_dir(od->dir, a->path) < 0)
 			rc = EXIT_IO;
 		else if (!a->quiet && !a->json)
 			printf("\nResults written to %s/\n", od->dir);
@@ -1002,8 +1003,9 @@ static int cmd_compare(int argc, char **argv)
 
 static const char plot_help[] = "usage: chokepoint plot DIR\n"
 				"\n"
-				"Draws DIR/utilization.png, DIR/latency.png and DIR/requests.png from the\n"
-				"time series of a results directory written by 'chokepoint run', with gnuplot.\n";
+				"Draws DIR/utilization.png, DIR/latency.png and DIR/requests.png (and\n"
+				"DIR/instances.png when the run had an autoscaler) from the time series of a\n"
+				"results directory written by 'chokepoint run', with gnuplot.\n";
 
 static int cmd_plot(int argc, char **argv)
 {
@@ -1013,9 +1015,10 @@ static int cmd_plot(int argc, char **argv)
 	}
 	if (argc != 2)
 		return usage_error("%s", "'plot' takes one results directory", "plot");
-	if (plot_dir(argv[1], argv[1]) != 0)
+	int drawn = plot_dir(argv[1], argv[1]);
+	if (drawn < 0)
 		return EXIT_IO;
-	printf("wrote %s/utilization.png, latency.png, requests.png\n", argv[1]);
+	printf("wrote %s/utilization.png, latency.png, requests.png%s\n", argv[1], drawn > 3 ? ", instances.png" : "");
 	return EXIT_OK;
 }
 

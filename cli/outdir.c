@@ -20,8 +20,9 @@ const char *const outdir_files[OUTDIR_N_FILES] = {
 };
 /* Files a results directory may also hold: the access log, the pictures
  * of `chokepoint plot`, a shard's partial result. */
-static const char *const other_files[] = {"utilization.png", "latency.png", "requests.png", "access.csv",
-					  "partial.json",    "sweep.csv",   "sweep.json",   "sweep.partial.json"};
+static const char *const other_files[] = {"utilization.png", "latency.png", "requests.png",
+					  "instances.png",   "access.csv",  "partial.json",
+					  "sweep.csv",       "sweep.json",  "sweep.partial.json"};
 
 static int is_known(const char *n)
 {

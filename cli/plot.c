@@ -13,7 +13,8 @@
 
 #include "../sim/engine/util.h"
 
-static const char *const templates[] = {"utilization", "latency", "requests"};
+/* instances: only when the time series has an autoscaler's rows */
+static const char *const templates[] = {"utilization", "latency", "requests", "instances"};
 
 struct nodes_reader {
 	long row;
@@ -24,6 +25,7 @@ struct nodes_reader {
 	int done;
 	char list[4096]; /* space-separated names, file order */
 	int n, skip;
+	char groups[1024]; /* space-separated 1-based positions of the autoscalers */
 };
 
 static void on_field(void *s, size_t len, void *data)
@@ -49,6 +51,10 @@ static void on_field(void *s, size_t len, void *data)
 		if (strcmp(text, "workload") == 0 && r->skip == r->n)
 			r->skip++;
 		r->n++;
+		if (strcmp(text, "autoscaler") == 0) {
+			size_t g = strlen(r->groups);
+			snprintf(r->groups + g, sizeof r->groups - g, "%s%d", g ? " " : "", r->n);
+		}
 	}
 	r->field++;
 }
@@ -161,8 +167,11 @@ int plot_dir(const char *dir, const char *title)
 				"directory)\n");
 		return -1;
 	}
+	int drawn = 0;
 	for (size_t i = 0; i < ARRAY_LEN(templates); i++) {
 		char script[PATH_MAX + 64], tmp[PATH_MAX + 64], final[PATH_MAX + 64], vars[16384] = "";
+		if (strcmp(templates[i], "instances") == 0 && !r.groups[0])
+			continue; /* no autoscaler */
 		snprintf(script, sizeof script, "%s/%s.gp", tdir, templates[i]);
 		snprintf(final, sizeof final, "%s/%s.png", dir, templates[i]);
 		snprintf(tmp, sizeof tmp, "%s/.%s.png.tmp.%ld", dir, templates[i], (long)getpid());
@@ -172,6 +181,8 @@ int plot_dir(const char *dir, const char *title)
 		quote(vars, sizeof vars, tmp);
 		strcat(vars, "; nodes=");
 		quote(vars, sizeof vars, r.list);
+		strcat(vars, "; groups=");
+		quote(vars, sizeof vars, r.groups);
 		snprintf(vars + strlen(vars), sizeof vars - strlen(vars), "; skip=%d; title=", r.skip);
 		quote(vars, sizeof vars, title);
 		int rc = run_gnuplot(script, vars);
@@ -189,6 +200,7 @@ int plot_dir(const char *dir, const char *title)
 			unlink(tmp);
 			return -1;
 		}
+		drawn++;
 	}
-	return 0;
+	return drawn;
 }

@@ -12,7 +12,9 @@
 #ifndef CLI_PLOT_H
 #define CLI_PLOT_H
 
-/* Returns 0, or -1 after printing what went wrong (no gnuplot, no data, ...). */
+/* Returns the number of pictures drawn (3, or 4 with an autoscaler's
+ * instances.png), or -1 after printing what went wrong (no gnuplot, no
+ * data, ...). */
 int plot_dir(const char *dir, const char *title);
 
 #endif

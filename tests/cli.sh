@@ -727,6 +727,9 @@ asg_bad "group: web, target_cpu: 50%, schedule: [{at: 1m}]" "entry 1 of 'schedul
 # The summary's autoscaling lines, from the daily curve (two replications).
 expect_rc 0 "autoscaling daily curve" "$CP" run scenarios/autoscaling-daily-curve.yaml --reps 2 -o "$T/daily"
 grep -q '^Autoscaling fleet: .* instances on average, at most [0-9]*; a fixed fleet of [0-9]* would cost \$.*, scaling saves \$.* ([0-9]*%)' "$T/out" && ok || bad "the summary says what autoscaling saved"
+expect_rc 0 "plot an autoscaled run" "$CP" plot "$T/daily"
+[ -s "$T/daily/instances.png" ] && head -c 8 "$T/daily/instances.png" | grep -q PNG && grep -q "instances.png" "$T/out" && ok || bad "plot draws instances.png for an autoscaler"
+[ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
 head -1 "$T/daily/timeseries.csv" | grep -q ",RequestCountPerTarget,GroupDesiredCapacity,GroupInServiceInstances,GroupPendingInstances,GroupTerminatingInstances$" && ok || bad "timeseries.csv has the Group columns"
 
 echo "cli: $pass passed, $fail failed"
