@@ -126,6 +126,13 @@ static unsigned kind_flags(const struct node_spec *ns)
 	return ns->kind ? ns->kind->flags : 0;
 }
 
+/* Whether ns's references are calls: not a link's pair, an injector's or
+ * an autoscaler's target (a workload's target is one). */
+static int makes_calls(const struct node_spec *ns)
+{
+	return !(kind_flags(ns) & (KIND_OFF_PATH & ~KIND_WORKLOAD));
+}
+
 /* Depth-first search for call cycles and the deepest call chain. */
 static int visit(struct parser *P, int v, int *color, int *depth, int *stack, int sp)
 {
@@ -153,7 +160,7 @@ static int visit(struct parser *P, int v, int *color, int *depth, int *stack, in
 	color[v] = 1;
 	stack[sp++] = v;
 	int best = 0;
-	if (!(kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL))) {
+	if (makes_calls(&spec->nodes[v])) {
 		for (size_t i = P->first[v]; i < P->first[v + 1]; i++) {
 			if (*P->refs[i].dest < 0)
 				continue;
@@ -213,7 +220,7 @@ void check_reachable(struct parser *P)
 	}
 	while (head < tail) { /* breadth first from the workloads, along calls */
 		int v = queue[head++];
-		if (kind_flags(&spec->nodes[v]) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL))
+		if (!makes_calls(&spec->nodes[v]))
 			continue;
 		for (size_t i = P->first[v]; i < P->first[v + 1]; i++) {
 			int d = *P->refs[i].dest;
@@ -288,7 +295,7 @@ static void compute_flows(struct parser *P)
 			flow[v * nc + c] = rate * (ns->kind->class_share ? ns->kind->class_share(ns->cfg, c) : c == 0);
 	}
 	for (size_t i = 0; i < P->n_refs; i++)
-		if (!(kind_flags(&spec->nodes[P->refs[i].from]) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL)))
+		if (makes_calls(&spec->nodes[P->refs[i].from]))
 			indeg[*P->refs[i].dest]++;
 	for (int v = 0; v < n; v++)
 		if (indeg[v] == 0)
@@ -297,7 +304,7 @@ static void compute_flows(struct parser *P)
 	while (head < tail) { /* Kahn's order: a node after all its callers */
 		int v = order[head++];
 		const struct node_spec *src = &spec->nodes[v];
-		if (kind_flags(src) & (KIND_LINK | KIND_INJECTOR | KIND_CONTROL))
+		if (!makes_calls(src))
 			continue;
 		for (int c = 0; c < nc; c++)
 			own[c] = has_own_calls(P, v, c);

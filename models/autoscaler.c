@@ -252,11 +252,6 @@ static void asg_init(struct node *n, const void *cfg)
 	a->last_scale_in = -HUGE_VAL;
 }
 
-static double integral_to(const struct tavg *t, double now)
-{
-	return t->area + t->value * (now - t->t_last);
-}
-
 /* A slot's pending event, and the generation it was scheduled in. */
 static void *slot_arg(struct asg *a, int i)
 {
@@ -330,7 +325,7 @@ static void ev_drain_deadline(struct sim *sim, void *obj, void *arg)
 	(void)sim;
 	struct asg *a = obj;
 	int i = slot_of_arg(a, arg);
-	if (i >= 0 && a->state[i] == SLOT_DRAINING)
+	if (i >= 0) /* still draining: the generation is the one it was scheduled in */
 		drained(&a->base, i);
 }
 
@@ -391,7 +386,7 @@ static void ev_booted(struct sim *sim, void *obj, void *arg)
 struct reading {
 	int counted;
 	double metric;             /* CPU utilization, or requests per instance per period */
-	double busy, served;       /* CPU seconds and instance-seconds in service, every instance */
+	double busy;               /* CPU seconds, every instance */
 	double arrivals, refusals; /* every instance */
 };
 
@@ -443,7 +438,7 @@ static void ev_evaluate(struct sim *sim, void *obj, void *arg)
 	(void)arg;
 	struct asg *a = obj;
 	double now = sim->now, t_warm = a->base.net->t_warm;
-	double served = integral_to(&a->serving_all, now);
+	double served = tavg_integral(&a->serving_all, now);
 	struct reading r = read_period(a, now);
 	if (now > t_warm)
 		account(a, &r, fmin(a->cfg.period, now - t_warm), (served - a->served0) / a->cfg.period);

@@ -207,6 +207,14 @@ static void lb_init(struct node *n, const void *cfg)
 
 static void ev_probe(struct sim *sim, void *obj, void *arg);
 
+/* HealthyHostCount and UnHealthyHostCount: the registered targets in and
+ * out of rotation (a deregistered one is neither). */
+static void count_hosts(struct lb *lb)
+{
+	lb->base.n_healthy = lb->n_in_rotation;
+	lb->base.n_unhealthy = lb->n_registered - lb->n_in_rotation;
+}
+
 static void lb_start(struct node *n)
 {
 	struct lb *lb = (struct lb *)n;
@@ -227,8 +235,7 @@ static void lb_start(struct node *n)
 		lb->last_log[i] = -1;
 	}
 	lb->n_in_rotation = lb->n_registered;
-	n->n_healthy = lb->n_registered;
-	n->n_unhealthy = 0;
+	count_hosts(lb);
 	/* Checks start at a random phase: failures at round times must not
 	 * line up with them by construction. */
 	sim_after(&n->net->sim, gsl_rng_uniform(lb->rng_health.r) * lb->cfg.hc_interval, ev_probe, lb, NULL);
@@ -240,8 +247,7 @@ static void set_rotation(struct lb *lb, int i, int in)
 	struct instance_health *h = &net->nodes[lb->cfg.targets]->health[i];
 	lb->in_rotation[i] = (char)in;
 	lb->n_in_rotation += in ? 1 : -1;
-	lb->base.n_healthy = lb->n_in_rotation;
-	lb->base.n_unhealthy = lb->n_registered - lb->n_in_rotation;
+	count_hosts(lb);
 	if (!in && h->log >= 0) { /* detected */
 		net_log_detected(net, h->log);
 		lb->last_log[i] = h->log;
@@ -548,8 +554,7 @@ static void lb_registration(struct node *n, int target, int inst, int registered
 	lb->n_registered += registered ? 1 : -1;
 	lb->streak[inst] = registered ? (int)lb->cfg.healthy_thr - 1 : 0; /* one success puts it in */
 	lb->probe_pending[inst] = 0;
-	n->n_healthy = lb->n_in_rotation;
-	n->n_unhealthy = lb->n_registered - lb->n_in_rotation;
+	count_hosts(lb);
 }
 
 static int lb_instances(const void *cfg)

@@ -12,17 +12,11 @@
 
 const int status_slot_code[SS_N] = {200, 429, 460, 500, 502, 503, 504};
 
-/* Integral of a tavg from its window start to t (for period averages). */
-static double integral(const struct tavg *a, double t)
-{
-	return a->area + a->value * (t - a->t_last);
-}
-
 /* The integral of a over that of b, to t (0 when b's is 0). */
 static double ratio_of_means(const struct tavg *a, const struct tavg *b, double t)
 {
-	double den = integral(b, t);
-	return den > 0 ? integral(a, t) / den : 0;
+	double den = tavg_integral(b, t);
+	return den > 0 ? tavg_integral(a, t) / den : 0;
 }
 
 const char *const ts_col_name[TS_NCOLS] = {
@@ -623,15 +617,15 @@ static void stats_reset(struct node *n, double now)
 	s->wait_sum = s->down_sum = 0;
 	hist_reset(&s->wait_hist);
 	/* The period running across the warm-up boundary keeps its integral. */
-	double busy = integral(&s->busy, now) - s->p_busy0;
-	double active = integral(&s->active, now) - s->p_active0;
+	double busy = tavg_integral(&s->busy, now) - s->p_busy0;
+	double active = tavg_integral(&s->active, now) - s->p_active0;
 	tavg_reset(&s->busy, now);
 	tavg_reset(&s->waiting, now);
 	tavg_reset(&s->active, now);
 	s->p_busy0 = -busy;
 	s->p_active0 = -active;
 	if (n->is_scaled) {
-		n->p_cap0 = -(integral(&n->capacity_t, now) - n->p_cap0);
+		n->p_cap0 = -(tavg_integral(&n->capacity_t, now) - n->p_cap0);
 		tavg_reset(&n->capacity_t, now);
 	}
 }
@@ -690,10 +684,10 @@ static void close_period(struct net *net, double t0, double t1)
 		row[TS_UNHEALTHY] = n->n_unhealthy;
 		row[TS_SURGE] = s->p_wait_max;
 		row[TS_SPILLOVER] = (double)s->p_spillover;
-		double busy = integral(&s->busy, t1), active = integral(&s->active, t1);
+		double busy = tavg_integral(&s->busy, t1), active = tavg_integral(&s->active, t1);
 		row[TS_ACTIVE] = len > 0 ? (active - s->p_active0) / len : 0;
 		if (n->is_scaled) {
-			double cap = integral(&n->capacity_t, t1);
+			double cap = tavg_integral(&n->capacity_t, t1);
 			row[TS_UTIL] = cap > n->p_cap0 ? (busy - s->p_busy0) / (cap - n->p_cap0) : 0;
 			n->p_cap0 = cap;
 		} else {

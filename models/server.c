@@ -714,7 +714,7 @@ void server_reset(struct node *n)
 		s->ops->reset(s);
 	for (int i = 0; i < n->n_instances; i++) {
 		struct instance *in = &s->inst[i];
-		in->busy_before += in->busy.area + in->busy.value * (now - in->busy.t_last);
+		in->busy_before += tavg_integral(&in->busy, now);
 		in->arrivals_before += in->arrivals;
 		in->rejections_before += in->rejections;
 		tavg_reset(&s->inst[i].busy, now);
@@ -813,7 +813,7 @@ void tier_totals(const struct server *s, int inst, double *busy, uint64_t *arriv
 {
 	const struct instance *in = &s->inst[inst];
 	double now = s->base.net->sim.now;
-	*busy = in->busy_before + in->busy.area + in->busy.value * (now - in->busy.t_last);
+	*busy = in->busy_before + tavg_integral(&in->busy, now);
 	*arrivals = in->arrivals_before + in->arrivals;
 	*rejections = in->rejections_before + in->rejections;
 }

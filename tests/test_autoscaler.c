@@ -16,11 +16,6 @@ static struct scenario *run1(const char *yaml, struct results *res)
 	return sc;
 }
 
-static double mean_of(const struct results *res, const char *scope, const char *key)
-{
-	return res->ci[metric_index(res, scope, key)].mean;
-}
-
 /* Column col of node's row in period p (averaged over replications). */
 static double at(const struct results *res, int node, int p, int col)
 {

@@ -16,11 +16,6 @@ static struct scenario *run(const char *yaml, struct results *res)
 	return sc;
 }
 
-static double mean_of(const struct results *res, const char *scope, const char *key)
-{
-	return res->ci[metric_index(res, scope, key)].mean;
-}
-
 static void done(struct results *res, struct scenario *sc)
 {
 	results_release(res);

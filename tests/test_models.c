@@ -15,11 +15,6 @@ static struct scenario *run_jobs(const char *yaml, int jobs, struct results *res
 	return sc;
 }
 
-static double mean_of(const struct results *res, const char *scope, const char *key)
-{
-	return res->ci[metric_index(res, scope, key)].mean;
-}
-
 static void assert_same_values(const struct results *a, const struct results *b)
 {
 	assert_int_equal(a->n_metrics, b->n_metrics);

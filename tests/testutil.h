@@ -95,6 +95,12 @@ static inline size_t metric_index(const struct results *res, const char *scope, 
 	return 0;
 }
 
+/* The mean over the replications of metric key in scope. */
+static inline double mean_of(const struct results *res, const char *scope, const char *key)
+{
+	return res->ci[metric_index(res, scope, key)].mean;
+}
+
 /* The replications' Student-t interval for a metric at the given level. */
 static inline struct ci metric_ci(const struct results *res, const char *scope, const char *key, double level)
 {

@@ -22,7 +22,7 @@ double tavg_mean(const struct tavg *a, double t)
 	double span = t - a->t0;
 	if (span <= 0)
 		return a->value;
-	return (a->area + a->value * (t - a->t_last)) / span;
+	return tavg_integral(a, t) / span;
 }
 
 struct ci ci_compute(const double *x, size_t n, double level)

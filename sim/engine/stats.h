@@ -73,6 +73,12 @@ static inline void tavg_add(struct tavg *a, double t, double dv)
 	tavg_set(a, t, a->value + dv);
 }
 
+/* The integral of the value over [t0, t]. */
+static inline double tavg_integral(const struct tavg *a, double t)
+{
+	return a->area + a->value * (t - a->t_last);
+}
+
 /* Time average over [t0, t]; the current value if the window is empty. */
 double tavg_mean(const struct tavg *a, double t);
 
