@@ -157,6 +157,8 @@ struct walker {
 	 * commas), or NULL. */
 	char *scale[4];
 	int has_scale;
+	struct plan_tier *plan; /* the plan: block (owned), n_plan tiers */
+	int n_plan, has_plan;
 };
 
 #define hard_error(w, ...)                                                                                             \

@@ -25,6 +25,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "slo.h"
+#include "plan.h"
 #include "scale.h"
 #include "spof.h"
 #include "sweep.h"
@@ -87,6 +88,7 @@ static const char main_help[] =
 	"  plot DIR                draw the time series of a results directory (gnuplot)\n"
 	"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
 	"  scale SCENARIO.yaml     scale-up against scale-out of one tier, with costs\n"
+	"  plan SCENARIO.yaml      the cheapest sizes and counts that meet every SLO at a load\n"
 	"  runs SCENARIO.yaml      list the runs that --shard and --runs select\n"
 	"  merge DIR... -o OUT     combine partial results into a single run's results\n"
 	"  help [COMMAND]          show help for a command\n"
@@ -154,6 +156,30 @@ static const char scale_help[] =
 	"  --out COUNTS    instance counts, e.g. 1..16 or 1,2,4,8\n"
 	"  --load LOADS    offered loads, e.g. 100/s..2000/s:20\n"
 	"  --csv FILE      also write one row per run (strategy, configuration, load, ...)\n"
+	"  --seed N, --reps N, -j N, -q, --progress, --slo-mode M   as for run\n";
+
+static const char plan_help[] =
+	"usage: chokepoint plan SCENARIO.yaml [--load RATE] [options]\n"
+	"\n"
+	"Finds the cheapest design that meets every SLO check of the scenario at the\n"
+	"offered load RATE (the open workloads' rates, in their own proportions;\n"
+	"default: the file's), availability under the scenario's failures included.\n"
+	"A design gives each tier of the plan: block one of its sizes and instance\n"
+	"counts, e.g.\n"
+	"    plan: {web: {size: [c5.large, m5.large], instances: 2..16}, db: {size: [db.m5.large, db.m5.xlarge]}}\n"
+	"Bounds rule out designs before any simulation (a tier over 100% busy by the\n"
+	"utilization law, or over its own utilization or response SLO), and a design\n"
+	"that fails rules out every weaker one.  The rest are screened with a few\n"
+	"replications and confirmed with the scenario's; a design meets the SLOs when\n"
+	"every check passes with its whole confidence interval.  Prints the winner,\n"
+	"what each SLO has to spare, the runners-up (the cost frontier) and the nearest\n"
+	"cheaper designs that miss.  Exit 0 with a winner, 1 without one.\n"
+	"\n"
+	"  --load RATE         offered load, e.g. 2000/s\n"
+	"  --screen-reps N     replications of a screening run (default 3)\n"
+	"  --max-runs N        simulations the search may spend (default 100)\n"
+	"  --runners-up N      designs of the cost frontier after the winner (default 3)\n"
+	"  --csv FILE          also write one row per simulation (design, stage, verdict, ...)\n"
 	"  --seed N, --reps N, -j N, -q, --progress, --slo-mode M   as for run\n";
 
 static const char validate_help[] = "usage: chokepoint validate SCENARIO.yaml...\n"
@@ -1147,6 +1173,78 @@ static int cmd_scale(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"load", required_argument, NULL, 'L'},
+		{"screen-reps", required_argument, NULL, 'S'},
+		{"max-runs", required_argument, NULL, 'X'},
+		{"runners-up", required_argument, NULL, 'R'},
+		{"csv", required_argument, NULL, 'C'},
+		{"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"progress", no_argument, NULL, 'P'},
+		{"slo-mode", required_argument, NULL, 'M'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	struct plan_args a = {.seed = -1, .reps = -1, .screen_reps = 3, .max_runs = 100, .runners_up = 3};
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+		int bad = -1;
+		if (number_option(c, optarg, "plan", 2, &jobs, &a.reps, &a.seed, &bad)) {
+			if (bad >= 0)
+				return bad;
+			continue;
+		}
+		switch (c) {
+		case 'L': a.load = optarg; break;
+		case 'C': a.csv = optarg; break;
+		case 'S':
+			if (parse_long(optarg, 2, 1000000, &a.screen_reps) < 0)
+				return usage_error("invalid value '%s' for --screen-reps (expected 2 or more: a "
+						   "screening run needs an interval)",
+						   optarg, "plan");
+			break;
+		case 'X':
+			if (parse_long(optarg, 1, 1000000, &a.max_runs) < 0)
+				return usage_error("invalid value '%s' for --max-runs (expected 1 or more)", optarg,
+						   "plan");
+			break;
+		case 'R':
+			if (parse_long(optarg, 0, 63, &a.runners_up) < 0)
+				return usage_error("invalid value '%s' for --runners-up (expected 0 to 63)", optarg,
+						   "plan");
+			break;
+		case 'q': a.quiet = 1; break;
+		case 'P': a.progress = 1; break;
+		case 'M':
+			if (parse_slo_mode(optarg, &a.slo_point) < 0)
+				return usage_error("invalid value '%s' for --slo-mode (expected interval or point)",
+						   optarg, "plan");
+			break;
+		case 'h': fputs(plan_help, stdout); return EXIT_OK;
+		default: return usage_error("%s", "invalid option for 'plan'", "plan");
+		}
+	}
+	a.jobs = jobs < 1 ? 1 : (int)jobs;
+	if (optind != argc - 1)
+		return usage_error("%s", "'plan' takes exactly one scenario file", "plan");
+	a.path = argv[optind];
+	struct scenario *sc = NULL;
+	int rc = load(a.path, &sc);
+	if (rc == EXIT_OK) {
+		catch_signals();
+		rc = plan_run(&a, sc, &interrupted, NULL);
+	}
+	scenario_free(sc);
+	return rc;
+}
+
 static int cmd_runs(int argc, char **argv)
 {
 	if (argc != 2)
@@ -1226,11 +1324,13 @@ static int cmd_help(int argc, char **argv)
 		fputs(runs_help, stdout);
 	} else if (strcmp(topic, "scale") == 0) {
 		fputs(scale_help, stdout);
+	} else if (strcmp(topic, "plan") == 0) {
+		fputs(plan_help, stdout);
 	} else if (strcmp(topic, "merge") == 0) {
 		fputs(merge_help, stdout);
 	} else {
 		return usage_error("no help for '%s' (commands: run, check, compare, validate, kinds, metrics, plot, "
-				   "spof, scale, runs, merge)",
+				   "spof, scale, plan, runs, merge)",
 				   topic, NULL);
 	}
 	return EXIT_OK;
@@ -1270,6 +1370,8 @@ int main(int argc, char **argv)
 		return cmd_spof(argc - 1, argv + 1);
 	if (strcmp(cmd, "scale") == 0)
 		return cmd_scale(argc - 1, argv + 1);
+	if (strcmp(cmd, "plan") == 0)
+		return cmd_plan(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0)

@@ -43,9 +43,7 @@ struct study {
 	int n_loads;
 	char **loads;
 	struct cell *cells; /* [strategy][conf][load] */
-	int n_workloads;    /* open workloads and their shares of the load */
-	const char *wl[64];
-	double share[64];
+	struct load_split split;
 	const struct scenario *base; /* as loaded, for its catalog */
 };
 
@@ -66,18 +64,14 @@ static int run_cell(struct study *s, int st, int c, int l, volatile sig_atomic_t
 {
 	const struct scale_args *a = s->a;
 	struct scenario_set sets[66];
-	char rates[64][64], path[64][200], conf_path[200];
+	char conf_path[200];
 	int n = 0;
 	snprintf(conf_path, sizeof conf_path, "%s.%s", a->node, st == UP ? "size" : "instances");
 	sets[n++] = (struct scenario_set){conf_path, s->conf[st][c], 0, 0};
 	double load;
 	const char *why = NULL;
 	units_rate(s->loads[l], &load, &why);
-	for (int w = 0; w < s->n_workloads; w++) {
-		snprintf(path[w], sizeof path[w], "workloads.%s.rate", s->wl[w]);
-		snprintf(rates[w], sizeof rates[w], "%.10g/s", load * s->share[w]);
-		sets[n++] = (struct scenario_set){path[w], rates[w], 0, 0};
-	}
+	n += load_split_sets(&s->split, load, sets + n);
 	struct diags d;
 	diags_init(&d, a->path);
 	struct scenario *sc = NULL;
@@ -289,28 +283,43 @@ static int values_of(const struct scenario *sc, const char *path, const char *te
 	return 0;
 }
 
+int load_split_init(struct load_split *ls, const struct net_spec *spec)
+{
+	ls->n = 0;
+	ls->total = 0;
+	for (int i = 0; i < spec->n_nodes && ls->n < 64; i++) {
+		const struct node_kind *k = spec->nodes[i].kind;
+		if ((k->flags & KIND_WORKLOAD) && k->offered && k->offered(spec->nodes[i].cfg) > 0) {
+			ls->wl[ls->n] = spec->nodes[i].name;
+			ls->share[ls->n] = k->offered(spec->nodes[i].cfg);
+			ls->total += ls->share[ls->n++];
+		}
+	}
+	for (int w = 0; w < ls->n; w++)
+		ls->share[w] /= ls->total;
+	return ls->n;
+}
+
+int load_split_sets(struct load_split *ls, double load, struct scenario_set *sets)
+{
+	for (int w = 0; w < ls->n; w++) {
+		snprintf(ls->path[w], sizeof ls->path[w], "workloads.%s.rate", ls->wl[w]);
+		snprintf(ls->rate[w], sizeof ls->rate[w], "%.10g/s", load * ls->share[w]);
+		sets[w] = (struct scenario_set){ls->path[w], ls->rate[w], 0, 0};
+	}
+	return ls->n;
+}
+
 int scale_run(const struct scale_args *a, const struct scenario *sc, volatile sig_atomic_t *stop)
 {
 	struct study s = {.a = a, .base = sc};
 	int rc = 0;
 	char path[300];
-	const struct net_spec *spec = &sc->spec;
-	double total = 0;
-	for (int i = 0; i < spec->n_nodes && s.n_workloads < 64; i++) {
-		const struct node_kind *k = spec->nodes[i].kind;
-		if ((k->flags & KIND_WORKLOAD) && k->offered && k->offered(spec->nodes[i].cfg) > 0) {
-			s.wl[s.n_workloads] = spec->nodes[i].name;
-			s.share[s.n_workloads] = k->offered(spec->nodes[i].cfg);
-			total += s.share[s.n_workloads++];
-		}
-	}
-	if (s.n_workloads == 0) {
+	if (load_split_init(&s.split, &sc->spec) == 0) {
 		fprintf(stderr, "chokepoint: scale: %s has no open workload (a rate) whose load to vary\n", a->path);
 		return 2;
 	}
-	for (int w = 0; w < s.n_workloads; w++)
-		s.share[w] /= total;
-	snprintf(path, sizeof path, "workloads.%s.rate", s.wl[0]);
+	snprintf(path, sizeof path, "workloads.%s.rate", s.split.wl[0]);
 	snprintf(path + 150, 150, "%s.size", a->node);
 	if (values_of(sc, path, a->load, &s.loads, &s.n_loads, "--load") < 0 ||
 	    values_of(sc, path + 150, a->up, &s.conf[UP], &s.n_conf[UP], "--up") < 0) {

@@ -20,6 +20,20 @@ struct scale_args {
 	int jobs, quiet, progress, slo_point;
 };
 
+/* The open workloads of a scenario (those offering a rate) and each one's
+ * share of their total: a load is offered in the file's proportions. */
+struct load_split {
+	int n;
+	const char *wl[64];
+	double share[64], total;
+	char path[64][200], rate[64][64]; /* the sets' texts */
+};
+
+/* Fills ls from spec; the number of open workloads. */
+int load_split_init(struct load_split *ls, const struct net_spec *spec);
+/* Writes into sets the rates that offer load requests/s in all; ls->n of them. */
+int load_split_sets(struct load_split *ls, double load, struct scenario_set *sets);
+
 /* Runs the study on sc (loaded from a->path) and prints it; an exit code. */
 int scale_run(const struct scale_args *a, const struct scenario *sc, volatile sig_atomic_t *stop);
 

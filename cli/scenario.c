@@ -313,6 +313,16 @@ static void free_item_tables(struct item_info *it)
 	}
 }
 
+static void plan_free(struct plan_tier *t, int n)
+{
+	for (int i = 0; t && i < n; i++) {
+		free(t[i].node);
+		free(t[i].vary[0]);
+		free(t[i].vary[1]);
+	}
+	free(t);
+}
+
 static void free_items(struct walker *w)
 {
 	for (int s = 0; s < SEC_N; s++) {
@@ -331,6 +341,9 @@ static void free_items(struct walker *w)
 		free(w->scale[i]);
 		w->scale[i] = NULL;
 	}
+	plan_free(w->plan, w->n_plan);
+	w->plan = NULL;
+	w->n_plan = 0;
 	free_catalog_raw(w);
 }
 
@@ -662,12 +675,66 @@ static void keep_sweep(const struct walker *w, struct scenario *sc)
 	sc->n_sweep = (size_t)w->sweep.n;
 }
 
-/* The scale: block, kept for `chokepoint scale`. */
+/* The scale: and plan: blocks, kept for `chokepoint scale` and `plan`. */
 static void keep_scale(struct walker *w, struct scenario *sc)
 {
 	for (int i = 0; i < 4; i++) {
 		sc->scale[i] = w->scale[i];
 		w->scale[i] = NULL;
+	}
+	sc->plan = w->plan;
+	sc->n_plan = w->n_plan;
+	w->plan = NULL;
+	w->n_plan = 0;
+}
+
+/* Each tier of the plan: block is a node whose size or instances the
+ * plan can set: a server or database, not grown by an autoscaler. */
+static void check_plan(struct parser *P)
+{
+	const struct net_spec *spec = &P->sc->spec;
+	static const char *const keys[] = {"size", "instances"};
+	for (int i = 0; i < P->w->n_plan; i++) {
+		const struct plan_tier *t = &P->w->plan[i];
+		int v = -1;
+		const char *names[1024];
+		size_t nn = 0;
+		for (int j = 0; j < spec->n_nodes; j++) {
+			if (strcmp(spec->nodes[j].name, t->node) == 0)
+				v = j;
+			if (nn < 1024)
+				names[nn++] = spec->nodes[j].name;
+		}
+		if (v < 0) {
+			const char *s = diag_suggest(t->node, names, nn);
+			diag_error(P->d, t->at.line, t->at.col, "'plan' names '%s', which is no node%s%s%s", t->node,
+				   s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+			continue;
+		}
+		const struct node_kind *k = spec->nodes[v].kind;
+		if (!k)
+			continue;
+		for (int j = 0; j < 2; j++)
+			if (t->vary[j] && !param_find(k->params, keys[j]))
+				diag_error(P->d, t->vary_at[j].line, t->vary_at[j].col,
+					   "'plan' varies the %s of '%s', a %s, which has no '%s' (a server or a "
+					   "database has)",
+					   keys[j], t->node, k->name, keys[j]);
+		int sec, j;
+		struct item_info *it = item_at(P->w, v, &sec, &j);
+		unsigned long present = presence(&P->sc->impl->slots[sec], it);
+		static const char *const by_size[] = {"cores", "speed", "price"};
+		for (int b = 0; t->vary[0] && b < 3; b++)
+			if (param_find(k->params, by_size[b]) && param_is_present(k->params, present, by_size[b]))
+				diag_error(P->d, t->vary_at[0].line, t->vary_at[0].col,
+					   "'plan' varies the size of '%s', which gives '%s' itself: a size would not "
+					   "change it (leave '%s' to the size)",
+					   t->node, by_size[b], by_size[b]);
+		if (autoscaler_slots(spec, v) > 0)
+			diag_error(P->d, t->at.line, t->at.col,
+				   "'plan' varies '%s', which an autoscaler grows and shrinks: plan its "
+				   "autoscaler's min and max by hand, or plan another tier",
+				   t->node);
 	}
 }
 
@@ -717,6 +784,7 @@ enum scenario_status scenario_load_with(const char *path, const char *text, size
 		check_stability(&P);
 	check_run(&P);
 	check_nodes(&P);
+	check_plan(&P);
 	parser_free(&P);
 	if (d->n > 0)
 		goto invalid;
@@ -774,6 +842,7 @@ void scenario_free(struct scenario *sc)
 	free(sc->sweep_line);
 	for (int i = 0; i < 4; i++)
 		free(sc->scale[i]);
+	plan_free(sc->plan, sc->n_plan);
 	struct scenario_impl *im = sc->impl;
 	if (im) {
 		if (im->raw)

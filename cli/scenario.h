@@ -34,6 +34,20 @@ enum scenario_status {
 
 struct scenario_impl;
 
+#define PLAN_MAX_TIERS 16
+
+struct plan_pos {
+	int line, col;
+};
+
+/* A tier of the plan: block, what `chokepoint plan` may vary in it. */
+struct plan_tier {
+	char *node;         /* owned: the tier's name */
+	char *vary[2];      /* owned: its sizes and its instance counts (lists joined by commas), or NULL */
+	struct plan_pos at; /* the name's position */
+	struct plan_pos vary_at[2];
+};
+
 struct slo_check;
 struct slo_tolerance;
 
@@ -54,6 +68,8 @@ struct scenario {
 	/* owned: the scale: block's node, up, out and load (lists joined by
 	 * commas), each NULL if not given (`chokepoint scale`) */
 	char *scale[4];
+	struct plan_tier *plan; /* owned: the plan: block's tiers (`chokepoint plan`) */
+	int n_plan;
 	struct scenario_impl *impl; /* owned: raw document, schema, samples */
 };
 

@@ -366,8 +366,43 @@ static void walk_lines(struct walker *w, yaml_node_t *v, const char *key, const 
 	}
 }
 
+/* A value or a list of single values, as one text (a list joined by
+ * commas, as on the command line), or NULL after an error. */
+static char *joined_values(struct walker *w, yaml_node_t *vn, const char *key, const char *block)
+{
+	if (scalar(vn))
+		return xstrdup(scalar(vn));
+	struct pos vp = mark(vn);
+	if (vn->type != YAML_SEQUENCE_NODE) {
+		hard_error(w, vp.line, vp.col, "'%s' in '%s' expects a value or a list, found a %s", key, block,
+			   node_type_name(vn));
+		return NULL;
+	}
+	size_t len = 1;
+	char *joined = xcalloc(1, 1);
+	for (yaml_node_item_t *it = vn->data.sequence.items.start; it < vn->data.sequence.items.top; it++) {
+		const char *e = scalar(yaml_document_get_node(w->doc, *it));
+		if (!e) {
+			hard_error(w, vp.line, vp.col, "an entry of '%s' in '%s' is a single value", key, block);
+			free(joined);
+			return NULL;
+		}
+		len += strlen(e) + 2;
+		joined = xrealloc(joined, len);
+		if (joined[0])
+			strcat(joined, ", ");
+		strcat(joined, e);
+	}
+	if (!joined[0]) {
+		hard_error(w, vp.line, vp.col, "'%s' in '%s' is an empty list", key, block);
+		free(joined);
+		return NULL;
+	}
+	return joined;
+}
+
 /* The scale: block: what `chokepoint scale` varies, each key one value or
- * a list (joined by commas, as on the command line). */
+ * a list. */
 static void walk_scale(struct walker *w, yaml_node_t *v)
 {
 	static const char *const keys[] = {"node", "up", "out", "load"};
@@ -399,30 +434,85 @@ static void walk_scale(struct walker *w, yaml_node_t *v)
 			hard_error(w, kp.line, kp.col, "duplicate key '%s' in 'scale'", key);
 			continue;
 		}
-		if (scalar(vn)) {
-			w->scale[k] = xstrdup(scalar(vn));
+		if (k == 0 && !scalar(vn)) {
+			hard_error(w, vp.line, vp.col, "'node' in 'scale' expects a node's name, found a %s",
+				   node_type_name(vn));
 			continue;
 		}
-		if (vn->type != YAML_SEQUENCE_NODE || k == 0) {
-			hard_error(w, vp.line, vp.col, "'%s' in 'scale' expects %s, found a %s", key,
-				   k == 0 ? "a node's name" : "a value or a list", node_type_name(vn));
+		w->scale[k] = joined_values(w, vn, key, "scale");
+	}
+}
+
+/* One tier of the plan: block, {size: [...], instances: 1..16}. */
+static void walk_plan_tier(struct walker *w, struct plan_tier *t, yaml_node_t *v)
+{
+	static const char *const keys[] = {"size", "instances"};
+	struct pos p = mark(v);
+	if (v->type != YAML_MAPPING_NODE) {
+		hard_error(w, p.line, p.col,
+			   "'%s' in 'plan' expects a mapping of what to vary, e.g. {size: [m5.large, m5.xlarge], "
+			   "instances: 1..16}, found a %s",
+			   t->node, node_type_name(v));
+		return;
+	}
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = yaml_document_get_node(w->doc, pr->key);
+		yaml_node_t *vn = yaml_document_get_node(w->doc, pr->value);
+		const char *key = scalar(kn);
+		struct pos kp = mark(kn), vp = mark(vn);
+		int k = key && strcmp(key, "size") == 0 ? 0 : key && strcmp(key, "instances") == 0 ? 1 : -1;
+		if (k < 0) {
+			const char *s = key ? diag_suggest(key, keys, 2) : NULL;
+			diag_error(w->d, kp.line, kp.col,
+				   "unknown key '%s' in 'plan' for '%s'%s%s%s (expected size, instances)",
+				   key ? key : "?", t->node, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
 			continue;
 		}
-		size_t len = 1;
-		char *joined = xcalloc(1, 1);
-		for (yaml_node_item_t *it = vn->data.sequence.items.start; it < vn->data.sequence.items.top; it++) {
-			const char *e = scalar(yaml_document_get_node(w->doc, *it));
-			if (!e) {
-				hard_error(w, vp.line, vp.col, "an entry of '%s' in 'scale' is a single value", key);
-				break;
-			}
-			len += strlen(e) + 2;
-			joined = xrealloc(joined, len);
-			if (joined[0])
-				strcat(joined, ", ");
-			strcat(joined, e);
+		if (t->vary[k]) {
+			hard_error(w, kp.line, kp.col, "duplicate key '%s' in 'plan' for '%s'", key, t->node);
+			continue;
 		}
-		w->scale[k] = joined;
+		t->vary[k] = joined_values(w, vn, key, "plan");
+		t->vary_at[k] = (struct plan_pos){vp.line, vp.col};
+	}
+	if (!t->vary[0] && !t->vary[1] && v->data.mapping.pairs.top == v->data.mapping.pairs.start)
+		hard_error(w, p.line, p.col, "'%s' in 'plan' varies nothing: give 'size', 'instances' or both",
+			   t->node);
+}
+
+/* The plan: block: the tiers `chokepoint plan` may resize, by name. */
+static void walk_plan(struct walker *w, yaml_node_t *v)
+{
+	struct pos p = mark(v);
+	if (v->type != YAML_MAPPING_NODE) {
+		hard_error(w, p.line, p.col,
+			   "'plan' expects a mapping of tiers, e.g. {web: {size: [c5.large, m5.large], instances: "
+			   "1..16}, db: {size: [db.m5.large, db.m5.xlarge]}}, found a %s",
+			   node_type_name(v));
+		return;
+	}
+	long n = v->data.mapping.pairs.top - v->data.mapping.pairs.start;
+	if (n == 0 || n > PLAN_MAX_TIERS) {
+		hard_error(w, p.line, p.col, "'plan' names %ld tiers: give 1 to %d", n, PLAN_MAX_TIERS);
+		return;
+	}
+	w->plan = xcalloc((size_t)n, sizeof *w->plan);
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = yaml_document_get_node(w->doc, pr->key);
+		struct pos kp = mark(kn);
+		const char *key = scalar(kn);
+		if (!key) {
+			hard_error(w, kp.line, kp.col, "a key of 'plan' is a tier's name, found a %s",
+				   node_type_name(kn));
+			continue;
+		}
+		for (int i = 0; i < w->n_plan; i++)
+			if (strcmp(w->plan[i].node, key) == 0)
+				hard_error(w, kp.line, kp.col, "duplicate tier '%s' in 'plan'", key);
+		struct plan_tier *t = &w->plan[w->n_plan++];
+		t->node = xstrdup(key);
+		t->at = (struct plan_pos){kp.line, kp.col};
+		walk_plan_tier(w, t, yaml_document_get_node(w->doc, pr->value));
 	}
 }
 
@@ -455,12 +545,12 @@ static void walk_section(struct walker *w, yaml_node_t *v, int sec)
 }
 
 /* The top-level keys that are no section of items: slo, tolerance and
- * sweep (lists of lines), scale and catalog.  1 if key is one of them. */
+ * sweep (lists of lines), scale, plan and catalog.  1 if key is one of them. */
 static int walk_other(struct walker *w, const char *key, struct pos kp, yaml_node_t *vn)
 {
 	int is_slo = strcmp(key, "slo") == 0, is_tol = strcmp(key, "tolerance") == 0;
 	int is_sweep = strcmp(key, "sweep") == 0, is_scale = strcmp(key, "scale") == 0;
-	int is_catalog = strcmp(key, "catalog") == 0;
+	int is_catalog = strcmp(key, "catalog") == 0, is_plan = strcmp(key, "plan") == 0;
 	if (is_slo || is_tol || is_sweep) {
 		struct lines *l = is_slo ? &w->slo : is_tol ? &w->tol : &w->sweep;
 		if (l->has)
@@ -474,13 +564,15 @@ static int walk_other(struct walker *w, const char *key, struct pos kp, yaml_nod
 		l->has = 1;
 		return 1;
 	}
-	if (!is_scale && !is_catalog)
+	if (!is_scale && !is_catalog && !is_plan)
 		return 0;
-	int *has = is_scale ? &w->has_scale : &w->has_catalog;
+	int *has = is_scale ? &w->has_scale : is_plan ? &w->has_plan : &w->has_catalog;
 	if (*has)
 		hard_error(w, kp.line, kp.col, "duplicate top-level key '%s'", key);
 	else if (is_scale)
 		walk_scale(w, vn);
+	else if (is_plan)
+		walk_plan(w, vn);
 	else
 		walk_catalog(w, vn);
 	*has = 1;
@@ -514,7 +606,7 @@ void walk(struct walker *w)
 			continue;
 		if (sec < 0 || sec == SEC_CATALOG) {
 			static const char *const keys[] = {"simulation", "workloads", "nodes",   "failures", "slo",
-							   "tolerance",  "sweep",     "catalog", "scale"};
+							   "tolerance",  "sweep",     "catalog", "scale",    "plan"};
 			const char *s = key ? diag_suggest(key, keys, ARRAY_LEN(keys)) : NULL;
 			if (s)
 				diag_error(w->d, kp.line, kp.col, "unknown top-level key '%s' (did you mean '%s'?)",
@@ -522,7 +614,7 @@ void walk(struct walker *w)
 			else
 				diag_error(w->d, kp.line, kp.col,
 					   "unknown top-level key '%s' (expected 'simulation', 'workloads', 'nodes', "
-					   "'failures', 'slo', 'tolerance', 'sweep', 'catalog' or 'scale')",
+					   "'failures', 'slo', 'tolerance', 'sweep', 'catalog', 'scale' or 'plan')",
 					   key ? key : "?");
 			continue;
 		}
