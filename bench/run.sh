@@ -164,5 +164,20 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
 echo "B7-sweep,,,$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}'),,,,,,$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN{printf "%.2f", (b - a) / (c - b)}')" >> "$OUT"
 echo "B7-sweep-j2,,,$(awk -v c="$t2" -v d="$t3" 'BEGIN{printf "%.3f", d - c}'),,,,,,$(awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN{printf "%.2f", (d - c) / (b - a)}')" >> "$OUT"
 
+# B8: plan's search.  `chokepoint plan` on the teaching scenario (99
+# designs of a three-tier backend at 2,000/s): the designs the bounds
+# rule out, those simulated, their replications, and the wall time, at
+# -j 2 (the same search at any -j: each design's replications spread).
+echo
+t0=$(now)
+"$BUILD/chokepoint" plan scenarios/plan-three-tier.yaml -j 2 > "$tmp/b8.out" || { echo "B8: plan failed"; exit 1; }
+t1=$(now)
+set -- $(sed -n 's/^Search: \([0-9]*\) designs.  Bounds ruled out \([0-9]*\) .* \([0-9]*\) simulations: .*; \([0-9]*\) replications in all.$/\1 \2 \3 \4/p' "$tmp/b8.out")
+[ $# -eq 4 ] || { echo "B8: no search line"; cat "$tmp/b8.out"; exit 1; }
+awk -v d="$1" -v b="$2" -v s="$3" -v r="$4" -v a="$t0" -v z="$t1" 'BEGIN {
+	printf "B8 plan of plan-three-tier: %d designs, %d ruled out by bounds, %d simulations (%d replications): %.2f s\n",
+		d, b, s, r, z - a }'
+echo "B8-plan,$3,,$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}'),,,,,," >> "$OUT"
+
 echo
 echo "results: $OUT"

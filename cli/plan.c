@@ -917,7 +917,7 @@ static void print_tier_line(FILE *out, const struct plan *p, const struct eval *
 		snprintf(util, sizeof util, "-");
 	else
 		metric_format_ci(util, sizeof util, MU_FRACTION, &e->util[t]);
-	fprintf(out, "  %-10s %-20s %-34s utilization %s\n", tr->pt->node, what, shape, util);
+	fprintf(out, "  %-10s %-20s %-36s utilization %s\n", tr->pt->node, what, shape, util);
 }
 
 static void print_winner(FILE *out, const struct plan *p, const struct eval *e, const char *load)
@@ -1088,15 +1088,18 @@ static void fill_outcome(const struct plan *p, long best, struct plan_outcome *o
 	out->replications = p->reps_run;
 	if (best < 0)
 		return;
-	const struct eval *e = &p->ev[best];
 	out->found = 1;
-	out->cost = e->cost_sim.mean;
 	out->runners_up = p->n_frontier - 1;
-	for (int t = 0; t < p->nt; t++) {
-		const struct option *o = &p->t[t].opts[e->idx[t]];
-		const char *name = p->t[t].sizes[o->size].name;
-		snprintf(out->size[t], sizeof out->size[t], "%s", name ? name : "");
-		out->instances[t] = o->n;
+	for (int i = 0; i < p->n_frontier && i < 9; i++) {
+		const struct eval *e = &p->ev[p->frontier[i]];
+		struct plan_design *d = i == 0 ? &out->winner : &out->runner[i - 1];
+		d->cost = e->cost_sim.mean;
+		for (int t = 0; t < p->nt; t++) {
+			const struct option *o = &p->t[t].opts[e->idx[t]];
+			const char *name = p->t[t].sizes[o->size].name;
+			snprintf(d->size[t], sizeof d->size[t], "%s", name ? name : "");
+			d->instances[t] = o->n;
+		}
 	}
 }
 
@@ -1139,7 +1142,7 @@ int plan_run(const struct plan_args *a, const struct scenario *sc, volatile sig_
 	if (a->load)
 		snprintf(load_text, sizeof load_text, "%s", a->load);
 	else
-		metric_format(load_text, sizeof load_text, MU_RATE, p.load);
+		snprintf(load_text, sizeof load_text, "%.6g/s", p.load);
 	p.full_reps = a->reps > 0 ? a->reps : sc->spec.replications;
 	p.screen_reps = a->screen_reps < p.full_reps ? a->screen_reps : p.full_reps;
 	for (size_t k = 0; k < sc->n_slo; k++)

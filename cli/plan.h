@@ -21,13 +21,19 @@ struct plan_args {
 	int jobs, quiet, progress, slo_point;
 };
 
+/* A design the search found. */
+struct plan_design {
+	char size[PLAN_MAX_TIERS][64];  /* each tier's size ("" when the plan keeps the node's) */
+	long instances[PLAN_MAX_TIERS]; /* and its instance count */
+	double cost;                    /* cost_per_hour, as simulated */
+};
+
 /* What the search found, for tests and benchmarks. */
 struct plan_outcome {
-	int found;                                  /* a design meets every SLO */
-	char size[PLAN_MAX_TIERS][64];              /* each tier's size ("" when the plan keeps it) */
-	long instances[PLAN_MAX_TIERS];             /* and its instance count */
-	double cost;                                /* the winner's cost_per_hour, as simulated */
-	long runners_up;                            /* found after it */
+	int found; /* a design meets every SLO */
+	struct plan_design winner;
+	long runners_up; /* found after it; the first 8 of them below */
+	struct plan_design runner[8];
 	long simulations, replications;             /* the search's work */
 	long ruled_out_by_bounds, ruled_out_weaker; /* designs never simulated, and why */
 	double designs;                             /* in the whole plan */

@@ -732,5 +732,62 @@ expect_rc 0 "plot an autoscaled run" "$CP" plot "$T/daily"
 [ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
 head -1 "$T/daily/timeseries.csv" | grep -q ",RequestCountPerTarget,GroupDesiredCapacity,GroupInServiceInstances,GroupPendingInstances,GroupTerminatingInstances$" && ok || bad "timeseries.csv has the Group columns"
 
+# ---- plan (issue 17) ----
+# The plan: block's mistakes, each named with its position.
+plan_bad() { # plan-block expected-message what [extra node keys]
+	printf 'catalog:\n  - {name: s1, cores: 1, price: $0.1/h}\n  - {name: s2, cores: 2, price: $0.2/h}\nworkloads: [{name: w, target: lb, rate: 10/s}]\nnodes:\n  - {name: lb, kind: load_balancer, targets: web}\n  - {name: web, kind: server, size: s1, instances: 2, service: exp(1ms)%s}\n%s\nslo: ["latency_p99 < 50ms"]\n' "$4" "$1" > "$T/planbad.yaml"
+	expect_rc 3 "$3" "$CP" validate "$T/planbad.yaml"
+	grep -q "planbad.yaml:[0-9]*:[0-9]*: error: .*$2" "$T/err" && ok || { bad "$3"; cat "$T/err"; }
+}
+plan_bad "plan: [web]" "'plan' expects a mapping of tiers" "a plan: block that is a list"
+plan_bad "plan: {web: {sise: [s1, s2]}}" "unknown key 'sise' in 'plan' for 'web' (did you mean 'size'?)" "a plan tier's unknown key"
+plan_bad "plan: {webb: {instances: 1..4}}" "'plan' names 'webb', which is no node (did you mean 'web'?)" "a plan naming no node"
+plan_bad "plan: {lb: {size: [s1, s2]}}" "'plan' varies the size of 'lb', a load_balancer, which has no 'size'" "a plan varying a balancer's size"
+plan_bad "plan: {web: {size: [s1, s2]}}" "'plan' varies the size of 'web', which gives 'cores' itself" "a planned size under the node's own cores" ", cores: 4"
+plan_bad "plan: {web: {instances: []}}" "'instances' in 'plan' is an empty list" "a plan with an empty list"
+plan_bad "plan: {web: {}}" "'web' in 'plan' varies nothing" "a plan tier that varies nothing"
+plan_bad "plan: {web: {instances: 1..4}}" "'plan' varies 'web', which an autoscaler grows and shrinks" "a plan of an autoscaled tier" "}
+  - {name: asg, kind: autoscaler, group: web, target_cpu: 50%, max: 4"
+# The M/M/c case of tests/test_plan.c, small: the plan's values are checked when it runs.
+cat > "$T/plan.yaml" <<YAML
+simulation: {duration: 1m, warmup: 10s, replications: 4, seed: 3}
+catalog:
+  - {name: c9, cores: 9, price: \$0.09/h}
+  - {name: c10, cores: 10, price: \$0.10/h}
+  - {name: c11, cores: 11, price: \$0.11/h}
+  - {name: c12, cores: 12, price: \$0.12/h}
+  - {name: fast10, cores: 10, speed: 1.2, price: \$0.115/h}
+workloads: [{name: users, target: app, rate: 900/s}]
+nodes:
+  - {name: app, kind: server, size: c12, workers: 10000, queue: unlimited, service: exp(10ms)}
+plan:
+  app: {size: [c9, c10, c11, c12, fast10], instances: 1..2}
+slo: ["latency_mean < 11.5ms", "app.p_wait < 35%"]
+YAML
+expect_rc 0 "plan of the M/M/c case" "$CP" plan "$T/plan.yaml" --csv "$T/plan.csv" -j 1
+cp "$T/out" "$T/plan1.out"
+grep -q "^Cheapest design that meets every SLO at 900/s: \$0.115/h" "$T/out" && ok || bad "plan finds fast10 by Erlang C"
+grep -q "^  app  *1 x fast10 *10 cores, speed 1.2, \$0.115/h each" "$T/out" && ok || bad "plan prints the winner's tier"
+grep -q "✓ app.p_wait < 35%.*margin " "$T/out" && ok || bad "plan prints each SLO's margin"
+grep -q "^Search: 10 designs.  Bounds ruled out 1 before simulating (1 tier option over 100% busy" "$T/out" && ok || bad "plan reports the designs the bounds ruled out"
+n=$(sed -n 's/.* \([0-9]*\) simulations: .*/\1/p' "$T/out")
+[ -n "$n" ] && [ "$(($(wc -l < "$T/plan.csv") - 1))" -eq "$n" ] && head -1 "$T/plan.csv" | grep -q "^design,predicted_cost_per_hour,stage,replications,verdict," && ok || bad "plan.csv has one row per simulation"
+"$CP" plan "$T/plan.yaml" -j 2 > "$T/plan2.out" 2>/dev/null
+cmp -s "$T/plan1.out" "$T/plan2.out" && ok || bad "plan prints the same for -j 1 and -j 2"
+expect_rc 1 "plan at a load no design carries" "$CP" plan "$T/plan.yaml" --load 2500/s
+grep -q "^No design meets the SLOs at 2500/s: every option of app is ruled out before simulating" "$T/out" && ok || bad "plan says no design can carry 2500/s"
+expect_rc 2 "plan with a bad --load" "$CP" plan "$T/plan.yaml" --load fast
+expect_rc 2 "plan with one screening replication" "$CP" plan "$T/plan.yaml" --screen-reps 1
+expect_rc 2 "plan of a scenario without a plan: block" "$CP" plan "$T/small.yaml"
+grep -q "has no plan: block" "$T/err" && ok || bad "plan asks for a plan: block"
+sed 's/^slo: .*//' "$T/plan.yaml" > "$T/plan-noslo.yaml"
+expect_rc 2 "plan of a scenario without SLOs" "$CP" plan "$T/plan-noslo.yaml"
+sed 's/\[c9, c10, c11, c12, fast10\]/[c10, c99]/' "$T/plan.yaml" > "$T/plan-size.yaml"
+expect_rc 3 "plan naming a size the catalog lacks" "$CP" plan "$T/plan-size.yaml"
+grep -q "plan-size.yaml:12:[0-9]*: error: 'plan': app.size: 'c99' is no size of the scenario's catalog" "$T/err" && ok || bad "plan names the unknown size with its position"
+sed 's/instances: 1..2/instances: [1, x]/' "$T/plan.yaml" > "$T/plan-count.yaml"
+expect_rc 3 "plan with a count that is no number" "$CP" plan "$T/plan-count.yaml"
+grep -q "plan-count.yaml:12:[0-9]*: error: 'plan': app.instances: 'x' is not an instance count" "$T/err" && ok || bad "plan names the bad count with its position"
+expect_rc 0 "help plan" "$CP" help plan
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,11 +8,9 @@
 #include "../cli/plan.h"
 #include "testutil.h"
 
-/* Runs the plan of yaml quietly; its exit code, the outcome in *o. */
-static int plan_of(const char *yaml, const char *load, struct plan_outcome *o)
+/* Runs the plan of the file at path quietly; its exit code, the outcome in *o. */
+static int plan_file(const char *path, const char *load, struct plan_outcome *o)
 {
-	char path[512];
-	write_temp(path, sizeof path, "plan.yaml", yaml);
 	struct diags d;
 	struct scenario *sc = NULL;
 	diags_init(&d, path);
@@ -32,6 +30,14 @@ static int plan_of(const char *yaml, const char *load, struct plan_outcome *o)
 			      .quiet = 1};
 	int rc = plan_run(&a, sc, NULL, o);
 	scenario_free(sc);
+	return rc;
+}
+
+static int plan_of(const char *yaml, const char *load, struct plan_outcome *o)
+{
+	char path[512];
+	write_temp(path, sizeof path, "plan.yaml", yaml);
+	int rc = plan_file(path, load, o);
 	unlink(path);
 	return rc;
 }
@@ -110,9 +116,9 @@ static void test_erlang_c_optimum(void **state)
 	struct plan_outcome o;
 	assert_int_equal(plan_of(mmc_yaml, NULL, &o), 0);
 	assert_true(o.found);
-	assert_string_equal(o.size[0], sizes[best].name);
-	assert_int_equal(o.instances[0], 1);
-	assert_near(o.cost, sizes[best].price, 1e-9); /* the only priced node */
+	assert_string_equal(o.winner.size[0], sizes[best].name);
+	assert_int_equal(o.winner.instances[0], 1);
+	assert_near(o.winner.cost, sizes[best].price, 1e-9); /* the only priced node */
 	/* c8 and c9 never run: the utilization law rules them out. */
 	assert_int_equal(o.ruled_out_by_bounds, saturated);
 	assert_true(o.simulations < (long)N_SIZES);
@@ -144,7 +150,7 @@ static void test_load_option_moves_the_optimum(void **state)
 		assert_false(o.found);
 	} else {
 		assert_int_equal(rc, 0);
-		assert_string_equal(o.size[0], sizes[best].name);
+		assert_string_equal(o.winner.size[0], sizes[best].name);
 	}
 }
 
@@ -171,10 +177,10 @@ static void test_utilization_law_two_tiers(void **state)
 	struct plan_outcome o;
 	assert_int_equal(plan_of(yaml, NULL, &o), 0);
 	assert_true(o.found);
-	assert_string_equal(o.size[0], "");
-	assert_int_equal(o.instances[0], 4);
-	assert_string_equal(o.size[1], "d2");
-	assert_near(o.cost, 4 * 0.10 + 0.40, 1e-9);
+	assert_string_equal(o.winner.size[0], "");
+	assert_int_equal(o.winner.instances[0], 4);
+	assert_string_equal(o.winner.size[1], "d2");
+	assert_near(o.winner.cost, 4 * 0.10 + 0.40, 1e-9);
 	/* web 1 to 3 (75% and more) and d1 (100%) never run: of 36 designs,
 	 * 9 x 2 = 18 are left. */
 	assert_near(o.designs, 36, 0);
@@ -236,6 +242,67 @@ static void test_strongest_design_missing_ends_the_search(void **state)
 	assert_int_equal(o.replications, 3);
 }
 
+#define TEACHING "scenarios/plan-three-tier.yaml"
+
+/* The header of plan-three-tier.yaml: the winner, what the bounds rule
+ * out, the first runner-up, and a search of about a dozen designs. */
+static void test_plan_three_tier_header(void **state)
+{
+	(void)state;
+	struct plan_outcome o;
+	assert_int_equal(plan_file(TEACHING, NULL, &o), 0);
+	assert_true(o.found);
+	assert_string_equal(o.winner.size[0], "c5.large");
+	assert_int_equal(o.winner.instances[0], 5);
+	assert_string_equal(o.winner.size[1], "db.m5.xlarge");
+	assert_near(o.winner.cost, 1.48, 0.005);
+	/* 99 designs: db.m5.large (33 of them), then web options over 100%
+	 * busy (2 and 3 c5.large, 2 to 4 m5.large, 2 m5.xlarge) with the two
+	 * other databases (12) */
+	assert_near(o.designs, 99, 0);
+	assert_int_equal(o.ruled_out_by_bounds, 33 + 12);
+	assert_true(o.runners_up >= 1);
+	assert_string_equal(o.runner[0].size[0], "m5.large");
+	assert_int_equal(o.runner[0].instances[0], 6);
+	assert_string_equal(o.runner[0].size[1], "db.m5.xlarge");
+	assert_near(o.runner[0].cost, 1.63, 0.005);
+	assert_true(o.simulations <= 20);
+}
+
+/* Runs the teaching scenario with n sets over it. */
+static void run_teaching(const struct scenario_set *sets, int n, struct results *res)
+{
+	struct diags d;
+	struct scenario *sc = NULL;
+	diags_init(&d, TEACHING);
+	if (scenario_load_sets(TEACHING, sets, n, &sc, &d) != SCENARIO_OK) {
+		diags_print(&d, stderr);
+		fail_msg("scenario did not load");
+	}
+	diags_release(&d);
+	run_all(sc, res);
+	scenario_free(sc);
+}
+
+/* Its N+1 claim: 4 x c5.large carries 2,000/s at about 84% busy with
+ * every instance up, its p99 under the limit, but not with one down. */
+static void test_plan_three_tier_needs_n_plus_one(void **state)
+{
+	(void)state;
+	struct results res;
+	struct scenario_set four = {"web.instances", "4", 0, 0};
+	run_teaching(&four, 1, &res);
+	double p99 = mean_of(&res, "e2e", "latency_p99");
+	assert_true(p99 > 1.5 && p99 < 2.5);
+	results_release(&res);
+	/* the crash moved past the end of the run (3m30s) */
+	struct scenario_set no_crash[] = {four, {"failures.web-1-crash.at", "1h", 0, 0}};
+	run_teaching(no_crash, 2, &res);
+	assert_true(mean_of(&res, "e2e", "latency_p99") < 0.040);
+	assert_near(mean_of(&res, "web", "utilization"), 0.84, 0.01);
+	results_release(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +312,8 @@ int main(void)
 		cmocka_unit_test(test_bounds_alone_prove_it_impossible),
 		cmocka_unit_test(test_no_design_meets_an_impossible_check),
 		cmocka_unit_test(test_strongest_design_missing_ends_the_search),
+		cmocka_unit_test(test_plan_three_tier_header),
+		cmocka_unit_test(test_plan_three_tier_needs_n_plus_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -378,6 +378,17 @@ static void check_scale_up_vs_out(const struct results *r)
 	assert_near(get(r, "e2e", "cost_per_month"), 73, 1e-9);
 }
 
+/* The run of the plan's winner, the file's own design; the plan's claims
+ * are checked in tests/test_plan.c. */
+static void check_plan_three_tier(const struct results *r)
+{
+	assert_near(get(r, "web", "utilization"), 0.671, 0.01);
+	assert_near(get(r, "db", "utilization"), 0.503, 0.01);
+	assert_true(get(r, "e2e", "latency_p99") < 0.040);
+	assert_true(get(r, "e2e", "availability") > 0.99);
+	assert_near(get(r, "e2e", "cost_per_hour"), 1.48, 0.005);
+}
+
 /* The runs of the files' own values; their sweeps' claims are in tests/cli.sh. */
 static void check_over_provisioning(const struct results *r)
 {
@@ -473,6 +484,7 @@ static const struct entry entries[] = {
 	{"noisy-neighbour.yaml", check_noisy_neighbour, FLOWS_FREE},
 	{"autoscaling-daily-curve.yaml", check_daily_curve, FLOWS_FREE},
 	{"flash-crowd-autoscaling.yaml", check_flash_crowd_autoscaling, FLOWS_FREE},
+	{"plan-three-tier.yaml", check_plan_three_tier, FLOWS_LOWER},
 };
 
 static void test_scenarios_show_what_they_say(void **state)
