@@ -119,7 +119,7 @@ struct plan {
 	struct eval *ev;
 	size_t n_ev, cap_ev;
 	long runs, runs_screen, runs_confirm, reps_run;
-	long skipped_weaker, skipped_bigger;
+	long skipped_weaker;
 	int budget_hit, rc;
 	long frontier[64]; /* evals: the winner, then the runners-up */
 	int n_frontier;
@@ -812,45 +812,26 @@ static int probe_slabs(struct plan *p)
 	return 0;
 }
 
-/* From the cheapest design up, the first that meets the SLOs, or -1. */
-static long walk_up_first(struct plan *p)
-{
-	struct heap h = {0};
-	struct design d;
-	long found = -1, seen = 0;
-	walk_start(p, &h);
-	while (found < 0 && seen++ < EXAMINE_MAX && walk_next(p, &h, &d)) {
-		if (weaker_than_failure(p, d.idx)) {
-			p->skipped_weaker++;
-			continue;
-		}
-		struct eval *e = judge(p, d.idx);
-		if (!e)
-			break;
-		if (e->meets)
-			found = e - p->ev;
-	}
-	free(h.d);
-	return found;
-}
-
-/* The runners-up: from the winner up, designs that meet the SLOs and are
- * not merely stronger than one already on the frontier. */
-static void walk_frontier(struct plan *p)
+/*
+ * From the cheapest design up, skipping those a miss rules out.  Without
+ * a winner yet (p->n_frontier 0): the first that meets the SLOs, put on
+ * the frontier.  With one: the runners-up, designs above the winner that
+ * meet them and are not merely stronger than one already on the frontier.
+ */
+static void walk_up(struct plan *p)
 {
 	struct heap h = {0};
 	struct design d;
 	long seen = 0;
-	const struct eval *w = &p->ev[p->frontier[0]];
+	int runners = p->n_frontier > 0;
+	const struct eval *w = runners ? &p->ev[p->frontier[0]] : NULL;
 	walk_start(p, &h);
-	while (p->n_frontier <= p->a->runners_up && p->n_frontier < 64 && seen++ < EXAMINE_MAX &&
-	       walk_next(p, &h, &d)) {
-		if (d.cost < w->cost || memcmp(d.idx, w->idx, (size_t)p->nt * sizeof d.idx[0]) == 0)
+	while ((runners ? p->n_frontier <= p->a->runners_up && p->n_frontier < 64 : p->n_frontier == 0) &&
+	       seen++ < EXAMINE_MAX && walk_next(p, &h, &d)) {
+		if (w && (d.cost < w->cost || memcmp(d.idx, w->idx, (size_t)p->nt * sizeof d.idx[0]) == 0))
 			continue;
-		if (bigger_than_frontier(p, d.idx)) {
-			p->skipped_bigger++;
+		if (w && bigger_than_frontier(p, d.idx))
 			continue;
-		}
 		if (weaker_than_failure(p, d.idx)) {
 			p->skipped_weaker++;
 			continue;
@@ -1172,7 +1153,9 @@ int plan_run(const struct plan_args *a, const struct scenario *sc, volatile sig_
 	if (a->csv && (rc = open_csv(&p, tmp, sizeof tmp)) != 0)
 		goto done;
 	int slabs = probe_slabs(&p), all_tops_fail = slabs == 1;
-	long best = slabs == 0 ? walk_up_first(&p) : -1;
+	if (slabs == 0)
+		walk_up(&p);
+	long best = p.n_frontier > 0 ? p.frontier[0] : -1;
 	if (p.rc) {
 		rc = p.rc;
 		close_csv(&p, tmp, 0);
@@ -1194,9 +1177,8 @@ int plan_run(const struct plan_args *a, const struct scenario *sc, volatile sig_
 			print_search(stdout, &p);
 		}
 	} else {
-		p.frontier[p.n_frontier++] = best;
 		if (!p.budget_hit)
-			walk_frontier(&p);
+			walk_up(&p);
 		if (p.rc) {
 			rc = p.rc;
 			close_csv(&p, tmp, 0);

@@ -401,6 +401,24 @@ static char *joined_values(struct walker *w, yaml_node_t *vn, const char *key, c
 	return joined;
 }
 
+/* The index of kn's key among keys, or -1 after reporting it unknown in
+ * where ("'scale'"), with the nearest key and the list. */
+static int block_key(struct walker *w, yaml_node_t *kn, const char *const *keys, int n, const char *where)
+{
+	const char *key = scalar(kn);
+	for (int i = 0; key && i < n; i++)
+		if (strcmp(key, keys[i]) == 0)
+			return i;
+	struct pos kp = mark(kn);
+	char list[200] = "";
+	for (int i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", keys[i]);
+	const char *s = key ? diag_suggest(key, keys, (size_t)n) : NULL;
+	diag_error(w->d, kp.line, kp.col, "unknown key '%s' in %s%s%s%s (expected %s)", key ? key : "?", where,
+		   s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "", list);
+	return -1;
+}
+
 /* The scale: block: what `chokepoint scale` varies, each key one value or
  * a list. */
 static void walk_scale(struct walker *w, yaml_node_t *v)
@@ -419,17 +437,9 @@ static void walk_scale(struct walker *w, yaml_node_t *v)
 		yaml_node_t *vn = yaml_document_get_node(w->doc, pr->value);
 		const char *key = scalar(kn);
 		struct pos kp = mark(kn), vp = mark(vn);
-		int k = -1;
-		for (int i = 0; key && i < 4; i++)
-			if (strcmp(key, keys[i]) == 0)
-				k = i;
-		if (k < 0) {
-			const char *s = key ? diag_suggest(key, keys, 4) : NULL;
-			diag_error(w->d, kp.line, kp.col,
-				   "unknown key '%s' in 'scale'%s%s%s (expected node, up, out, load)", key ? key : "?",
-				   s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+		int k = block_key(w, kn, keys, 4, "'scale'");
+		if (k < 0)
 			continue;
-		}
 		if (w->scale[k]) {
 			hard_error(w, kp.line, kp.col, "duplicate key '%s' in 'scale'", key);
 			continue;
@@ -460,14 +470,11 @@ static void walk_plan_tier(struct walker *w, struct plan_tier *t, yaml_node_t *v
 		yaml_node_t *vn = yaml_document_get_node(w->doc, pr->value);
 		const char *key = scalar(kn);
 		struct pos kp = mark(kn), vp = mark(vn);
-		int k = key && strcmp(key, "size") == 0 ? 0 : key && strcmp(key, "instances") == 0 ? 1 : -1;
-		if (k < 0) {
-			const char *s = key ? diag_suggest(key, keys, 2) : NULL;
-			diag_error(w->d, kp.line, kp.col,
-				   "unknown key '%s' in 'plan' for '%s'%s%s%s (expected size, instances)",
-				   key ? key : "?", t->node, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+		char where[200];
+		snprintf(where, sizeof where, "'plan' for '%.150s'", t->node);
+		int k = block_key(w, kn, keys, 2, where);
+		if (k < 0)
 			continue;
-		}
 		if (t->vary[k]) {
 			hard_error(w, kp.line, kp.col, "duplicate key '%s' in 'plan' for '%s'", key, t->node);
 			continue;
