@@ -6,7 +6,7 @@ BUILD ?= build
 CC ?= cc
 SCENARIO ?= scenarios/three-tier.yaml
 
-PKGS := gsl libcyaml yaml-0.1 jansson
+PKGS := gsl libcyaml yaml-0.1 jansson sqlite3
 # Recursive (=) so the flags are read after `deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm

@@ -25,6 +25,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "slo.h"
+#include "export.h"
 #include "plan.h"
 #include "scale.h"
 #include "spof.h"
@@ -89,6 +90,7 @@ static const char main_help[] =
 	"  spof SCENARIO.yaml      N-1 analysis: fail each component in turn, rank them\n"
 	"  scale SCENARIO.yaml     scale-up against scale-out of one tier, with costs\n"
 	"  plan SCENARIO.yaml      the cheapest sizes and counts that meet every SLO at a load\n"
+	"  export DIR FILE.sqlite  a results directory (a run's or a sweep's) as one SQLite database\n"
 	"  runs SCENARIO.yaml      list the runs that --shard and --runs select\n"
 	"  merge DIR... -o OUT     combine partial results into a single run's results\n"
 	"  help [COMMAND]          show help for a command\n"
@@ -121,6 +123,8 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "      --access-log   also write access.csv, one ALB-style line per request\n"
 			       "      --access-log-sample F  log only this fraction of the requests (e.g. 0.01)\n"
 			       "      --no-write     write no files\n"
+			       "      --sqlite FILE  also write every result into the SQLite database FILE\n"
+			       "                     (the schema of docs/sql.md; a sweep's points too)\n"
 			       "      --format F     text (the default) or json: the summary as summary.json's\n"
 			       "                     JSON on stdout, for scripts\n"
 			       "      --progress     report progress even when stderr is not a terminal: a line\n"
@@ -307,6 +311,7 @@ static int parse_slo_mode(const char *s, int *point)
 
 struct run_args {
 	const char *path, *out_dir;
+	const char *sqlite;   /* --sqlite FILE, or NULL */
 	long seed, reps;      /* -1: the scenario's */
 	char *sets[MAX_SETS]; /* --set PATH=VALUES, as given */
 	int n_sets;
@@ -343,6 +348,7 @@ static int run_option(int c, char *arg, struct run_args *a)
 		a->sets[a->n_sets++] = arg;
 		break;
 	case 'p': a->plot = 1; break;
+	case 'Q': a->sqlite = arg; break;
 	case 'f': a->force = 1; break;
 	case 'k': a->keep_partial = 1; break;
 	case 'a': a->access = 1; break;
@@ -381,25 +387,16 @@ static int run_option(int c, char *arg, struct run_args *a)
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"plot", no_argument, NULL, 'p'},
-		{"force", no_argument, NULL, 'f'},
-		{"keep-partial", no_argument, NULL, 'k'},
-		{"access-log", no_argument, NULL, 'a'},
-		{"shard", required_argument, NULL, 'S'},
-		{"runs", required_argument, NULL, 'R'},
-		{"access-log-sample", required_argument, NULL, 'A'},
-		{"no-write", no_argument, NULL, 'n'},
-		{"progress", no_argument, NULL, 'P'},
-		{"format", required_argument, NULL, 'F'},
-		{"slo-mode", required_argument, NULL, 'M'},
-		{"set", required_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},   {"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},        {"plot", no_argument, NULL, 'p'},
+		{"force", no_argument, NULL, 'f'},        {"keep-partial", no_argument, NULL, 'k'},
+		{"access-log", no_argument, NULL, 'a'},   {"shard", required_argument, NULL, 'S'},
+		{"runs", required_argument, NULL, 'R'},   {"access-log-sample", required_argument, NULL, 'A'},
+		{"no-write", no_argument, NULL, 'n'},     {"progress", no_argument, NULL, 'P'},
+		{"format", required_argument, NULL, 'F'}, {"slo-mode", required_argument, NULL, 'M'},
+		{"set", required_argument, NULL, 'V'},    {"sqlite", required_argument, NULL, 'Q'},
+		{"help", no_argument, NULL, 'h'},         {0},
 	};
 	*a = (struct run_args){.jobs = sysconf(_SC_NPROCESSORS_ONLN),
 			       .seed = -1,
@@ -428,8 +425,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	a->path = argv[optind];
 	if (a->shard_n > 0 && a->runs_a >= 0)
 		return usage_error("%s", "give --shard or --runs, not both", "run");
-	if ((a->shard_n > 0 || a->runs_a >= 0) && (a->access || a->plot))
-		return usage_error("%s", "--access-log and --plot go with whole runs, not --shard or --runs", "run");
+	if ((a->shard_n > 0 || a->runs_a >= 0) && (a->access || a->plot || a->sqlite))
+		return usage_error("%s", "--access-log, --plot and --sqlite go with whole runs, not --shard or --runs",
+				   "run");
+	if (a->sqlite && a->no_write)
+		return usage_error("%s", "--sqlite exports the results files: it cannot go with --no-write", "run");
 	return -1;
 }
 
@@ -505,8 +505,11 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 			rc = interrupted ? 128 + interrupted : EXIT_IO;
 		else if (a->plot && plot_dir(od->dir, a->path) < 0)
 			rc = EXIT_IO;
+		else if (a->sqlite && export_sqlite(od->dir, a->sqlite) != 0)
+			rc = EXIT_IO;
 		else if (!a->quiet && !a->json)
-			printf("\nResults written to %s/\n", od->dir);
+			printf("\nResults written to %s/%s%s\n", od->dir, a->sqlite ? " and " : "",
+			       a->sqlite ? a->sqlite : "");
 	}
 	fflush(stdout);
 	if (!a->quiet)
@@ -581,6 +584,9 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 	} else {
 		catch_signals();
 		rc = sweep_run(a->path, &pl, &o, &od, &interrupted);
+		if (rc == EXIT_OK && a->sqlite && !a->no_write && a->shard_n == 0 &&
+		    export_sqlite(a->out_dir, a->sqlite) != 0)
+			rc = EXIT_IO;
 	}
 	outdir_release(&od);
 	sweep_plan_free(&pl);
@@ -1173,6 +1179,25 @@ static int cmd_scale(int argc, char **argv)
 	return rc;
 }
 
+static const char export_help[] = "usage: chokepoint export DIR FILE.sqlite\n"
+				  "\n"
+				  "Writes every result of the results directory DIR (a run's: summary, nodes,\n"
+				  "classes, replications, the time series, failures, SLO verdicts and the access\n"
+				  "log when there is one; a sweep's: its points, values, metrics and verdicts)\n"
+				  "into the SQLite database FILE, with indexes for the usual questions.  FILE is\n"
+				  "replaced only once the database is complete.  Schema and queries: docs/sql.md.\n";
+
+static int cmd_export(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(export_help, stdout);
+		return EXIT_OK;
+	}
+	if (argc != 3)
+		return usage_error("%s", "'export' takes a results directory and a database file", "export");
+	return export_sqlite(argv[1], argv[2]) == 0 ? EXIT_OK : EXIT_IO;
+}
+
 static int cmd_plan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1326,11 +1351,13 @@ static int cmd_help(int argc, char **argv)
 		fputs(scale_help, stdout);
 	} else if (strcmp(topic, "plan") == 0) {
 		fputs(plan_help, stdout);
+	} else if (strcmp(topic, "export") == 0) {
+		fputs(export_help, stdout);
 	} else if (strcmp(topic, "merge") == 0) {
 		fputs(merge_help, stdout);
 	} else {
 		return usage_error("no help for '%s' (commands: run, check, compare, validate, kinds, metrics, plot, "
-				   "spof, scale, plan, runs, merge)",
+				   "spof, scale, plan, export, runs, merge)",
 				   topic, NULL);
 	}
 	return EXIT_OK;
@@ -1372,6 +1399,8 @@ int main(int argc, char **argv)
 		return cmd_scale(argc - 1, argv + 1);
 	if (strcmp(cmd, "plan") == 0)
 		return cmd_plan(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return cmd_export(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0)

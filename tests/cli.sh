@@ -789,5 +789,53 @@ sed 's/instances: 1..2/instances: [1, x]/' "$T/plan.yaml" > "$T/plan-count.yaml"
 expect_rc 3 "plan with a count that is no number" "$CP" plan "$T/plan-count.yaml"
 grep -q "plan-count.yaml:12:[0-9]*: error: 'plan': app.instances: 'x' is not an instance count" "$T/err" && ok || bad "plan names the bad count with its position"
 expect_rc 0 "help plan" "$CP" help plan
+# ---- results in SQLite (issue 18) ----
+expect_rc 1 "a run with --sqlite (one SLO fails by design)" "$CP" run tests/data/sql-run.yaml --access-log -o "$T/sqlrun" --sqlite "$T/run.sqlite"
+grep -q "^Results written to $T/sqlrun/ and $T/run.sqlite$" "$T/out" && ok || bad "run says where the database went"
+# Every table holds as many rows as its CSV has lines after the header.
+for pair in summary:summary.csv nodes:nodes.csv replications:replications.csv timeseries:timeseries.csv failures:failures.csv access_log:access.csv; do
+	t=${pair%%:*} f=${pair#*:}
+	want=$(($(wc -l < "$T/sqlrun/$f") - 1))
+	got=$(sqlite3 "$T/run.sqlite" "SELECT COUNT(*) FROM $t")
+	[ "$got" -eq "$want" ] && [ "$want" -gt 0 -o "$t" = failures ] && ok || bad "table $t has $got rows, $f $want"
+done
+[ "$(sqlite3 "$T/run.sqlite" "SELECT COUNT(*) FROM failures")" -eq 2 ] && ok || bad "the failure of each replication is in the database"
+[ "$(sqlite3 "$T/run.sqlite" "SELECT value FROM run WHERE key = 'simulation.seed'")" = 9 ] && ok || bad "the run table holds the seed"
+[ "$(sqlite3 "$T/run.sqlite" "SELECT typeof(TargetResponseTime_p99) || typeof(node) || typeof(in_warmup) FROM timeseries LIMIT 1")" = realtextinteger ] && ok || bad "numbers are stored as numbers"
+expect_rc 0 "export of the same directory" "$CP" export "$T/sqlrun" "$T/export.sqlite"
+for t in summary nodes replications timeseries failures access_log slo run; do
+	[ "$(sqlite3 "$T/run.sqlite" "SELECT * FROM $t" | md5sum)" = "$(sqlite3 "$T/export.sqlite" "SELECT * FROM $t" | md5sum)" ] || { bad "run --sqlite and export differ in $t"; continue; }
+	ok
+done
+expect_rc 0 "a sweep with --sqlite" "$CP" run tests/data/sql-run.yaml --set web.instances=2,3,4 -o "$T/sqlsweep" --sqlite "$T/sweep.sqlite" -q
+[ "$(sqlite3 "$T/sweep.sqlite" "SELECT COUNT(*) FROM sweep_points")" -eq 3 ] && ok || bad "the sweep's three points are in the database"
+# docs/sql.md: every query runs against the real run (or sweep) and returns rows.
+awk -v dir="$T" '/^```sql$/ { n++; f = dir "/q" n ".sql"; inq = 1; next } /^```$/ { if (inq) close(f); inq = 0; next } inq { print > f }' docs/sql.md
+nq=0
+for q in "$T"/q*.sql; do
+	nq=$((nq + 1))
+	db="$T/run.sqlite"
+	grep -q '^-- sweep' "$q" && db="$T/sweep.sqlite"
+	if out=$(sqlite3 -bail "$db" < "$q" 2>"$T/sqlerr") && [ -n "$out" ] && [ ! -s "$T/sqlerr" ]; then ok; else bad "docs/sql.md query $(basename "$q") on $(basename "$db"): $out $(cat "$T/sqlerr")"; fi
+done
+[ "$nq" -ge 10 ] && ok || bad "docs/sql.md has its queries ($nq found)"
+[ "$(sqlite3 "$T/run.sqlite" "SELECT check_text FROM slo WHERE verdict <> 'pass'")" = "availability >= 99.999%" ] && ok || bad "the SLO that did not pass is in the slo table"
+# What export refuses, and leaves untouched.
+expect_rc 4 "export of a directory that holds no results" "$CP" export "$T" "$T/none.sqlite"
+[ ! -e "$T/none.sqlite" ] && ok || bad "a failed export leaves no file"
+mkdir -p "$T/adir"
+expect_rc 4 "export onto a directory" "$CP" export "$T/sqlrun" "$T/adir"
+[ -d "$T/adir" ] && ok || bad "the directory is left as it was"
+mkfifo "$T/fifo.sqlite"
+expect_rc 4 "export onto a FIFO" "$CP" export "$T/sqlrun" "$T/fifo.sqlite"
+[ -p "$T/fifo.sqlite" ] && ok || bad "the FIFO is left as it was"
+echo keep > "$T/target.txt"
+ln -s "$T/target.txt" "$T/link.sqlite"
+expect_rc 0 "export onto a symbolic link" "$CP" export "$T/sqlrun" "$T/link.sqlite"
+[ ! -L "$T/link.sqlite" ] && [ "$(cat "$T/target.txt")" = keep ] && ok || bad "the link is replaced, its target untouched"
+ls "$T"/.*.tmp-* >/dev/null 2>&1 && bad "export leaves a temporary behind" || ok
+expect_rc 2 "--sqlite with --no-write" "$CP" run tests/data/sql-run.yaml --no-write --sqlite "$T/x.sqlite"
+expect_rc 2 "export without its arguments" "$CP" export "$T/sqlrun"
+expect_rc 0 "help export" "$CP" help export
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

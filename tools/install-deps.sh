@@ -4,7 +4,7 @@
 # installs those packages instead (`make fuzz` asks for clang this way).  Uses apt-get directly as root,
 # through sudo otherwise; when neither works it names the packages and exits non-zero.
 set -u
-PKGS="libgsl-dev libcsv-dev libcmocka-dev libyaml-dev libcyaml-dev libjansson-dev gnuplot-nox pkg-config"
+PKGS="libgsl-dev libcsv-dev libcmocka-dev libyaml-dev libcyaml-dev libjansson-dev libsqlite3-dev sqlite3 gnuplot-nox pkg-config"
 [ $# -gt 0 ] && PKGS="$*"
 
 missing=""
