@@ -113,8 +113,9 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "  -j, --jobs N       replications run in parallel (default: CPUs online);\n"
 			       "                     results are identical for every N\n"
 			       "  -q, --quiet        no summary and no progress line\n"
-			       "      --plot         also draw utilization.png, latency.png and requests.png\n"
-			       "                     (and instances.png, with an autoscaler)\n"
+			       "      --plot[=F]     also draw the pictures with gnuplot (F: png, svg, png,svg,\n"
+			       "                     the default, or none for their scripts alone); see\n"
+			       "                     'chokepoint help plot'\n"
 			       "      --force        replace an existing results directory\n"
 			       "      --keep-partial on Ctrl-C or SIGTERM, write the replications completed so far\n"
 			       "      --shard I/N    run only shard I of N (I from 1 to N: runs I-1, I-1+N, ...)\n"
@@ -317,6 +318,7 @@ struct run_args {
 	int n_sets;
 	long jobs, shard_i, shard_n, runs_a, runs_b;
 	int quiet, no_write, plot, force, keep_partial, access, progress, json, slo_point;
+	unsigned plot_formats; /* PLOT_PNG | PLOT_SVG: --plot[=FORMATS] */
 	double sample;
 };
 
@@ -347,7 +349,12 @@ static int run_option(int c, char *arg, struct run_args *a)
 			return usage_error("at most %s --set options", "16", "run");
 		a->sets[a->n_sets++] = arg;
 		break;
-	case 'p': a->plot = 1; break;
+	case 'p':
+		a->plot = 1;
+		if (plot_parse_formats(arg, &a->plot_formats) < 0)
+			return usage_error("invalid value '%s' for --plot (expected png, svg, png,svg or none)", arg,
+					   "run");
+		break;
 	case 'Q': a->sqlite = arg; break;
 	case 'f': a->force = 1; break;
 	case 'k': a->keep_partial = 1; break;
@@ -389,7 +396,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
 		{"reps", required_argument, NULL, 'r'},   {"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},        {"plot", no_argument, NULL, 'p'},
+		{"quiet", no_argument, NULL, 'q'},        {"plot", optional_argument, NULL, 'p'},
 		{"force", no_argument, NULL, 'f'},        {"keep-partial", no_argument, NULL, 'k'},
 		{"access-log", no_argument, NULL, 'a'},   {"shard", required_argument, NULL, 'S'},
 		{"runs", required_argument, NULL, 'R'},   {"access-log-sample", required_argument, NULL, 'A'},
@@ -503,7 +510,7 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 	if (!a->no_write) {
 		if (report_write(od, res, &interrupted, parts[0] ? parts : NULL) != 0)
 			rc = interrupted ? 128 + interrupted : EXIT_IO;
-		else if (a->plot && plot_dir(od->dir, a->path) < 0)
+		else if (a->plot && plot_dir(od->dir, a->plot_formats) < 0)
 			rc = EXIT_IO;
 		else if (a->sqlite && export_sqlite(od->dir, a->sqlite) != 0)
 			rc = EXIT_IO;
@@ -558,9 +565,9 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 		return rc == EXIT_OK ? -1 : rc;
 	}
 	char dir[OUTDIR_MAX_PATH + 1];
-	if (a->runs_a >= 0 || a->access || a->plot || a->keep_partial) {
+	if (a->runs_a >= 0 || a->access || a->keep_partial) {
 		sweep_plan_free(&pl);
-		return usage_error("%s", "a sweep takes none of --runs, --access-log, --plot, --keep-partial", "run");
+		return usage_error("%s", "a sweep takes none of --runs, --access-log, --keep-partial", "run");
 	}
 	if (!a->out_dir) {
 		default_output(a->path, dir, sizeof dir - 6);
@@ -584,8 +591,10 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 	} else {
 		catch_signals();
 		rc = sweep_run(a->path, &pl, &o, &od, &interrupted);
-		if (rc == EXIT_OK && a->sqlite && !a->no_write && a->shard_n == 0 &&
-		    export_sqlite(a->out_dir, a->sqlite) != 0)
+		int whole = rc == EXIT_OK && !a->no_write && a->shard_n == 0; /* sweep.csv is there */
+		if (whole && a->plot && plot_dir(a->out_dir, a->plot_formats) < 0)
+			rc = EXIT_IO;
+		if (whole && a->sqlite && export_sqlite(a->out_dir, a->sqlite) != 0)
 			rc = EXIT_IO;
 	}
 	outdir_release(&od);
@@ -1033,11 +1042,16 @@ static int cmd_compare(int argc, char **argv)
 	return rc;
 }
 
-static const char plot_help[] = "usage: chokepoint plot DIR\n"
+static const char plot_help[] = "usage: chokepoint plot [--format png|svg|png,svg|none] DIR\n"
 				"\n"
-				"Draws DIR/utilization.png, DIR/latency.png and DIR/requests.png (and\n"
-				"DIR/instances.png when the run had an autoscaler) from the time series of a\n"
-				"results directory written by 'chokepoint run', with gnuplot.\n";
+				"Draws the pictures of a results directory written by 'chokepoint run' with\n"
+				"gnuplot, in PNG and SVG (--format: one of them, or none for the scripts\n"
+				"alone): utilization, requests and 5xx per second, response time over time,\n"
+				"the utilization of every node as bars with the bottleneck marked, the load\n"
+				"balancers' healthy targets and surge queue, and the instances of autoscaled\n"
+				"tiers.  Each picture's script is written beside the data (NAME.gp, with\n"
+				"style.gp and vars.gp): 'cd DIR && gnuplot -e \"fmt=\'svg\'\" NAME.gp' draws it\n"
+				"again.  The same results give the same files as 'run --plot'.\n";
 
 static int cmd_plot(int argc, char **argv)
 {
@@ -1045,12 +1059,21 @@ static int cmd_plot(int argc, char **argv)
 		fputs(plot_help, stdout);
 		return EXIT_OK;
 	}
+	unsigned formats = PLOT_PNG | PLOT_SVG;
+	if (argc == 4 && strcmp(argv[1], "--format") == 0) {
+		if (plot_parse_formats(argv[2], &formats) < 0)
+			return usage_error("invalid value '%s' for --format (expected png, svg, png,svg or none)",
+					   argv[2], "plot");
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2)
 		return usage_error("%s", "'plot' takes one results directory", "plot");
-	int drawn = plot_dir(argv[1], argv[1]);
+	int drawn = plot_dir(argv[1], formats);
 	if (drawn < 0)
 		return EXIT_IO;
-	printf("wrote %s/utilization.png, latency.png, requests.png%s\n", argv[1], drawn > 3 ? ", instances.png" : "");
+	printf("wrote %d picture%s (%s) and their scripts to %s/\n", drawn, drawn == 1 ? "" : "s",
+	       plot_format_name(formats), argv[1]);
 	return EXIT_OK;
 }
 

@@ -13,16 +13,17 @@
 #include <unistd.h>
 
 #include "../sim/engine/util.h"
+#include "plot.h"
 
 const char *const outdir_files[OUTDIR_N_FILES] = {
 	"summary.json",           "summary.csv",  "nodes.csv", "replications.csv", "timeseries.csv",
 	"scenario.resolved.yaml", "failures.csv",
 };
-/* Files a results directory may also hold: the access log, the pictures
- * of `chokepoint plot`, a shard's partial result. */
-static const char *const other_files[] = {"utilization.png", "latency.png", "requests.png",
-					  "instances.png",   "access.csv",  "partial.json",
-					  "sweep.csv",       "sweep.json",  "sweep.partial.json"};
+/* Files a results directory may also hold: the access log, a shard's
+ * partial result, a sweep's files, and the pictures of `chokepoint plot`
+ * with their scripts. */
+static const char *const other_files[] = {"access.csv",         "partial.json", "sweep.csv", "sweep.json",
+					  "sweep.partial.json", "style.gp",     "vars.gp"};
 
 static int is_known(const char *n)
 {
@@ -31,6 +32,7 @@ static int is_known(const char *n)
 		known |= strcmp(n, outdir_files[i]) == 0;
 	for (size_t i = 0; i < ARRAY_LEN(other_files); i++)
 		known |= strcmp(n, other_files[i]) == 0;
+	known |= plot_is_file(n);
 	/* The access log's part files, in a parts directory. */
 	known |= strncmp(n, "part-", 5) == 0 && strlen(n) > 9 && strcmp(n + strlen(n) - 4, ".csv") == 0;
 	/* A sweep's shard: each point's partial result. */

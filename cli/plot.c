@@ -3,7 +3,10 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,84 +15,402 @@
 #include <unistd.h>
 
 #include "../sim/engine/util.h"
+#include "safefile.h"
 
-/* instances: only when the time series has an autoscaler's rows */
-static const char *const templates[] = {"utilization", "latency", "requests", "instances"};
+/* A run's pictures, each a template of plots/ and what it needs. */
+enum need { ALWAYS, BALANCERS, GROUPS };
+static const struct {
+	const char *name;
+	enum need need;
+} run_plots[] = {
+	{"utilization", ALWAYS}, {"requests", ALWAYS},  {"errors", ALWAYS},    {"latency", ALWAYS},
+	{"bottleneck", ALWAYS},  {"health", BALANCERS}, {"instances", GROUPS},
+};
+/* A sweep's pictures. */
+static const char *const sweep_plots[] = {"sweep-latency", "sweep-throughput", "sweep-cost"};
 
-struct nodes_reader {
+#define MAX_ROWS    4096 /* rows of a period: the nodes of the scenario */
+#define MAX_WINDOWS 400
+
+/* What the time series, failures.csv, nodes.csv and summary.json tell the scripts. */
+struct series {
+	/* timeseries.csv */
 	long row;
 	int field;
-	char first_start[64]; /* period_start_s of the first data row */
-	char cur_start[64];
-	char name[64];
-	int done;
-	char list[4096]; /* space-separated names, file order */
-	int n, skip;
-	char groups[1024]; /* space-separated 1-based positions of the autoscalers */
+	char first_start[256], cur_start[256], cur_end[256], cur_warm[256];
+	char name[256];
+	int done_period;
+	int n; /* rows per period */
+	char **names, **kinds;
+	double warm_end, t_end;
+	/* failures.csv */
+	int n_win, n_fail, max_rep;
+	double win_from[MAX_WINDOWS], win_to[MAX_WINDOWS];
+	char *fail_name[MAX_WINDOWS];
+	double fail_at[MAX_WINDOWS];
+	/* nodes.csv: each row's node */
+	int n_bars;
+	char **bars;
+	char bottleneck[256];
+	char title[PATH_MAX];
 };
 
-static void on_field(void *s, size_t len, void *data)
+/* ---- reading the results ----------------------------------------------------- */
+
+static void ts_field(void *s, size_t len, void *data)
 {
-	struct nodes_reader *r = data;
-	if (r->done || r->row == 0) {
+	struct series *r = data;
+	if (r->row == 0) {
 		r->field++;
 		return;
 	}
-	char text[64];
-	snprintf(text, sizeof text, "%.*s", (int)(len < 63 ? len : 63), (const char *)s);
-	if (r->field == 0) {
+	char text[256];
+	snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), (const char *)s);
+	switch (r->field) {
+	case 0:
 		if (r->row == 1)
 			snprintf(r->first_start, sizeof r->first_start, "%s", text);
 		snprintf(r->cur_start, sizeof r->cur_start, "%s", text);
 		if (strcmp(r->cur_start, r->first_start) != 0)
-			r->done = 1;
-	} else if (r->field == 3) {
-		snprintf(r->name, sizeof r->name, "%s", text);
-	} else if (r->field == 4 && !r->done) {
-		size_t used = strlen(r->list);
-		snprintf(r->list + used, sizeof r->list - used, "%s%s", used ? " " : "", r->name);
-		if (strcmp(text, "workload") == 0 && r->skip == r->n)
-			r->skip++;
-		r->n++;
-		if (strcmp(text, "autoscaler") == 0) {
-			size_t g = strlen(r->groups);
-			snprintf(r->groups + g, sizeof r->groups - g, "%s%d", g ? " " : "", r->n);
+			r->done_period = 1;
+		break;
+	case 1: snprintf(r->cur_end, sizeof r->cur_end, "%s", text); break;
+	case 2: snprintf(r->cur_warm, sizeof r->cur_warm, "%s", text); break;
+	case 3: snprintf(r->name, sizeof r->name, "%s", text); break;
+	case 4:
+		if (!r->done_period && r->n < MAX_ROWS) {
+			r->names = xrealloc(r->names, (size_t)(r->n + 1) * sizeof *r->names);
+			r->kinds = xrealloc(r->kinds, (size_t)(r->n + 1) * sizeof *r->kinds);
+			r->names[r->n] = xstrdup(r->name);
+			r->kinds[r->n] = xstrdup(text);
+			r->n++;
 		}
+		break;
+	default: break;
 	}
 	r->field++;
 }
 
-static void on_row(int c, void *data)
+static void ts_row(int c, void *data)
 {
 	(void)c;
-	struct nodes_reader *r = data;
+	struct series *r = data;
+	if (r->row > 0) {
+		double end = atof(r->cur_end);
+		if (end > r->t_end)
+			r->t_end = end;
+		if (strcmp(r->cur_warm, "1") == 0 && end > r->warm_end)
+			r->warm_end = end;
+	}
 	r->row++;
 	r->field = 0;
 }
 
-/* Reads the node names (in file order) and the number of leading workloads. */
-static int read_nodes(const char *csv_path, struct nodes_reader *r)
+/* Streams a CSV file of the results through libcsv; -1 after saying why. */
+static int read_csv_file(const char *path, void (*f)(void *, size_t, void *), void (*rw)(int, void *), void *data)
 {
-	FILE *f = fopen(csv_path, "rb");
-	if (!f) {
-		fprintf(stderr, "chokepoint: cannot read '%s': %s\n", csv_path, strerror(errno));
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "chokepoint: cannot read '%s': %s\n", path,
+			fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	FILE *in = fdopen(fd, "rb");
+	if (!in) {
+		close(fd);
 		return -1;
 	}
 	struct csv_parser p;
-	csv_init(&p, 0);
-	char buf[8192];
+	csv_init(&p, CSV_APPEND_NULL);
+	char buf[1 << 16];
 	size_t n;
-	while (!r->done && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		csv_parse(&p, buf, n, on_field, on_row, r);
-	csv_fini(&p, on_field, on_row, r);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		csv_parse(&p, buf, n, f, rw, data);
+	csv_fini(&p, f, rw, data);
 	csv_free(&p);
-	fclose(f);
-	if (r->n == 0) {
-		fprintf(stderr, "chokepoint: '%s' holds no time series\n", csv_path);
+	fclose(in);
+	return 0;
+}
+
+struct fail_reader {
+	struct series *s;
+	long row;
+	int field;
+	char v[12][256];
+};
+
+static void fail_field(void *s, size_t len, void *data)
+{
+	struct fail_reader *r = data;
+	if (r->field < 12)
+		snprintf(r->v[r->field], sizeof r->v[0], "%.*s", (int)(len < 255 ? len : 255), (const char *)s);
+	r->field++;
+}
+
+/* A failure's window: from failed_at to its repair (or the end of the run). */
+static void fail_row(int c, void *data)
+{
+	(void)c;
+	struct fail_reader *r = data;
+	struct series *s = r->s;
+	if (r->row++ > 0 && r->field >= 8 && s->n_win < MAX_WINDOWS) {
+		double from = atof(r->v[5]);
+		double to = r->v[7][0] ? atof(r->v[7]) : s->t_end;
+		s->win_from[s->n_win] = from;
+		s->win_to[s->n_win++] = to > from ? to : from;
+		int rep = atoi(r->v[0]), known = 0;
+		if (rep > s->max_rep)
+			s->max_rep = rep;
+		for (int i = 0; i < s->n_fail; i++)
+			known |= strcmp(s->fail_name[i], r->v[1]) == 0;
+		if (!known) { /* labelled once, at its first start */
+			s->fail_name[s->n_fail] = xstrdup(r->v[1]);
+			s->fail_at[s->n_fail++] = from;
+		}
+	}
+	r->field = 0;
+}
+
+struct bar_reader {
+	struct series *s;
+	long row;
+	int field;
+};
+
+static void bar_field(void *f, size_t len, void *data)
+{
+	struct bar_reader *r = data;
+	if (r->row > 0 && r->field == 0) {
+		struct series *s = r->s;
+		s->bars = xrealloc(s->bars, (size_t)(s->n_bars + 1) * sizeof *s->bars);
+		char *name = xmalloc(len + 1);
+		memcpy(name, f, len);
+		name[len] = '\0';
+		s->bars[s->n_bars++] = name;
+	}
+	r->field++;
+}
+
+static void bar_row(int c, void *data)
+{
+	(void)c;
+	struct bar_reader *r = data;
+	r->row++;
+	r->field = 0;
+}
+
+/* A scenario's file name without its directory and .yaml: a title short
+ * enough for a phone's width. */
+static void scenario_stem(const char *scenario, char *out, size_t n)
+{
+	const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
+	size_t len = strlen(base);
+	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
+		len -= 5;
+	else if (len > 4 && strcmp(base + len - 4, ".yml") == 0)
+		len -= 4;
+	snprintf(out, n, "%.*s", (int)len, base);
+}
+
+/* The bottleneck's node, and the scenario's name for the titles (else dir). */
+static void read_identity(const char *dir, struct series *s, char *title, size_t tn)
+{
+	snprintf(title, tn, "%s", dir);
+	char path[PATH_MAX + 32], err[256], *text = NULL;
+	size_t len;
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	if (safe_read(path, NULL, 1u << 30, &text, &len, err, sizeof err) != 0)
+		return;
+	json_t *root = json_loadb(text, len, 0, NULL);
+	free(text);
+	const char *node = json_string_value(json_object_get(json_object_get(root, "bottleneck"), "node"));
+	if (node)
+		snprintf(s->bottleneck, sizeof s->bottleneck, "%s", node);
+	const char *scenario = json_string_value(json_object_get(json_object_get(root, "scenario"), "path"));
+	if (scenario)
+		scenario_stem(scenario, title, tn);
+	json_decref(root);
+}
+
+static int read_series(const char *dir, struct series *s, char *title, size_t tn)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+	if (read_csv_file(path, ts_field, ts_row, s) < 0)
+		return -1;
+	if (s->n == 0) {
+		fprintf(stderr, "chokepoint: '%s' holds no time series\n", path);
+		return -1;
+	}
+	struct fail_reader fr = {.s = s};
+	snprintf(path, sizeof path, "%s/failures.csv", dir);
+	if (access(path, F_OK) == 0 && read_csv_file(path, fail_field, fail_row, &fr) < 0)
+		return -1;
+	struct bar_reader br = {.s = s};
+	snprintf(path, sizeof path, "%s/nodes.csv", dir);
+	if (read_csv_file(path, bar_field, bar_row, &br) < 0)
+		return -1;
+	read_identity(dir, s, title, tn);
+	return 0;
+}
+
+static void series_free(struct series *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		free(s->names[i]);
+		free(s->kinds[i]);
+	}
+	free(s->names);
+	free(s->kinds);
+	for (int i = 0; i < s->n_fail; i++)
+		free(s->fail_name[i]);
+	for (int i = 0; i < s->n_bars; i++)
+		free(s->bars[i]);
+	free(s->bars);
+}
+
+/* ---- writing the scripts ------------------------------------------------------ */
+
+/* A gnuplot single-quoted string (a quote is written twice). */
+static void put_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* The positions (1-based) of the rows whose kind passes keep, as 'a b c'. */
+static void put_positions(FILE *f, const char *var, const struct series *s, int (*keep)(const char *kind))
+{
+	fprintf(f, "%s = '", var);
+	int first = 1;
+	for (int i = 0; i < s->n; i++)
+		if (keep(s->kinds[i])) {
+			fprintf(f, "%s%d", first ? "" : " ", i + 1);
+			first = 0;
+		}
+	fprintf(f, "'\n");
+}
+
+static int is_drawn(const char *kind)
+{
+	return strcmp(kind, "workload") != 0 && strcmp(kind, "failure") != 0 && strcmp(kind, "autoscaler") != 0;
+}
+
+static int is_balancer(const char *kind)
+{
+	return strcmp(kind, "load_balancer") == 0;
+}
+
+static int is_group(const char *kind)
+{
+	return strcmp(kind, "autoscaler") == 0;
+}
+
+static int has_kind(const struct series *s, int (*keep)(const char *kind))
+{
+	for (int i = 0; i < s->n; i++)
+		if (keep(s->kinds[i]))
+			return 1;
+	return 0;
+}
+
+static void put_array(FILE *f, const char *name, const double *v, int n)
+{
+	fprintf(f, "array %s[%d] = [", name, n > 0 ? n : 1);
+	for (int i = 0; i < (n > 0 ? n : 1); i++)
+		fprintf(f, "%s%.10g", i ? ", " : "", n > 0 ? v[i] : 0.0);
+	fprintf(f, "]\n");
+}
+
+/* vars.gp: what the scripts read of this run (ctx: its series, its title in s->title). */
+static void write_vars(FILE *f, const void *ctx)
+{
+	const struct series *s = ctx;
+	const char *title = s->title;
+	fprintf(f, "# Written by chokepoint from this directory's results: the variables its\n"
+		   "# pictures' scripts read.\n");
+	fprintf(f, "title = ");
+	put_quoted(f, title);
+	fprintf(f, "\nnodes = '");
+	for (int i = 0; i < s->n; i++)
+		fprintf(f, "%s%s", i ? " " : "", s->names[i]);
+	fprintf(f, "'\nrows = %d\n", s->n);
+	put_positions(f, "drawn", s, is_drawn);
+	put_positions(f, "balancers", s, is_balancer);
+	put_positions(f, "groups", s, is_group);
+	fprintf(f, "warm_end = %.10g\nt_end = %.10g\n", s->warm_end, s->t_end);
+	fprintf(f, "nfail = %d\narray fail_name[%d] = [", s->n_fail, s->n_fail > 0 ? s->n_fail : 1);
+	for (int i = 0; i < (s->n_fail > 0 ? s->n_fail : 1); i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		put_quoted(f, s->n_fail > 0 ? s->fail_name[i] : "");
+	}
+	fprintf(f, "]\n");
+	put_array(f, "fail_at", s->fail_at, s->n_fail);
+	fprintf(f, "nwin = %d\nwin_alpha = %d\n", s->n_win, s->max_rep + 1);
+	put_array(f, "win_from", s->win_from, s->n_win);
+	put_array(f, "win_to", s->win_to, s->n_win);
+	/* the bars of nodes.csv, each in its node's colour */
+	double lt[MAX_ROWS];
+	int brow = 0;
+	for (int b = 0; b < s->n_bars && b < MAX_ROWS; b++) {
+		lt[b] = 1;
+		for (int i = 0; i < s->n; i++)
+			if (strcmp(s->names[i], s->bars[b]) == 0)
+				lt[b] = (double)((i % 10) + 1);
+		if (strcmp(s->bars[b], s->bottleneck) == 0)
+			brow = b + 1;
+	}
+	fprintf(f, "nbars = %d\n", s->n_bars);
+	put_array(f, "bar_lt", lt, s->n_bars < MAX_ROWS ? s->n_bars : MAX_ROWS);
+	fprintf(f, "bottleneck_row = %d\n", brow);
+}
+
+/* Copies src to dst through a temporary renamed into place; -1 after saying why. */
+static int put_file(const char *dst, const char *src, void (*writer)(FILE *, const void *), const void *ctx)
+{
+	char tmp[PATH_MAX + 64];
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dst, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		fprintf(stderr, "chokepoint: cannot create '%s': %s\n", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	int rc = 0;
+	if (writer) {
+		writer(out, ctx);
+	} else {
+		char *text = NULL, err[256];
+		size_t len = 0;
+		if (safe_read(src, NULL, 1u << 20, &text, &len, err, sizeof err) != 0) {
+			fprintf(stderr, "chokepoint: cannot read '%s': %s\n", src, err);
+			rc = -1;
+		} else {
+			fwrite(text, 1, len, out);
+		}
+		free(text);
+	}
+	if ((ferror(out) | (fclose(out) != 0)) || rc != 0 || rename(tmp, dst) != 0) {
+		if (rc == 0)
+			fprintf(stderr, "chokepoint: cannot write '%s': %s\n", dst, strerror(errno));
+		unlink(tmp);
 		return -1;
 	}
 	return 0;
 }
+
+/* ---- running gnuplot ------------------------------------------------------------ */
 
 static int is_dir(const char *path)
 {
@@ -122,28 +443,18 @@ static int find_templates(char *out, size_t size)
 	return -1;
 }
 
-/* Appends a gnuplot single-quoted string (a quote is written twice). */
-static void quote(char *buf, size_t size, const char *s)
+/* gnuplot on script in dir, writing out in format fmt: 0, -1 (it
+ * failed: its messages are on stderr), -2 (no gnuplot). */
+static int run_gnuplot(const char *dir, const char *script, const char *fmt, const char *out)
 {
-	size_t n = strlen(buf);
-	if (n + 1 < size)
-		buf[n++] = '\'';
-	for (; *s && n + 2 < size; s++) {
-		if (*s == '\'')
-			buf[n++] = '\'';
-		buf[n++] = *s;
-	}
-	if (n + 1 < size)
-		buf[n++] = '\'';
-	buf[n] = '\0';
-}
-
-static int run_gnuplot(const char *script, const char *vars)
-{
+	char vars[2 * PATH_MAX + 64];
+	snprintf(vars, sizeof vars, "fmt='%s'; out='%s'", fmt, out);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		if (chdir(dir) != 0)
+			_exit(126);
 		execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
 		_exit(127);
 	}
@@ -155,52 +466,192 @@ static int run_gnuplot(const char *script, const char *vars)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-int plot_dir(const char *dir, const char *title)
+int plot_is_file(const char *name)
 {
-	char csv_path[PATH_MAX], tdir[PATH_MAX];
-	struct nodes_reader r = {0};
-	snprintf(csv_path, sizeof csv_path, "%s/timeseries.csv", dir);
-	if (read_nodes(csv_path, &r) < 0)
+	static const char *const ext[] = {".gp", ".png", ".svg"};
+	for (size_t i = 0; i < ARRAY_LEN(run_plots) + ARRAY_LEN(sweep_plots); i++) {
+		const char *p = i < ARRAY_LEN(run_plots) ? run_plots[i].name : sweep_plots[i - ARRAY_LEN(run_plots)];
+		size_t n = strlen(p);
+		if (strncmp(name, p, n) != 0)
+			continue;
+		for (size_t e = 0; e < ARRAY_LEN(ext); e++)
+			if (strcmp(name + n, ext[e]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+const char *plot_format_name(unsigned formats)
+{
+	return formats == (PLOT_PNG | PLOT_SVG) ? "png and svg"
+	       : formats == PLOT_PNG            ? "png"
+	       : formats                        ? "svg"
+						: "none";
+}
+
+int plot_parse_formats(const char *s, unsigned *formats)
+{
+	if (!s || strcmp(s, "png,svg") == 0 || strcmp(s, "svg,png") == 0)
+		*formats = PLOT_PNG | PLOT_SVG;
+	else if (strcmp(s, "png") == 0)
+		*formats = PLOT_PNG;
+	else if (strcmp(s, "svg") == 0)
+		*formats = PLOT_SVG;
+	else if (strcmp(s, "none") == 0)
+		*formats = 0;
+	else
 		return -1;
+	return 0;
+}
+
+/* Copies each template of names (those keep allows) beside the data and
+ * draws it in each format; the pictures drawn, or -1. */
+static int draw(const char *dir, const char *tdir, const char *const *names, const int *keep, size_t n,
+		unsigned formats)
+{
+	char src[PATH_MAX + 64], dst[PATH_MAX + 64];
+	int drawn = 0, no_gnuplot = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		snprintf(src, sizeof src, "%s/%s.gp", tdir, names[i]);
+		snprintf(dst, sizeof dst, "%s/%s.gp", dir, names[i]);
+		if (put_file(dst, src, NULL, NULL) < 0)
+			return -1;
+		for (unsigned f = PLOT_PNG; f <= PLOT_SVG && !no_gnuplot; f <<= 1) {
+			if (!(formats & f))
+				continue;
+			const char *ext = f == PLOT_PNG ? "png" : "svg";
+			char tmp[PATH_MAX + 64], tmp_path[2 * PATH_MAX + 64], final[PATH_MAX + 64], script[128];
+			snprintf(script, sizeof script, "%s.gp", names[i]);
+			snprintf(tmp, sizeof tmp, ".%s.%s.tmp-%ld", names[i], ext, (long)getpid());
+			snprintf(tmp_path, sizeof tmp_path, "%s/%s", dir, tmp);
+			snprintf(final, sizeof final, "%s/%s.%s", dir, names[i], ext);
+			int rc = run_gnuplot(dir, script, ext, tmp);
+			if (rc == -2) { /* warned once; the scripts are still written */
+				fprintf(stderr,
+					"chokepoint: gnuplot not found (Debian: apt-get install gnuplot-nox): "
+					"the scripts are in %s, no pictures drawn\n",
+					dir);
+				no_gnuplot = 1;
+			} else if (rc != 0) {
+				fprintf(stderr, "chokepoint: gnuplot failed on '%s/%s'\n", dir, script);
+				unlink(tmp_path);
+				return -1;
+			} else if (rename(tmp_path, final) != 0) {
+				fprintf(stderr, "chokepoint: cannot rename '%s' to '%s': %s\n", tmp_path, final,
+					strerror(errno));
+				unlink(tmp_path);
+				return -1;
+			} else {
+				drawn++;
+			}
+		}
+	}
+	return drawn;
+}
+
+/* A sweep's vars.gp: its title, its first key and whether it is a load. */
+struct sweep_vars {
+	char title[PATH_MAX], xname[256];
+};
+
+static void write_sweep_vars(FILE *f, const void *ctx)
+{
+	const struct sweep_vars *v = ctx;
+	size_t n = strlen(v->xname);
+	fprintf(f, "# Written by chokepoint from this sweep's results: the variables its\n"
+		   "# pictures' scripts read.\ntitle = ");
+	put_quoted(f, v->title);
+	fprintf(f, "\nxname = ");
+	put_quoted(f, v->xname);
+	fprintf(f, "\nis_load = %d\n", n > 5 && strcmp(v->xname + n - 5, ".rate") == 0);
+}
+
+struct header_reader {
+	char second[256];
+	int field, done;
+};
+
+static void header_field(void *f, size_t len, void *data)
+{
+	struct header_reader *h = data;
+	if (!h->done && h->field == 1)
+		snprintf(h->second, sizeof h->second, "%.*s", (int)(len < 255 ? len : 255), (const char *)f);
+	h->field++;
+}
+
+static void header_row(int c, void *data)
+{
+	(void)c;
+	((struct header_reader *)data)->done = 1;
+}
+
+static int plot_sweep(const char *dir, const char *tdir, unsigned formats)
+{
+	struct sweep_vars v;
+	char path[PATH_MAX + 64], err[256], *text = NULL, src[PATH_MAX + 64];
+	size_t len;
+	struct header_reader h = {0};
+	snprintf(path, sizeof path, "%s/sweep.csv", dir);
+	if (read_csv_file(path, header_field, header_row, &h) < 0)
+		return -1;
+	snprintf(v.xname, sizeof v.xname, "%s", h.second);
+	snprintf(v.title, sizeof v.title, "%s", dir);
+	snprintf(path, sizeof path, "%s/sweep.json", dir);
+	if (safe_read(path, NULL, 1u << 30, &text, &len, err, sizeof err) == 0) {
+		json_t *root = json_loadb(text, len, 0, NULL);
+		const char *sc = json_string_value(json_object_get(root, "scenario"));
+		if (sc)
+			scenario_stem(sc, v.title, sizeof v.title);
+		json_decref(root);
+	}
+	free(text);
+	snprintf(src, sizeof src, "%s/style.gp", tdir);
+	snprintf(path, sizeof path, "%s/style.gp", dir);
+	if (put_file(path, src, NULL, NULL) < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/vars.gp", dir);
+	if (put_file(path, NULL, write_sweep_vars, &v) < 0)
+		return -1;
+	const int keep[] = {1, 1, 1};
+	return draw(dir, tdir, sweep_plots, keep, ARRAY_LEN(sweep_plots), formats);
+}
+
+int plot_dir(const char *dir, unsigned formats)
+{
+	struct series s = {0};
+	char tdir[PATH_MAX], src[PATH_MAX + 64], dst[PATH_MAX + 64];
+	int drawn = -1;
 	if (find_templates(tdir, sizeof tdir) < 0) {
 		fprintf(stderr, "chokepoint: cannot find the gnuplot templates (set CHOKEPOINT_PLOTS to the plots/ "
 				"directory)\n");
 		return -1;
 	}
-	int drawn = 0;
-	for (size_t i = 0; i < ARRAY_LEN(templates); i++) {
-		char script[PATH_MAX + 64], tmp[PATH_MAX + 64], final[PATH_MAX + 64], vars[16384] = "";
-		if (strcmp(templates[i], "instances") == 0 && !r.groups[0])
-			continue; /* no autoscaler */
-		snprintf(script, sizeof script, "%s/%s.gp", tdir, templates[i]);
-		snprintf(final, sizeof final, "%s/%s.png", dir, templates[i]);
-		snprintf(tmp, sizeof tmp, "%s/.%s.png.tmp.%ld", dir, templates[i], (long)getpid());
-		strcat(vars, "datafile=");
-		quote(vars, sizeof vars, csv_path);
-		strcat(vars, "; outfile=");
-		quote(vars, sizeof vars, tmp);
-		strcat(vars, "; nodes=");
-		quote(vars, sizeof vars, r.list);
-		strcat(vars, "; groups=");
-		quote(vars, sizeof vars, r.groups);
-		snprintf(vars + strlen(vars), sizeof vars - strlen(vars), "; skip=%d; title=", r.skip);
-		quote(vars, sizeof vars, title);
-		int rc = run_gnuplot(script, vars);
-		if (rc != 0) {
-			unlink(tmp);
-			if (rc == -2)
-				fprintf(stderr,
-					"chokepoint: gnuplot not found (Debian: apt-get install gnuplot-nox)\n");
-			else
-				fprintf(stderr, "chokepoint: gnuplot failed on '%s'\n", script);
-			return -1;
-		}
-		if (rename(tmp, final) != 0) {
-			fprintf(stderr, "chokepoint: cannot rename '%s' to '%s': %s\n", tmp, final, strerror(errno));
-			unlink(tmp);
-			return -1;
-		}
-		drawn++;
+	snprintf(src, sizeof src, "%s/sweep.csv", dir);
+	snprintf(dst, sizeof dst, "%s/timeseries.csv", dir);
+	if (access(src, F_OK) == 0 && access(dst, F_OK) != 0)
+		return plot_sweep(dir, tdir, formats);
+	if (read_series(dir, &s, s.title, sizeof s.title) < 0)
+		goto done;
+	/* The scripts and what they read, beside the data: style.gp, vars.gp. */
+	snprintf(src, sizeof src, "%s/style.gp", tdir);
+	snprintf(dst, sizeof dst, "%s/style.gp", dir);
+	if (put_file(dst, src, NULL, NULL) < 0)
+		goto done;
+	snprintf(dst, sizeof dst, "%s/vars.gp", dir);
+	if (put_file(dst, NULL, write_vars, &s) < 0)
+		goto done;
+	const char *names[ARRAY_LEN(run_plots)];
+	int keep[ARRAY_LEN(run_plots)];
+	for (size_t i = 0; i < ARRAY_LEN(run_plots); i++) {
+		names[i] = run_plots[i].name;
+		keep[i] = run_plots[i].need == ALWAYS ||
+			  (run_plots[i].need == BALANCERS && has_kind(&s, is_balancer)) ||
+			  (run_plots[i].need == GROUPS && has_kind(&s, is_group));
 	}
+	drawn = draw(dir, tdir, names, keep, ARRAY_LEN(run_plots), formats);
+done:
+	series_free(&s);
 	return drawn;
 }

@@ -1,16 +1,14 @@
-# Response time percentiles per node over simulated time (TargetResponseTime
-# at a load balancer).  Variables: as in utilization.gp.
-set terminal pngcairo size 1000,500 font ",10"
-set output outfile
-set datafile separator comma
-N = words(nodes)
-set key outside right top
+# Response time p50 (solid) and p99 (dashed) per node over simulated time
+# (TargetResponseTime at a load balancer), on a log scale.
+load 'style.gp'
+load 'vars.gp'
+set output outfile('latency')
 set title title." — response time p50 (solid) and p99 (dashed) per node"
 set xlabel "simulated time (s)"
-set ylabel "milliseconds"
+set ylabel "response time (ms)"
 set logscale y
-set grid
-plot for [k=skip+1:words(nodes)] datafile every N::(k-1) using (($1+$2)/2):(1000*column("TargetResponseTime_p50")) \
-	with linespoints lc k title word(nodes, k)." p50", \
-	for [k=skip+1:words(nodes)] datafile every N::(k-1) using (($1+$2)/2):(1000*column("TargetResponseTime_p99")) \
-	with lines dt 2 lc k title word(nodes, k)." p99"
+@shade_windows
+plot for [k in drawn] 'timeseries.csv' every rows::(int(k)-1) using (($1+$2)/2):(1000*column("TargetResponseTime_p50")) \
+	with linespoints lt int(k) lw nodew(k) title word(nodes, int(k))." p50", \
+     for [k in drawn] 'timeseries.csv' every rows::(int(k)-1) using (($1+$2)/2):(1000*column("TargetResponseTime_p99")) \
+	with lines lt int(k) lw nodew(k) dt 2 title word(nodes, int(k))." p99"

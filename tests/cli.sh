@@ -376,15 +376,50 @@ expect_rc 0 "spof -o" "$CP" spof "$T/small.yaml" --reps 2 -o "$T/spof"
 grep -q '"format": "chokepoint-spof-1"' "$T/spof/spof.json" && ok || bad "spof writes spof.json"
 ls -a "$T/spof" | grep -q '\.tmp-' && bad "spof left a temporary file" || ok
 
-# Pictures: run --plot and plot draw three PNGs with gnuplot.
+# Pictures: run --plot draws each picture in PNG and SVG with gnuplot, its
+# script beside the data; gnuplot says nothing (no error, no warning).
 expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot
-for f in utilization latency requests; do
-	[ -s "$T/p/$f.png" ] && head -c 8 "$T/p/$f.png" | grep -q PNG && ok || bad "run --plot draws $f.png"
+[ ! -s "$T/err" ] && ok || { bad "gnuplot printed warnings or errors"; cat "$T/err"; }
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216 + $2*65536 + $3*256 + $4 "x" $5*16777216 + $6*65536 + $7*256 + $8 }'; }
+for f in utilization requests errors latency bottleneck health; do
+	[ -s "$T/p/$f.gp" ] && [ -s "$T/p/$f.png" ] && head -c 8 "$T/p/$f.png" | grep -q PNG && [ "$(png_size "$T/p/$f.png")" = 760x460 ] &&
+		grep -q '<svg' "$T/p/$f.svg" && grep -q 'width="760"' "$T/p/$f.svg" && ok || bad "run --plot draws $f (png 760x460, svg, script)"
 done
-rm -f "$T/p/"*.png
+[ -s "$T/p/style.gp" ] && [ -s "$T/p/vars.gp" ] && ok || bad "the shared style and the run's variables are beside the scripts"
+[ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
+mkdir -p "$T/p-copy" && cp "$T/p/"* "$T/p-copy/"
+rm -f "$T/p/"*.png "$T/p/"*.svg "$T/p/"*.gp
 expect_rc 0 "plot DIR" "$CP" plot "$T/p"
-[ -s "$T/p/latency.png" ] && ok || bad "plot redraws latency.png"
+grep -q "^wrote 12 pictures (png and svg) and their scripts to $T/p/$" "$T/out" && ok || bad "plot says what it drew"
+same=1
+for f in "$T/p-copy/"*.png "$T/p-copy/"*.svg "$T/p-copy/"*.gp; do cmp -s "$f" "$T/p/$(basename "$f")" || same=0; done
+[ "$same" -eq 1 ] && ok || bad "plot DIR gives the same files as run --plot"
+(cd "$T/p" && gnuplot -e "fmt='svg'; out='again.svg'" requests.gp) 2>"$T/gperr" && cmp -s "$T/p/again.svg" "$T/p/requests.svg" && [ ! -s "$T/gperr" ] && ok || bad "a script beside the data draws its picture again by itself"
+rm -f "$T/p/again.svg"
+expect_rc 0 "plot --format png" "$CP" plot --format png "$T/p-copy"
+expect_rc 0 "run --plot=none" "$CP" run "$T/small.yaml" -o "$T/p-none" -q --plot=none
+[ -s "$T/p-none/latency.gp" ] && ! ls "$T/p-none/" | grep -q '\.png$\|\.svg$' && ok || bad "--plot=none writes the scripts alone"
+expect_rc 0 "run --plot=svg" "$CP" run "$T/small.yaml" -o "$T/p-svg" -q --plot=svg
+[ -s "$T/p-svg/latency.svg" ] && [ ! -e "$T/p-svg/latency.png" ] && ok || bad "--plot=svg draws SVG alone"
+expect_rc 2 "run --plot=gif" "$CP" run "$T/small.yaml" -o "$T/p-gif" -q --plot=gif
+expect_rc 2 "plot --format gif" "$CP" plot --format gif "$T/p"
+# Without gnuplot: one warning, the scripts still written, no failure.
+rm -f "$T/p-none/"*.gp
+PATH=/nonexistent expect_rc 0 "plot without gnuplot" "$CP" plot "$T/p-none"
+[ "$(grep -c 'gnuplot not found' "$T/err")" -eq 1 ] && [ -s "$T/p-none/latency.gp" ] && ok || bad "without gnuplot: one warning and the scripts"
 expect_rc 4 "plot without results" "$CP" plot "$T/nothing-here"
+# A failure is a shaded window, never a series; the last, shorter period is
+# a rate, not a drop.
+expect_rc 0 "upstream-dies-502 with its pictures" "$CP" run scenarios/upstream-dies-502.yaml -o "$T/u502" -q --plot=png
+grep -q "^nodes = 'shoppers lb web web-2-dies'$" "$T/u502/vars.gp" && grep -q "^drawn = '2 3'$" "$T/u502/vars.gp" &&
+	grep -q "^array fail_name\[1\] = \['web-2-dies'\]$" "$T/u502/vars.gp" && ok || bad "the failure is a window in vars.gp, not a drawn node"
+grep -q 'column("RequestCount")/(\$2-\$1)' "$T/u502/requests.gp" && ok || bad "requests are drawn per second of each period"
+# A sweep's pictures: latency with its intervals, throughput, cost.
+expect_rc 0 "a sweep with --plot" "$CP" run "$T/small.yaml" --set shoppers.rate=200/s,400/s,600/s --reps 2 -o "$T/p-sweep" -q --plot
+for f in sweep-latency sweep-throughput sweep-cost; do
+	[ -s "$T/p-sweep/$f.png" ] && [ -s "$T/p-sweep/$f.svg" ] && ok || bad "a sweep's $f picture"
+done
+[ ! -s "$T/err" ] && grep -q "^is_load = 1$" "$T/p-sweep/vars.gp" && ok || bad "a load sweep is drawn against the offered load, without warnings"
 
 # validate counts workloads, nodes, links and failures apart.
 expect_rc 0 "validate counts" "$CP" validate "$T/small.yaml"
@@ -728,8 +763,7 @@ asg_bad "group: web, target_cpu: 50%, schedule: [{at: 1m}]" "entry 1 of 'schedul
 expect_rc 0 "autoscaling daily curve" "$CP" run scenarios/autoscaling-daily-curve.yaml --reps 2 -o "$T/daily"
 grep -q '^Autoscaling fleet: .* instances on average, at most [0-9]*; a fixed fleet of [0-9]* would cost \$.*, scaling saves \$.* ([0-9]*%)' "$T/out" && ok || bad "the summary says what autoscaling saved"
 expect_rc 0 "plot an autoscaled run" "$CP" plot "$T/daily"
-[ -s "$T/daily/instances.png" ] && head -c 8 "$T/daily/instances.png" | grep -q PNG && grep -q "instances.png" "$T/out" && ok || bad "plot draws instances.png for an autoscaler"
-[ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
+[ -s "$T/daily/instances.png" ] && head -c 8 "$T/daily/instances.png" | grep -q PNG && [ -s "$T/daily/instances.svg" ] && ok || bad "plot draws instances.png and .svg for an autoscaler"
 head -1 "$T/daily/timeseries.csv" | grep -q ",RequestCountPerTarget,GroupDesiredCapacity,GroupInServiceInstances,GroupPendingInstances,GroupTerminatingInstances$" && ok || bad "timeseries.csv has the Group columns"
 
 # ---- plan (issue 17) ----
