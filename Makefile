@@ -30,7 +30,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/ref_mm1
 
-.PHONY: all run test check asan bench golden same-results fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check format
+.PHONY: all run test check asan bench golden same-results fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check format browser-test
 
 all: $(BIN)
 
@@ -42,6 +42,7 @@ help:
 	@echo "make bench      benchmarks: events/s, customers/s, ratio to a bare reference loop"
 	@echo "make fuzz       fuzz the scenario loader and the results reader, FUZZ_SECONDS each (60)"
 	@echo "make memcheck   a representative run under valgrind memcheck"
+	@echo "make browser-test  report.html in headless chromium (installed if missing); screenshots in build/artifacts"
 	@echo "make mpi        also build chokepoint-mpi (MPI=1); make mpi-test runs it on 2 ranks"
 	@echo "make same-results BASE=C  a refactor's proof: results byte-identical to commit C's"
 	@echo "make golden     rewrite tests/golden/ (the byte-for-byte results make test compares) and say what changed"
@@ -80,6 +81,9 @@ mpi:
 
 $(BUILD)/chokepoint-mpi: mpi/chokepoint_mpi.c $(LIB)
 	mpicc $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+browser-test: all
+	@sh tests/browser.sh $(BUILD)
 
 mpi-test: mpi
 	@sh tests/mpi.sh $(BUILD)

@@ -132,14 +132,6 @@ static int read_csv(const char *path, struct rows *t, char *err, size_t n)
 	return 0;
 }
 
-static int unit_of_name(const char *s)
-{
-	for (int u = 0; u < MU_N; u++)
-		if (strcmp(metric_unit_name((enum metric_unit)u), s) == 0)
-			return u;
-	return -1;
-}
-
 static int better_of_name(const char *s)
 {
 	return strcmp(s, "lower") == 0 ? MB_LOWER : strcmp(s, "higher") == 0 ? MB_HIGHER : MB_NEITHER;
@@ -226,7 +218,7 @@ int cmp_side_from_dir(const char *dir, struct cmp_side *s, char *err, size_t n)
 	s->n_tol = id.n_tol;
 	for (size_t i = 0; i < m; i++) {
 		char **f = sum.row[i + 1];
-		int u = sum.nf[i + 1] >= 10 ? unit_of_name(f[2]) : -1;
+		int u = sum.nf[i + 1] >= 10 ? metric_unit_parse(f[2]) : -1;
 		if (u < 0 || strlen(f[0]) >= sizeof s->scope[i] || strlen(f[1]) >= sizeof s->key[i]) {
 			snprintf(err, n, "'%s/summary.csv', line %zu, is malformed", dir, i + 2);
 			goto out;

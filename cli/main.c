@@ -26,6 +26,7 @@
 #include "scenario.h"
 #include "slo.h"
 #include "export.h"
+#include "html.h"
 #include "plan.h"
 #include "scale.h"
 #include "spof.h"
@@ -510,7 +511,7 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 	if (!a->no_write) {
 		if (report_write(od, res, &interrupted, parts[0] ? parts : NULL) != 0)
 			rc = interrupted ? 128 + interrupted : EXIT_IO;
-		else if (a->plot && plot_dir(od->dir, a->plot_formats) < 0)
+		else if (a->plot ? plot_dir(od->dir, a->plot_formats) < 0 : html_report(od->dir) < 0)
 			rc = EXIT_IO;
 		else if (a->sqlite && export_sqlite(od->dir, a->sqlite) != 0)
 			rc = EXIT_IO;
@@ -592,7 +593,7 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 		catch_signals();
 		rc = sweep_run(a->path, &pl, &o, &od, &interrupted);
 		int whole = rc == EXIT_OK && !a->no_write && a->shard_n == 0; /* sweep.csv is there */
-		if (whole && a->plot && plot_dir(a->out_dir, a->plot_formats) < 0)
+		if (whole && (a->plot ? plot_dir(a->out_dir, a->plot_formats) < 0 : html_report(a->out_dir) < 0))
 			rc = EXIT_IO;
 		if (whole && a->sqlite && export_sqlite(a->out_dir, a->sqlite) != 0)
 			rc = EXIT_IO;

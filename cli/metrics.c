@@ -172,3 +172,11 @@ void metrics_print_reference(FILE *out, int markdown)
 	reference_rows(out, metric_failures, "failure log", markdown);
 	reference_rows(out, metric_run, "engine", markdown);
 }
+
+int metric_unit_parse(const char *s)
+{
+	for (int u = 0; u < MU_N; u++)
+		if (strcmp(metric_unit_name((enum metric_unit)u), s) == 0)
+			return u;
+	return -1;
+}

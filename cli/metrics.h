@@ -32,6 +32,9 @@ void metric_format(char *buf, size_t n, enum metric_unit u, double v);
  * half-width is zero to the precision printed. */
 void metric_format_ci(char *buf, size_t n, enum metric_unit u, const struct ci *c);
 
+/* The unit whose metric_unit_name is s ("1/s", "fraction"), or -1. */
+int metric_unit_parse(const char *s);
+
 /* The reference of every metric table, as Markdown (docs/results.md) or as
  * aligned plain text (`chokepoint metrics`). */
 void metrics_print_reference(FILE *out, int markdown);

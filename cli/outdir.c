@@ -23,7 +23,7 @@ const char *const outdir_files[OUTDIR_N_FILES] = {
  * partial result, a sweep's files, and the pictures of `chokepoint plot`
  * with their scripts. */
 static const char *const other_files[] = {"access.csv",         "partial.json", "sweep.csv", "sweep.json",
-					  "sweep.partial.json", "style.gp",     "vars.gp"};
+					  "sweep.partial.json", "style.gp",     "vars.gp",   "report.html"};
 
 static int is_known(const char *n)
 {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../sim/engine/util.h"
+#include "html.h"
 #include "safefile.h"
 
 /* A run's pictures, each a template of plots/ and what it needs. */
@@ -615,7 +616,8 @@ static int plot_sweep(const char *dir, const char *tdir, unsigned formats)
 	if (put_file(path, NULL, write_sweep_vars, &v) < 0)
 		return -1;
 	const int keep[] = {1, 1, 1};
-	return draw(dir, tdir, sweep_plots, keep, ARRAY_LEN(sweep_plots), formats);
+	int drawn = draw(dir, tdir, sweep_plots, keep, ARRAY_LEN(sweep_plots), formats);
+	return drawn < 0 || html_report(dir) < 0 ? -1 : drawn;
 }
 
 int plot_dir(const char *dir, unsigned formats)
@@ -651,6 +653,8 @@ int plot_dir(const char *dir, unsigned formats)
 			  (run_plots[i].need == GROUPS && has_kind(&s, is_group));
 	}
 	drawn = draw(dir, tdir, names, keep, ARRAY_LEN(run_plots), formats);
+	if (drawn >= 0 && html_report(dir) < 0) /* the page shows the pictures just drawn */
+		drawn = -1;
 done:
 	series_free(&s);
 	return drawn;

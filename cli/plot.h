@@ -12,6 +12,8 @@
  * gnuplot it warns once and leaves the scripts (`cd DIR && gnuplot
  * requests.gp` draws one later).
  *
+ * It then writes report.html (html.h) again, with the pictures.
+ *
  * Templates are looked for in $CHOKEPOINT_PLOTS, then ../plots and
  * ../share/chokepoint/plots beside the executable.
  */

@@ -520,8 +520,9 @@ void report_list_files(FILE *out)
 	fprintf(out, "\nFiles written (see docs/results.md):");
 	for (size_t i = 0; i < N_FILES; i++)
 		fprintf(out, "%s %s", i ? "," : "", result_files[i]);
-	fprintf(out, "; with --access-log, access.csv; with --plot, utilization.png, latency.png, requests.png (and "
-		     "instances.png with an autoscaler).\n");
+	fprintf(out, ", report.html; with --access-log, access.csv; with --plot, each picture as NAME.png and NAME.svg "
+		     "with its script NAME.gp (style.gp, vars.gp): utilization, requests, errors, latency, bottleneck, "
+		     "health (with a load balancer), instances (with an autoscaler).\n");
 }
 
 struct out_file {

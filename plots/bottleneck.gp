@@ -18,5 +18,5 @@ if (bottleneck_row > 0) {
 	set label 100 "bottleneck" at (bottleneck_row - 1), graph 0.96 center font ',12' tc rgb '#a01010'
 	set arrow 100 from (bottleneck_row - 1), graph 0.92 to (bottleneck_row - 1), graph 0.86 lc rgb '#a01010' lw 2
 }
-plot 'nodes.csv' using 0:(100*column("utilization")):(bar_lt[int($0)+1]):xtic(1) with boxes lc variable, \
-     '' using 0:(100*column("utilization")):(100*column("utilization_half_width")) with yerrorbars lc rgb '#303030' pt 0
+plot 'nodes.csv' using 0:(100*column("utilization")):(bar_lt[int($0)+1]):xtic(1) with boxes lc variable notitle, \
+     '' using 0:(100*column("utilization")):(100*column("utilization_half_width")) with yerrorbars lc rgb '#303030' pt 0 notitle

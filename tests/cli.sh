@@ -386,6 +386,7 @@ for f in utilization requests errors latency bottleneck health; do
 		grep -q '<svg' "$T/p/$f.svg" && grep -q 'width="760"' "$T/p/$f.svg" && ok || bad "run --plot draws $f (png 760x460, svg, script)"
 done
 [ -s "$T/p/style.gp" ] && [ -s "$T/p/vars.gp" ] && ok || bad "the shared style and the run's variables are beside the scripts"
+[ "$(grep -c '<figure>' "$T/p/report.html")" -eq 6 ] && grep -q 'class="diagram"' "$T/p/report.html" && ok || bad "report.html shows the diagram and the six pictures"
 [ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
 mkdir -p "$T/p-copy" && cp "$T/p/"* "$T/p-copy/"
 rm -f "$T/p/"*.png "$T/p/"*.svg "$T/p/"*.gp
@@ -399,6 +400,7 @@ rm -f "$T/p/again.svg"
 expect_rc 0 "plot --format png" "$CP" plot --format png "$T/p-copy"
 expect_rc 0 "run --plot=none" "$CP" run "$T/small.yaml" -o "$T/p-none" -q --plot=none
 [ -s "$T/p-none/latency.gp" ] && ! ls "$T/p-none/" | grep -q '\.png$\|\.svg$' && ok || bad "--plot=none writes the scripts alone"
+grep -q "No pictures yet" "$T/p-none/report.html" && grep -q "<h2>Headline</h2>" "$T/p-none/report.html" && ok || bad "a run without pictures still writes report.html, saying how to get them"
 expect_rc 0 "run --plot=svg" "$CP" run "$T/small.yaml" -o "$T/p-svg" -q --plot=svg
 [ -s "$T/p-svg/latency.svg" ] && [ ! -e "$T/p-svg/latency.png" ] && ok || bad "--plot=svg draws SVG alone"
 expect_rc 2 "run --plot=gif" "$CP" run "$T/small.yaml" -o "$T/p-gif" -q --plot=gif

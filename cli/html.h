@@ -1,0 +1,16 @@
+/*
+ * html.h - report.html: a results directory (a run's or a sweep's) as one
+ * self-contained page a person opens in a browser, on a desktop or a
+ * phone.  No network, no script, no external font or style: the system's
+ * diagram is inline SVG drawn from scenario.resolved.yaml, the pictures
+ * are the directory's SVG files inlined, the numbers come from
+ * summary.json (or sweep.json), failures.csv and nodes' metrics.
+ */
+#ifndef CLI_HTML_H
+#define CLI_HTML_H
+
+/* Writes dir/report.html from the files in dir (through a temporary
+ * renamed into place); 0, or -1 after printing why. */
+int html_report(const char *dir);
+
+#endif
