@@ -306,8 +306,12 @@ static const struct {
 	{"latency", "Response time p50 and p99 per node over simulated time (log scale)."},
 	{"health", "The load balancers' healthy targets and surge queue."},
 	{"instances", "The instances of each autoscaled tier: in service and desired."},
+	{"welch", "Welch's plot for choosing the warm-up: the first workload's latency per period and its moving "
+		  "average; the warm-up should end where the average levels off."},
 	{"sweep-latency", "Latency at each point of the sweep, with its 95% interval as a band."},
 	{"sweep-throughput", "Throughput served against offered: where it leaves the diagonal, the system saturates."},
+	{"sweep-availability", "Availability at each point, of requests and of time, with 95% intervals: against "
+			       "redundancy when the sweep varies instances."},
 	{"sweep-cost", "What each point costs per hour against the throughput it serves."},
 };
 

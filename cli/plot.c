@@ -19,16 +19,16 @@
 #include "safefile.h"
 
 /* A run's pictures, each a template of plots/ and what it needs. */
-enum need { ALWAYS, BALANCERS, GROUPS };
+enum need { ALWAYS, BALANCERS, GROUPS, WORKLOAD };
 static const struct {
 	const char *name;
 	enum need need;
 } run_plots[] = {
 	{"utilization", ALWAYS}, {"requests", ALWAYS},  {"errors", ALWAYS},    {"latency", ALWAYS},
-	{"bottleneck", ALWAYS},  {"health", BALANCERS}, {"instances", GROUPS},
+	{"bottleneck", ALWAYS},  {"health", BALANCERS}, {"instances", GROUPS}, {"welch", WORKLOAD},
 };
 /* A sweep's pictures. */
-static const char *const sweep_plots[] = {"sweep-latency", "sweep-throughput", "sweep-cost"};
+static const char *const sweep_plots[] = {"sweep-latency", "sweep-throughput", "sweep-availability", "sweep-cost"};
 
 #define MAX_ROWS    4096 /* rows of a period: the nodes of the scenario */
 #define MAX_WINDOWS 400
@@ -44,6 +44,12 @@ struct series {
 	int n; /* rows per period */
 	char **names, **kinds;
 	double warm_end, t_end;
+	/* Welch's plot: the first workload's p50 and p99 latency per period
+	 * (averaged over the replications already), and where the columns are */
+	int col_p50, col_p99, is_first_wl;
+	double cur_p50, cur_p99;
+	double *w_t, *w_p50, *w_p99;
+	int w_n, w_cap;
 	/* failures.csv */
 	int n_win, n_fail, max_rep;
 	double win_from[MAX_WINDOWS], win_to[MAX_WINDOWS];
@@ -61,12 +67,20 @@ struct series {
 static void ts_field(void *s, size_t len, void *data)
 {
 	struct series *r = data;
+	char text[256];
+	snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), (const char *)s);
 	if (r->row == 0) {
+		if (strcmp(text, "TargetResponseTime_p50") == 0)
+			r->col_p50 = r->field;
+		if (strcmp(text, "TargetResponseTime_p99") == 0)
+			r->col_p99 = r->field;
 		r->field++;
 		return;
 	}
-	char text[256];
-	snprintf(text, sizeof text, "%.*s", (int)(len < 255 ? len : 255), (const char *)s);
+	if (r->field > 4 && r->field == r->col_p50)
+		r->cur_p50 = atof(text);
+	if (r->field > 4 && r->field == r->col_p99)
+		r->cur_p99 = atof(text);
 	switch (r->field) {
 	case 0:
 		if (r->row == 1)
@@ -77,7 +91,11 @@ static void ts_field(void *s, size_t len, void *data)
 		break;
 	case 1: snprintf(r->cur_end, sizeof r->cur_end, "%s", text); break;
 	case 2: snprintf(r->cur_warm, sizeof r->cur_warm, "%s", text); break;
-	case 3: snprintf(r->name, sizeof r->name, "%s", text); break;
+	case 3:
+		snprintf(r->name, sizeof r->name, "%s", text);
+		/* the workloads come first: the first row of a period is the first one's */
+		r->is_first_wl = strcmp(r->cur_start, r->first_start) == 0 ? r->n == 0 : strcmp(text, r->names[0]) == 0;
+		break;
 	case 4:
 		if (!r->done_period && r->n < MAX_ROWS) {
 			r->names = xrealloc(r->names, (size_t)(r->n + 1) * sizeof *r->names);
@@ -102,6 +120,17 @@ static void ts_row(int c, void *data)
 			r->t_end = end;
 		if (strcmp(r->cur_warm, "1") == 0 && end > r->warm_end)
 			r->warm_end = end;
+		if (r->is_first_wl && r->n > 0 && strcmp(r->kinds[0], "workload") == 0) {
+			if (r->w_n == r->w_cap) {
+				r->w_cap = r->w_cap ? 2 * r->w_cap : 256;
+				r->w_t = xrealloc(r->w_t, (size_t)r->w_cap * sizeof(double));
+				r->w_p50 = xrealloc(r->w_p50, (size_t)r->w_cap * sizeof(double));
+				r->w_p99 = xrealloc(r->w_p99, (size_t)r->w_cap * sizeof(double));
+			}
+			r->w_t[r->w_n] = (atof(r->cur_start) + end) / 2;
+			r->w_p50[r->w_n] = r->cur_p50;
+			r->w_p99[r->w_n++] = r->cur_p99;
+		}
 	}
 	r->row++;
 	r->field = 0;
@@ -272,6 +301,9 @@ static void series_free(struct series *s)
 	for (int i = 0; i < s->n_bars; i++)
 		free(s->bars[i]);
 	free(s->bars);
+	free(s->w_t);
+	free(s->w_p50);
+	free(s->w_p99);
 }
 
 /* ---- writing the scripts ------------------------------------------------------ */
@@ -375,6 +407,31 @@ static void write_vars(FILE *f, const void *ctx)
 	fprintf(f, "bottleneck_row = %d\n", brow);
 }
 
+/* Welch's moving average of x (m values) at i with window w: the mean of
+ * x[i-w..i+w], or of x[0..2i] near the start. */
+static double welch_avg(const double *x, int m, int i, int w)
+{
+	int h = i < w ? i : w;
+	double sum = 0;
+	for (int k = i - h; k <= i + h; k++)
+		sum += x[k];
+	(void)m;
+	return sum / (2 * h + 1);
+}
+
+/* welch.csv: the first workload's latency per period and its moving
+ * averages, for choosing the warm-up (Welch's procedure: the average over
+ * the replications, which the time series holds, smoothed). */
+static void write_welch(FILE *f, const void *ctx)
+{
+	const struct series *s = ctx;
+	int m = s->w_n, w = m / 20 > 1 ? m / 20 : 1;
+	fprintf(f, "t_s,p50_s,p99_s,p50_moving_s,p99_moving_s,window\n");
+	for (int i = 0; i + w < m; i++)
+		fprintf(f, "%.10g,%.10g,%.10g,%.10g,%.10g,%d\n", s->w_t[i], s->w_p50[i], s->w_p99[i],
+			welch_avg(s->w_p50, m, i, w), welch_avg(s->w_p99, m, i, w), w);
+}
+
 /* Copies src to dst through a temporary renamed into place; -1 after saying why. */
 static int put_file(const char *dst, const char *src, void (*writer)(FILE *, const void *), const void *ctx)
 {
@@ -469,7 +526,7 @@ static int run_gnuplot(const char *dir, const char *script, const char *fmt, con
 
 int plot_is_file(const char *name)
 {
-	static const char *const ext[] = {".gp", ".png", ".svg"};
+	static const char *const ext[] = {".gp", ".png", ".svg", ".csv"};
 	for (size_t i = 0; i < ARRAY_LEN(run_plots) + ARRAY_LEN(sweep_plots); i++) {
 		const char *p = i < ARRAY_LEN(run_plots) ? run_plots[i].name : sweep_plots[i - ARRAY_LEN(run_plots)];
 		size_t n = strlen(p);
@@ -615,7 +672,7 @@ static int plot_sweep(const char *dir, const char *tdir, unsigned formats)
 	snprintf(path, sizeof path, "%s/vars.gp", dir);
 	if (put_file(path, NULL, write_sweep_vars, &v) < 0)
 		return -1;
-	const int keep[] = {1, 1, 1};
+	const int keep[] = {1, 1, 1, 1};
 	int drawn = draw(dir, tdir, sweep_plots, keep, ARRAY_LEN(sweep_plots), formats);
 	return drawn < 0 || html_report(dir) < 0 ? -1 : drawn;
 }
@@ -644,13 +701,18 @@ int plot_dir(const char *dir, unsigned formats)
 	snprintf(dst, sizeof dst, "%s/vars.gp", dir);
 	if (put_file(dst, NULL, write_vars, &s) < 0)
 		goto done;
+	int welch = s.w_n > 2;
+	snprintf(dst, sizeof dst, "%s/welch.csv", dir);
+	if (welch && put_file(dst, NULL, write_welch, &s) < 0)
+		goto done;
 	const char *names[ARRAY_LEN(run_plots)];
 	int keep[ARRAY_LEN(run_plots)];
 	for (size_t i = 0; i < ARRAY_LEN(run_plots); i++) {
 		names[i] = run_plots[i].name;
 		keep[i] = run_plots[i].need == ALWAYS ||
 			  (run_plots[i].need == BALANCERS && has_kind(&s, is_balancer)) ||
-			  (run_plots[i].need == GROUPS && has_kind(&s, is_group));
+			  (run_plots[i].need == GROUPS && has_kind(&s, is_group)) ||
+			  (run_plots[i].need == WORKLOAD && welch);
 	}
 	drawn = draw(dir, tdir, names, keep, ARRAY_LEN(run_plots), formats);
 	if (drawn >= 0 && html_report(dir) < 0) /* the page shows the pictures just drawn */

@@ -27,7 +27,7 @@ png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216 + $2*65536 + $
 "$CP" run scenarios/upstream-dies-502.yaml -o "$T/run" -q --plot=svg || { echo "browser: the run failed"; exit 1; }
 "$CP" run scenarios/load-sweep-hockey-stick.yaml -o "$T/sweep" -q --plot=svg --reps 3 || { echo "browser: the sweep failed"; exit 1; }
 # pictures: the inline SVGs each report must show (the diagram besides, for a run)
-for spec in run:7 sweep:3; do
+for spec in run:8 sweep:4; do
 	name=${spec%%:*} want=${spec#*:}
 	page="$T/$name/report.html"
 	[ -s "$page" ] && ok || { bad "$name: no report.html"; continue; }

@@ -383,10 +383,11 @@ expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216 + $2*65536 + $3*256 + $4 "x" $5*16777216 + $6*65536 + $7*256 + $8 }'; }
 for f in utilization requests errors latency bottleneck health; do
 	[ -s "$T/p/$f.gp" ] && [ -s "$T/p/$f.png" ] && head -c 8 "$T/p/$f.png" | grep -q PNG && [ "$(png_size "$T/p/$f.png")" = 760x460 ] &&
-		grep -q '<svg' "$T/p/$f.svg" && grep -q 'width="760"' "$T/p/$f.svg" && ok || bad "run --plot draws $f (png 760x460, svg, script)"
+		grep -q '<svg' "$T/p/$f.svg" && grep -q 'viewBox="0 0 760 460"' "$T/p/$f.svg" && ok || bad "run --plot draws $f (png 760x460, svg, script)"
 done
 [ -s "$T/p/style.gp" ] && [ -s "$T/p/vars.gp" ] && ok || bad "the shared style and the run's variables are beside the scripts"
 [ "$(grep -c '<figure>' "$T/p/report.html")" -eq 6 ] && grep -q 'class="diagram"' "$T/p/report.html" && ok || bad "report.html shows the diagram and the six pictures"
+[ ! -e "$T/p/welch.png" ] && ok || bad "no Welch plot from a single period"
 [ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
 mkdir -p "$T/p-copy" && cp "$T/p/"* "$T/p-copy/"
 rm -f "$T/p/"*.png "$T/p/"*.svg "$T/p/"*.gp
@@ -416,9 +417,13 @@ expect_rc 0 "upstream-dies-502 with its pictures" "$CP" run scenarios/upstream-d
 grep -q "^nodes = 'shoppers lb web web-2-dies'$" "$T/u502/vars.gp" && grep -q "^drawn = '2 3'$" "$T/u502/vars.gp" &&
 	grep -q "^array fail_name\[1\] = \['web-2-dies'\]$" "$T/u502/vars.gp" && ok || bad "the failure is a window in vars.gp, not a drawn node"
 grep -q 'column("RequestCount")/(\$2-\$1)' "$T/u502/requests.gp" && ok || bad "requests are drawn per second of each period"
+# Welch's plot: 11 periods of 60 s, a window of 1 period each side.
+[ -s "$T/u502/welch.png" ] && [ "$(($(wc -l < "$T/u502/welch.csv") - 1))" -eq 10 ] &&
+	awk -F, 'NR > 1 { p[NR] = $2; a[NR] = $4 } END { exit !(a[3] > 0 && (a[3] - (p[2] + p[3] + p[4]) / 3) ^ 2 < 1e-18 && a[2] == p[2]) }' "$T/u502/welch.csv" &&
+	ok || bad "welch.csv: Welch's moving average of the p50 (one period each side; the first alone)"
 # A sweep's pictures: latency with its intervals, throughput, cost.
 expect_rc 0 "a sweep with --plot" "$CP" run "$T/small.yaml" --set shoppers.rate=200/s,400/s,600/s --reps 2 -o "$T/p-sweep" -q --plot
-for f in sweep-latency sweep-throughput sweep-cost; do
+for f in sweep-latency sweep-throughput sweep-availability sweep-cost; do
 	[ -s "$T/p-sweep/$f.png" ] && [ -s "$T/p-sweep/$f.svg" ] && ok || bad "a sweep's $f picture"
 done
 [ ! -s "$T/err" ] && grep -q "^is_load = 1$" "$T/p-sweep/vars.gp" && ok || bad "a load sweep is drawn against the offered load, without warnings"
