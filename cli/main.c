@@ -125,6 +125,9 @@ static const char run_help[] = "usage: chokepoint run SCENARIO.yaml [options]\n"
 			       "      --access-log   also write access.csv, one ALB-style line per request\n"
 			       "      --access-log-sample F  log only this fraction of the requests (e.g. 0.01)\n"
 			       "      --no-write     write no files\n"
+			       "      --chart        draw the key curve in the summary, in text (gnuplot's dumb\n"
+			       "                     terminal): requests and 5xx per second over time; a\n"
+			       "                     sweep's p99 against its points\n"
 			       "      --sqlite FILE  also write every result into the SQLite database FILE\n"
 			       "                     (the schema of docs/sql.md; a sweep's points too)\n"
 			       "      --format F     text (the default) or json: the summary as summary.json's\n"
@@ -318,7 +321,7 @@ struct run_args {
 	char *sets[MAX_SETS]; /* --set PATH=VALUES, as given */
 	int n_sets;
 	long jobs, shard_i, shard_n, runs_a, runs_b;
-	int quiet, no_write, plot, force, keep_partial, access, progress, json, slo_point;
+	int quiet, no_write, plot, force, keep_partial, access, progress, json, slo_point, chart;
 	unsigned plot_formats; /* PLOT_PNG | PLOT_SVG: --plot[=FORMATS] */
 	double sample;
 };
@@ -357,6 +360,7 @@ static int run_option(int c, char *arg, struct run_args *a)
 					   "run");
 		break;
 	case 'Q': a->sqlite = arg; break;
+	case 'C': a->chart = 1; break;
 	case 'f': a->force = 1; break;
 	case 'k': a->keep_partial = 1; break;
 	case 'a': a->access = 1; break;
@@ -395,16 +399,27 @@ static int run_option(int c, char *arg, struct run_args *a)
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'},   {"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},        {"plot", optional_argument, NULL, 'p'},
-		{"force", no_argument, NULL, 'f'},        {"keep-partial", no_argument, NULL, 'k'},
-		{"access-log", no_argument, NULL, 'a'},   {"shard", required_argument, NULL, 'S'},
-		{"runs", required_argument, NULL, 'R'},   {"access-log-sample", required_argument, NULL, 'A'},
-		{"no-write", no_argument, NULL, 'n'},     {"progress", no_argument, NULL, 'P'},
-		{"format", required_argument, NULL, 'F'}, {"slo-mode", required_argument, NULL, 'M'},
-		{"set", required_argument, NULL, 'V'},    {"sqlite", required_argument, NULL, 'Q'},
-		{"help", no_argument, NULL, 'h'},         {0},
+		{"output", required_argument, NULL, 'o'},
+		{"seed", required_argument, NULL, 's'},
+		{"reps", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"plot", optional_argument, NULL, 'p'},
+		{"force", no_argument, NULL, 'f'},
+		{"keep-partial", no_argument, NULL, 'k'},
+		{"access-log", no_argument, NULL, 'a'},
+		{"shard", required_argument, NULL, 'S'},
+		{"runs", required_argument, NULL, 'R'},
+		{"access-log-sample", required_argument, NULL, 'A'},
+		{"no-write", no_argument, NULL, 'n'},
+		{"progress", no_argument, NULL, 'P'},
+		{"format", required_argument, NULL, 'F'},
+		{"slo-mode", required_argument, NULL, 'M'},
+		{"set", required_argument, NULL, 'V'},
+		{"sqlite", required_argument, NULL, 'Q'},
+		{"chart", no_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	*a = (struct run_args){.jobs = sysconf(_SC_NPROCESSORS_ONLN),
 			       .seed = -1,
@@ -438,6 +453,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				   "run");
 	if (a->sqlite && a->no_write)
 		return usage_error("%s", "--sqlite exports the results files: it cannot go with --no-write", "run");
+	if (a->chart && (a->no_write || a->json || a->quiet || a->shard_n > 0 || a->runs_a >= 0))
+		return usage_error("%s",
+				   "--chart draws in the summary from the results files: not with --no-write, "
+				   "--format json, --quiet, --shard or --runs",
+				   "run");
 	return -1;
 }
 
@@ -514,6 +534,8 @@ static int finish_run(const struct run_args *a, const struct scenario *sc, struc
 		else if (a->plot ? plot_dir(od->dir, a->plot_formats) < 0 : html_report(od->dir) < 0)
 			rc = EXIT_IO;
 		else if (a->sqlite && export_sqlite(od->dir, a->sqlite) != 0)
+			rc = EXIT_IO;
+		else if (a->chart && plot_chart(od->dir) != 0)
 			rc = EXIT_IO;
 		else if (!a->quiet && !a->json)
 			printf("\nResults written to %s/%s%s\n", od->dir, a->sqlite ? " and " : "",
@@ -596,6 +618,8 @@ static int run_sets(struct run_args *a, struct scenario **sc)
 		if (whole && (a->plot ? plot_dir(a->out_dir, a->plot_formats) < 0 : html_report(a->out_dir) < 0))
 			rc = EXIT_IO;
 		if (whole && a->sqlite && export_sqlite(a->out_dir, a->sqlite) != 0)
+			rc = EXIT_IO;
+		if (whole && a->chart && plot_chart(a->out_dir) != 0)
 			rc = EXIT_IO;
 	}
 	outdir_release(&od);

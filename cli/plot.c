@@ -28,7 +28,8 @@ static const struct {
 	{"bottleneck", ALWAYS},  {"health", BALANCERS}, {"instances", GROUPS}, {"welch", WORKLOAD},
 };
 /* A sweep's pictures. */
-static const char *const sweep_plots[] = {"sweep-latency", "sweep-throughput", "sweep-availability", "sweep-cost"};
+static const char *const sweep_plots[] = {"sweep-latency", "sweep-throughput", "sweep-availability",
+					  "sweep-cost",    "sweep-chart",      "chart"};
 
 #define MAX_ROWS    4096 /* rows of a period: the nodes of the scenario */
 #define MAX_WINDOWS 400
@@ -506,7 +507,11 @@ static int find_templates(char *out, size_t size)
 static int run_gnuplot(const char *dir, const char *script, const char *fmt, const char *out)
 {
 	char vars[2 * PATH_MAX + 64];
-	snprintf(vars, sizeof vars, "fmt='%s'; out='%s'", fmt, out);
+	if (out)
+		snprintf(vars, sizeof vars, "fmt='%s'; out='%s'", fmt, out);
+	else /* on our standard output */
+		snprintf(vars, sizeof vars, "fmt='%s'", fmt);
+	fflush(stdout);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
@@ -645,7 +650,25 @@ static void header_row(int c, void *data)
 	((struct header_reader *)data)->done = 1;
 }
 
-static int plot_sweep(const char *dir, const char *tdir, unsigned formats)
+/* The chart of dir on standard output, gnuplot's dumb terminal: its
+ * script (name: chart or sweep-chart) beside the data too. */
+static int chart(const char *dir, const char *tdir, const char *name)
+{
+	char src[PATH_MAX + 64], dst[PATH_MAX + 64], script[128];
+	snprintf(src, sizeof src, "%s/%s.gp", tdir, name);
+	snprintf(dst, sizeof dst, "%s/%s.gp", dir, name);
+	snprintf(script, sizeof script, "%s.gp", name);
+	if (put_file(dst, src, NULL, NULL) < 0)
+		return -1;
+	int rc = run_gnuplot(dir, script, "dumb", NULL);
+	if (rc == -2)
+		fprintf(stderr, "chokepoint: gnuplot not found (Debian: apt-get install gnuplot-nox): no chart\n");
+	else if (rc != 0)
+		fprintf(stderr, "chokepoint: gnuplot failed on '%s/%s'\n", dir, script);
+	return rc == 0 || rc == -2 ? 0 : -1;
+}
+
+static int plot_sweep(const char *dir, const char *tdir, unsigned formats, int want_chart)
 {
 	struct sweep_vars v;
 	char path[PATH_MAX + 64], err[256], *text = NULL, src[PATH_MAX + 64];
@@ -672,12 +695,14 @@ static int plot_sweep(const char *dir, const char *tdir, unsigned formats)
 	snprintf(path, sizeof path, "%s/vars.gp", dir);
 	if (put_file(path, NULL, write_sweep_vars, &v) < 0)
 		return -1;
-	const int keep[] = {1, 1, 1, 1};
+	if (want_chart)
+		return chart(dir, tdir, "sweep-chart");
+	const int keep[] = {1, 1, 1, 1, 0, 0}; /* the charts are drawn by plot_chart */
 	int drawn = draw(dir, tdir, sweep_plots, keep, ARRAY_LEN(sweep_plots), formats);
 	return drawn < 0 || html_report(dir) < 0 ? -1 : drawn;
 }
 
-int plot_dir(const char *dir, unsigned formats)
+static int plot_any(const char *dir, unsigned formats, int want_chart)
 {
 	struct series s = {0};
 	char tdir[PATH_MAX], src[PATH_MAX + 64], dst[PATH_MAX + 64];
@@ -690,7 +715,7 @@ int plot_dir(const char *dir, unsigned formats)
 	snprintf(src, sizeof src, "%s/sweep.csv", dir);
 	snprintf(dst, sizeof dst, "%s/timeseries.csv", dir);
 	if (access(src, F_OK) == 0 && access(dst, F_OK) != 0)
-		return plot_sweep(dir, tdir, formats);
+		return plot_sweep(dir, tdir, formats, want_chart);
 	if (read_series(dir, &s, s.title, sizeof s.title) < 0)
 		goto done;
 	/* The scripts and what they read, beside the data: style.gp, vars.gp. */
@@ -701,6 +726,10 @@ int plot_dir(const char *dir, unsigned formats)
 	snprintf(dst, sizeof dst, "%s/vars.gp", dir);
 	if (put_file(dst, NULL, write_vars, &s) < 0)
 		goto done;
+	if (want_chart) {
+		drawn = chart(dir, tdir, "chart");
+		goto done;
+	}
 	int welch = s.w_n > 2;
 	snprintf(dst, sizeof dst, "%s/welch.csv", dir);
 	if (welch && put_file(dst, NULL, write_welch, &s) < 0)
@@ -720,4 +749,14 @@ int plot_dir(const char *dir, unsigned formats)
 done:
 	series_free(&s);
 	return drawn;
+}
+
+int plot_dir(const char *dir, unsigned formats)
+{
+	return plot_any(dir, formats, 0);
+}
+
+int plot_chart(const char *dir)
+{
+	return plot_any(dir, 0, 1);
 }

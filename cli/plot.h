@@ -31,6 +31,13 @@ const char *plot_format_name(unsigned formats);
  * gnuplot, or with no format), or -1 after printing what went wrong. */
 int plot_dir(const char *dir, unsigned formats);
 
+/* The key curve of the results in dir drawn in text on standard output
+ * (gnuplot's dumb terminal): a run's requests and 5xx per second over
+ * time at its first balancer (or first node), a sweep's latency against
+ * its points; chart.gp or sweep-chart.gp beside the data.  0, or -1 after
+ * printing why (no gnuplot: a warning, 0). */
+int plot_chart(const char *dir);
+
 /* Whether name is a picture or script plot_dir writes ("latency.svg"). */
 int plot_is_file(const char *name);
 

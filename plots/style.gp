@@ -6,7 +6,11 @@
 if (!exists("fmt")) fmt = 'png'
 if (fmt eq 'svg') {
 	set terminal svg size 760,460 dynamic enhanced font 'sans,13' background rgb 'white'
-} else {
+}
+if (fmt eq 'dumb') {
+	set terminal dumb size 78,20
+}
+if (fmt ne 'svg' && fmt ne 'dumb') {
 	set terminal pngcairo size 760,460 enhanced font 'sans,13' background rgb 'white'
 }
 # Lines of nodes earlier in the scenario are wider, so that a node whose
@@ -42,3 +46,5 @@ zero_guard = "stats 'timeseries.csv' using (column(guard_col)) nooutput; if (STA
 # The warm-up and every failure as shaded windows behind the data, each
 # labelled (vars.gp holds them); a failure is never drawn as a series.
 shade_windows = "set xrange [0:t_end]; set object 1 rect from 0, graph 0 to warm_end, graph 1 behind fc rgb '#c8c8c8' fs transparent solid 0.35 noborder; set label 1 'warm-up' at 0, graph 1 offset 0.5,-1 font ',10' tc rgb '#606060'; do for [i=1:nwin] { set object (i+1) rect from win_from[i], graph 0 to win_to[i], graph 1 behind fc rgb '#d62728' fs transparent solid (0.25 / win_alpha) noborder }; do for [i=1:nfail] { set label (i+1) fail_name[i] at fail_at[i], graph 0 offset 0.5,1 + i font ',10' tc rgb '#a01010' }"
+# In text (the summary's --chart) a grid would drown the curve.
+if (fmt eq 'dumb') { unset grid; unset object; set border 3 }

@@ -427,6 +427,12 @@ for f in sweep-latency sweep-throughput sweep-availability sweep-cost; do
 	[ -s "$T/p-sweep/$f.png" ] && [ -s "$T/p-sweep/$f.svg" ] && ok || bad "a sweep's $f picture"
 done
 [ ! -s "$T/err" ] && grep -q "^is_load = 1$" "$T/p-sweep/vars.gp" && ok || bad "a load sweep is drawn against the offered load, without warnings"
+# --chart: the key curve in text, in the summary.
+expect_rc 0 "run --chart" "$CP" run "$T/small.yaml" -o "$T/p-chart" --chart
+grep -q "lb: requests/s (A) and 5xx/s (B) over simulated time (s)" "$T/out" && grep -q '^ *|  *A' "$T/out" && [ -s "$T/p-chart/chart.gp" ] && ok || bad "run --chart draws requests per second in the summary"
+expect_rc 0 "a sweep with --chart" "$CP" run "$T/small.yaml" --set shoppers.rate=200/s,400/s,600/s --reps 2 -o "$T/p-sweep-chart" --chart
+grep -q "p99 latency (ms) against the offered load (requests/s)" "$T/out" && ok || bad "a sweep's --chart draws its p99 against the load"
+expect_rc 2 "--chart with --quiet" "$CP" run "$T/small.yaml" -o "$T/p-chart" --chart -q
 
 # validate counts workloads, nodes, links and failures apart.
 expect_rc 0 "validate counts" "$CP" validate "$T/small.yaml"
