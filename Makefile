@@ -30,7 +30,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/ref_mm1
 
-.PHONY: all run test check asan bench golden same-results fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check format browser-test
+.PHONY: all run test check asan bench golden same-results fuzz memcheck mpi mpi-test install uninstall clean help deps docs format-check format browser-test docs-img docs-img-check
 
 all: $(BIN)
 
@@ -43,6 +43,7 @@ help:
 	@echo "make fuzz       fuzz the scenario loader and the results reader, FUZZ_SECONDS each (60)"
 	@echo "make memcheck   a representative run under valgrind memcheck"
 	@echo "make browser-test  report.html in headless chromium (installed if missing); screenshots in build/artifacts"
+	@echo "make docs-img   docs/img/: the tutorial's pictures, made by its commands (docs-img-check: unchanged)"
 	@echo "make mpi        also build chokepoint-mpi (MPI=1); make mpi-test runs it on 2 ranks"
 	@echo "make same-results BASE=C  a refactor's proof: results byte-identical to commit C's"
 	@echo "make golden     rewrite tests/golden/ (the byte-for-byte results make test compares) and say what changed"
@@ -84,6 +85,15 @@ $(BUILD)/chokepoint-mpi: mpi/chokepoint_mpi.c $(LIB)
 
 browser-test: all
 	@sh tests/browser.sh $(BUILD)
+
+# docs/tutorial.md's pictures, made by the commands it shows.
+docs-img: all
+	@sh tools/docs-img.sh $(BUILD) docs/img
+
+docs-img-check: all
+	@rm -rf $(BUILD)/docs-img && sh tools/docs-img.sh $(BUILD) $(BUILD)/docs-img >/dev/null && \
+	for f in docs/img/*.png; do cmp -s "$$f" "$(BUILD)/docs-img/$${f##*/}" || { echo "docs-img-check: $$f is not what 'make docs-img' makes"; exit 1; }; done && \
+	[ "$$(ls docs/img | wc -l)" -eq "$$(ls $(BUILD)/docs-img | wc -l)" ] && echo "docs-img-check: docs/img is what the tutorial's commands make"
 
 mpi-test: mpi
 	@sh tests/mpi.sh $(BUILD)

@@ -1,6 +1,6 @@
 # 5xx answers per second by status code over simulated time: the
 # balancers' own (502, 503, 504; every node's when there is no balancer)
-# and each node's targets' 5xx.
+# and each node's targets' 5xx; each period's rate drawn across the period.
 load 'style.gp'
 load 'vars.gp'
 set output outfile('errors')
@@ -13,10 +13,10 @@ stats 'timeseries.csv' using (column("HTTPCode_ELB_5XX_Count") + column("HTTPCod
 if (STATS_max > 0) { set yrange [0:*] } else { set yrange [0:1] }
 @shade_windows
 plot for [k in elb] 'timeseries.csv' every rows::(int(k)-1) using (($1+$2)/2):(column("HTTPCode_ELB_502_Count")/($2-$1)) \
-	with lines lt int(k) lw nodew(k) dt 1 title word(nodes, int(k))." 502", \
+	with histeps lt int(k) lw nodew(k) dt 1 title word(nodes, int(k))." 502", \
      for [k in elb] 'timeseries.csv' every rows::(int(k)-1) using (($1+$2)/2):(column("HTTPCode_ELB_503_Count")/($2-$1)) \
-	with lines lt int(k) lw nodew(k) dt 2 title word(nodes, int(k))." 503", \
+	with histeps lt int(k) lw nodew(k) dt 2 title word(nodes, int(k))." 503", \
      for [k in elb] 'timeseries.csv' every rows::(int(k)-1) using (($1+$2)/2):(column("HTTPCode_ELB_504_Count")/($2-$1)) \
-	with lines lt int(k) lw nodew(k) dt 3 title word(nodes, int(k))." 504", \
+	with histeps lt int(k) lw nodew(k) dt 3 title word(nodes, int(k))." 504", \
      for [k in drawn] 'timeseries.csv' every rows::(int(k)-1) using (($1+$2)/2):(column("HTTPCode_Target_5XX_Count")/($2-$1)) \
-	with lines lt int(k) lw nodew(k) dt 4 title word(nodes, int(k))." target 5xx"
+	with histeps lt int(k) lw nodew(k) dt 4 title word(nodes, int(k))." target 5xx"
