@@ -313,6 +313,8 @@ static const struct {
 	{"sweep-availability", "Availability at each point, of requests and of time, with 95% intervals: against "
 			       "redundancy when the sweep varies instances."},
 	{"sweep-cost", "What each point costs per hour against the throughput it serves."},
+	{"scale-cost", "Each configuration's cost against the highest load it carries with every SLO met: the lower "
+		       "line is the cheaper way to a load, and where the lines cross the cheaper strategy changes."},
 };
 
 /* Inlines dir/name.svg (from its <svg>); 1 if it was there. */
@@ -342,13 +344,17 @@ static int inline_svg(FILE *f, const char *dir, const char *name, const char *ca
 	return 1;
 }
 
-static void write_pictures(FILE *f, const char *dir, int sweep)
+/* The pictures of one kind of directory: 0 a run's, 1 a sweep's, 2 a scale study's. */
+static void write_pictures(FILE *f, const char *dir, int which)
 {
 	fprintf(f, "<section><h2>Pictures</h2>\n");
 	int n = 0;
-	for (size_t i = 0; i < ARRAY_LEN(pictures); i++)
-		if ((strncmp(pictures[i].name, "sweep-", 6) == 0) == sweep)
-			n += inline_svg(f, dir, pictures[i].name, pictures[i].caption);
+	for (size_t i = 0; i < ARRAY_LEN(pictures); i++) {
+		const char *p = pictures[i].name;
+		int kind = strncmp(p, "sweep-", 6) == 0 ? 1 : strncmp(p, "scale-", 6) == 0 ? 2 : 0;
+		if (kind == which)
+			n += inline_svg(f, dir, p, pictures[i].caption);
+	}
 	if (n == 0)
 		fprintf(f, "<p class=\"note\">No pictures yet: run with <code>--plot</code>, or <code>chokepoint plot "
 			   "DIR</code>, and this page shows them.</p>\n");
@@ -710,10 +716,44 @@ static json_t *load_json(const char *dir, const char *name)
 	return root;
 }
 
+/* A scale study's page: its text, as `chokepoint scale` printed it, and
+ * its picture. */
+static int write_scale(FILE *f, const char *dir)
+{
+	char path[PATH_MAX + 64], err[256], *text = NULL, node[256] = "", scen[PATH_MAX] = "", stem[256];
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/scale.txt", dir);
+	if (safe_read(path, NULL, FILE_MAX, &text, &len, err, sizeof err) != 0)
+		return -1;
+	const char *of = strstr(text, "scale study of ");
+	if (!of || sscanf(of, "scale study of %255s in %4095s", node, scen) != 2)
+		snprintf(scen, sizeof scen, "%s", dir);
+	stem_of(scen, stem, sizeof stem);
+	page_head(f, stem);
+	fprintf(f, "<h1>");
+	esc(f, stem);
+	fprintf(f, " — scale-up against scale-out of ");
+	esc(f, node);
+	fprintf(f, "</h1>\n<p class=\"meta\">");
+	esc(f, scen);
+	fprintf(f, "</p>\n");
+	write_pictures(f, dir, 2);
+	fprintf(f, "<section><h2>The study</h2>\n<div class=\"scroll\"><pre>");
+	const char *body = strchr(text, '\n'); /* its first line is the meta above */
+	esc(f, body ? body + 1 : text);
+	fprintf(f, "</pre></div>\n</section>\n");
+	page_foot(f);
+	free(text);
+	return 0;
+}
+
 int html_report(const char *dir)
 {
 	json_t *run = load_json(dir, "summary.json"), *sweep = run ? NULL : load_json(dir, "sweep.json");
-	if (!run && !sweep) {
+	char scale_txt[PATH_MAX + 64];
+	snprintf(scale_txt, sizeof scale_txt, "%s/scale.txt", dir);
+	int scale = !run && !sweep && access(scale_txt, F_OK) == 0;
+	if (!run && !sweep && !scale) {
 		fprintf(stderr, "chokepoint: '%s' holds no summary.json or sweep.json to report\n", dir);
 		return -1;
 	}
@@ -731,8 +771,10 @@ int html_report(const char *dir)
 	} else {
 		if (run)
 			write_run(f, dir, run);
-		else
+		else if (sweep)
 			write_sweep(f, dir, sweep);
+		else if (write_scale(f, dir) != 0)
+			fprintf(stderr, "chokepoint: cannot read '%s'\n", scale_txt);
 		if ((ferror(f) | (fclose(f) != 0)) || rename(tmp, final) != 0) {
 			fprintf(stderr, "chokepoint: cannot write '%s': %s\n", final, strerror(errno));
 			unlink(tmp);

@@ -165,6 +165,12 @@ static const char scale_help[] =
 	"  --out COUNTS    instance counts, e.g. 1..16 or 1,2,4,8\n"
 	"  --load LOADS    offered loads, e.g. 100/s..2000/s:20\n"
 	"  --csv FILE      also write one row per run (strategy, configuration, load, ...)\n"
+	"  -o DIR          also write the study into DIR: scale.csv, scale-frontier.csv\n"
+	"                  (each configuration at the highest load it meets, and its cost),\n"
+	"                  scale.txt (this output) and report.html\n"
+	"  --plot[=F]      with -o: draw scale-cost (cost against throughput, both\n"
+	"                  strategies on one chart: the frontier), as for run\n"
+	"  --force         as for run\n"
 	"  --seed N, --reps N, -j N, -q, --progress, --slo-mode M   as for run\n";
 
 static const char plan_help[] =
@@ -1159,25 +1165,20 @@ static const char runs_help[] = "usage: chokepoint runs SCENARIO.yaml\n"
 static int cmd_scale(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"node", required_argument, NULL, 'N'},
-		{"up", required_argument, NULL, 'U'},
-		{"out", required_argument, NULL, 'O'},
-		{"load", required_argument, NULL, 'L'},
-		{"csv", required_argument, NULL, 'C'},
-		{"seed", required_argument, NULL, 's'},
-		{"reps", required_argument, NULL, 'r'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"progress", no_argument, NULL, 'P'},
-		{"slo-mode", required_argument, NULL, 'M'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+		{"node", required_argument, NULL, 'N'}, {"up", required_argument, NULL, 'U'},
+		{"out", required_argument, NULL, 'O'},  {"load", required_argument, NULL, 'L'},
+		{"csv", required_argument, NULL, 'C'},  {"output", required_argument, NULL, 'o'},
+		{"plot", optional_argument, NULL, 'p'}, {"force", no_argument, NULL, 'f'},
+		{"seed", required_argument, NULL, 's'}, {"reps", required_argument, NULL, 'r'},
+		{"jobs", required_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'},
+		{"progress", no_argument, NULL, 'P'},   {"slo-mode", required_argument, NULL, 'M'},
+		{"help", no_argument, NULL, 'h'},       {0},
 	};
 	struct scale_args a = {.seed = -1, .reps = -1};
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int c;
+	int c, force = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:o:qh", opts, NULL)) != -1) {
 		int bad = -1;
 		if (number_option(c, optarg, "scale", 1, &jobs, &a.reps, &a.seed, &bad)) {
 			if (bad >= 0)
@@ -1190,6 +1191,14 @@ static int cmd_scale(int argc, char **argv)
 		case 'O': a.out = optarg; break;
 		case 'L': a.load = optarg; break;
 		case 'C': a.csv = optarg; break;
+		case 'o': a.out_dir = optarg; break;
+		case 'f': force = 1; break;
+		case 'p':
+			a.plot = 1;
+			if (plot_parse_formats(optarg, &a.plot_formats) < 0)
+				return usage_error("invalid value '%s' for --plot (expected png, svg, png,svg or none)",
+						   optarg, "scale");
+			break;
 		case 'q': a.quiet = 1; break;
 		case 'P': a.progress = 1; break;
 		case 'M':
@@ -1219,10 +1228,18 @@ static int cmd_scale(int argc, char **argv)
 				"scale");
 		}
 	}
+	if (a.plot && !a.out_dir) {
+		scenario_free(sc);
+		return usage_error("%s", "'scale --plot' draws into the study's directory: give -o DIR", "scale");
+	}
+	struct outdir od = {.lock_fd = -1};
+	if (rc == EXIT_OK && a.out_dir && outdir_claim(a.out_dir, force, &od) != 0)
+		rc = EXIT_IO;
 	if (rc == EXIT_OK) {
 		catch_signals();
-		rc = scale_run(&a, sc, &interrupted);
+		rc = scale_run(&a, sc, a.out_dir ? &od : NULL, &interrupted);
 	}
+	outdir_release(&od);
 	scenario_free(sc);
 	return rc;
 }

@@ -22,8 +22,9 @@ const char *const outdir_files[OUTDIR_N_FILES] = {
 /* Files a results directory may also hold: the access log, a shard's
  * partial result, a sweep's files, and the pictures of `chokepoint plot`
  * with their scripts. */
-static const char *const other_files[] = {"access.csv",         "partial.json", "sweep.csv", "sweep.json",
-					  "sweep.partial.json", "style.gp",     "vars.gp",   "report.html"};
+static const char *const other_files[] = {"access.csv",         "partial.json",       "sweep.csv", "sweep.json",
+					  "sweep.partial.json", "style.gp",           "vars.gp",   "report.html",
+					  "scale.csv",          "scale-frontier.csv", "scale.txt"};
 
 static int is_known(const char *n)
 {
@@ -78,7 +79,8 @@ static int is_own_results(const char *dir)
 	static const char *const marks[][2] = {{"summary.json", "\"format\": \"chokepoint-summary-1\""},
 					       {"partial.json", "\"format\":\"chokepoint-partial-"},
 					       {"sweep.json", "\"format\": \"chokepoint-sweep-1\""},
-					       {"sweep.partial.json", "\"format\": \"chokepoint-sweep-partial-1\""}};
+					       {"sweep.partial.json", "\"format\": \"chokepoint-sweep-partial-1\""},
+					       {"scale.txt", " · scale study of "}};
 	char path[2 * OUTDIR_MAX_PATH], head[256];
 	int any = 0;
 	for (size_t i = 0; i < ARRAY_LEN(marks); i++) {

@@ -27,9 +27,10 @@ static const struct {
 	{"utilization", ALWAYS}, {"requests", ALWAYS},  {"errors", ALWAYS},    {"latency", ALWAYS},
 	{"bottleneck", ALWAYS},  {"health", BALANCERS}, {"instances", GROUPS}, {"welch", WORKLOAD},
 };
-/* A sweep's pictures. */
-static const char *const sweep_plots[] = {"sweep-latency", "sweep-throughput", "sweep-availability",
-					  "sweep-cost",    "sweep-chart",      "chart"};
+/* A sweep's pictures (the last two: the charts, drawn by plot_chart), and
+ * a scale study's. */
+static const char *const sweep_plots[] = {
+	"sweep-latency", "sweep-throughput", "sweep-availability", "sweep-cost", "sweep-chart", "chart", "scale-cost"};
 
 #define MAX_ROWS    4096 /* rows of a period: the nodes of the scenario */
 #define MAX_WINDOWS 400
@@ -697,8 +698,53 @@ static int plot_sweep(const char *dir, const char *tdir, unsigned formats, int w
 		return -1;
 	if (want_chart)
 		return chart(dir, tdir, "sweep-chart");
-	const int keep[] = {1, 1, 1, 1, 0, 0}; /* the charts are drawn by plot_chart */
-	int drawn = draw(dir, tdir, sweep_plots, keep, ARRAY_LEN(sweep_plots), formats);
+	const int keep[] = {1, 1, 1, 1}; /* the pictures: the first four */
+	int drawn = draw(dir, tdir, sweep_plots, keep, ARRAY_LEN(keep), formats);
+	return drawn < 0 || html_report(dir) < 0 ? -1 : drawn;
+}
+
+/* A scale study's vars.gp: its title and its tier. */
+struct scale_vars {
+	char title[PATH_MAX], node[256];
+};
+
+static void write_scale_vars(FILE *f, const void *ctx)
+{
+	const struct scale_vars *v = ctx;
+	fprintf(f, "# Written by chokepoint from this scale study: the variables its\n# picture's script reads.\ntitle "
+		   "= ");
+	put_quoted(f, v->title);
+	fprintf(f, "\nnode = ");
+	put_quoted(f, v->node);
+	fprintf(f, "\n");
+}
+
+/* A scale study's directory: the frontier's picture, then report.html. */
+static int plot_scale(const char *dir, const char *tdir, unsigned formats)
+{
+	struct scale_vars v = {0};
+	char path[PATH_MAX + 64], src[PATH_MAX + 64], line[PATH_MAX + 300] = "", scen[PATH_MAX] = "";
+	snprintf(path, sizeof path, "%s/scale-frontier.csv", dir);
+	FILE *in = fopen(path, "r");
+	if (!in || !fgets(line, sizeof line, in) ||
+	    sscanf(line, "# scale study of %255s in %4095s", v.node, scen) != 2) {
+		fprintf(stderr, "chokepoint: '%s' does not begin as a scale study's frontier\n", path);
+		if (in)
+			fclose(in);
+		return -1;
+	}
+	fclose(in);
+	scenario_stem(scen, v.title, sizeof v.title);
+	snprintf(src, sizeof src, "%s/style.gp", tdir);
+	snprintf(path, sizeof path, "%s/style.gp", dir);
+	if (put_file(path, src, NULL, NULL) < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/vars.gp", dir);
+	if (put_file(path, NULL, write_scale_vars, &v) < 0)
+		return -1;
+	static const char *const names[] = {"scale-cost"};
+	const int keep[] = {1};
+	int drawn = draw(dir, tdir, names, keep, 1, formats);
 	return drawn < 0 || html_report(dir) < 0 ? -1 : drawn;
 }
 
@@ -716,6 +762,9 @@ static int plot_any(const char *dir, unsigned formats, int want_chart)
 	snprintf(dst, sizeof dst, "%s/timeseries.csv", dir);
 	if (access(src, F_OK) == 0 && access(dst, F_OK) != 0)
 		return plot_sweep(dir, tdir, formats, want_chart);
+	snprintf(src, sizeof src, "%s/scale-frontier.csv", dir);
+	if (access(src, F_OK) == 0 && access(dst, F_OK) != 0)
+		return want_chart ? 0 : plot_scale(dir, tdir, formats);
 	if (read_series(dir, &s, s.title, sizeof s.title) < 0)
 		goto done;
 	/* The scripts and what they read, beside the data: style.gp, vars.gp. */

@@ -21,7 +21,10 @@
 
 #include "../sim/engine/units.h"
 #include "../sim/engine/util.h"
+#include "html.h"
 #include "metrics.h"
+#include "outdir.h"
+#include "plot.h"
 #include "report.h"
 #include "runner.h"
 #include "slo.h"
@@ -218,6 +221,8 @@ static void print_strategy(FILE *out, struct study *s, int st)
 
 static void print_study(FILE *out, struct study *s)
 {
+	fprintf(out, "chokepoint %s · scale study of %s in %s · %d loads from %s to %s · seed common to every run\n\n",
+		CHOKEPOINT_VERSION, s->a->node, s->a->path, s->n_loads, s->loads[0], s->loads[s->n_loads - 1]);
 	print_strategy(out, s, UP);
 	print_strategy(out, s, OUT);
 	fprintf(out, "Cheapest configuration meeting every SLO, by offered load:\n");
@@ -272,6 +277,54 @@ static void write_csv(FILE *f, struct study *s)
 			}
 }
 
+/* scale-frontier.csv: each configuration at the highest load it meets, its
+ * throughput there and its cost; scale-up's block, two blank lines, then
+ * scale-out's (gnuplot's index 0 and 1). */
+static void write_frontier(FILE *f, struct study *s)
+{
+	fprintf(f, "# scale study of %s in %s\n", s->a->node, s->a->path);
+	fprintf(f, "# strategy,configuration,highest_load_met,served_throughput,cost_per_hour\n");
+	for (int st = UP; st <= OUT; st++) {
+		if (st == OUT)
+			fprintf(f, "\n\n");
+		for (int c = 0; c < s->n_conf[st]; c++) {
+			int l = max_load(s, st, c);
+			if (l < 0)
+				continue;
+			const struct cell *ce = cell_at(s, st, c, l);
+			fprintf(f, "%s,%s,%s,%.12g,%.12g\n", strategy_name[st], s->conf[st][c], s->loads[l], ce->served,
+				ce->cost);
+		}
+	}
+}
+
+/* The study's files in a temporary directory (report_write_dir swaps it in). */
+static int write_study_files(const char *dir, void *ctx)
+{
+	struct study *s = ctx;
+	static const char *const names[] = {"scale.csv", "scale-frontier.csv", "scale.txt"};
+	for (int i = 0; i < 3; i++) {
+		char path[OUTDIR_MAX_PATH + 400];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		FILE *f = fopen(path, "wb");
+		if (!f) {
+			fprintf(stderr, "chokepoint: cannot write '%s': %s\n", path, strerror(errno));
+			return -1;
+		}
+		if (i == 0)
+			write_csv(f, s);
+		else if (i == 1)
+			write_frontier(f, s);
+		else
+			print_study(f, s);
+		if (ferror(f) | (fclose(f) != 0)) {
+			fprintf(stderr, "chokepoint: cannot write '%s': %s\n", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The values of a list or range option, through the sweep's expansion. */
 static int values_of(const struct scenario *sc, const char *path, const char *text, char ***v, int *n, const char *opt)
 {
@@ -310,7 +363,8 @@ int load_split_sets(struct load_split *ls, double load, struct scenario_set *set
 	return ls->n;
 }
 
-int scale_run(const struct scale_args *a, const struct scenario *sc, volatile sig_atomic_t *stop)
+int scale_run(const struct scale_args *a, const struct scenario *sc, const struct outdir *od,
+	      volatile sig_atomic_t *stop)
 {
 	struct study s = {.a = a, .base = sc};
 	int rc = 0;
@@ -341,11 +395,17 @@ int scale_run(const struct scale_args *a, const struct scenario *sc, volatile si
 			}
 	if (rc)
 		goto done;
-	if (!a->quiet) {
-		printf("chokepoint %s · scale study of %s in %s · %d loads from %s to %s · seed common to every "
-		       "run\n\n",
-		       CHOKEPOINT_VERSION, a->node, a->path, s.n_loads, s.loads[0], s.loads[s.n_loads - 1]);
+	if (!a->quiet)
 		print_study(stdout, &s);
+	if (a->out_dir && od) {
+		if (report_write_dir(od, write_study_files, &s, stop) != 0 ||
+		    (a->plot ? plot_dir(od->dir, a->plot_formats) < 0 : html_report(od->dir) < 0)) {
+			rc = 4;
+			goto done;
+		}
+		if (!a->quiet)
+			printf("\nResults written to %s/ (scale.csv, scale-frontier.csv, scale.txt, report.html)\n",
+			       od->dir);
 	}
 	if (a->csv) { /* complete or not there: a temporary beside it, renamed */
 		char tmp[4300];

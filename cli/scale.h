@@ -12,11 +12,14 @@
 
 struct scale_args {
 	const char *path, *node;
-	const char *up;   /* sizes: "m5.large,m5.xlarge" */
-	const char *out;  /* instance counts: "1..16" or "1,2,4,8" */
-	const char *load; /* offered loads: "100/s..2000/s:20" */
-	const char *csv;  /* a file for every run's row, or NULL */
-	long seed, reps;  /* -1: the scenario's */
+	const char *up;      /* sizes: "m5.large,m5.xlarge" */
+	const char *out;     /* instance counts: "1..16" or "1,2,4,8" */
+	const char *load;    /* offered loads: "100/s..2000/s:20" */
+	const char *csv;     /* a file for every run's row, or NULL */
+	const char *out_dir; /* -o: a results directory for the study (scale.csv, scale.txt, pictures, report.html) */
+	unsigned plot_formats;
+	int plot;
+	long seed, reps; /* -1: the scenario's */
 	int jobs, quiet, progress, slo_point;
 };
 
@@ -34,7 +37,11 @@ int load_split_init(struct load_split *ls, const struct net_spec *spec);
 /* Writes into sets the rates that offer load requests/s in all; ls->n of them. */
 int load_split_sets(struct load_split *ls, double load, struct scenario_set *sets);
 
-/* Runs the study on sc (loaded from a->path) and prints it; an exit code. */
-int scale_run(const struct scale_args *a, const struct scenario *sc, volatile sig_atomic_t *stop);
+struct outdir;
+
+/* Runs the study on sc (loaded from a->path) and prints it (and writes it
+ * into od, claimed by the caller, when a->out_dir); an exit code. */
+int scale_run(const struct scale_args *a, const struct scenario *sc, const struct outdir *od,
+	      volatile sig_atomic_t *stop);
 
 #endif

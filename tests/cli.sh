@@ -703,6 +703,14 @@ grep -q "^  600/s  *cannot  *9 x \$0.900/h  *scale-out" "$T/out" && ok || bad "a
 grep -q "^  big8 .*500/s .*96.667%" "$T/out" && ok || bad "the single big instance's time availability is 96.7%"
 grep -q "^  2 .*100.000%" "$T/out" && ok || bad "two instances survive the crash"
 [ "$(grep -c '^scale-' "$T/scale.csv")" -eq 78 ] && ok || bad "scale.csv has a row per configuration and load"
+# -o DIR: the study as a results directory, its frontier drawn, its report.
+expect_rc 0 "scale -o with its picture" "$CP" scale scenarios/scale-up-vs-scale-out.yaml -o "$T/scale-dir" --plot=svg -q
+cmp -s "$T/scale.csv" "$T/scale-dir/scale.csv" && ok || bad "scale -o writes the same scale.csv as --csv"
+grep -q '^scale-up,big8,500/s,' "$T/scale-dir/scale-frontier.csv" && grep -q '^scale-out,9,600/s,' "$T/scale-dir/scale-frontier.csv" && ok || bad "scale-frontier.csv: each configuration at the highest load it meets"
+cmp -s "$T/scale-block.out" "$T/scale-dir/scale.txt" && ok || bad "scale.txt is the study as printed"
+[ -s "$T/scale-dir/scale-cost.svg" ] && grep -q '<figure>' "$T/scale-dir/report.html" && grep -q 'The lines cross between 500/s and 600/s' "$T/scale-dir/report.html" && ok || bad "the scale study's report shows its frontier and its text"
+expect_rc 0 "scale -o again into its own directory" "$CP" scale scenarios/scale-up-vs-scale-out.yaml -o "$T/scale-dir" -q
+expect_rc 2 "scale --plot without -o" "$CP" scale scenarios/scale-up-vs-scale-out.yaml --plot
 # Scaling a tier moves the bottleneck to the next one: a database that no size of web can help.
 cat > "$T/next.yaml" <<YAML
 simulation: {duration: 2m, warmup: 10s, replications: 3, seed: 4}
