@@ -403,14 +403,29 @@ static void page_foot(FILE *f)
 		CHOKEPOINT_VERSION);
 }
 
-static const char *stem_of(const char *path, char *buf, size_t n)
+void scenario_stem(const char *scenario, char *out, size_t n)
 {
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
 	size_t len = strlen(base);
 	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
 		len -= 5;
-	snprintf(buf, n, "%.*s", (int)len, base);
-	return buf;
+	else if (len > 4 && strcmp(base + len - 4, ".yml") == 0)
+		len -= 4;
+	snprintf(out, n, "%.*s", (int)len, base);
+}
+
+/* The page's head and its heading: the scenario's name (then what), and
+ * its path to begin the line of facts under it, left open. */
+static void page_top(FILE *f, const char *scenario, const char *what)
+{
+	char stem[256];
+	scenario_stem(scenario, stem, sizeof stem);
+	page_head(f, stem);
+	fprintf(f, "<h1>");
+	esc(f, stem);
+	esc(f, what);
+	fprintf(f, "</h1>\n<p class=\"meta\">");
+	esc(f, scenario);
 }
 
 static void write_slo_table(FILE *f, const json_t *checks)
@@ -533,13 +548,7 @@ static void write_run(FILE *f, const char *dir, const json_t *root)
 {
 	const json_t *sc = json_object_get(root, "scenario"), *sim = json_object_get(root, "simulation");
 	const char *path = json_string_value(json_object_get(sc, "path"));
-	char stem[256];
-	stem_of(path ? path : dir, stem, sizeof stem);
-	page_head(f, stem);
-	fprintf(f, "<h1>");
-	esc(f, stem);
-	fprintf(f, "</h1>\n<p class=\"meta\">");
-	esc(f, path);
+	page_top(f, path ? path : dir, "");
 	fprintf(f, " · seed %lld · %lld replications of %gs after a warm-up of %gs · %lld events · chokepoint ",
 		(long long)json_integer_value(json_object_get(sim, "seed")),
 		(long long)json_integer_value(json_object_get(sim, "replications")),
@@ -616,13 +625,7 @@ static void write_run(FILE *f, const char *dir, const json_t *root)
 static void write_sweep(FILE *f, const char *dir, const json_t *root)
 {
 	const char *path = json_string_value(json_object_get(root, "scenario"));
-	char stem[256];
-	stem_of(path ? path : dir, stem, sizeof stem);
-	page_head(f, stem);
-	fprintf(f, "<h1>");
-	esc(f, stem);
-	fprintf(f, " — a sweep</h1>\n<p class=\"meta\">");
-	esc(f, path);
+	page_top(f, path ? path : dir, " — a sweep");
 	fprintf(f, " · seed %lld · %lld replications a point · chokepoint ",
 		(long long)json_integer_value(json_object_get(root, "seed")),
 		(long long)json_integer_value(json_object_get(root, "replications")));
@@ -720,7 +723,7 @@ static json_t *load_json(const char *dir, const char *name)
  * its picture. */
 static int write_scale(FILE *f, const char *dir)
 {
-	char path[PATH_MAX + 64], err[256], *text = NULL, node[256] = "", scen[PATH_MAX] = "", stem[256];
+	char path[PATH_MAX + 64], err[256], *text = NULL, node[256] = "", scen[PATH_MAX] = "", what[300];
 	size_t len = 0;
 	snprintf(path, sizeof path, "%s/scale.txt", dir);
 	if (safe_read(path, NULL, FILE_MAX, &text, &len, err, sizeof err) != 0)
@@ -728,14 +731,8 @@ static int write_scale(FILE *f, const char *dir)
 	const char *of = strstr(text, "scale study of ");
 	if (!of || sscanf(of, "scale study of %255s in %4095s", node, scen) != 2)
 		snprintf(scen, sizeof scen, "%s", dir);
-	stem_of(scen, stem, sizeof stem);
-	page_head(f, stem);
-	fprintf(f, "<h1>");
-	esc(f, stem);
-	fprintf(f, " — scale-up against scale-out of ");
-	esc(f, node);
-	fprintf(f, "</h1>\n<p class=\"meta\">");
-	esc(f, scen);
+	snprintf(what, sizeof what, " — scale-up against scale-out of %s", node);
+	page_top(f, scen, what);
 	fprintf(f, "</p>\n");
 	write_pictures(f, dir, 2);
 	fprintf(f, "<section><h2>The study</h2>\n<div class=\"scroll\"><pre>");

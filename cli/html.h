@@ -9,8 +9,14 @@
 #ifndef CLI_HTML_H
 #define CLI_HTML_H
 
+#include <stddef.h>
+
 /* Writes dir/report.html from the files in dir (through a temporary
  * renamed into place); 0, or -1 after printing why. */
 int html_report(const char *dir);
+
+/* A scenario's file name without its directory and .yaml (or .yml): a
+ * title short enough for a phone's width. */
+void scenario_stem(const char *scenario, char *out, size_t n);
 
 #endif

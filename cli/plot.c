@@ -235,19 +235,6 @@ static void bar_row(int c, void *data)
 	r->field = 0;
 }
 
-/* A scenario's file name without its directory and .yaml: a title short
- * enough for a phone's width. */
-static void scenario_stem(const char *scenario, char *out, size_t n)
-{
-	const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
-	size_t len = strlen(base);
-	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
-		len -= 5;
-	else if (len > 4 && strcmp(base + len - 4, ".yml") == 0)
-		len -= 4;
-	snprintf(out, n, "%.*s", (int)len, base);
-}
-
 /* The bottleneck's node, and the scenario's name for the titles (else dir). */
 static void read_identity(const char *dir, struct series *s, char *title, size_t tn)
 {
@@ -568,6 +555,18 @@ int plot_parse_formats(const char *s, unsigned *formats)
 	return 0;
 }
 
+/* style.gp (a copy of the templates') and vars.gp (writer's) beside the data. */
+static int put_style_and_vars(const char *dir, const char *tdir, void (*writer)(FILE *, const void *), const void *ctx)
+{
+	char src[PATH_MAX + 64], dst[PATH_MAX + 64];
+	snprintf(src, sizeof src, "%s/style.gp", tdir);
+	snprintf(dst, sizeof dst, "%s/style.gp", dir);
+	if (put_file(dst, src, NULL, NULL) < 0)
+		return -1;
+	snprintf(dst, sizeof dst, "%s/vars.gp", dir);
+	return put_file(dst, NULL, writer, ctx);
+}
+
 /* Copies each template of names (those keep allows) beside the data and
  * draws it in each format; the pictures drawn, or -1. */
 static int draw(const char *dir, const char *tdir, const char *const *names, const int *keep, size_t n,
@@ -672,7 +671,7 @@ static int chart(const char *dir, const char *tdir, const char *name)
 static int plot_sweep(const char *dir, const char *tdir, unsigned formats, int want_chart)
 {
 	struct sweep_vars v;
-	char path[PATH_MAX + 64], err[256], *text = NULL, src[PATH_MAX + 64];
+	char path[PATH_MAX + 64], err[256], *text = NULL;
 	size_t len;
 	struct header_reader h = {0};
 	snprintf(path, sizeof path, "%s/sweep.csv", dir);
@@ -689,12 +688,7 @@ static int plot_sweep(const char *dir, const char *tdir, unsigned formats, int w
 		json_decref(root);
 	}
 	free(text);
-	snprintf(src, sizeof src, "%s/style.gp", tdir);
-	snprintf(path, sizeof path, "%s/style.gp", dir);
-	if (put_file(path, src, NULL, NULL) < 0)
-		return -1;
-	snprintf(path, sizeof path, "%s/vars.gp", dir);
-	if (put_file(path, NULL, write_sweep_vars, &v) < 0)
+	if (put_style_and_vars(dir, tdir, write_sweep_vars, &v) < 0)
 		return -1;
 	if (want_chart)
 		return chart(dir, tdir, "sweep-chart");
@@ -723,7 +717,7 @@ static void write_scale_vars(FILE *f, const void *ctx)
 static int plot_scale(const char *dir, const char *tdir, unsigned formats)
 {
 	struct scale_vars v = {0};
-	char path[PATH_MAX + 64], src[PATH_MAX + 64], line[PATH_MAX + 300] = "", scen[PATH_MAX] = "";
+	char path[PATH_MAX + 64], line[PATH_MAX + 300] = "", scen[PATH_MAX] = "";
 	snprintf(path, sizeof path, "%s/scale-frontier.csv", dir);
 	FILE *in = fopen(path, "r");
 	if (!in || !fgets(line, sizeof line, in) ||
@@ -735,12 +729,7 @@ static int plot_scale(const char *dir, const char *tdir, unsigned formats)
 	}
 	fclose(in);
 	scenario_stem(scen, v.title, sizeof v.title);
-	snprintf(src, sizeof src, "%s/style.gp", tdir);
-	snprintf(path, sizeof path, "%s/style.gp", dir);
-	if (put_file(path, src, NULL, NULL) < 0)
-		return -1;
-	snprintf(path, sizeof path, "%s/vars.gp", dir);
-	if (put_file(path, NULL, write_scale_vars, &v) < 0)
+	if (put_style_and_vars(dir, tdir, write_scale_vars, &v) < 0)
 		return -1;
 	static const char *const names[] = {"scale-cost"};
 	const int keep[] = {1};
@@ -768,12 +757,7 @@ static int plot_any(const char *dir, unsigned formats, int want_chart)
 	if (read_series(dir, &s, s.title, sizeof s.title) < 0)
 		goto done;
 	/* The scripts and what they read, beside the data: style.gp, vars.gp. */
-	snprintf(src, sizeof src, "%s/style.gp", tdir);
-	snprintf(dst, sizeof dst, "%s/style.gp", dir);
-	if (put_file(dst, src, NULL, NULL) < 0)
-		goto done;
-	snprintf(dst, sizeof dst, "%s/vars.gp", dir);
-	if (put_file(dst, NULL, write_vars, &s) < 0)
+	if (put_style_and_vars(dir, tdir, write_vars, &s) < 0)
 		goto done;
 	if (want_chart) {
 		drawn = chart(dir, tdir, "chart");
