@@ -8,10 +8,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../models/metric.h"
 #include "../sim/engine/stats.h"
 #include "../sim/engine/util.h"
+#include "html.h"
 #include "metrics.h"
 #include "safefile.h"
 #include "version.h"
@@ -455,11 +457,95 @@ static void print_json(FILE *out, const struct cmp_side *b, const struct cmp_sid
 	json_decref(root);
 }
 
+/* The comparison as a page: what changed, and both sides' pictures. */
+static void print_html(FILE *out, const struct cmp_side *b, const struct cmp_side *c, const struct cmp_opts *o,
+		       const struct cmp_report *r)
+{
+	static const char *const pictures[][2] = {
+		{"bottleneck", "Utilization of every node, base (left) and candidate (right)."},
+		{"latency", "Response time over time, base (left) and candidate (right)."},
+	};
+	html_page_head(out, "compare");
+	fprintf(out, "<h1>Compare</h1>\n<p class=\"meta\">base ");
+	html_esc(out, b->label);
+	fprintf(out, " · candidate ");
+	html_esc(out, c->label);
+	fprintf(out,
+		" · %s over %ld and %ld replications · %zu metrics tested, Holm's correction at alpha %g · "
+		"tolerance %g%%</p>\n",
+		r->paired ? "paired t-test (common random numbers)" : "Welch's t-test", b->n, c->n, r->n_tested,
+		o->alpha, 100 * (o->n_tol ? o->tol[0].share : 0));
+	if (r->note[0]) {
+		fprintf(out, "<p class=\"note\">");
+		html_esc(out, r->note);
+		fprintf(out, "</p>\n");
+	}
+	fprintf(out,
+		"<section><h2>Verdict</h2>\n<div class=\"cards\"><div class=\"card\"><div class=\"label\">better"
+		"</div><div class=\"value pass\">%zu</div></div><div class=\"card\"><div class=\"label\">worse</div>"
+		"<div class=\"value fail\">%zu</div></div></div>\n</section>\n",
+		r->n_better, r->n_worse);
+	fprintf(out, "<section><h2>What changed</h2>\n<div class=\"scroll\"><table><tr><th>metric</th><th>base</th>"
+		     "<th>candidate</th><th>change</th><th>p</th><th>verdict</th></tr>\n");
+	size_t same = 0;
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct cmp_row *row = &r->rows[i];
+		if (!o->all && row->verdict == CMP_SAME) {
+			same++;
+			continue;
+		}
+		char name[200], vb[64], vc[64], ch[32];
+		struct ci cb = {.n = (size_t)b->n, .mean = row->mb, .half = row->hb};
+		struct ci cc = {.n = (size_t)c->n, .mean = row->mc, .half = row->hc};
+		name_of(b, row->ib, name, sizeof name);
+		metric_format_ci(vb, sizeof vb, b->unit[row->ib], &cb);
+		metric_format_ci(vc, sizeof vc, b->unit[row->ib], &cc);
+		change_text(row, ch, sizeof ch);
+		fprintf(out, "<tr><td>");
+		html_esc(out, name);
+		fprintf(out, "</td><td class=\"num\">");
+		html_esc(out, vb);
+		fprintf(out, "</td><td class=\"num\">");
+		html_esc(out, vc);
+		fprintf(out, "</td><td class=\"num\">%s</td><td class=\"num\">%.3g</td><td class=\"%s\">%s</td></tr>\n",
+			ch, row->p,
+			row->verdict == CMP_BETTER  ? "pass"
+			: row->verdict == CMP_WORSE ? "fail"
+						    : "",
+			row->verdict == CMP_BETTER  ? "better"
+			: row->verdict == CMP_WORSE ? "worse"
+						    : "~");
+	}
+	fprintf(out, "</table></div>\n");
+	if (same)
+		fprintf(out, "<p class=\"note\">%zu other metrics: no significant change beyond the tolerance.</p>\n",
+			same);
+	fprintf(out, "</section>\n");
+	for (size_t p = 0; p < sizeof pictures / sizeof pictures[0]; p++) {
+		char fb[4400], fc[4400];
+		snprintf(fb, sizeof fb, "%s/%s.svg", b->label, pictures[p][0]);
+		snprintf(fc, sizeof fc, "%s/%s.svg", c->label, pictures[p][0]);
+		if (access(fb, F_OK) != 0 || access(fc, F_OK) != 0)
+			continue;
+		fprintf(out, "<section><h2>");
+		html_esc(out, pictures[p][1]);
+		fprintf(out, "</h2>\n<div class=\"pair\">\n");
+		html_inline_svg(out, b->label, pictures[p][0], "base");
+		html_inline_svg(out, c->label, pictures[p][0], "candidate");
+		fprintf(out, "</div>\n</section>\n");
+	}
+	html_page_foot(out);
+}
+
 void cmp_print(FILE *out, const struct cmp_side *b, const struct cmp_side *c, const struct cmp_opts *o,
 	       const struct cmp_report *r)
 {
 	if (o->format == CMP_JSON) {
 		print_json(out, b, c, o, r);
+		return;
+	}
+	if (o->format == CMP_HTML) {
+		print_html(out, b, c, o, r);
 		return;
 	}
 	int md = o->format == CMP_MARKDOWN;

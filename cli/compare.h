@@ -45,7 +45,7 @@ void cmp_side_from_results(const struct results *res, const char *label, struct 
 int cmp_side_from_dir(const char *dir, struct cmp_side *s, char *err, size_t n);
 void cmp_side_release(struct cmp_side *s);
 
-enum cmp_format { CMP_TEXT, CMP_MARKDOWN, CMP_JSON };
+enum cmp_format { CMP_TEXT, CMP_MARKDOWN, CMP_JSON, CMP_HTML };
 
 #define cmp_tolerance slo_tolerance
 

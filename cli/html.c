@@ -21,7 +21,7 @@
 
 #define FILE_MAX (64u << 20)
 
-static void esc(FILE *f, const char *s)
+void html_esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
@@ -252,10 +252,10 @@ static void write_diagram(FILE *f, struct diagram *d)
 			"stroke-width=\"2.5\"/><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"15\" "
 			"font-weight=\"600\">",
 			x, y, BOX_W, BOX_H, palette[i % 10], x + BOX_W / 2, y + 21);
-		esc(f, n->name);
+		html_esc(f, n->name);
 		fprintf(f, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"#555\">",
 			x + BOX_W / 2, y + 38);
-		esc(f, n->kind);
+		html_esc(f, n->kind);
 		fprintf(f, "</text></g>\n");
 	}
 	fprintf(f, "</svg>\n");
@@ -287,9 +287,9 @@ static void card(FILE *f, const json_t *e2e, const char *key, const char *label)
 	char t[128];
 	ci_text(v, t, sizeof t);
 	fprintf(f, "<div class=\"card\"><div class=\"label\">");
-	esc(f, label);
+	html_esc(f, label);
 	fprintf(f, "</div><div class=\"value\">");
-	esc(f, t);
+	html_esc(f, t);
 	fprintf(f, "</div></div>\n");
 }
 
@@ -318,7 +318,7 @@ static const struct {
 };
 
 /* Inlines dir/name.svg (from its <svg>); 1 if it was there. */
-static int inline_svg(FILE *f, const char *dir, const char *name, const char *caption)
+int html_inline_svg(FILE *f, const char *dir, const char *name, const char *caption)
 {
 	char path[PATH_MAX + 64], err[256], *text = NULL;
 	size_t len = 0;
@@ -338,7 +338,7 @@ static int inline_svg(FILE *f, const char *dir, const char *name, const char *ca
 	}
 	fputs(svg, f);
 	fprintf(f, "<figcaption>");
-	esc(f, caption);
+	html_esc(f, caption);
 	fprintf(f, "</figcaption>\n</figure>\n");
 	free(text);
 	return 1;
@@ -353,7 +353,7 @@ static void write_pictures(FILE *f, const char *dir, int which)
 		const char *p = pictures[i].name;
 		int kind = strncmp(p, "sweep-", 6) == 0 ? 1 : strncmp(p, "scale-", 6) == 0 ? 2 : 0;
 		if (kind == which)
-			n += inline_svg(f, dir, p, pictures[i].caption);
+			n += html_inline_svg(f, dir, p, pictures[i].caption);
 	}
 	if (n == 0)
 		fprintf(f, "<p class=\"note\">No pictures yet: run with <code>--plot</code>, or <code>chokepoint plot "
@@ -385,17 +385,18 @@ static const char style[] =
 	"figcaption{font-size:.85rem;color:#444;padding:4px 6px}\n"
 	".note{color:#555}code{background:#eee;padding:0 3px;border-radius:3px}\n"
 	"footer{color:#777;font-size:.8rem;margin-top:2em}\n"
+	".pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:10px}\n"
 	"</style>\n";
 
-static void page_head(FILE *f, const char *title)
+void html_page_head(FILE *f, const char *title)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>chokepoint · ");
-	esc(f, title);
+	html_esc(f, title);
 	fprintf(f, "</title>\n%s</head>\n<body>\n<main>\n", style);
 }
 
-static void page_foot(FILE *f)
+void html_page_foot(FILE *f)
 {
 	fprintf(f,
 		"<footer>Written by chokepoint %s from the files of this directory; one file, no network.</footer>\n"
@@ -420,12 +421,12 @@ static void page_top(FILE *f, const char *scenario, const char *what)
 {
 	char stem[256];
 	scenario_stem(scenario, stem, sizeof stem);
-	page_head(f, stem);
+	html_page_head(f, stem);
 	fprintf(f, "<h1>");
-	esc(f, stem);
-	esc(f, what);
+	html_esc(f, stem);
+	html_esc(f, what);
 	fprintf(f, "</h1>\n<p class=\"meta\">");
-	esc(f, scenario);
+	html_esc(f, scenario);
 }
 
 static void write_slo_table(FILE *f, const json_t *checks)
@@ -444,14 +445,14 @@ static void write_slo_table(FILE *f, const json_t *checks)
 		if (json_object_get(c, "value"))
 			ci_text(json_object_get(c, "value"), t, sizeof t);
 		fprintf(f, "<tr><td>");
-		esc(f, json_string_value(json_object_get(c, "check")));
+		html_esc(f, json_string_value(json_object_get(c, "check")));
 		fprintf(f, "</td><td class=\"%s\">",
 			v && strcmp(v, "pass") == 0   ? "pass"
 			: v && strcmp(v, "fail") == 0 ? "fail"
 						      : "inconclusive");
-		esc(f, v);
+		html_esc(f, v);
 		fprintf(f, "</td><td class=\"num\">");
-		esc(f, t);
+		html_esc(f, t);
 		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f, "</table></div>\n");
@@ -470,16 +471,16 @@ static void write_nodes_table(FILE *f, const json_t *nodes)
 	json_object_foreach((json_t *)nodes, name, n)
 	{
 		fprintf(f, "<tr><td>");
-		esc(f, name);
+		html_esc(f, name);
 		fprintf(f, "</td><td>");
-		esc(f, json_string_value(json_object_get(n, "kind")));
+		html_esc(f, json_string_value(json_object_get(n, "kind")));
 		fprintf(f, "</td>");
 		for (size_t c = 0; c < ARRAY_LEN(cols); c++) {
 			char t[128] = "–";
 			if (json_object_get(n, cols[c]))
 				ci_text(json_object_get(n, cols[c]), t, sizeof t);
 			fprintf(f, "<td class=\"num\">");
-			esc(f, t);
+			html_esc(f, t);
 			fprintf(f, "</td>");
 		}
 		fprintf(f, "</tr>\n");
@@ -503,7 +504,7 @@ static void fr_field(void *s, size_t len, void *data)
 		r->show = r->row == 0 || strcmp(t, "0") == 0;
 	if (r->show && r->row < 200) {
 		fprintf(r->f, r->row == 0 ? "<th>" : "<td>");
-		esc(r->f, t);
+		html_esc(r->f, t);
 		fprintf(r->f, r->row == 0 ? "</th>" : "</td>");
 	}
 	r->field++;
@@ -555,7 +556,7 @@ static void write_run(FILE *f, const char *dir, const json_t *root)
 		json_number_value(json_object_get(sim, "duration_s")),
 		json_number_value(json_object_get(sim, "warmup_s")),
 		(long long)json_integer_value(json_object_get(sim, "events")));
-	esc(f, json_string_value(json_object_get(root, "version")));
+	html_esc(f, json_string_value(json_object_get(root, "version")));
 	fprintf(f, "</p>\n");
 
 	struct diagram *d = xcalloc(1, sizeof *d);
@@ -587,25 +588,25 @@ static void write_run(FILE *f, const char *dir, const json_t *root)
 		char t[128];
 		ci_text(json_object_get(b, "utilization"), t, sizeof t);
 		fprintf(f, "<p><strong>");
-		esc(f, json_string_value(json_object_get(b, "description")));
+		html_esc(f, json_string_value(json_object_get(b, "description")));
 		fprintf(f, "</strong> at ");
-		esc(f, t);
+		html_esc(f, t);
 		fprintf(f, ": ");
-		esc(f, json_string_value(json_object_get(b, "evidence")));
+		html_esc(f, json_string_value(json_object_get(b, "evidence")));
 		fprintf(f, ".</p>\n");
 		const char *tie = json_string_value(json_object_get(b, "tie_with"));
 		if (tie) {
 			fprintf(f, "<p>A tie with ");
-			esc(f, tie);
+			html_esc(f, tie);
 			fprintf(f, ": fixing one leaves the other.</p>\n");
 		}
 		const json_t *next = json_object_get(b, "next");
 		if (json_is_object(next)) {
 			ci_text(json_object_get(next, "utilization"), t, sizeof t);
 			fprintf(f, "<p>Next: ");
-			esc(f, json_string_value(json_object_get(next, "description")));
+			html_esc(f, json_string_value(json_object_get(next, "description")));
 			fprintf(f, " at ");
-			esc(f, t);
+			html_esc(f, t);
 			fprintf(f, ", where the bottleneck moves once this one has room.</p>\n");
 		}
 	} else {
@@ -619,7 +620,7 @@ static void write_run(FILE *f, const char *dir, const json_t *root)
 	write_nodes_table(f, json_object_get(root, "nodes"));
 	fprintf(f, "</section>\n");
 	write_failures(f, dir);
-	page_foot(f);
+	html_page_foot(f);
 }
 
 static void write_sweep(FILE *f, const char *dir, const json_t *root)
@@ -629,7 +630,7 @@ static void write_sweep(FILE *f, const char *dir, const json_t *root)
 	fprintf(f, " · seed %lld · %lld replications a point · chokepoint ",
 		(long long)json_integer_value(json_object_get(root, "seed")),
 		(long long)json_integer_value(json_object_get(root, "replications")));
-	esc(f, json_string_value(json_object_get(root, "version")));
+	html_esc(f, json_string_value(json_object_get(root, "version")));
 	fprintf(f, "</p>\n<section><h2>Where the SLOs first fail</h2>\n");
 	size_t i;
 	json_t *k;
@@ -638,9 +639,9 @@ static void write_sweep(FILE *f, const char *dir, const json_t *root)
 	json_array_foreach(json_object_get(root, "knees"), i, k)
 	{
 		fprintf(f, "<p><code>");
-		esc(f, json_string_value(json_object_get(k, "slo")));
+		html_esc(f, json_string_value(json_object_get(k, "slo")));
 		fprintf(f, "</code> first fails at ");
-		esc(f, json_string_value(json_object_get(k, "at")));
+		html_esc(f, json_string_value(json_object_get(k, "at")));
 		fprintf(f, ".</p>\n");
 	}
 	fprintf(f, "</section>\n");
@@ -658,9 +659,9 @@ static void write_sweep(FILE *f, const char *dir, const json_t *root)
 		json_object_foreach(json_object_get(p, "values"), key, v)
 		{
 			fprintf(f, "%s", first ? "" : ", ");
-			esc(f, key);
+			html_esc(f, key);
 			fputc('=', f);
-			esc(f, json_string_value(v));
+			html_esc(f, json_string_value(v));
 			first = 0;
 		}
 		const json_t *e2e = json_object_get(json_object_get(p, "metrics"), "e2e");
@@ -678,11 +679,11 @@ static void write_sweep(FILE *f, const char *dir, const json_t *root)
 			metric_format_ci(b, sizeof b, MU_SECONDS, &c);
 		}
 		fprintf(f, "</td><td class=\"num\">");
-		esc(f, a);
+		html_esc(f, a);
 		fprintf(f, "</td><td class=\"num\">");
-		esc(f, b);
+		html_esc(f, b);
 		fprintf(f, "</td><td>");
-		esc(f, json_string_value(json_object_get(p, "bottleneck")));
+		html_esc(f, json_string_value(json_object_get(p, "bottleneck")));
 		fprintf(f, "</td><td>");
 		size_t j;
 		json_t *s;
@@ -693,14 +694,14 @@ static void write_sweep(FILE *f, const char *dir, const json_t *root)
 				verdict && strcmp(verdict, "pass") == 0   ? "pass"
 				: verdict && strcmp(verdict, "fail") == 0 ? "fail"
 									  : "inconclusive");
-			esc(f, verdict);
+			html_esc(f, verdict);
 			fprintf(f, "</span> ");
-			esc(f, json_string_value(json_object_get(s, "check")));
+			html_esc(f, json_string_value(json_object_get(s, "check")));
 		}
 		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f, "</table></div>\n</section>\n");
-	page_foot(f);
+	html_page_foot(f);
 }
 
 static json_t *load_json(const char *dir, const char *name)
@@ -737,9 +738,9 @@ static int write_scale(FILE *f, const char *dir)
 	write_pictures(f, dir, 2);
 	fprintf(f, "<section><h2>The study</h2>\n<div class=\"scroll\"><pre>");
 	const char *body = strchr(text, '\n'); /* its first line is the meta above */
-	esc(f, body ? body + 1 : text);
+	html_esc(f, body ? body + 1 : text);
 	fprintf(f, "</pre></div>\n</section>\n");
-	page_foot(f);
+	html_page_foot(f);
 	free(text);
 	return 0;
 }

@@ -907,7 +907,9 @@ static const char compare_help[] =
 	"                        scenario's tolerance: section); METRIC=T sets one metric's,\n"
 	"                        e.g. latency_p99=10%\n"
 	"      --alpha A         the chance of any false alarm (default 0.05)\n"
-	"      --format F        text (default), markdown (for a pull-request comment) or json\n"
+	"      --format F        text (default), markdown (for a pull-request comment), json, or\n"
+	"                        html: a self-contained page (compare.html), with both sides'\n"
+	"                        pictures side by side when their directories have them\n"
 	"      --all             list the unchanged metrics too\n"
 	"      --reps N, --seed N, -j N   for the sides that are scenario files\n";
 
@@ -1014,9 +1016,12 @@ static int parse_compare_args(int argc, char **argv, struct compare_args *a)
 				o->format = CMP_MARKDOWN;
 			else if (strcmp(optarg, "json") == 0)
 				o->format = CMP_JSON;
+			else if (strcmp(optarg, "html") == 0)
+				o->format = CMP_HTML;
 			else
-				return usage_error("invalid value '%s' for --format (expected text, markdown or json)",
-						   optarg, "compare");
+				return usage_error(
+					"invalid value '%s' for --format (expected text, markdown, json or html)",
+					optarg, "compare");
 			break;
 		case 'A': o->all = 1; break;
 		case 'h': fputs(compare_help, stdout); return EXIT_OK;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # report.html in a real browser: Debian's chromium, headless, installed by
-# the project's own install step when missing.  For a run's report and a
-# sweep's: the page is self-contained (no network, no script, no external
+# the project's own install step when missing.  For a run's report, a
+# sweep's and compare's page (--format html): the page is self-contained (no network, no script, no external
 # style or font), renders without a console message, every picture and
 # the diagram have a size above zero, nothing is wider than a phone's
 # screen; screenshots at phone (390x844) and desktop (1280x900) widths go
@@ -26,8 +26,13 @@ png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216 + $2*65536 + $
 
 "$CP" run scenarios/upstream-dies-502.yaml -o "$T/run" -q --plot=svg || { echo "browser: the run failed"; exit 1; }
 "$CP" run scenarios/load-sweep-hockey-stick.yaml -o "$T/sweep" -q --plot=svg --reps 3 || { echo "browser: the sweep failed"; exit 1; }
+# compare's page: the run against one web server more (1: worse metrics found, as expected)
+"$CP" run scenarios/upstream-dies-502.yaml --set web.instances=5 -o "$T/run5" -q --plot=svg || { echo "browser: the candidate failed"; exit 1; }
+mkdir -p "$T/compare"
+"$CP" compare "$T/run" "$T/run5" --format html > "$T/compare/report.html"
+[ $? -le 1 ] || { echo "browser: compare failed"; exit 1; }
 # pictures: the inline SVGs each report must show (the diagram besides, for a run)
-for spec in run:8 sweep:4; do
+for spec in run:8 sweep:4 compare:4; do
 	name=${spec%%:*} want=${spec#*:}
 	page="$T/$name/report.html"
 	[ -s "$page" ] && ok || { bad "$name: no report.html"; continue; }

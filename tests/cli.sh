@@ -892,5 +892,9 @@ ls "$T"/.*.tmp-* >/dev/null 2>&1 && bad "export leaves a temporary behind" || ok
 expect_rc 2 "--sqlite with --no-write" "$CP" run tests/data/sql-run.yaml --no-write --sqlite "$T/x.sqlite"
 expect_rc 2 "export without its arguments" "$CP" export "$T/sqlrun"
 expect_rc 0 "help export" "$CP" help export
+# compare --format html: one page, both sides' pictures side by side.
+expect_rc 0 "a base with its pictures" "$CP" run "$T/small.yaml" -o "$T/cmp-a" -q --plot=svg
+expect_rc 1 "compare --format html against one web server fewer" sh -c "'$CP' run '$T/small.yaml' --set web.instances=3 -o '$T/cmp-b' -q --plot=svg && '$CP' compare '$T/cmp-a' '$T/cmp-b' --format html"
+grep -q '^<!DOCTYPE html>' "$T/out" && grep -q '<td class="fail">worse</td>' "$T/out" && [ "$(grep -c '<figure>' "$T/out")" -eq 4 ] && ! grep -Eq '<script|src=' "$T/out" && ok || bad "compare's page lists what got worse with both sides' pictures, self-contained"
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
