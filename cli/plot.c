@@ -19,13 +19,14 @@
 #include "safefile.h"
 
 /* A run's pictures, each a template of plots/ and what it needs. */
-enum need { ALWAYS, BALANCERS, GROUPS, WORKLOAD };
+enum need { ALWAYS, BALANCERS, GROUPS, WORKLOAD, PERCENTILES };
 static const struct {
 	const char *name;
 	enum need need;
 } run_plots[] = {
-	{"utilization", ALWAYS}, {"requests", ALWAYS},  {"errors", ALWAYS},    {"latency", ALWAYS},
-	{"bottleneck", ALWAYS},  {"health", BALANCERS}, {"instances", GROUPS}, {"welch", WORKLOAD},
+	{"utilization", ALWAYS}, {"requests", ALWAYS},   {"errors", ALWAYS},
+	{"latency", ALWAYS},     {"bottleneck", ALWAYS}, {"health", BALANCERS},
+	{"instances", GROUPS},   {"welch", WORKLOAD},    {"latency-cdf", PERCENTILES},
 };
 /* A sweep's pictures (the last two: the charts, drawn by plot_chart), and
  * a scale study's. */
@@ -62,7 +63,18 @@ struct series {
 	char **bars;
 	char bottleneck[256];
 	char title[PATH_MAX];
+	/* the latency CDF: the end-to-end percentiles of summary.json (mean,
+	 * half-width), and the access log's latencies when there is one */
+	double pct_mean[5], pct_half[5];
+	int n_pct;
+	double *lat;
+	size_t n_lat, cap_lat;
+	int lat_col, lat_field;
+	long lat_row;
 };
+
+static const char *const pct_names[5] = {"latency_p50", "latency_p90", "latency_p95", "latency_p99", "latency_p99.9"};
+static const double pct_levels[5] = {50, 90, 95, 99, 99.9};
 
 /* ---- reading the results ----------------------------------------------------- */
 
@@ -252,7 +264,68 @@ static void read_identity(const char *dir, struct series *s, char *title, size_t
 	const char *scenario = json_string_value(json_object_get(json_object_get(root, "scenario"), "path"));
 	if (scenario)
 		scenario_stem(scenario, title, tn);
+	const json_t *e2e = json_object_get(root, "end_to_end");
+	for (int i = 0; i < 5; i++) {
+		const json_t *v = json_object_get(e2e, pct_names[i]);
+		if (!json_is_object(v))
+			break;
+		s->pct_mean[i] = json_number_value(json_object_get(v, "mean"));
+		s->pct_half[i] = json_number_value(json_object_get(v, "half_width"));
+		s->n_pct = i + 1;
+	}
 	json_decref(root);
+}
+
+/* access.csv's latency_s column, every logged request's. */
+static void lat_field(void *f, size_t len, void *data)
+{
+	struct series *s = data;
+	char t[64];
+	snprintf(t, sizeof t, "%.*s", (int)(len < 63 ? len : 63), (const char *)f);
+	if (s->lat_row == 0 && strcmp(t, "latency_s") == 0)
+		s->lat_col = s->lat_field;
+	else if (s->lat_row > 0 && s->lat_field == s->lat_col && s->lat_col >= 0) {
+		if (s->n_lat == s->cap_lat) {
+			s->cap_lat = s->cap_lat ? 2 * s->cap_lat : 4096;
+			s->lat = xrealloc(s->lat, s->cap_lat * sizeof *s->lat);
+		}
+		s->lat[s->n_lat++] = atof(t);
+	}
+	s->lat_field++;
+}
+
+static void lat_row(int c, void *data)
+{
+	(void)c;
+	struct series *s = data;
+	s->lat_row++;
+	s->lat_field = 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* latency-cdf.csv: the run's percentiles with their intervals, then
+ * (after two blank lines, gnuplot's index 1) the logged requests'
+ * latencies at 400 evenly spaced ranks and the last, when there is an
+ * access log. */
+static void write_cdf(FILE *f, const void *ctx)
+{
+	const struct series *s = ctx;
+	fprintf(f, "# latency_s,percentile,half_width_s (summary.json)\n");
+	for (int i = 0; i < s->n_pct; i++)
+		fprintf(f, "%.10g,%g,%.10g\n", s->pct_mean[i], pct_levels[i], s->pct_half[i]);
+	if (s->n_lat == 0)
+		return;
+	fprintf(f, "\n\n# latency_s,cumulative_percent (the access log's requests)\n");
+	for (int k = 0; k <= 400; k++) {
+		size_t i = k == 400 ? s->n_lat - 1 : (size_t)((double)k / 400 * (double)(s->n_lat - 1));
+		fprintf(f, "%.10g,%.10g\n", s->lat[i] > 0 ? s->lat[i] : 1e-9,
+			100.0 * (double)(i + 1) / (double)s->n_lat);
+	}
 }
 
 static int read_series(const char *dir, struct series *s, char *title, size_t tn)
@@ -274,6 +347,12 @@ static int read_series(const char *dir, struct series *s, char *title, size_t tn
 	if (read_csv_file(path, bar_field, bar_row, &br) < 0)
 		return -1;
 	read_identity(dir, s, title, tn);
+	snprintf(path, sizeof path, "%s/access.csv", dir);
+	s->lat_col = -1;
+	if (access(path, F_OK) == 0 && read_csv_file(path, lat_field, lat_row, s) < 0)
+		return -1;
+	if (s->n_lat > 0)
+		qsort(s->lat, s->n_lat, sizeof *s->lat, cmp_double);
 	return 0;
 }
 
@@ -293,6 +372,7 @@ static void series_free(struct series *s)
 	free(s->w_t);
 	free(s->w_p50);
 	free(s->w_p99);
+	free(s->lat);
 }
 
 /* ---- writing the scripts ------------------------------------------------------ */
@@ -391,6 +471,7 @@ static void write_vars(FILE *f, const void *ctx)
 		if (strcmp(s->bars[b], s->bottleneck) == 0)
 			brow = b + 1;
 	}
+	fprintf(f, "logged_requests = %zu\n", s->n_lat);
 	fprintf(f, "nbars = %d\n", s->n_bars);
 	put_array(f, "bar_lt", lt, s->n_bars < MAX_ROWS ? s->n_bars : MAX_ROWS);
 	fprintf(f, "bottleneck_row = %d\n", brow);
@@ -767,6 +848,9 @@ static int plot_any(const char *dir, unsigned formats, int want_chart)
 	snprintf(dst, sizeof dst, "%s/welch.csv", dir);
 	if (welch && put_file(dst, NULL, write_welch, &s) < 0)
 		goto done;
+	snprintf(dst, sizeof dst, "%s/latency-cdf.csv", dir);
+	if (s.n_pct > 0 && put_file(dst, NULL, write_cdf, &s) < 0)
+		goto done;
 	const char *names[ARRAY_LEN(run_plots)];
 	int keep[ARRAY_LEN(run_plots)];
 	for (size_t i = 0; i < ARRAY_LEN(run_plots); i++) {
@@ -774,7 +858,7 @@ static int plot_any(const char *dir, unsigned formats, int want_chart)
 		keep[i] = run_plots[i].need == ALWAYS ||
 			  (run_plots[i].need == BALANCERS && has_kind(&s, is_balancer)) ||
 			  (run_plots[i].need == GROUPS && has_kind(&s, is_group)) ||
-			  (run_plots[i].need == WORKLOAD && welch);
+			  (run_plots[i].need == WORKLOAD && welch) || (run_plots[i].need == PERCENTILES && s.n_pct > 0);
 	}
 	drawn = draw(dir, tdir, names, keep, ARRAY_LEN(run_plots), formats);
 	if (drawn >= 0 && html_report(dir) < 0) /* the page shows the pictures just drawn */

@@ -32,7 +32,7 @@ mkdir -p "$T/compare"
 "$CP" compare "$T/run" "$T/run5" --format html > "$T/compare/report.html"
 [ $? -le 1 ] || { echo "browser: compare failed"; exit 1; }
 # pictures: the inline SVGs each report must show (the diagram besides, for a run)
-for spec in run:8 sweep:4 compare:4; do
+for spec in run:9 sweep:4 compare:4; do
 	name=${spec%%:*} want=${spec#*:}
 	page="$T/$name/report.html"
 	[ -s "$page" ] && ok || { bad "$name: no report.html"; continue; }

@@ -381,18 +381,19 @@ ls -a "$T/spof" | grep -q '\.tmp-' && bad "spof left a temporary file" || ok
 expect_rc 0 "run --plot" "$CP" run "$T/small.yaml" -o "$T/p" -q --plot
 [ ! -s "$T/err" ] && ok || { bad "gnuplot printed warnings or errors"; cat "$T/err"; }
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216 + $2*65536 + $3*256 + $4 "x" $5*16777216 + $6*65536 + $7*256 + $8 }'; }
-for f in utilization requests errors latency bottleneck health; do
+for f in utilization requests errors latency bottleneck health latency-cdf; do
 	[ -s "$T/p/$f.gp" ] && [ -s "$T/p/$f.png" ] && head -c 8 "$T/p/$f.png" | grep -q PNG && [ "$(png_size "$T/p/$f.png")" = 760x460 ] &&
 		grep -q '<svg' "$T/p/$f.svg" && grep -q 'viewBox="0 0 760 460"' "$T/p/$f.svg" && ok || bad "run --plot draws $f (png 760x460, svg, script)"
 done
 [ -s "$T/p/style.gp" ] && [ -s "$T/p/vars.gp" ] && ok || bad "the shared style and the run's variables are beside the scripts"
-[ "$(grep -c '<figure>' "$T/p/report.html")" -eq 6 ] && grep -q 'class="diagram"' "$T/p/report.html" && ok || bad "report.html shows the diagram and the six pictures"
+[ "$(grep -c '<figure>' "$T/p/report.html")" -eq 7 ] && grep -q 'class="diagram"' "$T/p/report.html" && ok || bad "report.html shows the diagram and the seven pictures"
+grep -q "^logged_requests = 0$" "$T/p/vars.gp" && [ "$(grep -c '^[0-9]' "$T/p/latency-cdf.csv")" -eq 5 ] && ok || bad "latency-cdf.csv holds the five percentiles without an access log"
 [ ! -e "$T/p/welch.png" ] && ok || bad "no Welch plot from a single period"
 [ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
 mkdir -p "$T/p-copy" && cp "$T/p/"* "$T/p-copy/"
 rm -f "$T/p/"*.png "$T/p/"*.svg "$T/p/"*.gp
 expect_rc 0 "plot DIR" "$CP" plot "$T/p"
-grep -q "^wrote 12 pictures (png and svg) and their scripts to $T/p/$" "$T/out" && ok || bad "plot says what it drew"
+grep -q "^wrote 14 pictures (png and svg) and their scripts to $T/p/$" "$T/out" && ok || bad "plot says what it drew"
 same=1
 for f in "$T/p-copy/"*.png "$T/p-copy/"*.svg "$T/p-copy/"*.gp; do cmp -s "$f" "$T/p/$(basename "$f")" || same=0; done
 [ "$same" -eq 1 ] && ok || bad "plot DIR gives the same files as run --plot"
