@@ -22,9 +22,9 @@ const char *const outdir_files[OUTDIR_N_FILES] = {
 /* Files a results directory may also hold: the access log, a shard's
  * partial result, a sweep's files, and the pictures of `chokepoint plot`
  * with their scripts. */
-static const char *const other_files[] = {"access.csv",         "partial.json",       "sweep.csv", "sweep.json",
-					  "sweep.partial.json", "style.gp",           "vars.gp",   "report.html",
-					  "scale.csv",          "scale-frontier.csv", "scale.txt"};
+static const char *const other_files[] = {
+	"access.csv", "partial.json", "sweep.csv",  "sweep.json", "sweep.partial.json", "style.gp",
+	"vars.gp",    "report.html",  "theory.csv", "scale.csv",  "scale-frontier.csv", "scale.txt"};
 
 static int is_known(const char *n)
 {

@@ -698,6 +698,7 @@ static int draw(const char *dir, const char *tdir, const char *const *names, con
 /* A sweep's vars.gp: its title, its first key and whether it is a load. */
 struct sweep_vars {
 	char title[PATH_MAX], xname[256];
+	int theory; /* theory.csv is there (one M/M/c station) */
 };
 
 static void write_sweep_vars(FILE *f, const void *ctx)
@@ -709,7 +710,7 @@ static void write_sweep_vars(FILE *f, const void *ctx)
 	put_quoted(f, v->title);
 	fprintf(f, "\nxname = ");
 	put_quoted(f, v->xname);
-	fprintf(f, "\nis_load = %d\n", n > 5 && strcmp(v->xname + n - 5, ".rate") == 0);
+	fprintf(f, "\nis_load = %d\nhas_theory = %d\n", n > 5 && strcmp(v->xname + n - 5, ".rate") == 0, v->theory);
 }
 
 struct header_reader {
@@ -759,6 +760,8 @@ static int plot_sweep(const char *dir, const char *tdir, unsigned formats, int w
 	if (read_csv_file(path, header_field, header_row, &h) < 0)
 		return -1;
 	snprintf(v.xname, sizeof v.xname, "%s", h.second);
+	snprintf(path, sizeof path, "%s/theory.csv", dir);
+	v.theory = access(path, F_OK) == 0;
 	snprintf(v.title, sizeof v.title, "%s", dir);
 	snprintf(path, sizeof path, "%s/sweep.json", dir);
 	if (safe_read(path, NULL, 1u << 30, &text, &len, err, sizeof err) == 0) {

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "../models/server.h"
+#include "../sim/engine/dist.h"
 #include "../sim/engine/units.h"
 #include "../sim/engine/util.h"
 #include "loader.h"
@@ -688,6 +690,46 @@ static void keep_scale(struct walker *w, struct scenario *sc)
 	w->n_plan = 0;
 }
 
+/* Whether item it gives only keys among allowed (its name and kind aside). */
+static int only_keys(const struct scenario_impl *im, int sec, const struct item_info *it, const char *const *allowed,
+		     size_t n)
+{
+	unsigned long present = presence(&im->slots[sec], it);
+	for (const struct param *p = it->kind->params; p->key; p++) {
+		if (!param_is_present(it->kind->params, present, p->key))
+			continue;
+		int ok = 0;
+		for (size_t i = 0; i < n; i++)
+			ok |= strcmp(p->key, allowed[i]) == 0;
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* sc->mmc: one M/M/c station, or not (scenario.h). */
+static void find_mmc(const struct walker *w, struct scenario *sc)
+{
+	static const char *const wl_keys[] = {"target", "rate"};
+	static const char *const sv_keys[] = {"cores", "speed", "queue",     "service", "workers",
+					      "price", "size",  "instances", "mode"};
+	const struct net_spec *spec = &sc->spec;
+	if (w->n_items[SEC_WORKLOADS] != 1 || w->n_items[SEC_NODES] != 1 || w->n_items[SEC_FAILURES] != 0 ||
+	    spec->n_nodes != 2 || strcmp(spec->nodes[1].kind->name, "server") != 0)
+		return;
+	if (!only_keys(sc->impl, SEC_WORKLOADS, &w->items[SEC_WORKLOADS][0], wl_keys, ARRAY_LEN(wl_keys)) ||
+	    !only_keys(sc->impl, SEC_NODES, &w->items[SEC_NODES][0], sv_keys, ARRAY_LEN(sv_keys)))
+		return;
+	const struct server_cfg *cfg = spec->nodes[1].cfg;
+	if (cfg->instances != 1 || cfg->service.type != DIST_EXP || cfg->calls.n != 0 || cfg->queue != LONG_MAX ||
+	    !(cfg->speed > 0))
+		return;
+	sc->mmc.ok = 1;
+	sc->mmc.c = cfg->workers < cfg->cores ? cfg->workers : cfg->cores;
+	sc->mmc.speed = cfg->speed;
+	sc->mmc.mean = cfg->service.a;
+}
+
 /* Each tier of the plan: block is a node whose size or instances the
  * plan can set: a server or database, not grown by an autoscaler. */
 static void check_plan(struct parser *P)
@@ -790,6 +832,7 @@ enum scenario_status scenario_load_with(const char *path, const char *text, size
 		goto invalid;
 
 	fill_spec(sc, &w);
+	find_mmc(&w, sc);
 	keep_sweep(&w, sc);
 	keep_scale(&w, sc);
 	lint(&w, sc, d);

@@ -70,6 +70,16 @@ struct scenario {
 	char *scale[4];
 	struct plan_tier *plan; /* owned: the plan: block's tiers (`chokepoint plan`) */
 	int n_plan;
+	/* When the scenario is one M/M/c station (one workload of Poisson
+	 * arrivals, nothing but its rate given, into one server instance of
+	 * exponential service, no calls, an unbounded queue, no failure): its
+	 * servers (cores, or workers if fewer), their speed and the mean
+	 * service; the theory a sweep's latency is drawn against. */
+	struct {
+		int ok;
+		long c;
+		double speed, mean;
+	} mmc;
 	struct scenario_impl *impl; /* owned: raw document, schema, samples */
 };
 

@@ -16,6 +16,7 @@
 #include "partial.h"
 #include "safefile.h"
 #include "report.h"
+#include "theory.h"
 #include "runner.h"
 #include "slo.h"
 #include "version.h"
@@ -448,6 +449,33 @@ static void write_csv(FILE *f, const struct sweep *s)
 	}
 }
 
+/* theory.csv, when every point is one M/M/c station (scenario.h): its
+ * mean and p99 response time by Erlang's C formula at each point's load,
+ * empty where the load is past the station's capacity. */
+static int write_theory(const char *dir, const struct sweep *s)
+{
+	for (long k = 0; k < s->n; k++)
+		if (!s->sc[k]->mmc.ok)
+			return 0;
+	char path[OUTDIR_MAX_PATH + 400];
+	snprintf(path, sizeof path, "%s/theory.csv", dir);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	fprintf(f, "point,offered_per_s,mmc_mean_s,mmc_p99_s\n");
+	for (long k = 0; k < s->n; k++) {
+		const struct net_spec *spec = &s->sc[k]->spec;
+		double lambda = spec->nodes[0].kind->offered(spec->nodes[0].cfg), mean, p99;
+		double mu = s->sc[k]->mmc.speed / s->sc[k]->mmc.mean;
+		fprintf(f, "%ld,%.12g", k + 1, lambda);
+		if (mmc_response(s->sc[k]->mmc.c, lambda, mu, 0.99, &mean, &p99) == 0)
+			fprintf(f, ",%.12g,%.12g\n", mean, p99);
+		else
+			fprintf(f, ",,\n");
+	}
+	return ferror(f) | (fclose(f) != 0) ? -1 : 0;
+}
+
 static int write_files(const char *dir, void *ctx)
 {
 	const struct sweep *s = ctx;
@@ -472,6 +500,10 @@ static int write_files(const char *dir, void *ctx)
 	}
 	if (ferror(f) | (fclose(f) != 0))
 		goto fail;
+	if (write_theory(dir, s) != 0) {
+		snprintf(path, sizeof path, "%s/theory.csv", dir);
+		goto fail;
+	}
 	return 0;
 fail:
 	fprintf(stderr, "chokepoint: cannot write '%s': %s\n", path, strerror(errno));

@@ -428,6 +428,10 @@ for f in sweep-latency sweep-throughput sweep-availability sweep-cost; do
 	[ -s "$T/p-sweep/$f.png" ] && [ -s "$T/p-sweep/$f.svg" ] && ok || bad "a sweep's $f picture"
 done
 [ ! -s "$T/err" ] && grep -q "^is_load = 1$" "$T/p-sweep/vars.gp" && ok || bad "a load sweep is drawn against the offered load, without warnings"
+# One M/M/c station swept over its load: Erlang C's curves beside the simulation.
+expect_rc 0 "an M/M/1 load sweep" "$CP" run scenarios/mm1.yaml --set 'clients.rate=200/s,500/s,800/s' --reps 2 -o "$T/mm1-sweep" -q --plot=png
+grep -q '^3,800,0.005,0.0230258509299$' "$T/mm1-sweep/theory.csv" && grep -q '^1,200,0.00125,0.00575646273249$' "$T/mm1-sweep/theory.csv" && grep -q '^has_theory = 1$' "$T/mm1-sweep/vars.gp" && ok || bad "theory.csv: M/M/1's mean 1/(mu-lambda) and p99 ln(100)/(mu-lambda)"
+[ ! -e "$T/p-sweep/theory.csv" ] && grep -q '^has_theory = 0$' "$T/p-sweep/vars.gp" && ok || bad "no theory for a scenario that is no single M/M/c station"
 # --chart: the key curve in text, in the summary.
 expect_rc 0 "run --chart" "$CP" run "$T/small.yaml" -o "$T/p-chart" --chart
 grep -q "lb: requests/s (A) and 5xx/s (B) over simulated time (s)" "$T/out" && grep -q '^ *|  *A' "$T/out" && [ -s "$T/p-chart/chart.gp" ] && ok || bad "run --chart draws requests per second in the summary"
