@@ -824,6 +824,8 @@ static void write_timeseries_csv(FILE *f, const struct results *res)
 	fprintf(f, "period_start_s,period_end_s,in_warmup,node,kind");
 	for (int c = 0; c < TS_NCOLS; c++)
 		fprintf(f, ",%s", ts_col_name[c]);
+	for (int b = 0; b < TS_N_BANDS; b++)
+		fprintf(f, ",%s_half_width", ts_col_name[ts_band_col[b]]);
 	fprintf(f, "\n");
 	for (int p = 0; p < res->n_periods; p++) {
 		double t0 = p * spec->period, t1 = (p + 1) * spec->period;
@@ -836,6 +838,9 @@ static void write_timeseries_csv(FILE *f, const struct results *res)
 			fprintf(f, ",%s", spec->nodes[i].kind->name);
 			for (int c = 0; c < TS_NCOLS; c++)
 				fprintf(f, ",%.10g", row[c]);
+			const double *half = &res->ts_half[((size_t)p * res->n_nodes + i) * TS_N_BANDS];
+			for (int b = 0; b < TS_N_BANDS; b++)
+				fprintf(f, ",%.10g", half[b]);
 			fprintf(f, "\n");
 		}
 	}

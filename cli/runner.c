@@ -170,6 +170,8 @@ void rep_record_release(struct rep_record *r)
 	r->log = NULL;
 }
 
+const int ts_band_col[TS_N_BANDS] = {TS_REQUESTS, TS_TRT_P99, TS_UTIL};
+
 void results_reduce(const struct scenario *sc, const struct rep_record *recs, long n, long n_requested,
 		    struct results *res)
 {
@@ -232,6 +234,14 @@ void results_reduce(const struct scenario *sc, const struct rep_record *recs, lo
 	build_index(res);
 	res->ci = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(struct ci));
 	double *col = xmalloc((n ? n : 1) * sizeof(double));
+	size_t cells = (size_t)res->n_periods * res->n_nodes;
+	res->ts_half = xcalloc(cells * TS_N_BANDS + 1, sizeof(double));
+	for (size_t c = 0; n > 1 && c < cells; c++)
+		for (int b = 0; b < TS_N_BANDS; b++) {
+			for (long k = 0; k < n; k++)
+				col[k] = recs[k].ts[c * TS_NCOLS + (size_t)ts_band_col[b]];
+			res->ts_half[c * TS_N_BANDS + (size_t)b] = ci_compute(col, (size_t)n, RUNNER_CONFIDENCE).half;
+		}
 	for (size_t i = 0; i < res->n_metrics; i++) {
 		for (long r = 0; r < n; r++)
 			col[r] = results_value(res, r, i);
@@ -353,6 +363,7 @@ void results_release(struct results *res)
 	free(res->values);
 	free(res->ci);
 	free(res->ts);
+	free(res->ts_half);
 	for (long r = 0; res->logs && r < res->n_reps; r++)
 		free(res->logs[r]);
 	free(res->logs);

@@ -64,6 +64,8 @@ struct results {
 	struct ci *ci;                  /* owned: per metric, across replications */
 	int n_periods, n_nodes;
 	double *ts;                   /* owned: time series averaged over replications */
+	double *ts_half;              /* owned: the 95% half-widths of ts's band columns (ts_band_col),
+					 periods x nodes x TS_N_BANDS; 0 with one replication */
 	uint64_t events;              /* all replications */
 	long stopped_rep;             /* first replication stopped by a limit, or -1 */
 	struct failure_record **logs; /* owned: the failure log of each replication in the results */
@@ -88,6 +90,11 @@ uint64_t runner_in_flight_fit(uint64_t limit, double memory, long jobs);
 void runner_fit_memory(struct net_spec *spec, long jobs, long todo);
 
 /* Runs every replication of sc->spec; 0, or -1 if a thread cannot start. */
+/* The time-series columns given a confidence interval across the
+ * replications (timeseries.csv's *_half_width columns, the pictures' bands). */
+enum { TS_N_BANDS = 3 };
+extern const int ts_band_col[TS_N_BANDS];
+
 int runner_run(const struct scenario *sc, const struct run_opts *opts, struct results *out);
 /*
  * Runs every replication of n scenarios (a sweep's points) in one pool of

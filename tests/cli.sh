@@ -790,7 +790,11 @@ expect_rc 0 "autoscaling daily curve" "$CP" run scenarios/autoscaling-daily-curv
 grep -q '^Autoscaling fleet: .* instances on average, at most [0-9]*; a fixed fleet of [0-9]* would cost \$.*, scaling saves \$.* ([0-9]*%)' "$T/out" && ok || bad "the summary says what autoscaling saved"
 expect_rc 0 "plot an autoscaled run" "$CP" plot "$T/daily"
 [ -s "$T/daily/instances.png" ] && head -c 8 "$T/daily/instances.png" | grep -q PNG && [ -s "$T/daily/instances.svg" ] && ok || bad "plot draws instances.png and .svg for an autoscaler"
-head -1 "$T/daily/timeseries.csv" | grep -q ",RequestCountPerTarget,GroupDesiredCapacity,GroupInServiceInstances,GroupPendingInstances,GroupTerminatingInstances$" && ok || bad "timeseries.csv has the Group columns"
+head -1 "$T/daily/timeseries.csv" | grep -q ",RequestCountPerTarget,GroupDesiredCapacity,GroupInServiceInstances,GroupPendingInstances,GroupTerminatingInstances,RequestCount_half_width,TargetResponseTime_p99_half_width,Utilization_half_width$" && ok || bad "timeseries.csv has the Group columns, then the half-widths"
+# The half-widths are the replications' 95% intervals: none with one replication.
+expect_rc 0 "one replication" "$CP" run "$T/small.yaml" --reps 1 -o "$T/one-rep" -q
+awk -F, 'NR > 1 && ($(NF-2) != 0 || $NF != 0) { bad = 1 } END { exit bad }' "$T/one-rep/timeseries.csv" && ok || bad "one replication: half-widths of 0"
+awk -F, 'NR > 1 && $(NF-2) > 0 { some = 1 } END { exit !some }' "$T/daily/timeseries.csv" && ok || bad "two replications: RequestCount's half-width above 0 somewhere"
 
 # ---- plan (issue 17) ----
 # The plan: block's mistakes, each named with its position.
