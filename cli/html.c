@@ -304,8 +304,8 @@ static const struct {
 	{"requests", "Requests per second at every node (each period's count over its length)."},
 	{"errors", "5xx answers per second, by status code."},
 	{"latency", "Response time p50 and p99 per node over simulated time (log scale)."},
-	{"latency-cdf", "The end-to-end latency's percentiles with their 95% intervals, on the cumulative distribution "
-			"of the access log's requests when the run kept one (--access-log)."},
+	{"latency-cdf", "The end-to-end latency's cumulative distribution with its 95% band, the percentiles marked; "
+			"with --access-log, the logged requests' beside it."},
 	{"health", "The load balancers' healthy targets and surge queue."},
 	{"instances", "The instances of each autoscaled tier: in service and desired."},
 	{"welch", "Welch's plot for choosing the warm-up: the first workload's latency per period and its moving "

@@ -17,7 +17,8 @@
 #include "version.h"
 
 #define PARTIAL_FORMAT                                                                                                 \
-	"chokepoint-partial-3" /* 2: the ConsumedLCUs column; 3: RequestCountPerTarget and the Group columns */
+	"chokepoint-partial-4" /* 2: the ConsumedLCUs column; 3: RequestCountPerTarget and the Group columns;    \
+				  4: each run's latency quantiles (cdf) */
 #define MAX_PARTIAL_BYTES (1u << 30)
 
 static json_t *hexf(double x)
@@ -66,9 +67,11 @@ int partial_write_as(const char *dir, const char *name, const struct scenario *s
 		json_object_set_new(o, "replication", json_integer(r->rep));
 		json_object_set_new(o, "events", json_integer((json_int_t)r->events));
 		json_object_set_new(o, "stopped", json_string(r->stopped));
-		json_t *v = json_array(), *ts = json_array(), *log = json_array();
+		json_t *v = json_array(), *ts = json_array(), *log = json_array(), *cdf = json_array();
 		for (size_t i = 0; i < r->metrics.n; i++)
 			json_array_append_new(v, hexf(r->metrics.m[i].value));
+		for (int i = 0; i < NET_CDF_LEVELS; i++)
+			json_array_append_new(cdf, hexf(r->cdf[i]));
 		for (size_t i = 0; i < nts; i++)
 			json_array_append_new(ts, hexf(r->ts[i]));
 		for (size_t i = 0; i < r->n_log; i++) {
@@ -87,6 +90,7 @@ int partial_write_as(const char *dir, const char *name, const struct scenario *s
 		}
 		json_object_set_new(o, "values", v);
 		json_object_set_new(o, "timeseries", ts);
+		json_object_set_new(o, "cdf", cdf);
 		json_object_set_new(o, "failures", log);
 		json_array_append_new(runs, o);
 	}
@@ -154,11 +158,17 @@ static int parse_run(json_t *o, struct partial *p, struct rep_record *r, char *e
 {
 	json_t *rep = json_object_get(o, "replication"), *ev = json_object_get(o, "events");
 	json_t *v = json_object_get(o, "values"), *ts = json_object_get(o, "timeseries");
-	json_t *log = json_object_get(o, "failures");
+	json_t *log = json_object_get(o, "failures"), *cdf = json_object_get(o, "cdf");
 	const char *stopped = json_string_value(json_object_get(o, "stopped"));
 	if (!json_is_integer(rep) || !json_is_integer(ev) || !json_is_array(v) || !json_is_array(ts) ||
-	    !json_is_array(log) || !stopped)
-		return fail(err, n, "a run lacks one of replication, events, stopped, values, timeseries, failures");
+	    !json_is_array(log) || !json_is_array(cdf) || !stopped)
+		return fail(err, n,
+			    "a run lacks one of replication, events, stopped, values, timeseries, cdf, failures");
+	if (json_array_size(cdf) != NET_CDF_LEVELS)
+		return fail(err, n, "a run's latency quantiles (cdf) have the wrong length");
+	for (int i = 0; i < NET_CDF_LEVELS; i++)
+		if (get_double(json_array_get(cdf, i), &r->cdf[i]) < 0)
+			return fail(err, n, "a latency quantile is not a number");
 	if (json_integer_value(rep) < 0 || json_integer_value(rep) >= p->n_runs || json_integer_value(ev) < 0)
 		return fail(err, n, "a run's replication number or event count is out of range");
 	if (json_array_size(v) != p->n_metrics)

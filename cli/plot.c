@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../models/model.h"
 #include "../sim/engine/util.h"
 #include "html.h"
 #include "safefile.h"
@@ -67,6 +68,8 @@ struct series {
 	 * half-width), and the access log's latencies when there is one */
 	double pct_mean[5], pct_half[5];
 	int n_pct;
+	double cdf_p[NET_CDF_LEVELS], cdf_m[NET_CDF_LEVELS], cdf_h[NET_CDF_LEVELS]; /* summary.json's distribution */
+	int n_cdf;
 	double *lat;
 	size_t n_lat, cap_lat;
 	int lat_col, lat_field;
@@ -273,6 +276,17 @@ static void read_identity(const char *dir, struct series *s, char *title, size_t
 		s->pct_half[i] = json_number_value(json_object_get(v, "half_width"));
 		s->n_pct = i + 1;
 	}
+	const json_t *d = json_object_get(root, "latency_distribution");
+	const json_t *dp = json_object_get(d, "probability"), *dm = json_object_get(d, "mean"),
+		     *dh = json_object_get(d, "half_width");
+	size_t nd = json_array_size(dp);
+	if (nd <= NET_CDF_LEVELS && json_array_size(dm) == nd && json_array_size(dh) == nd)
+		for (size_t i = 0; i < nd; i++) {
+			s->cdf_p[i] = json_number_value(json_array_get(dp, i));
+			s->cdf_m[i] = json_number_value(json_array_get(dm, i));
+			s->cdf_h[i] = json_number_value(json_array_get(dh, i));
+			s->n_cdf = (int)i + 1;
+		}
 	json_decref(root);
 }
 
@@ -308,14 +322,24 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* latency-cdf.csv: the run's percentiles with their intervals, then
- * (after two blank lines, gnuplot's index 1) the logged requests'
- * latencies at 400 evenly spaced ranks and the last, when there is an
- * access log. */
+/* latency-cdf.csv, four blocks (gnuplot's index 0 to 3): the run's
+ * distribution (the replications' mean quantile at each probability), its
+ * 95% band as a closed polygon (the low ends up, the high ends down), the
+ * five percentiles with their half-widths, and, when there is an access
+ * log, its requests' latencies at 400 evenly spaced ranks and the last. */
 static void write_cdf(FILE *f, const void *ctx)
 {
 	const struct series *s = ctx;
-	fprintf(f, "# latency_s,percentile,half_width_s (summary.json)\n");
+	const double floor_s = 1e-9; /* the log scale's */
+	fprintf(f, "# latency_s,cumulative_percent (summary.json's latency_distribution)\n");
+	for (int i = 0; i < s->n_cdf; i++)
+		fprintf(f, "%.10g,%.10g\n", fmax(s->cdf_m[i], floor_s), 100 * s->cdf_p[i]);
+	fprintf(f, "\n\n# latency_s,cumulative_percent (its 95%% band, as a polygon)\n");
+	for (int i = 0; i < s->n_cdf; i++)
+		fprintf(f, "%.10g,%.10g\n", fmax(s->cdf_m[i] - s->cdf_h[i], floor_s), 100 * s->cdf_p[i]);
+	for (int i = s->n_cdf - 1; i >= 0; i--)
+		fprintf(f, "%.10g,%.10g\n", fmax(s->cdf_m[i] + s->cdf_h[i], floor_s), 100 * s->cdf_p[i]);
+	fprintf(f, "\n\n# latency_s,percentile,half_width_s (summary.json)\n");
 	for (int i = 0; i < s->n_pct; i++)
 		fprintf(f, "%.10g,%g,%.10g\n", s->pct_mean[i], pct_levels[i], s->pct_half[i]);
 	if (s->n_lat == 0)
@@ -323,8 +347,7 @@ static void write_cdf(FILE *f, const void *ctx)
 	fprintf(f, "\n\n# latency_s,cumulative_percent (the access log's requests)\n");
 	for (int k = 0; k <= 400; k++) {
 		size_t i = k == 400 ? s->n_lat - 1 : (size_t)((double)k / 400 * (double)(s->n_lat - 1));
-		fprintf(f, "%.10g,%.10g\n", s->lat[i] > 0 ? s->lat[i] : 1e-9,
-			100.0 * (double)(i + 1) / (double)s->n_lat);
+		fprintf(f, "%.10g,%.10g\n", fmax(s->lat[i], floor_s), 100.0 * (double)(i + 1) / (double)s->n_lat);
 	}
 }
 
@@ -852,7 +875,7 @@ static int plot_any(const char *dir, unsigned formats, int want_chart)
 	if (welch && put_file(dst, NULL, write_welch, &s) < 0)
 		goto done;
 	snprintf(dst, sizeof dst, "%s/latency-cdf.csv", dir);
-	if (s.n_pct > 0 && put_file(dst, NULL, write_cdf, &s) < 0)
+	if (s.n_pct > 0 && s.n_cdf > 0 && put_file(dst, NULL, write_cdf, &s) < 0)
 		goto done;
 	const char *names[ARRAY_LEN(run_plots)];
 	int keep[ARRAY_LEN(run_plots)];
@@ -861,7 +884,8 @@ static int plot_any(const char *dir, unsigned formats, int want_chart)
 		keep[i] = run_plots[i].need == ALWAYS ||
 			  (run_plots[i].need == BALANCERS && has_kind(&s, is_balancer)) ||
 			  (run_plots[i].need == GROUPS && has_kind(&s, is_group)) ||
-			  (run_plots[i].need == WORKLOAD && welch) || (run_plots[i].need == PERCENTILES && s.n_pct > 0);
+			  (run_plots[i].need == WORKLOAD && welch) ||
+			  (run_plots[i].need == PERCENTILES && s.n_pct > 0 && s.n_cdf > 0);
 	}
 	drawn = draw(dir, tdir, names, keep, ARRAY_LEN(run_plots), formats);
 	if (drawn >= 0 && html_report(dir) < 0) /* the page shows the pictures just drawn */

@@ -737,6 +737,19 @@ static int write_json(FILE *f, const struct results *res)
 	for (int i = 0; i < n_spof; i++)
 		json_array_append_new(sp, json_string(spofs[i]));
 	json_object_set_new(root, "single_points_of_failure", sp);
+	/* The end-to-end latency's distribution: its quantiles at fixed
+	 * probabilities, each a mean over the replications with its interval. */
+	json_t *cdf = json_object(), *lv = json_array(), *mean = json_array(), *half = json_array();
+	for (int q = 0; q < NET_CDF_LEVELS; q++) {
+		json_array_append_new(lv, json_real(net_cdf_level[q]));
+		json_array_append_new(mean, json_real(res->cdf_mean[q]));
+		json_array_append_new(half, json_real(res->cdf_half[q]));
+	}
+	json_object_set_new(cdf, "unit", json_string("s"));
+	json_object_set_new(cdf, "probability", lv);
+	json_object_set_new(cdf, "mean", mean);
+	json_object_set_new(cdf, "half_width", half);
+	json_object_set_new(root, "latency_distribution", cdf);
 	json_object_set_new(root, "bottleneck", verdict_json(res));
 	if (res->sc->n_slo > 0)
 		json_object_set_new(root, "slo", slo_json(res));

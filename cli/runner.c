@@ -107,6 +107,7 @@ static void *worker(void *arg)
 		size_t nts = (size_t)net->n_periods * net->n_nodes * TS_NCOLS;
 		o->ts = xmalloc(nts * sizeof(double));
 		memcpy(o->ts, net->ts, nts * sizeof(double));
+		memcpy(o->cdf, net->cdf, sizeof o->cdf);
 		o->events = net->sim.n_events;
 		o->n_log = net->n_log;
 		o->log = xmalloc((net->n_log ? net->n_log : 1) * sizeof(*o->log));
@@ -234,6 +235,13 @@ void results_reduce(const struct scenario *sc, const struct rep_record *recs, lo
 	build_index(res);
 	res->ci = xmalloc((res->n_metrics ? res->n_metrics : 1) * sizeof(struct ci));
 	double *col = xmalloc((n ? n : 1) * sizeof(double));
+	for (int q = 0; q < NET_CDF_LEVELS; q++) {
+		for (long k = 0; k < n; k++)
+			col[k] = recs[k].cdf[q];
+		struct ci c = ci_compute(col, (size_t)n, RUNNER_CONFIDENCE);
+		res->cdf_mean[q] = n > 0 ? c.mean : 0;
+		res->cdf_half[q] = n > 1 ? c.half : 0;
+	}
 	size_t cells = (size_t)res->n_periods * res->n_nodes;
 	res->ts_half = xcalloc(cells * TS_N_BANDS + 1, sizeof(double));
 	for (size_t c = 0; n > 1 && c < cells; c++)

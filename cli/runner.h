@@ -22,9 +22,10 @@
 /* One replication's raw outcome, before reduction (also what a partial
  * result holds, see partial.h). */
 struct rep_record {
-	long rep;              /* replication number */
-	struct report metrics; /* (scope, key) -> value, in a fixed order */
-	double *ts;            /* owned: periods x nodes x TS_NCOLS */
+	long rep;                   /* replication number */
+	struct report metrics;      /* (scope, key) -> value, in a fixed order */
+	double *ts;                 /* owned: periods x nodes x TS_NCOLS */
+	double cdf[NET_CDF_LEVELS]; /* the end-to-end latency's quantiles at net_cdf_level */
 	uint64_t events;
 	char stopped[256];          /* why it stopped early, or "" */
 	struct failure_record *log; /* owned */
@@ -63,7 +64,10 @@ struct results {
 	double *values;                 /* owned: n_reps x n_metrics, replication-major */
 	struct ci *ci;                  /* owned: per metric, across replications */
 	int n_periods, n_nodes;
-	double *ts;                   /* owned: time series averaged over replications */
+	double *ts; /* owned: time series averaged over replications */
+	/* the end-to-end latency's quantiles at net_cdf_level: their mean
+	 * over the replications and its 95% half-width (0 with one) */
+	double cdf_mean[NET_CDF_LEVELS], cdf_half[NET_CDF_LEVELS];
 	double *ts_half;              /* owned: the 95% half-widths of ts's band columns (ts_band_col),
 					 periods x nodes x TS_N_BANDS; 0 with one replication */
 	uint64_t events;              /* all replications */

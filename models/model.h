@@ -434,6 +434,11 @@ struct class_stats {
 };
 
 /* One replication's world. */
+/* The probabilities at which a replication keeps its end-to-end latency's
+ * quantiles: 0.005, 0.01 to 0.99 by 0.01, 0.995, 0.999, 0.9995, 0.9999. */
+#define NET_CDF_LEVELS 104
+extern const double net_cdf_level[NET_CDF_LEVELS];
+
 struct net {
 	struct sim sim;
 	const struct net_spec *spec;
@@ -461,6 +466,9 @@ struct net {
 	double *ts;              /* owned: n_periods * n_nodes * TS_NCOLS */
 	uint32_t n_clients;      /* clients of every workload (request.client < n_clients) */
 	struct class_stats *cls; /* owned: spec->n_classes + 1 of them ([0] unused), or NULL */
+	/* The end-to-end latency's quantile at each of net_cdf_level (the
+	 * distribution a run's picture draws), set by net_report. */
+	double cdf[NET_CDF_LEVELS];
 };
 
 /* Number of time-series periods of a replication (the last may be partial). */

@@ -387,7 +387,8 @@ for f in utilization requests errors latency bottleneck health latency-cdf; do
 done
 [ -s "$T/p/style.gp" ] && [ -s "$T/p/vars.gp" ] && ok || bad "the shared style and the run's variables are beside the scripts"
 [ "$(grep -c '<figure>' "$T/p/report.html")" -eq 7 ] && grep -q 'class="diagram"' "$T/p/report.html" && ok || bad "report.html shows the diagram and the seven pictures"
-grep -q "^logged_requests = 0$" "$T/p/vars.gp" && [ "$(grep -c '^[0-9]' "$T/p/latency-cdf.csv")" -eq 5 ] && ok || bad "latency-cdf.csv holds the five percentiles without an access log"
+grep -q "^logged_requests = 0$" "$T/p/vars.gp" && [ "$(grep -c '^[0-9]' "$T/p/latency-cdf.csv")" -eq $((104 + 208 + 5)) ] && ok || bad "latency-cdf.csv holds the distribution, its band and the five percentiles without an access log"
+grep -q '"latency_distribution": {' "$T/p/summary.json" && ok || bad "summary.json has the latency's distribution"
 [ ! -e "$T/p/welch.png" ] && ok || bad "no Welch plot from a single period"
 [ ! -e "$T/p/instances.png" ] && ok || bad "no instances.png without an autoscaler"
 mkdir -p "$T/p-copy" && cp "$T/p/"* "$T/p-copy/"

@@ -65,12 +65,44 @@ static void test_mmc_quantile(void **state)
 	assert_near(tail_numeric(q99, C, theta, mu), 0.01, 1e-6);
 }
 
+/* A run's latency distribution: the replications' mean quantile at each
+ * level, rising, the median the summary's p50, the 99.9% its p99.9, and
+ * for M/M/1 (mean 5 ms) each quantile near -ln(1 - p) x 5 ms. */
+static void test_run_latency_distribution(void **state)
+{
+	(void)state;
+	struct scenario *sc =
+		load_text("simulation: {duration: 5m, warmup: 30s, replications: 4, seed: 3}\n"
+			  "workloads: [{name: w, target: s, rate: 800/s}]\n"
+			  "nodes: [{name: s, kind: server, cores: 1, queue: unlimited, service: exp(1ms)}]\n");
+	struct results res;
+	run_all(sc, &res);
+	assert_near(net_cdf_level[NET_CDF_LEVELS - 1], 0.9999, 0);
+	for (int q = 1; q < NET_CDF_LEVELS; q++) {
+		assert_true(net_cdf_level[q] > net_cdf_level[q - 1]);
+		assert_true(res.cdf_mean[q] >= res.cdf_mean[q - 1]);
+	}
+	for (int q = 0; q < NET_CDF_LEVELS; q++)
+		if (net_cdf_level[q] == 0.5)
+			assert_near(res.cdf_mean[q], mean_of(&res, "e2e", "latency_p50"), 1e-12);
+		else if (net_cdf_level[q] == 0.999)
+			assert_near(res.cdf_mean[q], mean_of(&res, "e2e", "latency_p99.9"), 1e-12);
+		else if (net_cdf_level[q] >= 0.1 &&
+			 net_cdf_level[q] <= 0.99) { /* the histogram's resolution and noise */
+			double theory = -log(1 - net_cdf_level[q]) * 0.005;
+			assert_true(fabs(res.cdf_mean[q] - theory) < 0.05 * theory + 3 * res.cdf_half[q]);
+		}
+	results_release(&res);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mm1_closed_forms),
 		cmocka_unit_test(test_erlang_c),
 		cmocka_unit_test(test_mmc_quantile),
+		cmocka_unit_test(test_run_latency_distribution),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
