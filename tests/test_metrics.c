@@ -9,11 +9,6 @@
 #include "../cli/metrics.h"
 #include "../sim/engine/units.h"
 
-static double get(const struct results *res, const char *scope, const char *key)
-{
-	return res->ci[metric_index(res, scope, key)].mean;
-}
-
 static void run_text(const char *text, struct results *res, struct scenario **sc)
 {
 	*sc = load_text(text);
@@ -163,9 +158,9 @@ static void test_overlapping_failures_lose_a_request_once(void **state)
 		 "  - {name: first, node: db, at: 20s, for: 40s}\n"
 		 "  - {name: second, node: web, instance: 1, at: 30s, for: 40s}\n",
 		 &res, &sc);
-	double errors = get(&res, "e2e", "requests") - get(&res, "e2e", "status_2xx");
+	double errors = mean_of(&res, "e2e", "requests") - mean_of(&res, "e2e", "status_2xx");
 	assert_true(errors > 100 * 40 * 0.9);
-	assert_near(get(&res, "failures", "requests_lost"), errors, 1e-6);
+	assert_near(mean_of(&res, "failures", "requests_lost"), errors, 1e-6);
 	/* The second began inside the first: it is charged only what came after. */
 	for (long r = 0; r < res.n_reps; r++) {
 		assert_int_equal(res.n_logs[r], 2);
@@ -194,8 +189,8 @@ static void test_a_slowdown_record_has_its_repair(void **state)
 		assert_near(res.logs[r][0].t_fail, 60, 0);
 		assert_near(res.logs[r][0].t_recover, 80, 1e-9);
 	}
-	assert_near(get(&res, "failures", "mean_time_to_repair"), 20, 1e-9);
-	assert_near(get(&res, "failures", "repaired"), 1, 0);
+	assert_near(mean_of(&res, "failures", "mean_time_to_repair"), 20, 1e-9);
+	assert_near(mean_of(&res, "failures", "repaired"), 1, 0);
 	results_release(&res);
 	scenario_free(sc);
 }
@@ -214,7 +209,7 @@ static void test_an_unrepaired_failure_is_reported_as_such(void **state)
 		 "failures:\n"
 		 "  - {node: web, instance: 1, at: 30s}\n",
 		 &res, &sc);
-	assert_near(get(&res, "failures", "repaired"), 0, 0);
+	assert_near(mean_of(&res, "failures", "repaired"), 0, 0);
 	char *text = report_text(&res);
 	assert_non_null(strstr(text, "none repaired before the run ended"));
 	assert_null(strstr(text, "mean time to repair             0s"));
@@ -238,7 +233,7 @@ static void test_an_exhausted_error_budget_says_how_far(void **state)
 		 "failures:\n"
 		 "  - {node: web, at: 40s, for: 20s}\n",
 		 &res, &sc);
-	assert_near(get(&res, "e2e", "error_budget_used"), 200, 10);
+	assert_near(mean_of(&res, "e2e", "error_budget_used"), 200, 10);
 	char *text = report_text(&res);
 	assert_non_null(strstr(text, "error budget (SLO 99.9%)       exhausted 19"));
 	assert_non_null(strstr(text, "x over"));
@@ -262,7 +257,7 @@ static void test_client_timeouts_are_460_at_the_balancer(void **state)
 		 "  - {name: lb, kind: load_balancer, targets: web}\n"
 		 "  - {name: web, kind: server, service: exp(10ms), workers: 10000, queue: unlimited}\n",
 		 &res, &sc);
-	assert_true(get(&res, "e2e", "status_460") > 100);
+	assert_true(mean_of(&res, "e2e", "status_460") > 100);
 	/* Over the whole run (the periods include the warm-up): the client's
 	 * own 460s against the balancer's. */
 	double client = 0, lb4xx = 0;
@@ -332,7 +327,7 @@ static void test_the_stability_check_follows_the_mix(void **state)
 		 "  - {name: db, kind: database, service: exp(10ms), queue: unlimited}\n",
 		 &res, &sc);
 	assert_near(sc->flow[2], 75, 1e-9);
-	assert_near(get(&res, "db", "utilization"), 0.75, 0.03);
+	assert_near(mean_of(&res, "db", "utilization"), 0.75, 0.03);
 	results_release(&res);
 	scenario_free(sc);
 
