@@ -419,6 +419,24 @@ static void change_text(const struct cmp_row *row, char *buf, size_t n)
 		snprintf(buf, n, "%+.1f%%", 100 * row->change);
 }
 
+/* A row as people read it, in every format but JSON. */
+struct row_texts {
+	char name[200], vb[64], vc[64], ch[32];
+	const char *verdict; /* "better", "worse" or "~" */
+};
+
+static void row_texts(const struct cmp_side *b, const struct cmp_side *c, const struct cmp_row *row,
+		      struct row_texts *t)
+{
+	struct ci cb = {.n = (size_t)b->n, .mean = row->mb, .half = row->hb};
+	struct ci cc = {.n = (size_t)c->n, .mean = row->mc, .half = row->hc};
+	name_of(b, row->ib, t->name, sizeof t->name);
+	metric_format_ci(t->vb, sizeof t->vb, b->unit[row->ib], &cb);
+	metric_format_ci(t->vc, sizeof t->vc, b->unit[row->ib], &cc);
+	change_text(row, t->ch, sizeof t->ch);
+	t->verdict = row->verdict == CMP_BETTER ? "better" : row->verdict == CMP_WORSE ? "worse" : "~";
+}
+
 static void print_json(FILE *out, const struct cmp_side *b, const struct cmp_side *c, const struct cmp_opts *o,
 		       const struct cmp_report *r)
 {
@@ -494,27 +512,20 @@ static void print_html(FILE *out, const struct cmp_side *b, const struct cmp_sid
 			same++;
 			continue;
 		}
-		char name[200], vb[64], vc[64], ch[32];
-		struct ci cb = {.n = (size_t)b->n, .mean = row->mb, .half = row->hb};
-		struct ci cc = {.n = (size_t)c->n, .mean = row->mc, .half = row->hc};
-		name_of(b, row->ib, name, sizeof name);
-		metric_format_ci(vb, sizeof vb, b->unit[row->ib], &cb);
-		metric_format_ci(vc, sizeof vc, b->unit[row->ib], &cc);
-		change_text(row, ch, sizeof ch);
+		struct row_texts t;
+		row_texts(b, c, row, &t);
 		fprintf(out, "<tr><td>");
-		html_esc(out, name);
+		html_esc(out, t.name);
 		fprintf(out, "</td><td class=\"num\">");
-		html_esc(out, vb);
+		html_esc(out, t.vb);
 		fprintf(out, "</td><td class=\"num\">");
-		html_esc(out, vc);
+		html_esc(out, t.vc);
 		fprintf(out, "</td><td class=\"num\">%s</td><td class=\"num\">%.3g</td><td class=\"%s\">%s</td></tr>\n",
-			ch, row->p,
+			t.ch, row->p,
 			row->verdict == CMP_BETTER  ? "pass"
 			: row->verdict == CMP_WORSE ? "fail"
 						    : "",
-			row->verdict == CMP_BETTER  ? "better"
-			: row->verdict == CMP_WORSE ? "worse"
-						    : "~");
+			t.verdict);
 	}
 	fprintf(out, "</table></div>\n");
 	if (same)
@@ -573,19 +584,15 @@ void cmp_print(FILE *out, const struct cmp_side *b, const struct cmp_side *c, co
 			same++;
 			continue;
 		}
-		char name[200], vb[64], vc[64], ch[32];
-		struct ci cb = {.n = (size_t)b->n, .mean = row->mb, .half = row->hb};
-		struct ci cc = {.n = (size_t)c->n, .mean = row->mc, .half = row->hc};
-		name_of(b, row->ib, name, sizeof name);
-		metric_format_ci(vb, sizeof vb, b->unit[row->ib], &cb);
-		metric_format_ci(vc, sizeof vc, b->unit[row->ib], &cc);
-		change_text(row, ch, sizeof ch);
-		const char *v = row->verdict == CMP_BETTER ? "better" : row->verdict == CMP_WORSE ? "worse" : "~";
+		struct row_texts t;
+		row_texts(b, c, row, &t);
 		if (md)
-			fprintf(out, "| `%s` | %s | %s | %s | %.3g | %s%s%s |\n", name, vb, vc, ch, row->p,
-				row->verdict == CMP_WORSE ? "**" : "", v, row->verdict == CMP_WORSE ? "**" : "");
+			fprintf(out, "| `%s` | %s | %s | %s | %.3g | %s%s%s |\n", t.name, t.vb, t.vc, t.ch, row->p,
+				row->verdict == CMP_WORSE ? "**" : "", t.verdict,
+				row->verdict == CMP_WORSE ? "**" : "");
 		else
-			fprintf(out, "%-36.36s %-20s %-20s %-9s %-9.3g %s\n", name, vb, vc, ch, row->p, v);
+			fprintf(out, "%-36.36s %-20s %-20s %-9s %-9.3g %s\n", t.name, t.vb, t.vc, t.ch, row->p,
+				t.verdict);
 	}
 	if (same)
 		fprintf(out,

@@ -153,40 +153,18 @@ static void on_row(int c, void *data)
 	l->field = 0;
 }
 
-/* A regular file of dir opened for reading without blocking on a FIFO, or
- * NULL with *missing set when it is not there. */
-static FILE *open_result(const char *path, int *missing)
-{
-	*missing = 0;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		*missing = errno == ENOENT;
-		if (!*missing)
-			fprintf(stderr, "chokepoint: export: cannot read '%s': %s\n", path, strerror(errno));
-		return NULL;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "chokepoint: export: '%s' is not a regular file\n", path);
-		close(fd);
-		return NULL;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	FILE *f = fdopen(fd, "rb");
-	if (!f)
-		close(fd);
-	return f;
-}
-
 /* dir/name into table; 0 (also when the file is absent and optional), -1. */
 static int load_csv(sqlite3 *db, const char *dir, const char *name, const char *table, int required)
 {
 	char path[PATH_MAX + 64];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	int missing;
-	FILE *f = open_result(path, &missing);
+	char why[256];
+	FILE *f = safe_open(path, &missing, why, sizeof why);
 	if (!f) {
-		if (missing && required)
+		if (!missing)
+			fprintf(stderr, "chokepoint: export: cannot read '%s': %s\n", path, why);
+		else if (required)
 			fprintf(stderr,
 				"chokepoint: export: '%s' is missing: '%s' is not a complete results directory\n", path,
 				dir);
@@ -227,24 +205,9 @@ static json_t *read_json(const char *dir, const char *name, int *missing)
 {
 	char path[PATH_MAX + 64], err[512];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	char *text = NULL;
-	size_t len = 0;
-	*missing = access(path, F_OK) != 0 && errno == ENOENT;
-	if (*missing)
-		return NULL;
-	if (safe_read(path, NULL, 1u << 30, &text, &len, err, sizeof err) != 0) {
+	json_t *root = safe_read_json(path, missing, err, sizeof err);
+	if (!root && !*missing)
 		fprintf(stderr, "chokepoint: export: cannot read '%s': %s\n", path, err);
-		return NULL;
-	}
-	json_error_t je;
-	json_t *root = json_loadb(text, len, 0, &je);
-	free(text);
-	if (!root || !json_is_object(root)) {
-		fprintf(stderr, "chokepoint: export: '%s', line %d: %s\n", path, je.line,
-			root ? "not a JSON object" : je.text);
-		json_decref(root);
-		return NULL;
-	}
 	return root;
 }
 

@@ -708,18 +708,10 @@ static void write_sweep(FILE *f, const char *dir, const json_t *root)
 
 static json_t *load_json(const char *dir, const char *name)
 {
-	char path[PATH_MAX + 64], err[256], *text = NULL;
-	size_t len = 0;
+	char path[PATH_MAX + 64], err[256];
+	int missing;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (access(path, F_OK) != 0 || safe_read(path, NULL, 1u << 30, &text, &len, err, sizeof err) != 0)
-		return NULL;
-	json_t *root = json_loadb(text, len, 0, NULL);
-	free(text);
-	if (root && !json_is_object(root)) {
-		json_decref(root);
-		return NULL;
-	}
-	return root;
+	return safe_read_json(path, &missing, err, sizeof err);
 }
 
 /* A scale study's page: its text, as `chokepoint scale` printed it, and

@@ -285,14 +285,8 @@ static int load(const char *path, struct scenario **sc)
 
 static void default_output(const char *path, char *buf, size_t n)
 {
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t len = strlen(base);
-	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
-		len -= 5;
-	else if (len > 4 && strcmp(base + len - 4, ".yml") == 0)
-		len -= 4;
-	snprintf(buf, n, "results/%.*s", (int)len, base);
+	snprintf(buf, n, "results/"); /* n is a path buffer's size, far above 8 */
+	scenario_stem(path, buf + 8, n - 8);
 }
 
 /* Removes the access-log part files of replications 0..reps-1, and their directory. */

@@ -12,8 +12,8 @@
  *     (the asymptotic bound R >= D), cannot meet it.  Such options are
  *     dropped; what remains is ordered by cost.
  *  2. Monotonicity.  A design at least as strong as another in every tier
- *     (as many instances, of a size with as many cores, as fast, as much
- *     memory and bandwidth) does at least as well on every check that
+ *     (as many instances, of a size with as many cores, as fast, serving
+ *     as much) does at least as well on every check that
  *     capacity helps (a latency below a limit, an availability above one;
  *     not a cost, not a lower bound on utilization).  So a design that
  *     fails such a check rules out every design weaker than it, unrun.
@@ -57,7 +57,7 @@
 struct size_info {
 	const char *name; /* NULL: the tier's own cores and speed */
 	long cores;
-	double speed, memory, bandwidth, price;
+	double speed, price;
 	double cap1; /* requests/s one instance serves at most */
 };
 
@@ -295,77 +295,52 @@ static int simulate(struct plan *p, const unsigned short *idx, long reps, struct
 		}
 	}
 	n += load_split_sets(&p->split, p->load, sets + n);
-	char what[1024];
-	design_text(p, idx, what, sizeof what);
-	struct diags d;
-	diags_init(&d, a->path);
+	char what[1100] = "plan: ";
+	design_text(p, idx, what + 6, sizeof what - 6);
 	struct scenario *sc = NULL;
-	enum scenario_status st = scenario_load_sets(a->path, sets, n, &sc, &d);
-	if (st != SCENARIO_OK) {
-		fprintf(stderr, "chokepoint: plan: the design %s does not load:\n", what);
-		diags_print(&d, stderr);
-		diags_release(&d);
-		return st == SCENARIO_IO ? 4 : 3;
+	struct results res;
+	int rc = variant_run(a->path, sets, n, a->seed, reps, a->jobs, p->stop, what, &sc, &res);
+	if (rc)
+		return rc;
+	memcpy(e->idx, idx, sizeof e->idx);
+	e->reps = reps;
+	e->confirmed = reps >= p->full_reps;
+	e->cost = design_cost(p, idx);
+	e->meets = 1;
+	e->fails = e->rules_out = 0;
+	for (size_t k = 0; k < sc->n_slo; k++) {
+		slo_evaluate(&sc->slo[k], &res, a->slo_point, &e->r[k]);
+		int pass = e->r[k].verdict == SLO_PASS;
+		int fail = e->r[k].verdict == SLO_FAIL || e->r[k].verdict == SLO_MISSING;
+		e->meets &= pass;
+		e->fails |= fail;
+		/* inconclusive on the full replications counts: a weaker design
+		 * is no more likely to pass with its whole interval */
+		e->rules_out |= p->monotone[k] && (e->confirmed ? !pass : fail);
 	}
-	diags_release(&d);
-	if (a->seed >= 0)
-		sc->spec.seed = (uint64_t)a->seed;
-	sc->spec.replications = reps;
-	struct results res = {0};
-	struct run_opts ro = {.jobs = a->jobs, .stop = p->stop};
-	if (runner_run(sc, &ro, &res) != 0) {
-		scenario_free(sc);
-		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
-		return 5;
+	const struct ci *c = results_ci(&res, "e2e", "cost_per_hour");
+	e->cost_sim = c ? *c : (struct ci){0};
+	for (int t = 0; t < p->nt; t++) {
+		c = results_ci(&res, p->t[t].pt->node, "utilization");
+		e->util[t] = c ? *c : (struct ci){0, NAN, 0, 0};
 	}
-	int rc = 0;
-	if (p->stop && *p->stop) {
-		rc = 128 + *p->stop;
-	} else if (res.stopped_rep >= 0) {
-		fprintf(stderr, "chokepoint: plan: %s: replication %ld stopped early: %s\n", what, res.stopped_rep,
-			res.stopped);
-		rc = 6;
-	} else {
-		memcpy(e->idx, idx, sizeof e->idx);
-		e->reps = reps;
-		e->confirmed = reps >= p->full_reps;
-		e->cost = design_cost(p, idx);
-		e->meets = 1;
-		e->fails = e->rules_out = 0;
-		for (size_t k = 0; k < sc->n_slo; k++) {
-			slo_evaluate(&sc->slo[k], &res, a->slo_point, &e->r[k]);
-			int pass = e->r[k].verdict == SLO_PASS;
-			int fail = e->r[k].verdict == SLO_FAIL || e->r[k].verdict == SLO_MISSING;
-			e->meets &= pass;
-			e->fails |= fail;
-			/* inconclusive on the full replications counts: a weaker design
-			 * is no more likely to pass with its whole interval */
-			e->rules_out |= p->monotone[k] && (e->confirmed ? !pass : fail);
-		}
-		const struct ci *c = results_ci(&res, "e2e", "cost_per_hour");
-		e->cost_sim = c ? *c : (struct ci){0};
-		for (int t = 0; t < p->nt; t++) {
-			c = results_ci(&res, p->t[t].pt->node, "utilization");
-			e->util[t] = c ? *c : (struct ci){0, NAN, 0, 0};
-		}
-		report_bottleneck_name(&res, e->bottleneck, sizeof e->bottleneck);
-		p->runs++;
-		p->reps_run += reps;
-		if (e->confirmed && reps > p->screen_reps)
-			p->runs_confirm++;
-		else
-			p->runs_screen++;
-		if (p->csv)
-			csv_row(p, e);
-		if (a->progress && !a->quiet)
-			fprintf(stderr, "plan: %s (%ld replications): %s\n", what, reps,
-				e->meets   ? "meets the SLOs"
-				: e->fails ? "misses"
-					   : "inconclusive");
-	}
+	report_bottleneck_name(&res, e->bottleneck, sizeof e->bottleneck);
+	p->runs++;
+	p->reps_run += reps;
+	if (e->confirmed && reps > p->screen_reps)
+		p->runs_confirm++;
+	else
+		p->runs_screen++;
+	if (p->csv)
+		csv_row(p, e);
+	if (a->progress && !a->quiet)
+		fprintf(stderr, "%s (%ld replications): %s\n", what, reps,
+			e->meets   ? "meets the SLOs"
+			: e->fails ? "misses"
+				   : "inconclusive");
 	results_release(&res);
 	scenario_free(sc);
-	return rc;
+	return 0;
 }
 
 /* The design judged: from memory, or screened and then, unless it clearly
@@ -491,12 +466,6 @@ static int size_probe(struct plan *p, struct tier *tr, struct size_info *si, lon
 	si->cores = (long)param_double(ns, "cores", 1);
 	si->speed = param_double(ns, "speed", 1);
 	si->price = param_double(ns, "price", 0);
-	si->memory = si->bandwidth = 0;
-	if (si->name) {
-		long c;
-		double s;
-		scenario_size(sc, si->name, &c, &s, &si->memory, &si->bandwidth);
-	}
 	tr->flow = sc->flow ? sc->flow[tr->node] / tiny : 0;
 	scenario_free(sc);
 	return 0;
@@ -847,35 +816,38 @@ static void walk_up(struct plan *p)
 
 /* ---- the report ---------------------------------------------------------------- */
 
+/* What a check has to spare at mean m, in its unit (negative: it misses). */
+static double spare(const struct slo_check *c, double m)
+{
+	return c->op == SLO_LT || c->op == SLO_LE ? c->limit - m : m - c->limit;
+}
+
 /* What check k has to spare on e: "22.1ms (55% of the limit)". */
-static double margin_text(const struct plan *p, const struct eval *e, size_t k, char *buf, size_t n)
+static void margin_text(const struct plan *p, const struct eval *e, size_t k, char *buf, size_t n)
 {
 	const struct slo_check *c = &p->sc->slo[k];
-	double m = e->r[k].ci.mean;
-	double gap = c->op == SLO_LT || c->op == SLO_LE ? c->limit - m : m - c->limit;
+	double gap = spare(c, e->r[k].ci.mean);
 	char v[64];
 	metric_format(v, sizeof v, c->def->unit, gap);
 	if (c->def->unit == MU_FRACTION || c->limit == 0)
 		snprintf(buf, n, "%s", v);
 	else
 		snprintf(buf, n, "%s (%.0f%% of the limit)", v, 100 * gap / fabs(c->limit));
-	return gap;
 }
 
-/* The smallest share of its limit a check has to spare; -1 if none. */
-static int tightest(const struct plan *p, const struct eval *e, double *share)
+/* The check with the smallest share of its limit to spare; -1 if none. */
+static int tightest(const struct plan *p, const struct eval *e)
 {
 	int k_min = -1;
+	double least = 0;
 	for (size_t k = 0; k < p->sc->n_slo; k++) {
 		const struct slo_check *c = &p->sc->slo[k];
-		double m = e->r[k].ci.mean;
-		double gap = c->op == SLO_LT || c->op == SLO_LE ? c->limit - m : m - c->limit;
-		double s = c->limit != 0 ? gap / fabs(c->limit) : gap;
 		if (c->op == SLO_EQ || c->op == SLO_NE)
 			continue;
-		if (k_min < 0 || s < *share) {
+		double gap = spare(c, e->r[k].ci.mean), share = c->limit != 0 ? gap / fabs(c->limit) : gap;
+		if (k_min < 0 || share < least) {
 			k_min = (int)k;
-			*share = s;
+			least = share;
 		}
 	}
 	return k_min;
@@ -938,8 +910,7 @@ static void print_frontier(FILE *out, const struct plan *p)
 		char cost[32], d[1024], t[600] = "-";
 		metric_format(cost, sizeof cost, MU_DOLLARS_HOUR, e->cost_sim.mean);
 		design_text(p, e->idx, d, sizeof d);
-		double share = 0;
-		int k = tightest(p, e, &share);
+		int k = tightest(p, e);
 		char margin[160];
 		if (k >= 0) {
 			margin_text(p, e, (size_t)k, margin, sizeof margin);

@@ -156,19 +156,11 @@ static void ts_row(int c, void *data)
 /* Streams a CSV file of the results through libcsv; -1 after saying why. */
 static int read_csv_file(const char *path, void (*f)(void *, size_t, void *), void (*rw)(int, void *), void *data)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "chokepoint: cannot read '%s': %s\n", path,
-			fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	FILE *in = fdopen(fd, "rb");
+	int missing;
+	char why[256];
+	FILE *in = safe_open(path, &missing, why, sizeof why);
 	if (!in) {
-		close(fd);
+		fprintf(stderr, "chokepoint: cannot read '%s': %s\n", path, why);
 		return -1;
 	}
 	struct csv_parser p;
@@ -254,13 +246,12 @@ static void bar_row(int c, void *data)
 static void read_identity(const char *dir, struct series *s, char *title, size_t tn)
 {
 	snprintf(title, tn, "%s", dir);
-	char path[PATH_MAX + 32], err[256], *text = NULL;
-	size_t len;
+	char path[PATH_MAX + 32], err[256];
+	int missing;
 	snprintf(path, sizeof path, "%s/summary.json", dir);
-	if (safe_read(path, NULL, 1u << 30, &text, &len, err, sizeof err) != 0)
+	json_t *root = safe_read_json(path, &missing, err, sizeof err);
+	if (!root)
 		return;
-	json_t *root = json_loadb(text, len, 0, NULL);
-	free(text);
 	const char *node = json_string_value(json_object_get(json_object_get(root, "bottleneck"), "node"));
 	if (node)
 		snprintf(s->bottleneck, sizeof s->bottleneck, "%s", node);
@@ -776,8 +767,7 @@ static int chart(const char *dir, const char *tdir, const char *name)
 static int plot_sweep(const char *dir, const char *tdir, unsigned formats, int want_chart)
 {
 	struct sweep_vars v;
-	char path[PATH_MAX + 64], err[256], *text = NULL;
-	size_t len;
+	char path[PATH_MAX + 64], err[256];
 	struct header_reader h = {0};
 	snprintf(path, sizeof path, "%s/sweep.csv", dir);
 	if (read_csv_file(path, header_field, header_row, &h) < 0)
@@ -787,14 +777,12 @@ static int plot_sweep(const char *dir, const char *tdir, unsigned formats, int w
 	v.theory = access(path, F_OK) == 0;
 	snprintf(v.title, sizeof v.title, "%s", dir);
 	snprintf(path, sizeof path, "%s/sweep.json", dir);
-	if (safe_read(path, NULL, 1u << 30, &text, &len, err, sizeof err) == 0) {
-		json_t *root = json_loadb(text, len, 0, NULL);
-		const char *sc = json_string_value(json_object_get(root, "scenario"));
-		if (sc)
-			scenario_stem(sc, v.title, sizeof v.title);
-		json_decref(root);
-	}
-	free(text);
+	int missing;
+	json_t *root = safe_read_json(path, &missing, err, sizeof err);
+	const char *sc = json_string_value(json_object_get(root, "scenario"));
+	if (sc)
+		scenario_stem(sc, v.title, sizeof v.title);
+	json_decref(root);
 	if (put_style_and_vars(dir, tdir, write_sweep_vars, &v) < 0)
 		return -1;
 	if (want_chart)

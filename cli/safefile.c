@@ -107,3 +107,54 @@ int safe_read(const char *path, const char *root, size_t max, char **buf, size_t
 	*len = n;
 	return 0;
 }
+
+FILE *safe_open(const char *path, int *missing, char *err, size_t errsize)
+{
+	*missing = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*missing = errno == ENOENT;
+		snprintf(err, errsize, "%s", strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "it is %s, not a regular file", type_of(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* a regular file never blocks: read it plainly */
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+json_t *safe_read_json(const char *path, int *missing, char *err, size_t errsize)
+{
+	char *text = NULL;
+	size_t len = 0;
+	*missing = access(path, F_OK) != 0 && errno == ENOENT;
+	if (*missing) {
+		snprintf(err, errsize, "%s", strerror(ENOENT));
+		return NULL;
+	}
+	if (safe_read(path, NULL, 1u << 30, &text, &len, err, errsize) != 0)
+		return NULL;
+	json_error_t je;
+	json_t *root = json_loadb(text, len, 0, &je);
+	free(text);
+	if (!root || !json_is_object(root)) {
+		snprintf(err, errsize, "line %d: %s", je.line, root ? "not a JSON object" : je.text);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}

@@ -7,7 +7,9 @@
 #ifndef CLI_SAFEFILE_H
 #define CLI_SAFEFILE_H
 
+#include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The largest empirical or replay file read, bytes. */
 #define DATA_FILE_MAX_BYTES (64u << 20)
@@ -21,5 +23,20 @@
  * -1 with a message (no file content) in err.
  */
 int safe_read(const char *path, const char *root, size_t max, char **buf, size_t *len, char *err, size_t errsize);
+
+/*
+ * A results file holding one JSON object (summary.json, sweep.json), read
+ * with safe_read: the object, or NULL with a message in err ("line 3: ..."
+ * when it is no JSON object) and *missing set when the file does not exist.
+ */
+json_t *safe_read_json(const char *path, int *missing, char *err, size_t errsize);
+
+/*
+ * Opens path for reading as a stream, refusing (without blocking) what is
+ * not a regular file once links are followed: for results files too large
+ * to read whole (an access log).  NULL with a message in err, and
+ * *missing set when it does not exist.
+ */
+FILE *safe_open(const char *path, int *missing, char *err, size_t errsize);
 
 #endif

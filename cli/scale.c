@@ -62,6 +62,45 @@ static double metric_mean(const struct results *r, const char *scope, const char
 	return c ? c->mean : NAN;
 }
 
+int variant_run(const char *path, const struct scenario_set *sets, int n, long seed, long reps, int jobs,
+		volatile sig_atomic_t *stop, const char *what, struct scenario **sc, struct results *res)
+{
+	struct diags d;
+	diags_init(&d, path);
+	enum scenario_status st = scenario_load_sets(path, sets, n, sc, &d);
+	if (st != SCENARIO_OK) {
+		fprintf(stderr, "chokepoint: %s:\n", what);
+		diags_print(&d, stderr);
+		diags_release(&d);
+		return st == SCENARIO_IO ? 4 : 3;
+	}
+	diags_release(&d);
+	if (seed >= 0)
+		(*sc)->spec.seed = (uint64_t)seed;
+	if (reps > 0)
+		(*sc)->spec.replications = reps;
+	memset(res, 0, sizeof *res);
+	struct run_opts ro = {.jobs = jobs, .stop = stop};
+	if (runner_run(*sc, &ro, res) != 0) {
+		scenario_free(*sc);
+		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
+		return 5;
+	}
+	int rc = 0;
+	if (stop && *stop) {
+		rc = 128 + *stop;
+	} else if (res->stopped_rep >= 0) {
+		fprintf(stderr, "chokepoint: %s: replication %ld stopped early: %s\n", what, res->stopped_rep,
+			res->stopped);
+		rc = 6;
+	}
+	if (rc) {
+		results_release(res);
+		scenario_free(*sc);
+	}
+	return rc;
+}
+
 /* One configuration at one load: load, run, judge.  An exit code. */
 static int run_cell(struct study *s, int st, int c, int l, volatile sig_atomic_t *stop)
 {
@@ -75,58 +114,32 @@ static int run_cell(struct study *s, int st, int c, int l, volatile sig_atomic_t
 	const char *why = NULL;
 	units_rate(s->loads[l], &load, &why);
 	n += load_split_sets(&s->split, load, sets + n);
-	struct diags d;
-	diags_init(&d, a->path);
+	char what[600];
+	snprintf(what, sizeof what, "%s %s=%s at %s", strategy_name[st], conf_path, s->conf[st][c], s->loads[l]);
 	struct scenario *sc = NULL;
-	enum scenario_status stt = scenario_load_sets(a->path, sets, n, &sc, &d);
-	if (stt != SCENARIO_OK) {
-		fprintf(stderr, "chokepoint: %s %s=%s at %s:\n", strategy_name[st], conf_path, s->conf[st][c],
-			s->loads[l]);
-		diags_print(&d, stderr);
-		diags_release(&d);
-		return stt == SCENARIO_IO ? 4 : 3;
+	struct results res;
+	int rc = variant_run(a->path, sets, n, a->seed, a->reps, a->jobs, stop, what, &sc, &res);
+	if (rc)
+		return rc;
+	struct cell *ce = cell_at(s, st, c, l);
+	ce->ran = 1;
+	ce->meets = 1;
+	for (size_t k = 0; k < sc->n_slo; k++) {
+		struct slo_result r;
+		slo_evaluate(&sc->slo[k], &res, a->slo_point, &r);
+		ce->meets &= r.verdict == SLO_PASS;
 	}
-	diags_release(&d);
-	if (a->seed >= 0)
-		sc->spec.seed = (uint64_t)a->seed;
-	if (a->reps > 0)
-		sc->spec.replications = a->reps;
-	struct results res = {0};
-	struct run_opts ro = {.jobs = a->jobs, .stop = stop};
-	if (runner_run(sc, &ro, &res) != 0) {
-		scenario_free(sc);
-		fprintf(stderr, "chokepoint: cannot start worker threads: %s\n", strerror(errno));
-		return 5;
-	}
-	int rc = 0;
-	if (stop && *stop) {
-		rc = 128 + *stop;
-	} else if (res.stopped_rep >= 0) {
-		fprintf(stderr, "chokepoint: %s %s=%s at %s: replication %ld stopped early: %s\n", strategy_name[st],
-			conf_path, s->conf[st][c], s->loads[l], res.stopped_rep, res.stopped);
-		rc = 6;
-	} else {
-		struct cell *ce = cell_at(s, st, c, l);
-		ce->ran = 1;
-		ce->meets = 1;
-		for (size_t k = 0; k < sc->n_slo; k++) {
-			struct slo_result r;
-			slo_evaluate(&sc->slo[k], &res, a->slo_point, &r);
-			ce->meets &= r.verdict == SLO_PASS;
-		}
-		ce->served = metric_mean(&res, "e2e", "served_throughput");
-		ce->p99 = metric_mean(&res, "e2e", "latency_p99");
-		ce->avail = metric_mean(&res, "e2e", "availability");
-		ce->time_avail = metric_mean(&res, "e2e", "time_availability");
-		ce->cost = metric_mean(&res, "e2e", "cost_per_hour");
-		report_bottleneck_name(&res, ce->bottleneck, sizeof ce->bottleneck);
-		if (!a->quiet && a->progress)
-			fprintf(stderr, "%s %s=%s at %s: %s\n", strategy_name[st], conf_path, s->conf[st][c],
-				s->loads[l], ce->meets ? "meets the SLOs" : "misses");
-	}
+	ce->served = metric_mean(&res, "e2e", "served_throughput");
+	ce->p99 = metric_mean(&res, "e2e", "latency_p99");
+	ce->avail = metric_mean(&res, "e2e", "availability");
+	ce->time_avail = metric_mean(&res, "e2e", "time_availability");
+	ce->cost = metric_mean(&res, "e2e", "cost_per_hour");
+	report_bottleneck_name(&res, ce->bottleneck, sizeof ce->bottleneck);
+	if (!a->quiet && a->progress)
+		fprintf(stderr, "%s: %s\n", what, ce->meets ? "meets the SLOs" : "misses");
 	results_release(&res);
 	scenario_free(sc);
-	return rc;
+	return 0;
 }
 
 /* The cheapest configuration of strategy st that meets load l, or -1. */

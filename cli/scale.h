@@ -37,6 +37,18 @@ int load_split_init(struct load_split *ls, const struct net_spec *spec);
 /* Writes into sets the rates that offer load requests/s in all; ls->n of them. */
 int load_split_sets(struct load_split *ls, double load, struct scenario_set *sets);
 
+struct results;
+
+/*
+ * The scenario at path with n values set, run: seed (-1: its own) and reps
+ * (0: its own) over the file's.  0 with *sc and *res for the caller to
+ * judge and free; else an exit code, after saying what went wrong of the
+ * variant called what ("scale-up web.size=big2 at 100/s"), with nothing
+ * left to free.
+ */
+int variant_run(const char *path, const struct scenario_set *sets, int n, long seed, long reps, int jobs,
+		volatile sig_atomic_t *stop, const char *what, struct scenario **sc, struct results *res);
+
 struct outdir;
 
 /* Runs the study on sc (loaded from a->path) and prints it (and writes it
